@@ -1,0 +1,213 @@
+"""Command line: argument parsing, output formats and exit codes. The only module that knows argparse.
+
+Exit codes: 0 success; 1 an input could not be read (named on stderr; the others are still processed)
+or, for ``check``, a finding reached ``--fail-on``; 2 usage error; 3 ``batch`` finished but some files
+failed (listed in errors.csv).
+
+Each subcommand is one ``_add_<name>(subparsers)`` and one ``_cmd_<name>(args)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from . import render
+from ._records import LineIndex
+from .errors import InputError, OpmapperError
+from .sources import SourceText, read_source
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BATCH_FAILED = 0, 1, 2, 3
+
+
+class _Inputs:
+    """Reads the named inputs one at a time; unreadable ones are reported and remembered, not fatal."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        self.failed = 0
+
+    def __iter__(self) -> Iterator[SourceText]:
+        for path in self.paths:
+            try:
+                yield read_source(path)
+            except InputError as exc:
+                self.failed += 1
+                print(f"opmapper: error: {exc}", file=sys.stderr)
+
+
+def _add_format(p: argparse.ArgumentParser, choices=render.FORMATS) -> None:
+    p.add_argument("--format", "-f", choices=choices, default="text", help="output format (default: text)")
+
+
+def _files(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE", help="report files; - reads standard input")
+
+
+# ---------------------------------------------------------------- parse
+def _add_parse(sub) -> None:
+    p = sub.add_parser("parse", help="parse reports into structured records")
+    _files(p)
+    _add_format(p)
+
+
+ACTIVITY_COLUMNS = ["source", "layout", "resolution_code", "section", "index", "type", "status",
+                    "references", "description", "start", "end"]
+
+
+def _activity_rows(report) -> Iterator[dict[str, Any]]:
+    for act in (*report.activities, *report.future_actions):
+        desc = act.description
+        yield {
+            "source": report.source, "layout": report.layout, "resolution_code": report.resolution_code,
+            "section": act.section, "index": act.index, "type": act.type, "status": act.status,
+            "references": [r.id for r in act.references], "description": desc.text if desc else "",
+            "start": desc.start if desc else act.start, "end": desc.end if desc else act.end,
+        }
+
+
+def _report_text(report, out: IO[str]) -> None:
+    d = report.to_dict()
+    out.write(f"== {report.source or '<text>'}  [{report.layout}]\n")
+    for key in ("title", "resolution_code", "page_id", "submitted_by", "submitted_on", "constituent",
+                "constituent_type", "period", "implementation_status", "report_status"):
+        if d.get(key) not in (None, "", []):
+            out.write(f"  {key:<22} {d[key]}\n")
+    if report.geographic_scope:
+        out.write(f"  {'geographic_scope':<22} {', '.join(f.text for f in report.geographic_scope)}\n")
+    for m in report.members:
+        out.write(f"  {'member':<22} {m.name}{f' ({m.acronym})' if m.acronym else ''}"
+                  f"{f' / {m.country}' if m.country else ''}\n")
+    for act in (*report.activities, *report.future_actions):
+        refs = ", ".join(r.id for r in act.references) or "no references"
+        label = "activity" if act.section == "activities" else "future action"
+        out.write(f"  {label} {act.index + 1}: {act.type or '?'} | {act.status or '-'} | {refs}\n")
+        out.write(f"      {render.short(act.description.text if act.description else '')}\n")
+        for c in act.claims:
+            out.write(f"      claim: {c.text!r} value={c.value:g} unit={c.unit or '-'} counted={c.counted or '-'}\n")
+    for section in report.sections():
+        out.write(f"  {section.name}: {render.short(section.text)}\n")
+        for c in section.claims:
+            out.write(f"      claim: {c.text!r} value={c.value:g} unit={c.unit or '-'} counted={c.counted or '-'}\n")
+    for w in report.warnings:
+        out.write(f"  warning: {w}\n")
+
+
+def _cmd_parse(args) -> int:
+    from .report import parse_report
+
+    inputs = _Inputs(args.files)
+    reports = (parse_report(src.text, source=src.source) for src in inputs)
+    out = sys.stdout
+    if args.format == "json":
+        render.write_json(list(reports), out)
+    elif args.format == "jsonl":
+        render.write_jsonl(reports, out)
+    elif args.format == "csv":
+        render.write_csv((row for rep in reports for row in _activity_rows(rep)), out, ACTIVITY_COLUMNS)
+    else:
+        for rep in reports:
+            _report_text(rep, out)
+    return EXIT_INPUT if inputs.failed else EXIT_OK
+
+
+# ---------------------------------------------------------------- refs / claims
+def _add_refs(sub) -> None:
+    p = sub.add_parser("refs", help="list explicit paragraph references")
+    _files(p)
+    _add_format(p)
+
+
+def _add_claims(sub) -> None:
+    p = sub.add_parser("claims", help="list quantitative claims")
+    _files(p)
+    _add_format(p)
+
+
+def _emit_spans(args, find: Callable[[str], list], columns: list[str], describe: Callable[[Any], str]) -> int:
+    """Shared driver for commands that list span records found in each input's text."""
+    inputs = _Inputs(args.files)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for src in inputs:
+            index = LineIndex(src.text)
+            for rec in find(src.text):
+                line, col = index.line_col(rec.start)
+                yield {"source": src.source, "line": line, "column": col, **rec.to_dict()}
+
+    out = sys.stdout
+    if args.format == "json":
+        render.write_json(list(rows()), out)
+    elif args.format == "jsonl":
+        render.write_jsonl(rows(), out)
+    elif args.format == "csv":
+        render.write_csv(rows(), out, columns)
+    else:
+        for row in rows():
+            out.write(f"{row['source']}:{row['line']}:{row['column']}: {describe(row)}\n")
+    return EXIT_INPUT if inputs.failed else EXIT_OK
+
+
+def _cmd_refs(args) -> int:
+    from .references import find_references
+
+    cols = ["source", "line", "column", "id", "kind", "paragraph", "subparagraph", "start", "end", "text", "complete"]
+    return _emit_spans(args, find_references, cols,
+                       lambda r: f"{r['id']:<10} {r['text']!r}{'' if r['complete'] else '  (cut off)'}")
+
+
+def _cmd_claims(args) -> int:
+    from .claims import find_claims
+
+    cols = ["source", "line", "column", "value", "value_max", "bound", "unit", "kind", "counted",
+            "counted_head", "verb", "modality", "start", "end", "text"]
+
+    def describe(c: dict) -> str:
+        rng = f"-{c['value_max']:g}" if c["value_max"] is not None else ""
+        return (f"{c['bound']} {c['value']:g}{rng} {c['unit'] or ''} | {c['counted'] or '-'} | "
+                f"{c['verb'] or '-'} | {c['modality']}  {c['text']!r}")
+
+    return _emit_spans(args, find_claims, cols, describe)
+
+
+# ---------------------------------------------------------------- main
+COMMANDS = ["parse", "refs", "claims"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="opmapper",
+        description="Link resolution implementation reports to operative paragraphs and the figures they claim.",
+    )
+    parser.add_argument("--version", action="version", version=f"opmapper {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        globals()[f"_add_{name}"](sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return globals()[f"_cmd_{args.command.replace('-', '_')}"](args)
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("opmapper: interrupted", file=sys.stderr)
+        return 130
+    except OpmapperError as exc:
+        print(f"opmapper: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

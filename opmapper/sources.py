@@ -1,0 +1,110 @@
+"""Reading inputs: bytes from files or stdin to text, with the reason when that is impossible.
+
+Reports arrive as exported text (UTF-8 with or without BOM, or cp1252 from older Windows exports) or
+as saved portal pages (HTML). Everything that cannot become report text raises ``InputError`` naming
+the file, so a batch can record it and carry on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+HTML_SUFFIXES = (".html", ".htm")
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """Decoded text of one input and how it was decoded."""
+
+    source: str
+    text: str
+    encoding: str  # "utf-8", "utf-8-sig", "cp1252"
+    is_html: bool = False
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes, or many control characters, mean this is not a text export."""
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(8, len(sample) // 50)
+
+
+def decode_bytes(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
+    """Decode report bytes: UTF-8 (BOM stripped) first, then cp1252. Raises InputError."""
+    if not data.strip():
+        raise InputError("file is empty", source)
+    if looks_binary(data):
+        raise InputError("file is binary, not a text report", source)
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"invalid UTF-8 after a UTF-8 byte-order mark at byte {exc.start}", source) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise InputError(f"text is neither UTF-8 nor cp1252 (undecodable byte at {exc.start})", source) from None
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of a saved portal page, in reading order, one block per line."""
+    from bs4 import BeautifulSoup  # imported here: only HTML inputs pay for it
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "head"]):
+        tag.decompose()
+    lines = (line.strip() for line in soup.get_text("\n").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def is_html(path: str, text: str) -> bool:
+    if path.lower().endswith(HTML_SUFFIXES):
+        return True
+    head = text.lstrip()[:512].lower()
+    return head.startswith("<!doctype html") or head.startswith("<html")
+
+
+def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+    """Read one input (``-`` is stdin) and return its report text. Raises InputError with the reason."""
+    name = str(path)
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            p = Path(name)
+            if p.is_dir():
+                raise InputError("is a directory", name)
+            size = p.stat().st_size
+            if size > max_bytes:
+                raise InputError(f"file is too large ({size} bytes; limit {max_bytes})", name)
+            data = p.read_bytes()
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError("no such file", name) from None
+    except PermissionError:
+        raise InputError("permission denied", name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror or exc})", name) from None
+    if len(data) > max_bytes:
+        raise InputError(f"input is too large ({len(data)} bytes; limit {max_bytes})", name)
+    text, encoding = decode_bytes(data, name)
+    if is_html(name, text):
+        text = html_to_text(text)
+        if not text.strip():
+            raise InputError("HTML page has no visible text", name)
+        return SourceText(name, text, encoding, is_html=True)
+    return SourceText(name, text, encoding)
