@@ -16,9 +16,9 @@ class Claim(Record):
     value: float
     value_max: float | None      # upper end of a range, else None
     bound: str                   # "=", "~", ">", ">=", "<", "<="
-    unit: str | None             # None for counts; "%", "EUR", "USD", "CHF", "GBP", "ha", "km2", "km", "m", "t", "kg"
+    unit: str | None             # None for counts; "%", "fraction", "EUR", "USD", "CHF", "GBP", "ha", "km2", "km", "m", "t", "kg"
     counted: str | None          # noun phrase of what is counted: "technology companies"
-    counted_head: str | None     # its head noun, lemmatised lower-case: "company"
+    counted_head: str | None     # its head noun as written, lower-cased: "companies"
     verb: str | None             # "blocked or removed", "trained"
     modality: str                # "achieved" | "planned"
     kind: str                    # "count" | "money" | "percentage" | "area" | "length" | "mass" | "other"
@@ -27,6 +27,11 @@ class Claim(Record):
     text: str                    # the figure's own text: "over 11 million posts"
     sentence_start: int
     sentence_end: int
+
+
+def claims_from_doc(doc) -> list[Claim]:
+    """All claims in an already tokenised Doc (used by the spaCy component)."""
+    raise NotImplementedError
 
 
 def find_claims(text: str, nlp=None) -> list[Claim]:
