@@ -2,11 +2,26 @@
 
 Knows nothing of reports: text in, records with spans out.
 CONTRACT (owned by the references work; other modules rely on these names and fields).
+
+How it works, in two small steps (in the spirit of eyecite):
+
+1. One compiled regular expression (built from a :class:`ReferencePatterns`, cached per pattern set)
+   finds *chains*: a head (``OP``, ``operative paragraphs``, ``PP``, ``paragraphe``...) followed by
+   paragraph numbers, sub-paragraphs, list separators and range connectors, plus an optional trailing
+   qualifier (``of the Resolution``, ``du dispositif``).
+2. The repeated named groups of that match (``regex`` keeps every capture with its span) are walked in
+   order to expand lists and ranges into one :class:`Reference` per paragraph, each with its own span.
+   Context checks the regex cannot express cheaply (bare numbers after commas, paragraphs of other
+   instruments, cut-off bracket lists) happen in this walk.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterator, NamedTuple
+
+import regex
 
 from ._records import Record
 
@@ -35,24 +50,462 @@ class ResolutionMention(Record):
     text: str
 
 
+# --------------------------------------------------------------------------------------------------
+# The pattern set, as data
+# --------------------------------------------------------------------------------------------------
+
+# Whitespace that never crosses a line: tag lists and prose references do not span lines in reports.
+_S = r"[^\S\r\n]"
+
+
 @dataclass(frozen=True)
 class ReferencePatterns:
-    """The pattern set, as data: pass your own to find_references(text, patterns=...)."""
+    """The pattern set, as data: pass your own to ``find_references(text, patterns=...)``.
 
+    Every entry is a regular-expression fragment (``regex`` syntax, compiled case-insensitively; use
+    ``(?-i:...)`` for case-sensitive pieces) without named groups. Build a variant with
+    :meth:`extended` or :func:`dataclasses.replace`, e.g. to add a house convention such as ``§4b``::
+
+        patterns = DEFAULT_PATTERNS.extended(operative_heads=[r"§"])
+
+    - ``operative_heads`` / ``preambular_heads``: words that open a reference and fix its kind.
+    - ``bare_heads``: words such as ``paragraph`` that open a reference whose kind is given by a
+      trailing qualifier (operative when there is none) and that are dropped when they name a
+      paragraph of another instrument (``Paragraph 66 (d) of the IUCN Regulations``).
+    - ``operative_qualifiers`` / ``preambular_qualifiers``: trailing phrases that belong to the
+      reference (``of the Resolution``, ``du dispositif``, ``del preámbulo``).
+    - ``this_instrument``: what may follow ``of`` and still mean the resolution being reported on.
+    - ``other_instrument``: what, right after a reference, makes it a paragraph of something else.
+    - ``other_instrument_before``: what, right before a bare reference, does the same (``Article 3,``).
+    - ``extra``: further operative heads (kept for compatibility with the first contract).
+    """
+
+    operative_heads: tuple[str, ...] = (
+        r"(?-i:OPs|OP|Ops|Op|ops|op)",
+        r"operati(?:ve|onal)" + _S + r"+(?:sub-?" + _S + r"?)?(?:paragraphs?|paras?\.?|clauses?)",
+        r"(?:paragraphes?|alin[ée]as?)" + _S + r"+(?:op[ée]rationnels?|op[ée]ratifs?|du" + _S + r"+dispositif)",
+        r"p[áa]rrafos?" + _S + r"+(?:dispositivos?|operativos?|resolutivos?)",
+    )
+    preambular_heads: tuple[str, ...] = (
+        r"(?-i:PPs|PP)",
+        r"pre(?:ambular|amble)" + _S + r"+(?:paragraphs?|paras?\.?|clauses?)",
+        r"(?:paragraphes?|alin[ée]as?)" + _S + r"+(?:du" + _S + r"+)?pr[ée]ambul(?:e|aires?)",
+        r"p[áa]rrafos?" + _S + r"+(?:preambulares?|del" + _S + r"+pre[áa]mbulo)",
+    )
+    bare_heads: tuple[str, ...] = (
+        r"(?:sub-?" + _S + r"?)?paragraphs?",
+        r"paras?\.?",
+        r"paragraphes?",
+        r"p[áa]rrafos?",
+    )
+    operative_qualifiers: tuple[str, ...] = (
+        r"of" + _S + r"+the" + _S + r"+operative" + _S + r"+part",
+        r"du" + _S + r"+dispositif",
+        r"de" + _S + r"+la" + _S + r"+parte" + _S + r"+dispositiva",
+        r"(?:of|in)" + _S + r"+(?:the|this|that)" + _S + r"+(?:IUCN" + _S + r"+)?(?:resolution|motion)\b",
+        r"de" + _S + r"+(?:la|cette)" + _S + r"+(?:r[ée]solution|resoluci[óo]n|motion|moci[óo]n)\b",
+    )
+    preambular_qualifiers: tuple[str, ...] = (
+        r"of" + _S + r"+the" + _S + r"+preamble",
+        r"du" + _S + r"+pr[ée]ambule",
+        r"del" + _S + r"+pre[áa]mbulo",
+    )
+    this_instrument: tuple[str, ...] = (
+        r"(?:(?:the|this|that|said|present|our)" + _S + r"+)?(?:(?:IUCN|WCC|Congress)" + _S + r"+)?"
+        r"(?:resolution|motion|recommendation|r[ée]solution|resoluci[óo]n)\b",
+        r"(?-i:WCC|Res)\b",
+    )
+    other_instrument: tuple[str, ...] = (
+        r"(?:of|de|du|des|del)\b",
+        r"(?:above|below|ci-dessus|ci-dessous)\b",
+    )
+    other_instrument_before: tuple[str, ...] = (
+        r"(?:article|art\.|rule|regulation|annex|section|decision|chapter|principle|clause|target|goal|"
+        r"artículo|règle|regla)" + _S + r"*[\w./-]+" + _S + r"*,?" + _S + r"*",
+    )
     extra: tuple[str, ...] = field(default_factory=tuple)
+
+    def extended(self, **more: list[str] | tuple[str, ...]) -> ReferencePatterns:
+        """A copy with the given fragments appended to the fields of the same names."""
+        from dataclasses import replace
+
+        updates = {}
+        for name, fragments in more.items():
+            if not hasattr(self, name):
+                raise TypeError(f"ReferencePatterns has no field {name!r}")
+            updates[name] = tuple(getattr(self, name)) + tuple(fragments)
+        return replace(self, **updates)
 
 
 DEFAULT_PATTERNS = ReferencePatterns()
 
+# Paragraph numbers run 1..99; a following digit, decimal point, slash, colon or ordinal suffix means
+# it is a section, version, date or ordinal, not a paragraph ("Section 4.2", "12/05", "2nd").
+_NUM = r"(?P<num>[1-9][0-9]?)(?![0-9]|[.,/:][0-9]|(?:st|nd|rd|th)\b)"
+_SUBTOK = r"(?:[ivx]{1,4}|[a-z])"
+# One sub-paragraph level: "4.b", "4b", "4 (b)", "4(a)(ii)", "OP 1 b;" and ", sub-paragraph (d)".
+_SUB = (
+    r"(?:\.(?P<sub>" + _SUBTOK + r")(?![\p{L}\p{N}])"
+    r"|(?<=[0-9])(?P<sub>[a-z])(?![\p{L}\p{N}])"
+    r"|" + _S + r"?\((?P<sub>" + _SUBTOK + r")\)"
+    r"|" + _S + r"(?P<sub>[a-z])(?=" + _S + r"*(?:[;,)\]]|$))"
+    r"|,?" + _S + r"+sub-?" + _S + r"?paragraphs?" + _S + r"+\(?(?P<sub>" + _SUBTOK + r")\)?(?![\p{L}\p{N}])"
+    r")"
+)
+_SUBS = r"(?:" + _SUB + r"){0,3}"
+_LISTSEP = (
+    r"(?P<sep>" + _S + r"{0,3}[,;/&]" + _S + r"{0,3}(?:(?:and|et|y)" + _S + r"{1,3})?"
+    r"|" + _S + r"{1,3}(?:and|or|et|y|ou|as" + _S + r"+well" + _S + r"+as)" + _S + r"{1,3})"
+)
+_NUMRANGE = (
+    r"(?P<rng>" + _S + r"?[-–—]" + _S + r"?"
+    r"|" + _S + r"{1,3}(?:to|through|thru|until|à|a|al)" + _S + r"{1,3})"
+)
+# Letter ranges: "OP1.a-c" (unspaced) or "(a) to (c)".
+_SUBRANGE = (
+    r"(?:(?P<srng>[-–])(?P<subc>(?P<sub>[a-z]))(?![\p{L}\p{N}])"
+    r"|(?P<srng>" + _S + r"?[-–—]" + _S + r"?|" + _S + r"+(?:to|through|à|a|al)" + _S + r"+)"
+    r"(?P<subc>\((?P<sub>" + _SUBTOK + r")\)))"
+)
+
+
+def _alt(fragments: tuple[str, ...]) -> str:
+    return "|".join(f"(?:{f})" for f in fragments) or r"(?!)"
+
+
+class _Compiled(NamedTuple):
+    chain: regex.Pattern
+    this_after: regex.Pattern
+    other_after: regex.Pattern
+    other_before: regex.Pattern
+
+
+@lru_cache(maxsize=32)
+def _compile(patterns: ReferencePatterns) -> _Compiled:
+    heads = (
+        r"(?:(?P<hop>" + _alt(tuple(patterns.operative_heads) + tuple(patterns.extra)) + r")"
+        r"|(?P<hpp>" + _alt(tuple(patterns.preambular_heads)) + r")"
+        r"|(?P<hbare>" + _alt(tuple(patterns.bare_heads)) + r"))"
+    )
+    # "no." / "n°" / "#" between head and number: "operative paragraph no. 3".
+    head = r"(?P<head>" + heads + r")\.?" + _S + r"{0,2}(?:(?:no\.?|n[°º]|#)" + _S + r"{0,2})?"
+    item = _NUM + _SUBS
+    continuation = (
+        r"(?:" + _NUMRANGE + r"(?:" + head + r")?" + item
+        + r"|" + _LISTSEP + r"(?:" + head + r")?" + item
+        + r"|" + _SUBRANGE
+        + r"|" + _LISTSEP.replace("?P<sep>", "?P<ssep>") + r"(?P<subc>\((?P<sub>" + _SUBTOK + r")\))"
+        + r")"
+    )
+    qualifier = (
+        r"(?:" + _S + r"{1,3}(?:(?P<qop>" + _alt(patterns.operative_qualifiers) + r")"
+        r"|(?P<qpp>" + _alt(patterns.preambular_qualifiers) + r")))?"
+    )
+    chain = (
+        r"(?<![\p{L}\p{N}_])" + head + item + r"(?:" + continuation + r")*" + qualifier
+    )
+    flags = regex.IGNORECASE | regex.MULTILINE | regex.V0
+    this_after = r"," + r"?" + _S + r"{1,3}(?:of|de|du|del|in)" + _S + r"+(?:" + _alt(patterns.this_instrument) + r")"
+    other_after = r",?" + _S + r"{1,3}(?:" + _alt(patterns.other_instrument) + r")"
+    other_before = r"(?:" + _alt(patterns.other_instrument_before) + r")\Z"
+    return _Compiled(
+        regex.compile(chain, flags),
+        regex.compile(this_after, flags),
+        regex.compile(other_after, flags),
+        regex.compile(other_before, flags),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Walking one chain match
+# --------------------------------------------------------------------------------------------------
+
+_ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+_MAX_RANGE = 30  # a "range" longer than this is a misreading, not a reference
+
+
+def _sub_range(lo: str, hi: str) -> list[str] | None:
+    """The sub-paragraph labels from lo to hi inclusive, or None when that is not a range."""
+    if lo in _ROMANS and hi in _ROMANS and (len(lo) > 1 or len(hi) > 1):
+        a, b = _ROMANS.index(lo), _ROMANS.index(hi)
+        return list(_ROMANS[a:b + 1]) if a < b else None
+    if len(lo) == 1 and len(hi) == 1 and lo < hi and ord(hi) - ord(lo) <= _MAX_RANGE:
+        return [chr(c) for c in range(ord(lo), ord(hi) + 1)]
+    return None
+
+
+class _Atom(NamedTuple):
+    kind: str            # "operative" | "preambular" | "bare" (decided by the qualifier)
+    paragraph: int
+    subs: tuple[str, ...]
+    start: int
+    end: int
+
+
+class _Chain(NamedTuple):
+    start: int           # span of the accepted chain, qualifier included
+    end: int
+    atoms: list          # list[_Atom], lists and ranges expanded
+
+
+class _Stop(Exception):
+    """A continuation that does not belong to the chain: the chain ends before it."""
+
+
+_EVENT_NAMES = ("hop", "hpp", "hbare", "rng", "sep", "ssep", "srng", "num", "subc", "sub")
+_HEAD_KINDS = {"hop": "operative", "hpp": "preambular", "hbare": "bare"}
+_PLURAL_HEAD = regex.compile(r"s\b", regex.IGNORECASE)
+_LOOSE_SEP = regex.compile(r"[,;/]")
+_SPACED_DASH = regex.compile(r"\s[-–—]|[-–—]\s")
+
+
+def _events(m: regex.Match) -> list[tuple[int, int, str, int, int]]:
+    """(start, order, name, start, end) of every capture the walk cares about, in text order."""
+    events = []
+    for order, name in enumerate(_EVENT_NAMES):
+        for s, e in m.spans(name):
+            events.append((s, order, name, s, e))
+    events.sort()
+    return events
+
+
+def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
+    """Turn one chain match into expanded atoms, dropping what fails the context checks."""
+    bracketed = _opening_bracket(text, m.start()) is not None
+    atoms: list[_Atom] = []
+    cur = -1             # index of the atom that receives sub-paragraph labels
+    kind = "operative"
+    head_start: int | None = None
+    head_plural = False
+    pending: str | None = None
+    pending_span = (0, 0)
+    subc_spans = m.spans("subc")
+    stopped = False
+    try:
+        for _, _, name, s, e in _events(m):
+            if name in _HEAD_KINDS:
+                kind = _HEAD_KINDS[name]
+                head_start = s
+                head_plural = bool(_PLURAL_HEAD.search(text, s, e))
+            elif name in ("rng", "sep", "ssep", "srng"):
+                pending, pending_span = name, (s, e)
+            elif name == "num":
+                connector = text[pending_span[0]:pending_span[1]]
+                # "OP4, 12 staff" and "OP4 - 5 workshops" are not lists: a bare number after a comma
+                # or a spaced dash continues the chain only after a plural head or inside brackets.
+                if (head_start is None and not (head_plural or bracketed)
+                        and ((pending == "sep" and _LOOSE_SEP.search(connector))
+                             or (pending == "rng" and _SPACED_DASH.search(connector)))):
+                    raise _Stop
+                number = int(text[s:e])
+                if pending == "rng":
+                    lo = atoms[-1]
+                    if lo.subs or not lo.paragraph < number <= lo.paragraph + _MAX_RANGE:
+                        raise _Stop
+                    atoms.extend(_Atom(kind, p, (), lo.start, e) for p in range(lo.paragraph + 1, number))
+                atoms.append(_Atom(kind, number, (), s if head_start is None else head_start, e))
+                cur = len(atoms) - 1
+                head_start, pending = None, None
+            elif name == "sub":
+                label = text[s:e].lower()
+                span = next(((cs, ce) for cs, ce in subc_spans if cs <= s and e <= ce), None)
+                if span is None:
+                    a = atoms[cur]
+                    atoms[cur] = a._replace(subs=a.subs + (label,), end=_sub_end(text, e))
+                    continue
+                # A sub-paragraph continuing the previous item: "OP1(a) and (c)", "OP1.a-c".
+                base = atoms[-1]
+                if not base.subs:
+                    raise _Stop
+                new = _Atom(base.kind, base.paragraph, base.subs[:-1] + (label,), span[0], span[1])
+                if pending == "srng":
+                    labels = _sub_range(base.subs[-1], label)
+                    if labels is None:
+                        raise _Stop
+                    atoms.extend(base._replace(subs=base.subs[:-1] + (lab,), end=span[1])
+                                 for lab in labels[1:-1])
+                atoms.append(new)
+                cur = len(atoms) - 1
+                pending = None
+    except _Stop:
+        stopped = True
+    if not atoms:
+        return None
+
+    qualifier_kind = None
+    end = max(a.end for a in atoms)
+    if not stopped and (m.group("qop") or m.group("qpp")):
+        qualifier_kind = "operative" if m.group("qop") else "preambular"
+        end = m.end()
+        if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
+            atoms[0] = atoms[0]._replace(end=end)
+    start = atoms[0].start
+    bare = any(a.kind == "bare" for a in atoms)
+    if qualifier_kind is None and not _accept_context(text, start, end, bare, compiled):
+        return None
+    if bare:
+        atoms = [a._replace(kind=qualifier_kind or "operative") if a.kind == "bare" else a for a in atoms]
+    return _Chain(start, end, atoms)
+
+
+def _sub_end(text: str, e: int) -> int:
+    """End of a sub-paragraph token, past its closing parenthesis when it has one."""
+    return e + 1 if e < len(text) and text[e] == ")" else e
+
+
+def _accept_context(text: str, start: int, end: int, bare: bool, compiled: _Compiled) -> bool:
+    """False when the reference names a paragraph of another instrument (or of the report itself)."""
+    if compiled.this_after.match(text, end):
+        return True
+    if compiled.other_after.match(text, end):
+        return False
+    if bare and compiled.other_before.search(text, max(0, start - 60), start):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# Brackets: "[OP2; OP4.b]", "(OP 1 b; OP 2)", cut-off "[OP2; OP4"
+# --------------------------------------------------------------------------------------------------
+
+_OPENERS = {"[": "]", "(": ")"}
+
+
+def _opening_bracket(text: str, start: int) -> int | None:
+    """Offset of the "[" or "(" that opens a tag list right before ``start``, if any."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i if i >= 0 and text[i] in _OPENERS else None
+
+
+def _bracket_group(text: str, chain: _Chain) -> tuple[int, int, bool]:
+    """(start, end, complete) of the chain together with the brackets around it."""
+    opener = _opening_bracket(text, chain.start)
+    if opener is None:
+        return chain.start, chain.end, True
+    closer = _OPENERS[text[opener]]
+    j = chain.end
+    n = len(text)
+    while j < n and text[j] in " \t;,":
+        j += 1
+    if j < n and text[j] == closer:
+        return opener, j + 1, True
+    line_end = text.find("\n", j)
+    line_end = n if line_end < 0 else line_end
+    if text[opener] == "[" and text.find("]", j, line_end) < 0:
+        return opener, j, False    # cut off: "[OP2; OP4" at the end of a line or of the text
+    return chain.start, chain.end, True
+
+
+def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, int, int, bool]]:
+    compiled = _compile(patterns)
+    for m in compiled.chain.finditer(text):
+        chain = _walk(text, m, compiled)
+        if chain is None:
+            continue
+        start, end, complete = _bracket_group(text, chain)
+        yield chain, start, end, complete
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------------
+
+def _canonical(kind: str, paragraph: int, subs: tuple[str, ...]) -> str:
+    return ".".join(("OP" if kind == "operative" else "PP") + str(paragraph) if i == 0 else p
+                    for i, p in enumerate((str(paragraph),) + subs))
+
 
 def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -> list[Reference]:
-    raise NotImplementedError
-
-
-def find_resolution_mentions(text: str) -> list[ResolutionMention]:
-    raise NotImplementedError
+    """Every explicit paragraph reference in ``text``, one per paragraph, sorted by start."""
+    refs: list[Reference] = []
+    for chain, _gs, _ge, complete in _chains(text, patterns):
+        for a in chain.atoms:
+            refs.append(Reference(
+                id=_canonical(a.kind, a.paragraph, a.subs),
+                kind=a.kind,
+                paragraph=a.paragraph,
+                subparagraph=a.subs,
+                start=a.start,
+                end=a.end,
+                text=text[a.start:a.end],
+                complete=complete,
+            ))
+    refs.sort(key=lambda r: (r.start, r.end))
+    return refs
 
 
 def strip_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -> str:
     """The text with explicit references (and their brackets) removed; the tagger uses this."""
-    raise NotImplementedError
+    pieces = []
+    last = 0
+    for _chain, start, end, _complete in _chains(text, patterns):
+        if start < last:
+            continue
+        # Drop one space on the left when the removal would leave two together or a space before
+        # punctuation, so "trained staff (OP2) in May" reads "trained staff in May".
+        if start > last and text[start - 1] in " \t" and (end >= len(text) or text[end] in " \t.,;:)\n"):
+            pieces.append(text[last:start - 1])
+        else:
+            pieces.append(text[last:start])
+        last = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+# --------------------------------------------------------------------------------------------------
+# Resolution mentions
+# --------------------------------------------------------------------------------------------------
+
+# Congress number -> year, for the "6.049" numbering used up to 2016.
+CONGRESS_YEARS = {1: 1996, 2: 2000, 3: 2004, 4: 2008, 5: 2012, 6: 2016}
+
+_MENTION = regex.compile(
+    r"(?<![\p{L}\p{N}_])(?:"
+    # WCC-2020-Res-040, WCC 2016 Res 001, optionally after "Resolution"/"IUCN Resolution"
+    r"(?:(?:IUCN" + _S + r"+)?(?:Resolution|Recommendation|Motion)" + _S + r"+)?"
+    r"(?-i:WCC)[-" + "\u2010-\u2013" + r"_ ]?(?P<year>(?:19|20)[0-9]{2})[-\u2010-\u2013_ ]?"
+    r"(?P<wkind>(?-i:Res|RES|Rec|REC))[-\u2010-\u2013_ .]?(?P<wnum>[0-9]{1,3})(?![0-9])"
+    # Resolution 6.049 / Recommendation 4.108 (Congress-numbered)
+    r"|(?:IUCN" + _S + r"+)?(?P<dkind>(?-i:[Rr]esolution|[Rr]ecommendation))" + _S + r"+(?:no\.?" + _S + r"*)?"
+    r"(?P<cong>[1-9][0-9]?)\.(?P<dnum>[0-9]{2,3})(?![0-9]|[./][0-9])"
+    # Resolution 036, IUCN Resolution 122, Recommendation 12, Motion 050
+    r"|(?:IUCN" + _S + r"+)?(?P<pkind>(?-i:[Rr]esolution|[Rr]ecommendation|[Mm]otion))" + _S
+    + r"+(?:no\.?" + _S + r"*|n[°º]" + _S + r"*|#)?"
+    r"(?P<pnum>[0-9]{1,3})(?![0-9]|[./,:][0-9])"
+    # Res123, Res. 040
+    r"|(?-i:Res|RES)\.?" + _S + r"?(?P<rnum>[0-9]{1,3})(?![0-9]|[./][0-9])"
+    r")",
+    regex.IGNORECASE,
+)
+
+
+def find_resolution_mentions(text: str) -> list[ResolutionMention]:
+    """Mentions of resolutions, recommendations and motions, with a normalised code where known."""
+    out = []
+    for m in _MENTION.finditer(text):
+        if m.group("wnum"):
+            kind = "recommendation" if m.group("wkind").lower() == "rec" else "resolution"
+            number = m.group("wnum")
+            year = int(m.group("year"))
+            code = f"WCC-{year}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(number):03d}"
+        elif m.group("dnum"):
+            kind = m.group("dkind").lower()
+            number = f"{m.group('cong')}.{m.group('dnum')}"
+            year = CONGRESS_YEARS.get(int(m.group("cong")))
+            code = (f"WCC-{year}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(m.group('dnum')):03d}"
+                    if year else None)
+        elif m.group("pnum"):
+            kind = m.group("pkind").lower()
+            number = m.group("pnum")
+            code = None
+        else:
+            kind = "resolution"
+            number = m.group("rnum")
+            code = None
+        out.append(ResolutionMention(code=code, kind=kind, number=number,
+                                     start=m.start(), end=m.end(), text=m.group()))
+    return out
