@@ -2,11 +2,31 @@
 
 Knows nothing of reports. Rules on top of ``spacy.blank("en")``.
 CONTRACT (owned by the claims work; other modules rely on these names and fields).
+
+How it works, in small steps:
+
+1. a cheap regex prefilter skips texts without digits or number words;
+2. ``spacy.blank("en")`` tokenises (plus a sentencizer, cut again at line breaks);
+3. a scanner finds number cores (digits or number words) in the text and grows each to the left
+   (bound words, currency) and to the right (scale words, ranges, units, "or more");
+4. traps are dropped: years, dates, times, paragraph and resolution numbers, ordinals, list markers,
+   ids glued to letters, compound adjectives, bare numbers alone on a line (form ids);
+5. the counted noun phrase, its head and the verb come from the tokens around the figure, using
+   function-word boundaries and a small verb lexicon (no POS tagger is available);
+6. the modality (achieved / planned) comes from marker words in the clause.
+
+Every word list is data on :class:`ClaimLexicon`; pass your own to :func:`find_claims`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
 
 from ._records import Record
 
@@ -29,11 +49,1085 @@ class Claim(Record):
     sentence_end: int
 
 
-def claims_from_doc(doc) -> list[Claim]:
+# ----------------------------------------------------------------------------------------- lexicon
+def _d(**kw: Any) -> Any:
+    return field(default_factory=lambda: kw["v"])
+
+
+@dataclass(frozen=True, eq=False)
+class ClaimLexicon:
+    """Every word list the claim rules use. Copy and change one with ``dataclasses.replace``.
+
+    ``eq=False`` keeps hashing by identity, so compiled rules are cached per lexicon object.
+    """
+
+    # bound words before the number -> bound
+    bounds: dict[str, str] = _d(v={
+        "about": "~", "around": "~", "roughly": "~", "some": "~", "nearly": "~", "almost": "~",
+        "approximately": "~", "approx.": "~", "approx": "~", "circa": "~", "ca.": "~", "c.": "~",
+        "an estimated": "~", "estimated": "~", "close to": "~", "around about": "~", "more or less": "~",
+        "over": ">", "more than": ">", "in excess of": ">", "above": ">", "upwards of": ">",
+        "greater than": ">", "exceeding": ">", "well over": ">", "just over": ">", "beyond": ">",
+        "at least": ">=", "a minimum of": ">=", "no fewer than": ">=", "no less than": ">=",
+        "not less than": ">=", "not fewer than": ">=", "minimum of": ">=",
+        "under": "<", "fewer than": "<", "less than": "<", "below": "<", "just under": "<",
+        "up to": "<=", "at most": "<=", "a maximum of": "<=", "no more than": "<=", "not more than": "<=",
+        "as many as": "<=", "maximum of": "<=", "as much as": "<=",
+    })
+    # bound words after the figure -> bound
+    bound_suffixes: dict[str, str] = _d(v={
+        "or more": ">=", "and more": ">=", "and above": ">=", "or above": ">=", "plus": ">=",
+        "or less": "<=", "or fewer": "<=", "and below": "<=", "at most": "<=", "at least": ">=",
+        "+": ">=",
+    })
+    # filler between a bound and the number: "over a total of 500", "an estimated total of"
+    fillers: tuple[str, ...] = ("a total of", "total of", "the", "a further", "an additional", "another")
+    # currency forms (before or after the number) -> ISO code
+    currencies: dict[str, str] = _d(v={
+        "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "€uro": "EUR",
+        "us$": "USD", "us $": "USD", "usd": "USD", "$": "USD", "us dollars": "USD", "dollars": "USD",
+        "u.s. dollars": "USD", "dollar": "USD", "usd$": "USD",
+        "chf": "CHF", "swiss francs": "CHF", "sfr": "CHF", "francs": "CHF", "fr.": "CHF",
+        "£": "GBP", "gbp": "GBP", "pounds sterling": "GBP", "sterling": "GBP", "british pounds": "GBP",
+        "aud": "AUD", "a$": "AUD", "cad": "CAD", "c$": "CAD", "nzd": "NZD", "jpy": "JPY", "¥": "JPY",
+        "yen": "JPY", "inr": "INR", "rupees": "INR", "kes": "KES", "zar": "ZAR", "rand": "ZAR",
+        "brl": "BRL", "cny": "CNY", "yuan": "CNY", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
+        "xof": "XOF", "cfa francs": "XOF", "idr": "IDR", "php": "PHP", "mxn": "MXN", "cop": "COP",
+    })
+    # measure units after the number -> (unit, kind)
+    units: dict[str, tuple[str, str]] = _d(v={
+        "%": ("%", "percentage"), "percent": ("%", "percentage"), "per cent": ("%", "percentage"),
+        "per-cent": ("%", "percentage"), "pct": ("%", "percentage"), "percentage points": ("%", "percentage"),
+        "percentage point": ("%", "percentage"),
+        "ha": ("ha", "area"), "hectares": ("ha", "area"), "hectare": ("ha", "area"), "has": ("ha", "area"),
+        "km2": ("km2", "area"), "km²": ("km2", "area"), "sq km": ("km2", "area"), "sq. km": ("km2", "area"),
+        "sqkm": ("km2", "area"), "square kilometres": ("km2", "area"), "square kilometers": ("km2", "area"),
+        "square km": ("km2", "area"), "km^2": ("km2", "area"),
+        "m2": ("m2", "area"), "m²": ("m2", "area"), "square metres": ("m2", "area"),
+        "square meters": ("m2", "area"), "acres": ("acre", "area"), "acre": ("acre", "area"),
+        "km": ("km", "length"), "kilometres": ("km", "length"), "kilometers": ("km", "length"),
+        "kilometre": ("km", "length"), "kilometer": ("km", "length"), "kms": ("km", "length"),
+        "m": ("m", "length"), "metres": ("m", "length"), "meters": ("m", "length"), "metre": ("m", "length"),
+        "meter": ("m", "length"), "miles": ("mi", "length"), "mile": ("mi", "length"),
+        "t": ("t", "mass"), "tonnes": ("t", "mass"), "tons": ("t", "mass"), "tonne": ("t", "mass"),
+        "ton": ("t", "mass"), "metric tons": ("t", "mass"), "metric tonnes": ("t", "mass"),
+        "kg": ("kg", "mass"), "kilograms": ("kg", "mass"), "kilogrammes": ("kg", "mass"),
+        "kilos": ("kg", "mass"), "kgs": ("kg", "mass"), "kilogram": ("kg", "mass"),
+    })
+    # scale words after the number -> multiplier
+    scales: dict[str, float] = _d(v={
+        "thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "trillion": 1e12,
+        "mn": 1e6, "mln": 1e6, "mio": 1e6, "mio.": 1e6, "bn": 1e9, "bln": 1e9, "k": 1e3,
+        "lakh": 1e5, "crore": 1e7,
+    })
+    # single letters glued to a number: "11k", "1.75m", "2.1B" ("m" needs money or a counted noun)
+    glued_scales: dict[str, float] = _d(v={"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "b": 1e9, "B": 1e9,
+                                           "bn": 1e9, "mn": 1e6, "Bn": 1e9, "BN": 1e9})
+    number_units: dict[str, int] = _d(v={
+        "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+        "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+        "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    })
+    number_tens: dict[str, int] = _d(v={
+        "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90,
+    })
+    # multiplier words inside a spelled-out number
+    number_multipliers: dict[str, int] = _d(v={"hundred": 100, "thousand": 1000, "million": 10**6,
+                                               "billion": 10**9, "dozen": 12})
+    # fraction denominators -> divisor
+    fractions: dict[str, int] = _d(v={
+        "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
+        "fifths": 5, "sixth": 6, "sixths": 6, "tenth": 10, "tenths": 10, "eighth": 8, "eighths": 8,
+    })
+    # a number right after one of these is a reference, not a claim: "Target 12", "section 4.2"
+    reference_words: tuple[str, ...] = (
+        "paragraph", "paragraphs", "para", "paras", "op", "pp", "§", "section", "sections", "article",
+        "articles", "art", "art.", "chapter", "chapters", "annex", "annexes", "appendix", "page", "pages",
+        "p.", "pp.", "figure", "fig", "fig.", "table", "target", "targets", "goal", "goals", "sdg", "sdgs",
+        "principle", "resolution", "resolutions", "res", "res.", "recommendation", "recommendations",
+        "decision", "decisions", "motion", "motions", "item", "items", "no", "no.", "nos", "nos.", "number",
+        "#", "version", "ver", "ver.", "v", "v.", "phase", "step", "level", "category", "criterion",
+        "criteria", "objective", "objectives", "output", "outputs", "outcome", "outcomes", "indicator",
+        "indicators", "activity", "component", "pillar", "priority", "stage", "tier", "round", "cop",
+        "mop", "sbstta", "cms", "cites", "ramsar", "iso", "law", "act", "regulation", "directive",
+        "rule", "rules", "session", "sessions", "meeting", "congress", "wcc", "cbd", "unfccc", "box",
+        "line", "lines", "note", "notes", "footnote", "part", "volume", "vol", "vol.", "issue", "edition",
+        "room", "floor", "route", "road", "highway", "tel", "tel.", "phone", "fax", "ext", "ext.",
+        "grant", "contract", "project", "id", "ref", "ref.", "code", "zone", "plot", "block", "site",
+        "region", "district", "group", "class", "module", "lesson", "week", "day", "year", "years",
+        "q1", "q2", "q3", "q4", "fy", "aichi", "ecosystem", "report", "document", "doc", "doc.",
+        "decree", "order", "bill", "clause", "clauses", "schedule", "cycle", "wave", "batch", "cohort",
+    )
+    months: tuple[str, ...] = (
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+        "nov", "dec",
+    )
+    # words that end a counted noun phrase
+    function_words: frozenset[str] = frozenset("""
+        a an the this that these those its it their our his her my your of in on at by for from to with
+        without within into onto over under about around across along through throughout during before after
+        since until till than as and or but nor so yet while whereas because although though if when where
+        which who whom whose what how why whether per via including include includes included such both
+        either each every all any some many much more most less few fewer other another same own not no
+        is are was were be been being am have has had having do does did will would shall should can could
+        may might must also already now still just only even then there here thus too very well again
+        further furthermore moreover however across against among amongst between beyond toward towards
+        upon out up down off ever i we you he she they them us him me respectively approximately
+        total overall etc e.g. i.e. vs versus each besides plus namely across, despite due like unlike
+        alone ago later earlier today yesterday tomorrow yearly annually daily monthly weekly
+    """.split())
+    # nouns ending in -ing that may head or continue a counted phrase ("5 training sessions")
+    ing_nouns: frozenset[str] = frozenset("""
+        training trainings meeting meetings building buildings planning monitoring funding housing fishing
+        clothing offspring seedling seedlings sapling saplings spring springs dwelling dwellings crossing
+        crossings sighting sightings listing listings posting postings warning warnings hearing hearings
+        screening screenings gathering gatherings briefing briefings opening openings recording recordings
+        ring rings string king kings wing wings landing landings booking bookings offering offerings
+        undertaking undertakings seizing ceiling morning mornings evening evenings recycling learning
+        teaching cooking camping marketing farming logging mining poaching trafficking hunting ranching
+        beekeeping housing lodging setting settings drawing drawings painting paintings rating ratings
+        finding findings reading readings filing filings ruling rulings sitting sittings outing outings
+        things thing nothing something anything everything
+    """.split())
+    # verbs whose forms mark the reported action ("includes", "reach", "train"); "-ed" words count too
+    verbs: frozenset[str] = frozenset("""
+        include reach train plant restore protect engage involve mobilise mobilize raise secure build
+        rehabilitate establish create hire employ recruit support benefit fund award grant donate provide
+        distribute deliver publish produce remove block flag seize confiscate arrest rescue release
+        register record count survey monitor map assess identify detect collect gather attend join
+        participate sign ratify adopt designate declare cover conserve manage equip reach target
+        inform educate sensitise sensitize sensitize reach host organise organize hold convene run
+        launch conduct carry complete expand grow increase reduce decrease cut mobilise invest spend
+        allocate receive sell buy purchase install erect clean patrol reforest replant sow release
+        reintroduce translocate tag ring vaccinate treat sterilise sterilize return repatriate recover
+        sequester store capture avoid prevent stop ban close open certify accredit enrol enroll
+        graduate qualify welcome visit see reach affect impact save lose kill poach destroy clear
+        degrade burn log export import trade ship transport contain exceed number total comprise amount
+        bring teach take make give find keep set hold win sell buy catch spend lead draw write send
+        build grow feed meet reach host hit top surpass engage generate attract mobilize cover span
+    """.split())
+    irregular_participles: frozenset[str] = frozenset("""
+        built taught held run set kept found given won sold bought caught spent led drawn written sent
+        grown fed met made taken brought hit shown seen done begun undertaken overseen withdrawn
+        known chosen stolen frozen driven ridden thrown flown borne sworn torn worn shot cut put dealt
+        paid laid spread sought thought told
+    """.split())
+    # words ending in -ed that are not verbs
+    not_participles: frozenset[str] = frozenset("""
+        hundred red bed need needs seed seeds feed speed breed shed weed weeds sled steed greed creed
+        reed reeds indeed embed bred led fed shred wed deed deeds proceed exceed succeed united
+        limited related based interested
+    """.split())
+    # markers of a planned figure (regex fragments, matched case-insensitively)
+    planned_markers: tuple[str, ...] = (
+        r"will", r"shall", r"\w+'ll", r"aims?\s+(?:to|at)", r"aiming\s+(?:to|at)", r"plans?\s+to",
+        r"planning\s+to", r"planned", r"intends?\s+to", r"intending\s+to", r"(?:is|are)\s+to\s+be",
+        r"to\s+be\s+\w+ed", r"targets?\s+(?:of|to|is)", r"targeting", r"goal\s+(?:of|is)",
+        r"scheduled", r"expected\s+to", r"foresees?", r"foreseen", r"envisaged?", r"envisages",
+        r"proposed", r"seeks?\s+to", r"hopes?\s+to", r"going\s+to", r"would", r"next\s+year",
+        r"upcoming", r"forthcoming", r"in\s+the\s+coming", r"wants?\s+to", r"commit(?:s|ted)?\s+to",
+        r"pledged?\s+to", r"objective\s+(?:of|is)", r"ambition", r"by\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d",
+    )
+    # markers of an achieved figure
+    achieved_markers: tuple[str, ...] = (
+        r"ha(?:s|ve|d)\s+(?:now\s+|already\s+|so\s+far\s+|successfully\s+)?(?:been\s+)?\w+(?:ed|en|t)",
+        r"(?:was|were)\s+\w+", r"to\s+date", r"so\s+far", r"already", r"since", r"in\s+(?:19|20)\d\d",
+        r"last\s+year", r"now\s+(?:includes?|counts?|has|have|covers?|numbers?)",
+    )
+
+
+DEFAULT_LEXICON = ClaimLexicon()
+
+
+# ----------------------------------------------------------------------------------------- rules
+def _alt(words) -> str:
+    """Regex alternation, longest first, words escaped, inner spaces matching any whitespace."""
+    parts = sorted({w for w in words}, key=len, reverse=True)
+    return "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in parts)
+
+
+class _Rules:
+    """A lexicon compiled into regexes and lookup tables, built once per lexicon object."""
+
+    def __init__(self, lx: ClaimLexicon) -> None:
+        self.lx = lx
+        word_numbers = (list(lx.number_units) + list(lx.number_tens) + ["hundred", "thousand", "dozen"])
+        unit_tens = "|".join(lx.number_tens)
+        unit_ones = "|".join(w for w in lx.number_units if lx.number_units[w] < 10 and w != "zero")
+        # one spelled-out number word, "forty-two" counted as one word
+        nw = rf"(?:(?:{unit_tens})-(?:{unit_ones})|{_alt(word_numbers)})"
+        self.number_word_re = regex.compile(
+            rf"(?i)\b(?:a\s+(?=(?:dozen|hundred|thousand|million|billion)\b))?{nw}"
+            rf"(?:(?:\s+|-)(?:and\s+)?{nw})*\b(?:(?:\s+|-)(?:million|billion))?\b"
+        )
+        denominators = _alt(lx.fractions)
+        numerators = _alt(["a", "an", "one", *[w for w in lx.number_units if 1 < lx.number_units[w] < 10]])
+        self.fraction_re = regex.compile(
+            rf"(?i)\b(?:(?P<num>{numerators})(?:\s+|-))?(?P<den>{denominators})\b"
+        )
+        # a digit number: "1,200", "1 200", "4.5", ".5"
+        self.digit_re = regex.compile(
+            r"(?<![\w.,/:\-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?![,.]\d)"
+            r"|\d+(?:\.\d+)?|(?<![\d])\.\d+)"
+        )
+        self.core_re = regex.compile(
+            r"(?i)\d|\b(?:" + _alt(word_numbers + list(lx.fractions) + ["a dozen"]) + r")\b"
+        )
+        self.prefilter = self.core_re
+        self.scale_after_re = regex.compile(
+            rf"(?i)(?:\s*|-)(?P<w>{_alt(lx.scales)})(?![\w])"
+        )
+        self.glued_scale_re = regex.compile(
+            rf"(?P<w>{_alt(lx.glued_scales)})(?![A-Za-z0-9])"
+        )
+        currency_words = [c for c in lx.currencies if c[0].isalpha()]
+        currency_symbols = [c for c in lx.currencies if not c[0].isalpha()]
+        cur_alt = _alt(lx.currencies)
+        self.currency_before_re = regex.compile(
+            rf"(?i)(?:(?<![\w$€£¥])(?:{_alt(currency_words)})\.?\s*|(?:{_alt(currency_symbols)})\s?)$"
+        )
+        self.currency_after_re = regex.compile(
+            rf"(?i)\s?(?P<k>[kKmM](?=€)|(?:[kKmM](?=EUR\b)))?(?P<c>{cur_alt})(?![A-Za-z])"
+        )
+        self.currency_forms = {k.lower(): v for k, v in lx.currencies.items()}
+        self.unit_after_re = regex.compile(
+            rf"(?i)(?:\s*|-)(?P<u>{_alt(lx.units)})(?![A-Za-z0-9²])"
+        )
+        self.unit_forms = {k.lower(): v for k, v in lx.units.items()}
+        bound_alt = _alt(lx.bounds)
+        filler_alt = _alt(lx.fillers)
+        self.bound_before_re = regex.compile(
+            rf"(?i)(?<![\w])(?P<b>{bound_alt})\s+(?:(?:{filler_alt})\s+)?$"
+        )
+        self.bound_forms = {regex.sub(r"\s+", " ", k.lower()): v for k, v in lx.bounds.items()}
+        self.filler_before_re = regex.compile(rf"(?i)(?<![\w])(?:{filler_alt})\s+$")
+        self.bound_after_re = regex.compile(rf"(?i)(?P<b>\+|\s+(?:{_alt(k for k in lx.bound_suffixes if k != '+')}))(?![\w])")
+        self.suffix_forms = {regex.sub(r"\s+", " ", k.lower()): v for k, v in lx.bound_suffixes.items()}
+        self.range_sep_re = regex.compile(r"(?i)\s*(?:-|–|—|to|and)\s*")
+        self.between_re = regex.compile(r"(?i)(?<![\w])(?:between|from)\s+$")
+        ref_alt = _alt(lx.reference_words)
+        self.reference_before_re = regex.compile(
+            rf"(?i)(?<![\w])(?:{ref_alt})\s*(?:n[o°]\.?\s*)?"
+            r"(?:[\dA-Za-z]{1,4}(?:\.\w+)*\s*(?:,|&|and|to|-|–|or)\s*)*$"
+        )
+        month_alt = _alt(lx.months)
+        self.month_after_re = regex.compile(rf"(?i)(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{month_alt})\b\.?")
+        self.month_before_re = regex.compile(rf"(?i)\b(?:{month_alt})\.?\s+(?:the\s+)?$")
+        self.year_re = regex.compile(r"(?:1[89]|20)\d\d")
+        self.planned_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.planned_markers) + r")(?![\w])")
+        self.achieved_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
+        self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
+        self.never_figure_re = regex.compile(
+            r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"             # +41 22 999 0000
+            r"|(?<!\w)\(\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"                     # (022) 999-0000
+            r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"      # GUIDs
+            r"|\b\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                               # 30/09/2022, 2022-09-30
+            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?<=[:hmsHMS]\d\d|m|\.|s)"
+            r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"                          # 3 pm
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _rules(lexicon: ClaimLexicon) -> _Rules:
+    return _Rules(lexicon)
+
+
+# ----------------------------------------------------------------------------------------- numbers
+def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
+    """'one hundred and twenty' -> 120; 'a dozen' -> 12; 'forty-two' -> 42."""
+    tokens = regex.split(r"[\s\-]+", words.lower().strip())
+    total = 0
+    current = 0
+    seen = False
+    for tok in tokens:
+        if tok in ("and", ""):
+            continue
+        if tok == "a" or tok == "an":
+            current = max(current, 1)
+            continue
+        if tok in lx.number_units:
+            current += lx.number_units[tok]
+        elif tok in lx.number_tens:
+            current += lx.number_tens[tok]
+        elif tok == "hundred":
+            current = max(current, 1) * 100
+        elif tok == "dozen":
+            current = max(current, 1) * 12
+        elif tok in ("thousand", "million", "billion"):
+            total += max(current, 1) * lx.number_multipliers[tok]
+            current = 0
+        else:
+            return None
+        seen = True
+    return float(total + current) if seen else None
+
+
+def _parse_digits(s: str) -> float:
+    return float(regex.sub(r"[,\s\u00a0\u202f\u2009]", "", s))
+
+
+@dataclass
+class _Figure:
+    """A figure being grown around one number core (mutable while the scanner works on it)."""
+
+    start: int
+    end: int
+    value: float
+    value_max: float | None = None
+    bound: str = "="
+    unit: str | None = None
+    kind: str = "count"
+    is_words: bool = False
+    is_year_like: bool = False
+    scaled: bool = False
+    glued_m: bool = False
+
+
+# ----------------------------------------------------------------------------------------- scanner
+_PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
+
+
+class _Scanner:
+    def __init__(self, text: str, rules: _Rules, doc=None) -> None:
+        self.text = text
+        self.r = rules
+        self.lx = rules.lx
+        self.doc = doc
+        self._tok_starts: list[int] | None = None
+        self.excluded: list[tuple[int, int]] = []
+
+    # ---------------------------------------------------------------- exclusions
+    def _exclusions_from_references(self) -> None:
+        """Spans of explicit paragraph references (opmapper.references) are never claims."""
+        if not regex.search(r"(?i)\b(?:op|pp|paragraph|para)", self.text):
+            return
+        try:
+            from .references import find_references
+            refs = find_references(self.text)
+        except NotImplementedError:  # references not built yet: the local rules still catch "OP4"
+            return
+        except Exception:  # a references bug must not break claims
+            return
+        self.excluded.extend((r.start, r.end) for r in refs)
+
+    def _exclusions_from_patterns(self) -> None:
+        """Phone numbers, GUIDs, dates and times: digit runs that are never figures."""
+        for m in self.r.never_figure_re.finditer(self.text):
+            self.excluded.append((m.start(), m.end()))
+
+    def _is_excluded(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.excluded)
+
+    # ---------------------------------------------------------------- number cores
+    def cores(self):
+        """Digit and word number cores, in text order, as (start, end, value, is_words)."""
+        text = self.text
+        out = []
+        for m in self.r.digit_re.finditer(text):
+            out.append((m.start(), m.end(), _parse_digits(m.group()), False))
+        for m in self.r.number_word_re.finditer(text):
+            value = _parse_number_words(m.group(), self.lx)
+            if value is not None:
+                out.append((m.start(), m.end(), value, True))
+        for m in self.r.fraction_re.finditer(text):
+            out.append((m.start(), m.end(), None, "fraction"))
+        out.sort(key=lambda c: (c[0], -c[1]))
+        return out
+
+    # ---------------------------------------------------------------- main loop
+    def scan(self) -> list[_Figure]:
+        self._exclusions_from_references()
+        self._exclusions_from_patterns()
+        figures: list[_Figure] = []
+        consumed_to = -1
+        for start, end, value, what in self.cores():
+            if start < consumed_to:
+                continue
+            if what == "fraction":
+                fig = self._fraction(start, end)
+            elif what:
+                fig = self._word_figure(start, end, value)
+            else:
+                fig = self._digit_figure(start, end, value)
+            if fig is None or self._is_excluded(fig.start, fig.end):
+                continue
+            figures.append(fig)
+            consumed_to = fig.end
+        return figures
+
+    # ---------------------------------------------------------------- helpers
+    def _prev_char(self, i: int) -> str:
+        return self.text[i - 1] if i > 0 else ""
+
+    def _next_char(self, i: int) -> str:
+        return self.text[i] if i < len(self.text) else ""
+
+    def _before(self, i: int, n: int = 60) -> str:
+        return self.text[max(0, i - n):i]
+
+    def _next_word(self, i: int) -> str:
+        m = regex.match(r"\s*([\w'’-]+)", self.text[i:i + 40])
+        return m.group(1).lower() if m else ""
+
+    def _prev_word(self, i: int) -> str:
+        m = regex.search(r"([\w'’.-]+)\s*$", self._before(i, 40))
+        return m.group(1).lower() if m else ""
+
+    # ---------------------------------------------------------------- trap tests on a digit core
+    def _digit_trap(self, start: int, end: int) -> bool:
+        text = self.text
+        prev, nxt = self._prev_char(start), self._next_char(end)
+        # glued to letters before: CoP19, OP4, Res040, FY2022, GUID pieces (currency symbols excepted)
+        if prev.isalpha() and not self.r.currency_before_re.search(text[max(0, start - 5):start]):
+            return True
+        if prev in "#§" or (prev == "-" and start >= 2 and text[start - 2].isalnum()):
+            return True
+        # ordinals: 5th, 1st, 22nd
+        if regex.match(r"(?i)(?:st|nd|rd|th)\b", text[end:end + 3]):
+            return True
+        # times, ratios, dates, ids: 11:05, 09/30/2022, C/94/17, 2019/20, 1.2.3, 6.049.1
+        if nxt in ":/\\" and self._next_char(end + 1).isdigit():
+            return True
+        if nxt == "." and self._next_char(end + 1).isdigit():
+            return True
+        if prev == "." and start >= 2 and text[start - 2].isdigit():
+            return True
+        # glued to letters after (GUIDs, codes such as 3f2a): allowed only for units/scales handled later
+        if nxt.isalpha():
+            tail = regex.match(r"[A-Za-z²]+", text[end:end + 12]).group()
+            low = tail.lower()
+            if not (low in self.lx.scales or tail in self.lx.glued_scales or low in self.r.unit_forms
+                    or low in self.r.currency_forms or (low[:1] in "km" and text[end + 1:end + 2] == "€")
+                    or low in ("am", "pm", "h", "hrs", "hr", "pm.", "am.")):
+                return True
+        # list markers: "1)", "2." at a line start or after a colon, "(3)"
+        line_start = text.rfind("\n", 0, start) + 1
+        head = text[line_start:start]
+        if nxt == ")" and head.rfind("(") <= head.rfind(")"):
+            return True  # "1) training 2) outreach": a ")" closing no "(" marks a list item
+        if nxt == "." and not head.strip() and regex.match(r"\.\s+\S", text[end:end + 3]):
+            return True
+        if nxt == ")" and prev == "(" and regex.match(r"\)\s+[A-Za-z]", text[end:end + 3]):
+            return True
+        # phone numbers: +41 22 ..., (022) 999-0000
+        if regex.search(r"\+\s?\d*\s?$", text[max(0, start - 4):start]) and regex.match(r"[\s\-]\d", text[end:end + 2]):
+            return True
+        if regex.match(r"[\s\-.]\d{2,4}[\s\-.]\d{3,4}\b", text[end:end + 11]) and (
+                prev in "(+" or regex.match(r"\)", text[end:end + 1])):
+            return True
+        if prev == "(" and nxt == ")" and regex.match(r"\)\s*\d", text[end:end + 3]):
+            return True
+        return False
+
+    def _context_trap(self, start: int, end: int, is_words: bool) -> bool:
+        """Traps that depend on the words around: references, dates, compound adjectives."""
+        before = self._before(start, 50)
+        if self.r.reference_before_re.search(before):
+            return True
+        # dates: "30 September 2022", "September 30, 2022", "May 2021"
+        if self.r.month_after_re.match(self.text, end) or self.r.month_before_re.search(before):
+            return True
+        return False
+
+    def _compound_adjective(self, end: int) -> bool:
+        """'a 10-year strategy', 'a three-day workshop': number-hyphen-word (unless a unit)."""
+        m = regex.match(r"-([A-Za-z]+)", self.text[end:end + 30])
+        if not m:
+            return False
+        word = m.group(1).lower()
+        if word in self.r.unit_forms or word in self.lx.scales or word in self.lx.number_units \
+                or word in self.lx.number_tens or word in ("and", "to"):
+            return False
+        return True
+
+    # ---------------------------------------------------------------- figures
+    def _digit_figure(self, start: int, end: int, value: float) -> _Figure | None:
+        text = self.text
+        if self._digit_trap(start, end):
+            return None
+        if self._context_trap(start, end, False):
+            return None
+        fig = _Figure(start, end, value)
+        core = text[start:end]
+        fig.is_year_like = bool(self.r.year_re.fullmatch(core))
+        if self._compound_adjective(end) and not regex.match(r"-\s*\d", text[end:end + 3]):
+            return None
+        self._grow_right(fig)
+        if fig.unit is None and fig.is_year_like and not fig.scaled:
+            return None
+        if fig.value_max is not None and fig.is_year_like:
+            return None
+        self._grow_left(fig)
+        if fig.is_year_like and fig.unit is None and not fig.scaled and fig.bound == "=":
+            return None
+        if self._alone_on_line(fig):
+            return None
+        return fig
+
+    def _word_figure(self, start: int, end: int, value: float) -> _Figure | None:
+        text = self.text
+        words = text[start:end].lower()
+        if self._context_trap(start, end, True):
+            return None
+        if self._compound_adjective(end):
+            return None
+        if words in ("one", "a dozen") or words == "one":
+            # "one of the", "no one", "one another", "one-off": not figures
+            nxt = self._next_word(end)
+            if words == "one" and (nxt in ("of", "another", "or", "way", "hand", "side", "such", "day", "time",
+                                          "thing", "the", "") or self._prev_word(start) in ("no", "any", "every",
+                                                                                         "each", "the", "this", "that", "which")):
+                return None
+        fig = _Figure(start, end, value, is_words=True)
+        self._grow_right(fig)
+        self._grow_left(fig)
+        return fig
+
+    def _fraction(self, start: int, end: int) -> _Figure | None:
+        m = self.r.fraction_re.match(self.text, start)
+        if not m or m.end() != end:
+            return None
+        num, den = m.group("num"), m.group("den").lower()
+        nxt = self._next_word(end)
+        prev = self._prev_word(start)
+        if prev in ("first", "second", "third", "last", "latter", "final", "fourth", "next", "each", "every",
+                    "per") or self._compound_adjective(end):
+            return None
+        if den in ("half", "halves"):
+            numerator = 1.0 if num is None or num.lower() in ("a", "an", "one") else None
+            if numerator is None:
+                numerator = float(self.lx.number_units.get(num.lower(), 1))
+            # "half a million" is a count, not a fraction
+            m2 = regex.match(r"(?i)\s+(?:a|an)\s+(million|billion|thousand|dozen|hundred)\b", self.text[end:end + 20])
+            if m2:
+                mult = self.lx.number_multipliers[m2.group(1).lower()]
+                fig = _Figure(start, end + m2.end(), 0.5 * mult * numerator, scaled=True)
+                self._grow_right(fig)
+                self._grow_left(fig)
+                return fig
+            if num is None and nxt not in ("of", "the", "its", "their", "our", "all", "these", "those"):
+                if prev not in ("by", "than", "over", "nearly", "almost", "about", "around", "roughly"):
+                    return None
+            value = numerator / 2
+        else:
+            if num is None:
+                return None
+            if den in ("third", "quarter", "fifth", "sixth", "tenth", "eighth") and num.lower() not in (
+                    "a", "an", "one"):
+                return None
+            if den in ("third", "quarter", "fifth", "sixth", "tenth", "eighth") and nxt != "of":
+                return None
+            numerator = 1.0 if num.lower() in ("a", "an", "one") else float(self.lx.number_units[num.lower()])
+            value = numerator / self.lx.fractions[den]
+        fig = _Figure(start, end, round(value, 4), unit="fraction", kind="other")
+        self._grow_left(fig)
+        return fig
+
+    def _alone_on_line(self, fig: _Figure) -> bool:
+        """A bare integer alone on its line is a form field value (a page id), not a claim."""
+        if fig.unit is not None or fig.bound != "=" or fig.scaled or fig.value_max is not None:
+            return False
+        text = self.text
+        ls = text.rfind("\n", 0, fig.start) + 1
+        le = text.find("\n", fig.end)
+        le = len(text) if le < 0 else le
+        return not text[ls:fig.start].strip() and not text[fig.end:le].strip()
+
+    # ---------------------------------------------------------------- growing to the right
+    def _scale(self, fig: _Figure, pos: int) -> int:
+        text = self.text
+        m = self.r.glued_scale_re.match(text, pos) if not fig.is_words else None
+        if m:
+            w = m.group("w")
+            if w in ("m", "M"):
+                fig.glued_m = True
+            fig.value *= self.lx.glued_scales[w]
+            fig.scaled = True
+            return m.end()
+        m = self.r.scale_after_re.match(text, pos)
+        if m:
+            w = m.group("w").lower()
+            if w == "k" and not text[m.start("w") - 1:m.start("w")].isdigit() and self._next_char(m.end()) != "€":
+                return pos
+            if w in ("million", "billion", "thousand", "trillion") and fig.is_words and w in text[fig.start:pos].lower():
+                return pos
+            fig.value *= self.lx.scales[w]
+            fig.scaled = True
+            return m.end()
+        return pos
+
+    def _grow_right(self, fig: _Figure) -> None:
+        text = self.text
+        pos = self._scale(fig, fig.end)
+        # currency after: "75,000 CHF", "125 k€", "130 million euros"
+        pos = self._currency_after(fig, pos)
+        # range: "15-20", "15 to 20", "between 15 and 20"
+        m = self.r.range_sep_re.match(text, pos)
+        if m:
+            sep = m.group().strip().lower()
+            if sep != "and" or self.r.between_re.search(self._before(fig.start, 12)):
+                second = self._second_number(m.end(), fig)
+                if second is not None:
+                    val, send, second_fig = second
+                    if sep in ("-", "–", "—") and fig.is_year_like and second_fig.is_year_like:
+                        fig.value_max = val
+                        fig.end = send
+                        return
+                    if second_fig.scaled and not fig.scaled:
+                        fig.value *= second_fig.scale_mult  # "15-20 million": the scale covers both
+                    fig.value_max = second_fig.value
+                    if second_fig.unit and not fig.unit:
+                        fig.unit, fig.kind = second_fig.unit, second_fig.kind
+                    fig.end = send
+                    pos = send
+                    fig.scaled = fig.scaled or second_fig.scaled
+                    if fig.value_max is not None and fig.value_max < fig.value:
+                        fig.value_max = None
+                        return
+        if fig.unit is None:
+            pos = self._unit_after(fig, pos)
+        if fig.unit is None and fig.glued_m is False:
+            pos = self._currency_after(fig, pos)
+        fig.end = max(fig.end, pos)
+        # "500+ members", "200 or more"
+        m = self.r.bound_after_re.match(text, fig.end)
+        if m and fig.bound == "=":
+            form = regex.sub(r"\s+", " ", m.group("b").strip().lower())
+            fig.bound = self.r.suffix_forms.get(form, fig.bound)
+            fig.end = m.end()
+
+    def _second_number(self, pos: int, first: _Figure):
+        text = self.text
+        m = self.r.digit_re.match(text, pos)
+        if m and not first.is_words:
+            val = _parse_digits(m.group())
+            second = _Figure(m.start(), m.end(), val)
+            second.is_year_like = bool(self.r.year_re.fullmatch(m.group()))
+            if self._digit_trap(m.start(), m.end()) and not first.is_year_like:
+                return None
+            before = second.value
+            p = self._scale(second, m.end())
+            second.scale_mult = second.value / before if before else 1.0  # type: ignore[attr-defined]
+            p = self._currency_after(second, p)
+            if second.unit is None:
+                p = self._unit_after(second, p)
+            return val, p, second
+        m = self.r.number_word_re.match(text, pos)
+        if m and first.is_words:
+            val = _parse_number_words(m.group(), self.lx)
+            if val is None:
+                return None
+            second = _Figure(m.start(), m.end(), val, is_words=True)
+            second.scale_mult = 1.0  # type: ignore[attr-defined]
+            return val, m.end(), second
+        return None
+
+    def _currency_after(self, fig: _Figure, pos: int) -> int:
+        if fig.unit is not None:
+            return pos
+        m = self.r.currency_after_re.match(self.text, pos)
+        if not m:
+            return pos
+        form = m.group("c").lower()
+        if form in ("$", "£", "€") and m.group("k") is None and m.start("c") != pos:
+            return pos
+        if form in ("cop", "rand", "francs", "dollar", "php") and m.group("k") is None:
+            # words that are also other things: "CoP", "PHP"; only as written in capitals or after money scale
+            if m.group("c") not in ("COP", "PHP") and form not in ("francs", "dollar"):
+                return pos
+            if form in ("cop", "php"):
+                return pos
+        if m.group("k"):
+            fig.value *= 1e3 if m.group("k") in "kK" else 1e6
+            fig.scaled = True
+        elif fig.glued_m is False and self.text[pos - 1:pos] == "m" and False:
+            pass
+        fig.unit = self.r.currency_forms[form]
+        fig.kind = "money"
+        return m.end()
+
+    def _unit_after(self, fig: _Figure, pos: int) -> int:
+        text = self.text
+        m = self.r.unit_after_re.match(text, pos)
+        if not m:
+            if fig.glued_m and fig.unit is None:
+                # "1.75m": millions, unless a length context follows ("a 200m buffer")
+                nxt = self._next_word(pos)
+                if nxt in ("high", "long", "wide", "deep", "tall", "depth", "altitude", "elevation", "above",
+                           "below", "buffer", "radius", "asl", "a.s.l", "in") or nxt == "":
+                    if not (regex.search(r"\.\d", text[fig.start:pos])):
+                        fig.value /= 1e6
+                        fig.unit, fig.kind = "m", "length"
+            return pos
+        form = m.group("u").lower()
+        unit, kind = self.r.unit_forms[regex.sub(r"\s+", " ", form)]
+        if m.group("u") in ("m", "t") and text[m.start("u") - 1:m.start("u")] == "-":
+            return pos
+        if form == "has" and text[m.start("u") - 1:m.start("u")] == " ":
+            return pos  # "3 has been" is a verb, "3 has" is rare as hectares
+        if form in ("m", "t") and m.start("u") != pos:
+            # "1.2 m" only as a unit when a number is glued or a length word follows; "5 m people" is a count
+            nxt = self._next_word(m.end())
+            if form == "t" or nxt in ("of", "") or nxt in ("high", "long", "wide", "deep", "tall", "above",
+                                                              "below", "and", "in"):
+                pass
+            else:
+                fig.value *= 1e6
+                fig.scaled = True
+                return m.end()
+        if form == "m" and m.start("u") == pos:
+            pass
+        if form == "k":
+            return pos
+        fig.unit, fig.kind = unit, kind
+        return m.end()
+
+    # ---------------------------------------------------------------- growing to the left
+    def _grow_left(self, fig: _Figure) -> None:
+        text = self.text
+        before = self._before(fig.start, 40)
+        if fig.unit is None or fig.kind != "money":
+            m = self.r.currency_before_re.search(before)
+            if m:
+                form = regex.sub(r"\s+", " ", m.group().strip().rstrip(".").lower())
+                code = self.r.currency_forms.get(form) or self.r.currency_forms.get(form + ".")
+                if code and not (form in ("cop", "php") or (form == "$" and text[fig.start - 2:fig.start - 1].isalpha())):
+                    if fig.unit in (None, "m"):
+                        if fig.unit == "m":  # "EUR 1.2m" / "€1.2 m": million, not metres
+                            fig.value *= 1e6
+                        fig.unit, fig.kind = code, "money"
+                        fig.start -= len(m.group())
+                        before = self._before(fig.start, 40)
+        if fig.glued_m and fig.kind == "money":
+            pass
+        m = self.r.between_re.search(before)
+        if m and fig.value_max is not None:
+            fig.start -= len(m.group())
+            return
+        m = self.r.bound_before_re.search(before)
+        if m:
+            form = regex.sub(r"\s+", " ", m.group("b").lower())
+            bound = self.r.bound_forms.get(form)
+            if bound and not (form in ("some",) and fig.value_max is not None):
+                if form in ("over", "under", "above", "below", "beyond") and fig.is_year_like:
+                    return
+                fig.bound = bound if fig.value_max is None or bound in ("~",) else fig.bound
+                fig.start -= len(m.group())
+                return
+        m = self.r.filler_before_re.search(before)
+        if m and not fig.is_words and "the" not in m.group().lower().split():
+            fig.start -= len(m.group())
+
+
+# ----------------------------------------------------------------------------------------- noun phrase
+class _Phrase:
+    """Counted noun phrase, head and verb from the tokens around a figure."""
+
+    def __init__(self, scanner: _Scanner, words: list[tuple[int, int, str]]) -> None:
+        self.s = scanner
+        self.lx = scanner.lx
+        self.words = words  # (start, end, text) of every token
+        self.starts = [w[0] for w in words]
+
+    def _index_at(self, char: int) -> int:
+        return bisect.bisect_left(self.starts, char)
+
+    def _is_participle(self, low: str) -> bool:
+        if low in self.lx.irregular_participles:
+            return True
+        return len(low) > 4 and low.endswith("ed") and low not in self.lx.not_participles
+
+    def _is_verb_form(self, low: str) -> bool:
+        if self._is_participle(low) or low in self.lx.verbs:
+            return True
+        for suffix in ("s", "es"):
+            if low.endswith(suffix) and low[: -len(suffix)] in self.lx.verbs:
+                return True
+        return False
+
+    def _word(self, i: int) -> str | None:
+        if i >= len(self.words):
+            return None
+        return self.words[i][2]
+
+    def _joined(self, i: int) -> bool:
+        """Token i is a hyphen glued on both sides: 'wildlife-friendly'."""
+        s, e, t = self.words[i]
+        return t in ("-", "–") and i > 0 and i + 1 < len(self.words) and \
+            self.words[i - 1][1] == s and self.words[i + 1][0] == e
+
+    def noun_run(self, i: int, limit: int, stop_participles: bool = True):
+        """Words from token i forming a simple noun phrase; returns (first, last) token indices or None."""
+        first = i
+        last = None
+        n = 0
+        while i < limit and n < 6:
+            t = self.words[i][2]
+            low = t.lower()
+            if self._joined(i):
+                i += 1
+                continue
+            if not any(ch.isalpha() for ch in t):
+                break
+            if low in self.lx.function_words:
+                break
+            if n > 0 and last is not None:
+                if low.endswith("ing") and low not in self.lx.ing_nouns:
+                    break
+                if stop_participles and self._is_participle(low) and not self._joined(i - 1):
+                    break
+                if low.endswith("ly") and len(low) > 4:
+                    break
+                if low in self.lx.verbs or (low.endswith("s") and low[:-1] in self.lx.verbs and low[:-1] not in (
+                        "record", "survey", "patrol", "ring", "tag", "plant", "release", "post", "map", "count",
+                        "number", "total", "amount", "trade", "export", "import", "visit", "grant", "fund",
+                        "target", "impact", "lose", "catch", "build")):
+                    if low not in ("plants", "records", "surveys", "patrols", "maps", "trees", "posts"):
+                        break
+            elif n == 0 and low.endswith("ly") and len(low) > 4:
+                # "500 newly trained rangers": adverb premodifier
+                pass
+            last = i
+            n += 1
+            i += 1
+        if last is None:
+            return None
+        # a phrase must end on a noun-ish word: drop trailing adjectives glued into verbs we cannot tell
+        return first, last
+
+    def postmodifier(self, i: int, limit: int) -> int:
+        """End index of an '-ing' or 'of' postmodifier starting at token i ('advertising wildlife or ...')."""
+        j = i
+        n = 0
+        while j < limit and n < 8:
+            t = self.words[j][2]
+            low = t.lower()
+            if self._joined(j):
+                j += 1
+                continue
+            if not any(ch.isalpha() for ch in t):
+                break
+            if low in ("have", "has", "had", "were", "was", "are", "is", "been", "will", "which", "that", "who",
+                       "including", "in", "with", "by", "to", "for", "from", "through", "since", "at", "on"):
+                break
+            if n > 0 and (self._is_participle(low) or low.endswith("ly")):
+                break
+            j += 1
+            n += 1
+        return j
+
+    def analyse(self, fig: _Figure, sent_start: int, sent_end: int):
+        words = self.words
+        i = self._index_at(fig.end)
+        limit = self._index_at(sent_end)
+        counted = head = None
+        counted_end = fig.end
+        after = i
+        nxt = (words[i][2].lower() if i < limit else "")
+        if fig.unit is not None and fig.kind != "money" or fig.unit == "fraction":
+            # measures and fractions count what follows "of": "3,400 ha of degraded forest"
+            if nxt == "of":
+                j = i + 1
+                if j < limit and words[j][2].lower() in ("the", "its", "their", "our", "all", "these", "those",
+                                                         "this", "that", "his", "her", "it", "them"):
+                    j += 1
+                run = self.noun_run(j, limit)
+                if run:
+                    head = words[run[1]][2].lower()
+                    counted_end = words[run[1]][1]
+                    counted = self.s.text[words[run[0]][0]:counted_end]
+                    after = run[1] + 1
+        elif fig.kind == "count":
+            j = i
+            if nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in (
+                    "the", "its", "their", "our", "these", "those", "them", "which", "whom", "all"):
+                j += 2
+            elif nxt == "of" and fig.scaled:
+                j += 1
+            run = self.noun_run(j, limit)
+            if run:
+                first, last = run
+                head = words[last][2].lower()
+                counted_end = words[last][1]
+                end_idx = last + 1
+                if end_idx < limit:
+                    low = words[end_idx][2].lower()
+                    if low.endswith("ing") and low not in self.lx.ing_nouns:
+                        post = self.postmodifier(end_idx, limit)
+                        if post > end_idx + 1:  # keep "-ing" only with an object: "posts advertising wildlife"
+                            end_idx = post
+                    elif low == "of" and end_idx + 1 < limit:
+                        k = end_idx + 1
+                        if words[k][2].lower() in ("the", "local", "their", "our"):
+                            pass
+                        run2 = self.noun_run(k, limit)
+                        if run2:
+                            end_idx = run2[1] + 1
+                counted = self.s.text[words[first][0]:words[end_idx - 1][1]]
+                after = end_idx
+        verb = self.verb_after(after, limit) or self.verb_before(self._index_at(fig.start), sent_start)
+        return counted, head, counted_end, verb
+
+    def verb_after(self, i: int, limit: int) -> str | None:
+        words = self.words
+        aux = ("have", "has", "had", "been", "were", "was", "are", "is", "be", "being", "now", "already",
+               "also", "successfully", "so", "far", "recently", "since", "all", "then", "effectively", "each")
+        j = i
+        steps = 0
+        while j < limit and words[j][2].lower() in aux and steps < 5:
+            j += 1
+            steps += 1
+        if j >= limit:
+            return None
+        low = words[j][2].lower()
+        if not self._is_participle(low):
+            return None
+        first = j
+        last = j
+        k = j + 1
+        while k + 1 < limit and words[k][2].lower() in ("or", "and", ",") and self._is_participle(words[k + 1][2].lower()):
+            last = k + 1
+            k += 2
+        return self.s.text[words[first][0]:words[last][1]]
+
+    def verb_before(self, i: int, sent_start: int) -> str | None:
+        words = self.words
+        skip = {"a", "an", "the", "total", "now", "already", "also", "some", "over", "more", "than",
+                "about", "around", "nearly", "almost", "approximately", "at", "least", "up", "to", "successfully",
+                "estimated", "additional", "further", "another", "roughly", "just", "well", "so", "far",
+                "in", "excess", "minimum", "maximum", "fewer", "less", "under"}
+        j = i - 1
+        steps = 0
+        while j >= 0 and words[j][0] >= sent_start and steps < 6:
+            low = words[j][2].lower()
+            if low in skip or low in self.s.r.currency_forms:
+                j -= 1
+                steps += 1
+                continue
+            if self._is_verb_form(low):
+                return words[j][2]
+            return None
+        return None
+
+
+# ----------------------------------------------------------------------------------------- modality
+def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None, sent_start: int, sent_end: int,
+              verb_pos: int | None) -> str:
+    text = scanner.text
+    r = scanner.r
+    sent = text[sent_start:sent_end]
+    rel = fig_start - sent_start
+    if verb is not None and verb_pos is not None:
+        around = text[max(sent_start, verb_pos - 30):verb_pos].lower()
+        if regex.search(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:be\s+)?(?:\w+\s+)?$", around):
+            return "planned"
+    planned = [m.start() for m in r.planned_re.finditer(sent)]
+    achieved = [m.start() for m in r.achieved_re.finditer(sent)]
+    if verb and verb.lower().endswith("ed") and not planned:
+        return "achieved"
+    before_p = max((p for p in planned if p < rel), default=None)
+    before_a = max((a for a in achieved if a < rel), default=None)
+    if before_p is not None and (before_a is None or before_p > before_a):
+        # a "by 2025" deadline only plans figures whose verb is not already in the past
+        return "planned"
+    if before_a is not None:
+        return "achieved"
+    after_p = min((p for p in planned if p >= rel), default=None)
+    after_a = min((a for a in achieved if a >= rel), default=None)
+    if after_p is not None and (after_a is None or after_p < after_a):
+        return "planned"
+    return "achieved"
+
+
+# ----------------------------------------------------------------------------------------- sentences
+def _sentences(doc, text: str, rules: _Rules) -> list[tuple[int, int]]:
+    """Sentence spans: the Doc's own sentences when set, cut again at paragraph and field breaks."""
+    if doc is not None and doc.has_annotation("SENT_START"):
+        base = [(s.start_char, s.end_char) for s in doc.sents]
+    else:
+        base = [(m.start(), m.end()) for m in regex.finditer(r"[^.!?]*(?:[.!?]+(?=\s|$)|$)", text) if m.end() > m.start()]
+        if not base:
+            base = [(0, len(text))]
+    out = []
+    for s, e in base:
+        pos = s
+        for m in rules.sentence_end_re.finditer(text, s, e):
+            if m.start() > pos:
+                out.append((pos, m.start()))
+            pos = m.end()
+        if e > pos:
+            out.append((pos, e))
+    return out
+
+
+# ----------------------------------------------------------------------------------------- API
+def _words_of(doc, text: str) -> list[tuple[int, int, str]]:
+    if doc is not None:
+        return [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+    return [(m.start(), m.end(), m.group()) for m in regex.finditer(r"\w+(?:[.'’]\w+)*|[^\w\s]", text)]
+
+
+def _claims(text: str, doc, lexicon: ClaimLexicon) -> list[Claim]:
+    rules = _rules(lexicon)
+    if not rules.prefilter.search(text):
+        return []
+    scanner = _Scanner(text, rules, doc)
+    figures = scanner.scan()
+    if not figures:
+        return []
+    sentences = _sentences(doc, text, rules)
+    sent_starts = [s for s, _ in sentences]
+    phrase = _Phrase(scanner, _words_of(doc, text))
+    claims = []
+    for fig in figures:
+        k = max(0, bisect.bisect_right(sent_starts, fig.start) - 1)
+        ss, se = sentences[k]
+        if fig.end > se:
+            se = fig.end
+        counted, head, counted_end, verb = phrase.analyse(fig, ss, se)
+        verb_pos = None
+        if verb:
+            vp = text.find(verb, ss, se)
+            verb_pos = vp if vp >= 0 else None
+        modality = _modality(scanner, fig.start, fig.end, verb, ss, se, verb_pos)
+        end = max(fig.end, counted_end)
+        value = fig.value
+        vmax = fig.value_max
+        if fig.kind in ("count",) and fig.unit is None and fig.value_max is None and math.isclose(value, round(value)):
+            value = float(round(value))
+        claims.append(Claim(
+            value=value, value_max=vmax, bound=fig.bound, unit=fig.unit, counted=counted,
+            counted_head=head, verb=verb, modality=modality,
+            kind=fig.kind if fig.unit is not None else "count",
+            start=fig.start, end=end, text=text[fig.start:end], sentence_start=ss, sentence_end=se,
+        ))
+    return claims
+
+
+@functools.lru_cache(maxsize=1)
+def default_pipeline():
+    """``spacy.blank("en")`` with a sentencizer, built once per process."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON) -> list[Claim]:
     """All claims in an already tokenised Doc (used by the spaCy component)."""
-    raise NotImplementedError
+    return _claims(doc.text, doc, lexicon)
 
 
-def find_claims(text: str, nlp=None) -> list[Claim]:
+def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON) -> list[Claim]:
     """All claims in ``text``; ``nlp`` is an optional shared pipeline (built once and cached if None)."""
-    raise NotImplementedError
+    rules = _rules(lexicon)
+    if not rules.prefilter.search(text):
+        return []
+    nlp = nlp if nlp is not None else default_pipeline()
+    doc = nlp.make_doc(text)
+    if "sentencizer" in nlp.pipe_names:
+        doc = nlp.get_pipe("sentencizer")(doc)
+    return _claims(text, doc, lexicon)
