@@ -172,8 +172,41 @@ def _cmd_claims(args) -> int:
     return _emit_spans(args, find_claims, cols, describe)
 
 
+# ---------------------------------------------------------------- evaluate
+def _add_evaluate(sub) -> None:
+    p = sub.add_parser("evaluate", help="score an extractor against a gold file")
+    esub = p.add_subparsers(dest="what", metavar="WHAT")
+    esub.required = True
+    _add_evaluate_claims(esub)
+
+
+def _add_evaluate_claims(esub) -> None:
+    p = esub.add_parser("claims", help="score quantitative claims against gold JSONL (corpus/gold/claims.jsonl)")
+    p.add_argument("gold", metavar="FILE", help="gold JSONL: one sentence per line with its claims")
+    p.add_argument("--errors", action="store_true", help="list missed, spurious and mismatched claims")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def _cmd_evaluate(args) -> int:
+    return globals()[f"_cmd_evaluate_{args.what}"](args)
+
+
+def _cmd_evaluate_claims(args) -> int:
+    from .evaluate import evaluate_claims, format_claim_scores, load_gold
+
+    scores = evaluate_claims(load_gold(args.gold))
+    if args.format == "json":
+        data = scores.to_dict()
+        if not args.errors:
+            data.pop("errors")
+        render.write_json(data, sys.stdout)
+    else:
+        print(format_claim_scores(scores, errors=args.errors))
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- main
-COMMANDS = ["parse", "refs", "claims"]
+COMMANDS = ["parse", "refs", "claims", "evaluate"]
 
 
 def build_parser() -> argparse.ArgumentParser:

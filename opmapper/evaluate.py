@@ -1,0 +1,244 @@
+"""Scoring extractors against hand-labelled gold files.
+
+    python -m opmapper.evaluate claims corpus/gold/claims.jsonl [--errors] [--format text|json]
+    opmapper evaluate claims corpus/gold/claims.jsonl
+
+One ``evaluate_<what>`` function per extractor returns a plain scores record; ``main(argv)`` hands the
+command line to ``opmapper.cli`` (the only module that knows argparse), whose ``evaluate`` command has one
+sub-command per extractor (``claims`` here; add ``tagger`` next to it).
+
+Claims: a predicted claim matches a gold claim when their values agree within 1e-6 (relative) and their
+spans overlap; matching is one-to-one, in text order. Scores are given at three levels of strictness
+(value; value+bound+unit; value+bound+unit+value_max), plus the accuracy of the counted head noun over
+the claims matched on value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._records import Record
+from .errors import InputError
+
+LEVELS = ("value", "value+bound+unit", "value+bound+unit+value_max")
+
+
+# ----------------------------------------------------------------------------------------- gold files
+def load_gold(path: str | Path) -> list[dict[str, Any]]:
+    """Gold lines from a JSONL file; raises InputError naming the file and line when one is malformed."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read gold file: {exc.strerror or exc}", str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("gold file is not UTF-8", str(path)) from None
+    items = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {n}: not JSON ({exc.msg})", str(path)) from None
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise InputError(f"line {n}: expected an object with a 'text' string", str(path))
+        items.append(item)
+    if not items:
+        raise InputError("gold file holds no examples", str(path))
+    return items
+
+
+# ----------------------------------------------------------------------------------------- claims
+@dataclass(frozen=True)
+class PRF(Record):
+    true_positives: int
+    predicted: int
+    gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4)}
+
+
+@dataclass(frozen=True)
+class ClaimScores(Record):
+    sentences: int
+    levels: dict[str, PRF]
+    head_correct: int
+    head_total: int
+    seconds: float
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def head_accuracy(self) -> float:
+        return self.head_correct / self.head_total if self.head_total else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["head_accuracy"] = round(self.head_accuracy, 4)
+        return d
+
+
+def _same_value(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-9)
+
+
+def _gold_span(text: str, claim: dict[str, Any], taken: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """The gold claim's offsets: its own start/end when they fit the text, else its text found in order."""
+    s, e = claim.get("start"), claim.get("end")
+    if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text):
+        return s, e
+    needle = claim.get("text") or ""
+    pos = text.find(needle) if needle else -1
+    while pos >= 0 and (pos, pos + len(needle)) in taken:
+        pos = text.find(needle, pos + 1)
+    return (pos, pos + len(needle)) if pos >= 0 else None
+
+
+def _pred_dict(claim: Any) -> dict[str, Any]:
+    return claim.to_dict() if hasattr(claim, "to_dict") else dict(claim)
+
+
+def _agrees(level: str, p: dict[str, Any], g: dict[str, Any]) -> bool:
+    if not _same_value(p["value"], g["value"]):
+        return False
+    if level == "value":
+        return True
+    if p.get("bound", "=") != g.get("bound", "=") or p.get("unit") != g.get("unit"):
+        return False
+    if level == "value+bound+unit":
+        return True
+    return _same_value(p.get("value_max"), g.get("value_max"))
+
+
+def _match(level: str, preds: list[dict], golds: list[dict]) -> list[tuple[int, int]]:
+    """One-to-one pairs (pred index, gold index): values agree at ``level`` and spans overlap."""
+    pairs = []
+    used: set[int] = set()
+    for gi, g in enumerate(golds):
+        for pi, p in enumerate(preds):
+            if pi in used or not _agrees(level, p, g):
+                continue
+            span = g.get("_span")
+            if span is not None and not (p["start"] < span[1] and span[0] < p["end"]):
+                continue
+            used.add(pi)
+            pairs.append((pi, gi))
+            break
+    return pairs
+
+
+def evaluate_claims(gold: Iterable[dict[str, Any]], find: Callable[[str], list] | None = None) -> ClaimScores:
+    """Score ``find`` (default :func:`opmapper.claims.find_claims`) on gold sentences."""
+    import time
+
+    if find is None:
+        from .claims import find_claims as find
+    counts = {level: [0, 0, 0] for level in LEVELS}
+    head_ok = head_n = 0
+    errors: list[dict[str, Any]] = []
+    n = 0
+    elapsed = 0.0
+    for item in gold:
+        n += 1
+        text = item["text"]
+        golds = []
+        taken: set[tuple[int, int]] = set()
+        for g in item.get("claims") or []:
+            g = dict(g)
+            g["_span"] = _gold_span(text, g, taken)
+            if g["_span"]:
+                taken.add(g["_span"])
+            golds.append(g)
+        t0 = time.perf_counter()
+        preds = [_pred_dict(c) for c in find(text)]
+        elapsed += time.perf_counter() - t0
+        for level in LEVELS:
+            pairs = _match(level, preds, golds)
+            counts[level][0] += len(pairs)
+            counts[level][1] += len(preds)
+            counts[level][2] += len(golds)
+        value_pairs = _match("value", preds, golds)
+        strict_pairs = set(_match("value+bound+unit", preds, golds))
+        for pi, gi in value_pairs:
+            want = (golds[gi].get("head") or None)
+            got = preds[pi].get("counted_head")
+            head_n += 1
+            if (want or "").lower() == (got or "").lower():
+                head_ok += 1
+            else:
+                errors.append({"id": item.get("id"), "error": "head", "text": preds[pi]["text"],
+                               "gold": want, "predicted": got, "sentence": text})
+            if (pi, gi) not in strict_pairs or not _same_value(preds[pi].get("value_max"), golds[gi].get("value_max")):
+                fields = ("bound", "unit", "value_max")
+                diff = {f: (golds[gi].get(f), preds[pi].get(f)) for f in fields
+                        if (golds[gi].get(f) != preds[pi].get(f) if f != "value_max"
+                            else not _same_value(golds[gi].get(f), preds[pi].get(f)))}
+                if diff:
+                    errors.append({"id": item.get("id"), "error": "attributes", "text": preds[pi]["text"],
+                                   "gold": {k: v[0] for k, v in diff.items()},
+                                   "predicted": {k: v[1] for k, v in diff.items()}, "sentence": text})
+        matched_p = {pi for pi, _ in value_pairs}
+        matched_g = {gi for _, gi in value_pairs}
+        for gi, g in enumerate(golds):
+            if gi not in matched_g:
+                errors.append({"id": item.get("id"), "error": "missed", "text": g.get("text"),
+                               "gold": g.get("value"), "predicted": None, "sentence": text})
+        for pi, p in enumerate(preds):
+            if pi not in matched_p:
+                errors.append({"id": item.get("id"), "error": "spurious", "text": p["text"],
+                               "gold": None, "predicted": p["value"], "sentence": text})
+    levels = {level: PRF(*counts[level]) for level in LEVELS}
+    return ClaimScores(sentences=n, levels=levels, head_correct=head_ok, head_total=head_n,
+                       seconds=round(elapsed, 4), errors=errors)
+
+
+def format_claim_scores(scores: ClaimScores, name: str = "opmapper", errors: bool = False) -> str:
+    lines = [f"{name}: {scores.sentences} sentences, {scores.seconds:.3f} s "
+             f"({scores.sentences / scores.seconds if scores.seconds else 0:,.0f} sentences/s)"]
+    lines.append(f"  {'level':<28} {'P':>6} {'R':>6} {'F1':>6}   tp/pred/gold")
+    for level, prf in scores.levels.items():
+        lines.append(f"  {level:<28} {prf.precision:6.3f} {prf.recall:6.3f} {prf.f1:6.3f}   "
+                     f"{prf.true_positives}/{prf.predicted}/{prf.gold}")
+    lines.append(f"  counted head accuracy        {scores.head_accuracy:6.3f}   "
+                 f"{scores.head_correct}/{scores.head_total}")
+    if errors:
+        lines.append(f"  errors ({len(scores.errors)}):")
+        for e in scores.errors:
+            lines.append(f"    {e['id']} {e['error']:<10} {e['text']!r}: gold={e['gold']!r} predicted={e['predicted']!r}")
+            lines.append(f"        | {e['sentence']}")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------- entry point
+def main(argv: list[str] | None = None) -> int:
+    """``python -m opmapper.evaluate <what> ...``: the ``opmapper evaluate`` command."""
+    from .cli import main as cli_main  # argparse lives in cli.py only
+
+    return cli_main(["evaluate", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
