@@ -17,7 +17,7 @@ How it works, in two small steps (in the spirit of eyecite):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
@@ -96,6 +96,7 @@ class ReferencePatterns:
         r"(?:sub-?" + _S + r"?)?paragraphs?",
         r"paras?\.?",
         r"paragraphes?",
+        r"alin[ée]as?",
         r"p[áa]rrafos?",
     )
     operative_qualifiers: tuple[str, ...] = (
@@ -124,6 +125,14 @@ class ReferencePatterns:
         r"artículo|règle|regla)" + _S + r"*[\w./-]+" + _S + r"*,?" + _S + r"*",
     )
     extra: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        # Accept lists (and a lone string) but store tuples: pattern sets are hashed to cache compiling.
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                value = (value,)
+            object.__setattr__(self, f.name, tuple(value))
 
     def extended(self, **more: list[str] | tuple[str, ...]) -> ReferencePatterns:
         """A copy with the given fragments appended to the fields of the same names."""
@@ -175,13 +184,27 @@ def _alt(fragments: tuple[str, ...]) -> str:
 
 class _Compiled(NamedTuple):
     chain: regex.Pattern
+    head_before: regex.Pattern   # a head ending exactly where a paragraph number starts
     this_after: regex.Pattern
     other_after: regex.Pattern
     other_before: regex.Pattern
 
 
+def _check_fragments(patterns: ReferencePatterns) -> None:
+    """Name the faulty fragment instead of failing deep inside one huge pattern."""
+    for f in fields(patterns):
+        for fragment in getattr(patterns, f.name):
+            try:
+                compiled = regex.compile(fragment, regex.IGNORECASE | regex.V0)
+            except regex.error as exc:
+                raise ValueError(f"ReferencePatterns.{f.name}: invalid pattern {fragment!r}: {exc}") from None
+            if compiled.groupindex:
+                raise ValueError(f"ReferencePatterns.{f.name}: pattern {fragment!r} must not use named groups")
+
+
 @lru_cache(maxsize=32)
 def _compile(patterns: ReferencePatterns) -> _Compiled:
+    _check_fragments(patterns)
     heads = (
         r"(?:(?P<hop>" + _alt(tuple(patterns.operative_heads) + tuple(patterns.extra)) + r")"
         r"|(?P<hpp>" + _alt(tuple(patterns.preambular_heads)) + r")"
@@ -210,6 +233,7 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
     other_before = r"(?:" + _alt(patterns.other_instrument_before) + r")\Z"
     return _Compiled(
         regex.compile(chain, flags),
+        regex.compile(r"(?<![\p{L}\p{N}_])" + head + r"\Z", flags),
         regex.compile(this_after, flags),
         regex.compile(other_after, flags),
         regex.compile(other_before, flags),
@@ -311,7 +335,7 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
                 span = next(((cs, ce) for cs, ce in subc_spans if cs <= s and e <= ce), None)
                 if span is None:
                     a = atoms[cur]
-                    atoms[cur] = a._replace(subs=a.subs + (label,), end=_sub_end(text, e))
+                    atoms[cur] = a._replace(subs=a.subs + (label,), end=_sub_end(text, s, e))
                     continue
                 # A sub-paragraph continuing the previous item: "OP1(a) and (c)", "OP1.a-c".
                 base = atoms[-1]
@@ -348,9 +372,9 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
     return _Chain(start, end, atoms)
 
 
-def _sub_end(text: str, e: int) -> int:
-    """End of a sub-paragraph token, past its closing parenthesis when it has one."""
-    return e + 1 if e < len(text) and text[e] == ")" else e
+def _sub_end(text: str, s: int, e: int) -> int:
+    """End of a sub-paragraph label, past its closing parenthesis when it is written "(b)"."""
+    return e + 1 if s > 0 and text[s - 1] == "(" and e < len(text) and text[e] == ")" else e
 
 
 def _accept_context(text: str, start: int, end: int, bare: bool, compiled: _Compiled) -> bool:
@@ -398,12 +422,36 @@ def _bracket_group(text: str, chain: _Chain) -> tuple[int, int, bool]:
     return chain.start, chain.end, True
 
 
+# Every reference starts with a paragraph number right after its head, and ``regex`` finds digits
+# far faster than it tries a case-insensitive alternation of heads at every position. So: find the
+# numbers that could be paragraph numbers, look back for a head ending right there, and only then run
+# the full chain pattern from that head. This keeps find_references well above 5 MB/s on report text
+# whatever heads a pattern set adds.
+_NUMBER_PROBE = regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])")
+_HEAD_WINDOW = 80    # longest head we look back for ("paragraphes du préambule no. ")
+
+
 def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, int, int, bool]]:
     compiled = _compile(patterns)
-    for m in compiled.chain.finditer(text):
+    head_before = compiled.head_before.search
+    chain_match = compiled.chain.match
+    done = 0
+    for probe in _NUMBER_PROBE.finditer(text):
+        number_start = probe.start()
+        if number_start < done:
+            continue
+        line_start = text.rfind("\n", 0, number_start) + 1
+        head = head_before(text, max(done, line_start, number_start - _HEAD_WINDOW), number_start)
+        if head is None:
+            continue
+        m = chain_match(text, head.start())
+        if m is None:
+            continue
         chain = _walk(text, m, compiled)
         if chain is None:
+            done = m.end()
             continue
+        done = chain.end       # a chain cut short ("OP4, 12, OP5") lets the next head start its own
         start, end, complete = _bracket_group(text, chain)
         yield chain, start, end, complete
 
@@ -463,49 +511,63 @@ def strip_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) 
 # Congress number -> year, for the "6.049" numbering used up to 2016.
 CONGRESS_YEARS = {1: 1996, 2: 2000, 3: 2004, 4: 2008, 5: 2012, 6: 2016}
 
+_DASH = "-\u2010\u2011\u2012\u2013"
+_KEYWORD = r"(?:IUCN" + _S + r"+)?(?P<kw>(?-i:[Rr]esolutions?|[Rr]ecommendations?|[Mm]otions?|Res|RES|Rec|REC)\.?)"
+# A plain number; lower-case "resolution 10" is too often something else ("a resolution 10 times
+# finer"), so lower-case keywords need the zero-padded three digits reports use ("resolution 036").
+_PLAIN = r"[0-9]{1,3}(?![0-9]|[./,:][0-9])"
 _MENTION = regex.compile(
     r"(?<![\p{L}\p{N}_])(?:"
-    # WCC-2020-Res-040, WCC 2016 Res 001, optionally after "Resolution"/"IUCN Resolution"
+    # WCC-2020-Res-040, WCC 2016 Res 001 (the keyword before it, if any, is part of the mention)
     r"(?:(?:IUCN" + _S + r"+)?(?:Resolution|Recommendation|Motion)" + _S + r"+)?"
-    r"(?-i:WCC)[-" + "\u2010-\u2013" + r"_ ]?(?P<year>(?:19|20)[0-9]{2})[-\u2010-\u2013_ ]?"
-    r"(?P<wkind>(?-i:Res|RES|Rec|REC))[-\u2010-\u2013_ .]?(?P<wnum>[0-9]{1,3})(?![0-9])"
-    # Resolution 6.049 / Recommendation 4.108 (Congress-numbered)
-    r"|(?:IUCN" + _S + r"+)?(?P<dkind>(?-i:[Rr]esolution|[Rr]ecommendation))" + _S + r"+(?:no\.?" + _S + r"*)?"
+    r"(?-i:WCC)[" + _DASH + r"_ ]?(?P<year>(?:19|20)[0-9]{2})[" + _DASH + r"_ ]?"
+    r"(?P<wkind>(?-i:Res|RES|Rec|REC))[" + _DASH + r"_ .]?(?P<wnum>[0-9]{1,3})(?![0-9])"
+    # Resolution 6.049, Recommendation 4.108, Res. 5.012 (numbered by Congress up to 2016)
+    r"|" + _KEYWORD + _S + r"*(?:no\.?" + _S + r"*)?"
     r"(?P<cong>[1-9][0-9]?)\.(?P<dnum>[0-9]{2,3})(?![0-9]|[./][0-9])"
-    # Resolution 036, IUCN Resolution 122, Recommendation 12, Motion 050
-    r"|(?:IUCN" + _S + r"+)?(?P<pkind>(?-i:[Rr]esolution|[Rr]ecommendation|[Mm]otion))" + _S
-    + r"+(?:no\.?" + _S + r"*|n[°º]" + _S + r"*|#)?"
-    r"(?P<pnum>[0-9]{1,3})(?![0-9]|[./,:][0-9])"
-    # Res123, Res. 040
-    r"|(?-i:Res|RES)\.?" + _S + r"?(?P<rnum>[0-9]{1,3})(?![0-9]|[./][0-9])"
+    # Resolution 036, IUCN Resolution 122, Res123, Motion 050, Resolutions 036 and 040
+    r"|" + _KEYWORD + _S + r"*(?:no\.?" + _S + r"*|n[°º]" + _S + r"*|#)?(?P<pnum>" + _PLAIN + r")"
+    r"(?:(?:" + _S + r"*[,;&]" + _S + r"*(?:and" + _S + r"+)?|" + _S + r"+(?:and|or)" + _S + r"+)"
+    r"(?P<pnum>" + _PLAIN + r"))*"
     r")",
     regex.IGNORECASE,
 )
 
 
+def _mention_kind(keyword: str) -> str:
+    k = keyword.lower()
+    return "motion" if k.startswith("mot") else "recommendation" if k.startswith("rec") else "resolution"
+
+
 def find_resolution_mentions(text: str) -> list[ResolutionMention]:
-    """Mentions of resolutions, recommendations and motions, with a normalised code where known."""
-    out = []
+    """Mentions of resolutions, recommendations and motions, with a normalised code where known.
+
+    ``code`` is ``WCC-YYYY-Res-NNN`` (``-Rec-`` for recommendations) when the Congress is known, from a
+    WCC code or from the Congress-numbered form (``Resolution 6.049`` -> ``WCC-2016-Res-049``). Plain
+    numbers (``Resolution 036``) and motions (whose numbers differ from resolution numbers) get None.
+    """
+    out: list[ResolutionMention] = []
     for m in _MENTION.finditer(text):
         if m.group("wnum"):
             kind = "recommendation" if m.group("wkind").lower() == "rec" else "resolution"
             number = m.group("wnum")
-            year = int(m.group("year"))
-            code = f"WCC-{year}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(number):03d}"
-        elif m.group("dnum"):
-            kind = m.group("dkind").lower()
+            code = f"WCC-{m.group('year')}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(number):03d}"
+            out.append(ResolutionMention(code, kind, number, m.start(), m.end(), m.group()))
+            continue
+        kind = _mention_kind(m.group("kw"))
+        if m.group("dnum"):
             number = f"{m.group('cong')}.{m.group('dnum')}"
             year = CONGRESS_YEARS.get(int(m.group("cong")))
-            code = (f"WCC-{year}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(m.group('dnum')):03d}"
-                    if year else None)
-        elif m.group("pnum"):
-            kind = m.group("pkind").lower()
-            number = m.group("pnum")
             code = None
-        else:
-            kind = "resolution"
-            number = m.group("rnum")
-            code = None
-        out.append(ResolutionMention(code=code, kind=kind, number=number,
-                                     start=m.start(), end=m.end(), text=m.group()))
+            if year is not None and kind != "motion":
+                code = f"WCC-{year}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(m.group('dnum')):03d}"
+            out.append(ResolutionMention(code, kind, number, m.start(), m.end(), m.group()))
+            continue
+        keyword_lower = m.group("kw")[0].islower()
+        for i, (s, e) in enumerate(m.spans("pnum")):
+            number = text[s:e]
+            if keyword_lower and len(number) < 3:
+                break
+            start = m.start() if i == 0 else s
+            out.append(ResolutionMention(None, kind, number, start, e, text[start:e]))
     return out
