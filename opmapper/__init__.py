@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from .batch import analyze
 from .checks import Finding, check_report
 from .claims import Claim, find_claims
 from .errors import InputError, ModelError, OpmapperError
@@ -42,6 +43,7 @@ __all__ = [
     "ResolutionMention",
     "Section",
     "Suggestion",
+    "analyze",
     "check_report",
     "find_claims",
     "find_references",

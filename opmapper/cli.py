@@ -205,8 +205,82 @@ def _cmd_evaluate_claims(args) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- batch / annotate
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return number
+
+
+def _add_batch(sub) -> None:
+    from .sources import DEFAULT_MAX_BYTES
+
+    p = sub.add_parser("batch", help="analyse an archive of reports into tables and an HTML summary",
+                       description="Analyse every report under INPUT (files, folders searched recursively for "
+                                   ".txt/.md/.html/.htm, or globs) into OUT_DIR: reports.jsonl, activities.csv, "
+                                   "claims.csv, findings.csv, coverage.csv, errors.csv and summary.html. "
+                                   "Exit code 3 when any file failed (see errors.csv).")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or globs")
+    p.add_argument("-o", "--out", required=True, metavar="OUT_DIR", help="output folder (created if needed)")
+    p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("--model", metavar="DIR", help="OP tagger model folder (default: the bundled model)")
+    p.add_argument("--resolutions", metavar="DIR", help="resolution texts folder (default: the bundled corpus)")
+    p.add_argument("--resume", action="store_true",
+                   help="skip inputs whose content is already in OUT_DIR and add to its outputs")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or closing summary line")
+    p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help=f"files larger than this are recorded as errors (default: {DEFAULT_MAX_BYTES})")
+
+
+def _cmd_batch(args) -> int:
+    from . import batch
+
+    result = batch.run(args.inputs, args.out, jobs=args.jobs, resume=args.resume, model=args.model,
+                       resolutions=args.resolutions, max_bytes=args.max_bytes,
+                       progress=not args.quiet and sys.stderr.isatty())
+    if not args.quiet:
+        print(f"opmapper: {result['analysed']} analysed, {result['skipped']} skipped, {result['failed']} failed; "
+              f"{result['reports']} reports and {result['errors']} errors in {args.out} "
+              f"(summary: {args.out}/{batch.SUMMARY_HTML})", file=sys.stderr)
+    if result["interrupted"]:
+        print("opmapper: interrupted: the outputs cover the files finished", file=sys.stderr)
+        return 130
+    return EXIT_BATCH_FAILED if result["errors"] else EXIT_OK
+
+
+def _add_annotate(sub) -> None:
+    p = sub.add_parser("annotate", help="write one report as an HTML page with its references, claims and "
+                                        "findings highlighted")
+    p.add_argument("file", metavar="FILE", help="report file; - reads standard input")
+    p.add_argument("-o", "--out", metavar="FILE.html", default="-", help="output page (default: standard output)")
+    p.add_argument("--model", metavar="DIR", help="OP tagger model folder (default: the bundled model)")
+    p.add_argument("--resolutions", metavar="DIR", help="resolution texts folder (default: the bundled corpus)")
+
+
+def _cmd_annotate(args) -> int:
+    from .batch import file_sha256, get_analyzer
+    from .render.html import report_page
+
+    src = read_source(args.file)
+    sha = None if args.file == "-" else file_sha256(args.file)
+    record = get_analyzer(args.model, args.resolutions).analyze(src.text, src.source, sha256=sha,
+                                                                encoding=src.encoding, html=src.is_html)
+    page = report_page(record)
+    if args.out == "-":
+        sys.stdout.write(page)
+    else:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write(page)
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- main
-COMMANDS = ["parse", "refs", "claims", "evaluate"]
+COMMANDS = ["parse", "refs", "claims", "evaluate", "batch", "annotate"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,730 @@
+"""Batch runs over an archive: files in; tables, per-report pages and a summary page out.
+
+One file at a time, in a worker: read the bytes, hash them, decode (``sources.read_source``), analyse
+(``analyze``: parse, references, claims, suggestions, findings) and hand back one JSON line. The main
+process writes lines as they arrive, in input order, to ``reports.jsonl`` / ``errors.csv`` and flushes
+each, so an interrupted run leaves valid files. At the end every derived table (activities, claims,
+findings, coverage) and ``summary.html`` is regenerated in one streaming pass over ``reports.jsonl``
+sorted by source path: ``--jobs`` and ``--resume`` cannot change a byte of the result.
+
+Workers load the resolutions, the tagger and (through the parser) the spaCy pipeline once, in the pool
+initializer; ``analyze`` uses the same per-process cache when called on its own (Dask, Spark, ...).
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import heapq
+import io
+import json
+import os
+import re
+import signal
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import render
+from ._records import LineIndex
+from .errors import InputError, ModelError, OpmapperError
+from .sources import DEFAULT_MAX_BYTES, HTML_SUFFIXES, TEXT_SUFFIXES, SourceText, read_source
+
+INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+REPORTS_JSONL = "reports.jsonl"
+ERRORS_CSV = "errors.csv"
+SUMMARY_HTML = "summary.html"
+PAGES_DIR = "reports"
+
+ERROR_COLUMNS = ["source", "sha256", "reason"]
+ACTIVITY_COLUMNS = ["source", "resolution_code", "layout", "section", "index", "type", "status", "references",
+                    "suggested", "suggestion_scores", "claims", "line", "start", "end", "description"]
+CLAIM_COLUMNS = ["source", "resolution_code", "where", "paragraphs", "paragraphs_from", "value", "value_max",
+                 "bound", "unit", "kind", "counted", "counted_head", "verb", "modality", "line", "column",
+                 "start", "end", "text"]
+FINDING_COLUMNS = ["source", "resolution_code", "code", "severity", "where", "line", "column", "message",
+                   "suggestion", "start", "end"]
+COVERAGE_COLUMNS = ["resolution_code", "paragraph", "kind", "in_resolution", "reports", "activities_tagged",
+                    "activities_suggested", "claims"]
+
+SUGGESTIONS_PER_ACTIVITY = 3
+
+
+# ------------------------------------------------------------------ analysing one report
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Analyzer:
+    """What analysing a report needs, loaded once: resolutions and the OP tagger (the parser caches its
+    own spaCy pipeline per process).
+
+    ``model``/``resolutions`` name folders; None means the bundled defaults. A default that is absent
+    (no tagger trained yet) is not an error: the records say so in ``notes``. A folder named explicitly
+    that cannot be loaded raises ``ModelError`` / ``InputError``.
+    """
+
+    def __init__(self, model: str | os.PathLike[str] | None = None,
+                 resolutions: str | os.PathLike[str] | None = None, k: int = SUGGESTIONS_PER_ACTIVITY) -> None:
+        from .resolution import load_resolutions
+        from .tagger import OpTagger
+
+        self.k = k
+        self.notes: list[str] = []
+        try:
+            self.resolutions = dict(load_resolutions(resolutions))
+        except OpmapperError:
+            if resolutions is not None:
+                raise
+            self.resolutions = {}
+            self.notes.append("the bundled resolution texts could not be loaded: paragraphs are not checked")
+        except Exception as exc:  # noqa: BLE001 - any failure of a named folder is an input problem
+            if resolutions is not None:
+                raise InputError(f"cannot load resolutions ({exc})", str(resolutions)) from None
+            self.resolutions = {}
+            self.notes.append("the bundled resolution texts could not be loaded: paragraphs are not checked")
+        try:
+            self.tagger = OpTagger.load(model)
+        except Exception as exc:  # noqa: BLE001
+            if model is not None:
+                if isinstance(exc, OpmapperError):
+                    raise
+                raise ModelError(f"{model}: cannot load the OP tagger ({exc})") from None
+            self.tagger = None
+            self.notes.append("no OP tagger model is installed: activities without explicit paragraph tags "
+                              "get no suggestions")
+
+    def resolution(self, code: str | None):
+        return self.resolutions.get(code) if code else None
+
+    def suggestions(self, report) -> list[dict[str, Any]]:
+        """Suggested paragraphs for every activity that has a description but no explicit tag."""
+        if self.tagger is None:
+            return []
+        out = []
+        for act in (*report.activities, *report.future_actions):
+            text = act.description.text if act.description else ""
+            if act.references or not text.strip():
+                continue
+            found = self.tagger.suggest(text, resolution=report.resolution_code, k=self.k)
+            out.append({"section": act.section, "index": act.index, "suggestions": [s.to_dict() for s in found]})
+        return out
+
+    def analyze(self, text: str, source: str | None = None, *, sha256: str | None = None,
+                encoding: str | None = None, html: bool = False) -> dict[str, Any]:
+        """One record (the same as a ``reports.jsonl`` line): parsed report, suggestions, findings."""
+        from .checks import check_report
+        from .report import parse_report
+
+        report = parse_report(text, source=source)
+        report_dict = report.to_dict()
+        report_dict.setdefault("text", text)  # the annotated view needs it; offsets point into it
+        resolution = self.resolution(report.resolution_code)
+        suggestions = self.suggestions(report)
+        findings = [f.to_dict() for f in check_report(report, resolution, self.tagger)]
+        activities = (*report.activities, *report.future_actions)
+        n_claims = sum(len(a.claims) for a in activities) + sum(len(s.claims) for s in report.sections())
+        notes = list(self.notes)
+        if report.resolution_code and resolution is None and self.resolutions:
+            notes.append(f"resolution {report.resolution_code} is not among the loaded resolution texts")
+        return {
+            "source": source,
+            "sha256": sha256 or sha256_text(text),
+            "encoding": encoding,
+            "html": html,
+            "resolution_code": report.resolution_code,
+            "resolution_known": resolution is not None,
+            "layout": report.layout,
+            "counts": {
+                "activities": len(activities),
+                "tagged_activities": sum(1 for a in activities if a.references),
+                "suggested_activities": sum(1 for s in suggestions if any(
+                    x.get("above_threshold", True) for x in s["suggestions"])),
+                "claims": n_claims,
+                "findings": len(findings),
+            },
+            "report": report_dict,
+            "suggestions": suggestions,
+            "findings": findings,
+            "notes": notes,
+        }
+
+
+_ANALYZERS: dict[tuple[str | None, str | None], Analyzer] = {}
+
+
+def get_analyzer(model: str | os.PathLike[str] | None = None,
+                 resolutions: str | os.PathLike[str] | None = None) -> Analyzer:
+    """The process's Analyzer for these folders, loaded on first use and kept."""
+    key = (None if model is None else str(model), None if resolutions is None else str(resolutions))
+    if key not in _ANALYZERS:
+        _ANALYZERS[key] = Analyzer(model, resolutions)
+    return _ANALYZERS[key]
+
+
+def analyze(text: str, source: str | None = None) -> dict[str, Any]:
+    """Analyse one report's text: the record a ``reports.jsonl`` line holds (plain, picklable data).
+
+    Uses the bundled resolutions and tagger, loaded once per process: safe to map over millions of
+    texts from Dask, Spark or a process pool.
+    """
+    return get_analyzer().analyze(text, source)
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str | None:
+    """SHA-256 of a file's bytes (None when it cannot be read): what ``--resume`` recognises."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def analyze_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES,
+                 analyzer: Analyzer | None = None) -> dict[str, Any]:
+    """Read and analyse one file. Never raises for a bad file: returns ``{"source", "sha256", "error"}``.
+
+    The unit of work for distributed engines: ``bag.map(analyze_file)``.
+    """
+    name = str(path)
+    sha = file_sha256(name)
+    try:
+        src = read_source(name, max_bytes=max_bytes)
+    except InputError as exc:
+        return {"source": name, "sha256": sha, "error": exc.reason}
+    try:
+        return (analyzer or get_analyzer()).analyze(src.text, name, sha256=sha, encoding=src.encoding,
+                                                    html=src.is_html)
+    except Exception as exc:  # noqa: BLE001 - one bad report must never end a run of thousands
+        return {"source": name, "sha256": sha, "error": _failure(exc)}
+
+
+def _failure(exc: BaseException) -> str:
+    return f"analysis failed: {type(exc).__name__}: {exc}"
+
+
+# ------------------------------------------------------------------ inputs
+def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: str | os.PathLike[str] | None = None) -> list[str]:
+    """Files named, found under folders (recursively: .txt, .md, .html, .htm) or matched by globs; sorted.
+
+    A name that matches nothing is kept, so that it becomes an error row ("no such file"), not a silence.
+    Files under ``exclude`` (the output folder) are left out.
+    """
+    skip_root = os.path.abspath(exclude) + os.sep if exclude is not None else None
+    found: set[str] = set()
+
+    def add(path: str) -> None:
+        if skip_root and os.path.abspath(path).startswith(skip_root):
+            return
+        found.add(path)
+
+    def walk(folder: str) -> None:
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in files:
+                if name.lower().endswith(INPUT_SUFFIXES) and not name.startswith("."):
+                    add(os.path.join(root, name))
+
+    for item in inputs:
+        name = str(item)
+        if os.path.isdir(name):
+            walk(name)
+        elif os.path.exists(name) or not glob.has_magic(name):
+            add(name)
+        else:
+            for match in glob.glob(name, recursive=True):
+                if os.path.isdir(match):
+                    walk(match)
+                else:
+                    add(match)
+    return sorted(found)
+
+
+# ------------------------------------------------------------------ workers
+@dataclass(frozen=True)
+class _WorkerConfig:
+    model: str | None
+    resolutions: str | None
+    max_bytes: int
+    pages_dir: str | None
+    skip: frozenset[str] = field(default_factory=frozenset)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(config: _WorkerConfig, ignore_sigint: bool = True) -> None:
+    """Pool initializer: load everything once per worker. Ctrl-C is the parent's to handle."""
+    if ignore_sigint:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER["config"] = config
+    try:
+        _WORKER["analyzer"] = get_analyzer(config.model, config.resolutions)
+        _WORKER.pop("error", None)
+    except Exception as exc:  # noqa: BLE001 - a raising initializer makes a Pool respawn workers forever
+        _WORKER["error"] = f"cannot load the analyser: {exc}"
+
+
+def _process(path: str) -> tuple[str, str, str | None, str | None]:
+    """(status, source, sha256, payload): ("report", .., json line), ("error", .., reason), ("skipped", ..)."""
+    config: _WorkerConfig = _WORKER["config"]
+    sha = file_sha256(path)
+    if sha is not None and sha in config.skip:
+        return "skipped", path, sha, None
+    if "error" in _WORKER:
+        return "error", path, sha, _WORKER["error"]
+    try:
+        src: SourceText = read_source(path, max_bytes=config.max_bytes)
+    except InputError as exc:
+        return "error", path, sha, exc.reason
+    except Exception as exc:  # noqa: BLE001
+        return "error", path, sha, f"cannot read file: {type(exc).__name__}: {exc}"
+    try:
+        record = _WORKER["analyzer"].analyze(src.text, path, sha256=sha, encoding=src.encoding, html=src.is_html)
+        line = render.dumps(record)
+        if config.pages_dir:
+            _write_page(record, config.pages_dir)
+    except Exception as exc:  # noqa: BLE001 - one bad report must never end a run of thousands
+        return "error", path, sha, _failure(exc)
+    return "report", path, sha, line
+
+
+# ------------------------------------------------------------------ pages
+def report_slug(source: str | None, sha256: str | None = None) -> str:
+    """A stable, unique file name for a report's page, readable from its source path."""
+    key = source if source else (sha256 or "")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source).stem if source else "report").strip("-.")[:60]
+    return f"{stem or 'report'}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
+
+
+def _write_page(record: Mapping[str, Any], pages_dir: str) -> str:
+    from .render.html import report_page
+
+    path = os.path.join(pages_dir, report_slug(record.get("source"), record.get("sha256")) + ".html")
+    _write_atomic(path, report_page(record, back_href=f"../{SUMMARY_HTML}"))
+    return path
+
+
+def _write_atomic(path: str, text: str) -> None:
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------ reading earlier output
+_HEAD = re.compile(rb'^\{"source": ("(?:[^"\\]|\\.)*"|null), "sha256": ("[0-9a-f]*"|null)')
+
+
+def _scan_reports(path: Path) -> tuple[dict[str, tuple[int, int, str | None]], set[str]]:
+    """Index reports.jsonl without loading it: source -> (offset, length, sha256) of its LAST whole
+    line, and every content hash seen. Lines cut off by a hard kill are ignored."""
+    latest: dict[str, tuple[int, int, str | None]] = {}
+    hashes: set[str] = set()
+    if not path.exists():
+        return latest, hashes
+    offset = 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            size = len(line)
+            if line.endswith(b"\n") and line.strip():
+                head = _HEAD.match(line)
+                try:
+                    if head:
+                        source, sha = json.loads(head.group(1)), json.loads(head.group(2))
+                    else:
+                        rec = json.loads(line)
+                        source, sha = rec.get("source"), rec.get("sha256")
+                except (ValueError, AttributeError):
+                    source = sha = None
+                else:
+                    key = source if source is not None else f"<text:{sha}>"
+                    latest[key] = (offset, size, sha)
+                    if sha:
+                        hashes.add(sha)
+            offset += size
+    return latest, hashes
+
+
+def _read_errors(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [{k: (row.get(k) or "") for k in ERROR_COLUMNS} for row in csv.DictReader(fh) if row.get("source")]
+
+
+# ------------------------------------------------------------------ the run
+def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *, jobs: int | None = None,
+        resume: bool = False, model: str | os.PathLike[str] | None = None,
+        resolutions: str | os.PathLike[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+        progress: bool = False, chunksize: int | None = None, max_grid_rows: int = 400) -> dict[str, Any]:
+    """Analyse every input into ``out_dir``; returns the run's counts.
+
+    Counts: ``inputs`` (files found), ``analysed`` (analysed now), ``skipped`` (already done, ``resume``),
+    ``failed`` (failed now), ``reports`` and ``errors`` (rows in the final reports.jsonl / errors.csv),
+    ``interrupted`` (Ctrl-C: the outputs cover the files finished).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pages = out / PAGES_DIR
+    pages.mkdir(exist_ok=True)
+    inputs = expand_inputs(paths, exclude=out)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    analyzer = get_analyzer(model, resolutions)  # loaded here first: a bad --model fails before any work
+
+    skip: set[str] = set()
+    if resume:
+        skip = _scan_reports(out / REPORTS_JSONL)[1]
+        skip.update(row["sha256"] for row in _read_errors(out / ERRORS_CSV) if row["sha256"])
+    mode = "a" if resume else "w"
+    errors_path = out / ERRORS_CSV
+    errors_header = not (resume and errors_path.exists() and errors_path.stat().st_size > 0)
+    config = _WorkerConfig(None if model is None else str(model), None if resolutions is None else str(resolutions),
+                           max_bytes, str(pages), frozenset(skip))
+
+    counts = Counter()
+    interrupted = False
+    pool = None
+    bar = None
+    with open(out / REPORTS_JSONL, mode, encoding="utf-8", newline="\n") as reports_fh, \
+            open(errors_path, mode, encoding="utf-8", newline="") as errors_fh:
+        errors_csv = csv.writer(errors_fh, lineterminator="\n")
+        if errors_header:
+            errors_csv.writerow(ERROR_COLUMNS)
+            errors_fh.flush()
+        try:
+            if progress:
+                from tqdm import tqdm
+
+                bar = tqdm(total=len(inputs), unit="files", file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
+            if jobs == 1 or len(inputs) <= 1:
+                _init_worker(config, ignore_sigint=False)
+                results: Iterator = map(_process, inputs)
+            else:
+                import multiprocessing
+
+                pool = multiprocessing.Pool(min(jobs, len(inputs)), initializer=_init_worker, initargs=(config,))
+                size = chunksize or max(1, min(16, len(inputs) // (jobs * 8)))
+                results = pool.imap(_process, inputs, chunksize=size)
+            for status, source, sha, payload in results:
+                if status == "report":
+                    reports_fh.write(payload + "\n")
+                    reports_fh.flush()
+                    counts["analysed"] += 1
+                elif status == "error":
+                    errors_csv.writerow([source, sha or "", payload])
+                    errors_fh.flush()
+                    counts["failed"] += 1
+                else:
+                    counts["skipped"] += 1
+                if bar is not None:
+                    bar.update(1)
+            if pool is not None:
+                pool.close()
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+            if bar is not None:
+                bar.close()
+    totals = finalize(out, resolutions=analyzer.resolutions, interrupted=interrupted, max_grid_rows=max_grid_rows)
+    return {"inputs": len(inputs), "analysed": counts["analysed"], "skipped": counts["skipped"],
+            "failed": counts["failed"], **totals, "interrupted": interrupted, "out_dir": str(out)}
+
+
+# ------------------------------------------------------------------ derived tables and the summary
+class _Table:
+    """One CSV output written row by row (cells formatted like every other opmapper CSV)."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.columns = columns
+        self.fh = open(path, "w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.fh, lineterminator="\n")
+        self.writer.writerow(columns)
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        self.writer.writerow([render.cell(row.get(k)) for k in self.columns])
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+@dataclass
+class _Cover:
+    reports: int = 0
+    activities_tagged: int = 0
+    activities_suggested: int = 0
+    claims: int = 0
+
+
+@dataclass
+class _ResolutionView:
+    code: str | None
+    reports: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    more_rows: int = 0
+    cover: dict[str, _Cover] = field(default_factory=dict)
+
+
+class _Summary:
+    """Everything summary.html and coverage.csv need, gathered record by record in bounded memory."""
+
+    def __init__(self, resolutions: Mapping[str, Any], max_grid_rows: int, claims_per_group: int = 5) -> None:
+        self.resolutions = resolutions
+        self.max_grid_rows = max_grid_rows
+        self.claims_per_group = claims_per_group
+        self.views: dict[str | None, _ResolutionView] = {}
+        self.counts: Counter = Counter()
+        self.rules: dict[str, Counter] = {}
+        self.rule_reports: Counter = Counter()
+        self.severity: dict[str, str] = {}
+        self.notes: dict[str, None] = {}
+        self.top_claims: dict[tuple[str, str], list[tuple[float, int, dict[str, Any]]]] = {}
+        self._tiebreak = 0
+
+    def add(self, record: Mapping[str, Any], tagged: Mapping[str, int], suggested: Mapping[str, int],
+            claims_for: Mapping[str, int], cited: set[str], href: str) -> None:
+        """``tagged``/``suggested``: activities per paragraph; ``cited``: paragraphs cited anywhere."""
+        code = record.get("resolution_code")
+        view = self.views.setdefault(code, _ResolutionView(code))
+        view.reports += 1
+        reported = cited | set(tagged) | set(suggested)
+        for pid in reported | set(claims_for):
+            cov = view.cover.setdefault(pid, _Cover())
+            cov.activities_tagged += tagged.get(pid, 0)
+            cov.activities_suggested += suggested.get(pid, 0)
+            cov.claims += claims_for.get(pid, 0)
+        for pid in reported:
+            view.cover[pid].reports += 1
+        if len(view.rows) < self.max_grid_rows:
+            cells = {pid: "sug" for pid in suggested}
+            cells.update({pid: "tag" for pid in cited | set(tagged)})
+            view.rows.append({"label": _label(record.get("source")), "source": record.get("source"),
+                              "href": href, "cells": cells})
+        else:
+            view.more_rows += 1
+        for key in ("activities", "tagged_activities", "suggested_activities", "claims", "findings"):
+            self.counts[key] += int((record.get("counts") or {}).get(key, 0))
+        self.counts["reports"] += 1
+        seen_rules = set()
+        for f in record.get("findings") or []:
+            self.rules.setdefault(f.get("code"), Counter())["count"] += 1
+            self.severity.setdefault(f.get("code"), f.get("severity"))
+            seen_rules.add(f.get("code"))
+        self.rule_reports.update(seen_rules)
+        for note in record.get("notes") or []:
+            if not note.startswith("resolution "):  # per-report notes stay on the report's page
+                self.notes.setdefault(note)
+
+    def add_claim(self, claim: Mapping[str, Any], record: Mapping[str, Any], href: str) -> None:
+        value = claim.get("value_max") if claim.get("value_max") is not None else claim.get("value")
+        if not isinstance(value, (int, float)):
+            return
+        group = (str(claim.get("kind") or ""), str(claim.get("unit") or ""))
+        heap = self.top_claims.setdefault(group, [])
+        self._tiebreak += 1
+        item = (float(value), -self._tiebreak, {**{k: claim.get(k) for k in ("kind", "unit", "counted", "text",
+                                                                               "modality", "value")},
+                                                "source": record.get("source"), "label": _label(record.get("source")),
+                                                "href": href})
+        if len(heap) < self.claims_per_group:
+            heapq.heappush(heap, item)
+        elif item[:2] > heap[0][:2]:
+            heapq.heapreplace(heap, item)
+
+    def coverage_rows(self) -> Iterator[dict[str, Any]]:
+        for view in self._views():
+            for pid, kind, known in self._paragraphs(view):
+                cov = view.cover.get(pid, _Cover())
+                yield {"resolution_code": view.code or "", "paragraph": pid, "kind": kind, "in_resolution": known,
+                       "reports": cov.reports, "activities_tagged": cov.activities_tagged,
+                       "activities_suggested": cov.activities_suggested, "claims": cov.claims}
+
+    def _views(self) -> list[_ResolutionView]:
+        return sorted(self.views.values(), key=lambda v: (v.code is None, v.code or ""))
+
+    def _paragraphs(self, view: _ResolutionView) -> list[tuple[str, str, bool]]:
+        """Operative paragraphs of the resolution in its order, then any other paragraph reports name."""
+        res = self.resolutions.get(view.code) if view.code else None
+        out: list[tuple[str, str, bool]] = []
+        known = set()
+        if res is not None:
+            for para in res.paragraphs:
+                known.add(para.id)
+                if para.kind == "operative" or para.id in view.cover:
+                    out.append((para.id, para.kind, True))
+        extra = sorted((pid for pid in view.cover if pid not in known), key=_paragraph_order)
+        out.extend((pid, "preambular" if pid.startswith("PP") else "operative", False) for pid in extra)
+        return out
+
+    def page_data(self, errors: list[dict[str, str]], interrupted: bool) -> dict[str, Any]:
+        views = []
+        for view in self._views():
+            res = self.resolutions.get(view.code) if view.code else None
+            paragraphs = self._paragraphs(view)
+            reported = {pid for pid, cov in view.cover.items() if cov.reports}
+            uncovered = []
+            if res is not None:
+                for para in res.paragraphs:
+                    if para.kind != "operative" or any(p == para.id or p.startswith(para.id + ".") for p in reported):
+                        continue
+                    uncovered.append({"id": para.id, "text": para.text})
+            views.append({
+                "code": view.code, "anchor": f"res-{view.code or 'none'}",
+                "title": getattr(res, "title", None), "known": res is not None, "reports": view.reports,
+                "paragraphs": [pid for pid, _, _ in paragraphs], "rows": view.rows, "more_rows": view.more_rows,
+                "totals": {pid: cov.reports for pid, cov in view.cover.items()}, "uncovered": uncovered,
+            })
+        idle = sorted(code for code in self.resolutions if code not in self.views)
+        notes = list(self.notes)
+        if idle and self.views:
+            notes.append("Loaded resolutions with no report in this archive: " + ", ".join(idle))
+        claims = []
+        for group in sorted(self.top_claims):
+            claims.extend(item[2] for item in sorted(self.top_claims[group], reverse=True))
+        rules = sorted(({"code": code, "severity": self.severity.get(code), "count": c["count"],
+                         "reports": self.rule_reports[code]} for code, c in self.rules.items()),
+                       key=lambda r: (-r["count"], str(r["code"])))
+        return {"counts": {**self.counts, "errors": len(errors)}, "notes": notes, "resolutions": views,
+                "largest_claims": claims, "findings_by_rule": rules, "errors": errors[:200],
+                "interrupted": interrupted}
+
+
+def _label(source: str | None) -> str:
+    if not source:
+        return "<text>"
+    parts = Path(source).parts
+    return os.path.join(*parts[-2:]) if len(parts) > 1 else source
+
+
+_PARA_KEY = re.compile(r"([A-Z]+)(\d+)(.*)")
+
+
+def _paragraph_order(pid: str) -> tuple:
+    m = _PARA_KEY.match(pid)
+    return (m.group(1) != "PP", int(m.group(2)), m.group(3)) if m else (True, 1 << 30, pid)
+
+
+def _description(act: Mapping[str, Any]) -> tuple[str, int, int]:
+    """An activity's description text and span; falls back to the whole block's span when it has none."""
+    desc = act.get("description")
+    if isinstance(desc, Mapping):  # a Field serialised whole
+        return desc.get("text") or "", int(desc.get("start", 0)), int(desc.get("end", 0))
+    span = act.get("description_span") or act.get("span") or [act.get("start", 0), act.get("end", 0)]
+    return desc or "", int(span[0] or 0), int(span[1] or 0)
+
+
+def _where(act: Mapping[str, Any]) -> str:
+    return f"{act.get('section')}[{act.get('index')}]"
+
+
+def _rows_of(record: Mapping[str, Any], summary: _Summary, href: str, tables: dict[str, _Table]) -> None:
+    """Rows of the derived tables for one record, and its share of the coverage and the summary."""
+    report = record.get("report") or {}
+    index = LineIndex(report.get("text") or "")
+    base = {"source": record.get("source"), "resolution_code": record.get("resolution_code")}
+    above = {(s["section"], s["index"]): [x for x in s.get("suggestions") or [] if x.get("above_threshold", True)]
+             for s in record.get("suggestions") or []}
+    allsugg = {(s["section"], s["index"]): s.get("suggestions") or [] for s in record.get("suggestions") or []}
+    tagged: Counter = Counter()
+    suggested: Counter = Counter()
+    claims_for: Counter = Counter()
+    cited: set[str] = set()
+
+    def claim_row(claim: Mapping[str, Any], where: str, paragraphs: Sequence[str], origin: str) -> None:
+        line, column = index.line_col(int(claim.get("start", 0)))
+        tables["claims"].write({**base, **claim, "where": where, "paragraphs": list(paragraphs),
+                                "paragraphs_from": origin if paragraphs else "", "line": line, "column": column})
+        summary.add_claim(claim, record, href)
+        for pid in paragraphs:
+            claims_for[pid] += 1
+
+    for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
+        refs = list(dict.fromkeys(r.get("id") for r in act.get("references") or []))
+        key = (act.get("section"), act.get("index"))
+        sugg = [] if refs else list(dict.fromkeys(x.get("id") for x in above.get(key, [])))
+        description, start, end = _description(act)
+        tables["activities"].write({
+            **base, "layout": record.get("layout"), "section": act.get("section"), "index": act.get("index"),
+            "type": act.get("type"), "status": act.get("status"), "references": refs, "suggested": sugg,
+            "suggestion_scores": [f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])],
+            "claims": len(act.get("claims") or []), "line": index.line_col(start)[0],
+            "start": start, "end": end, "description": description,
+        })
+        tagged.update(refs)
+        suggested.update(sugg)
+        for claim in act.get("claims") or []:
+            claim_row(claim, _where(act), refs or sugg, "tag" if refs else "suggested")
+    for name in ("results", "challenges", "future", "additional"):
+        section = report.get(name)
+        if not isinstance(section, Mapping):
+            continue
+        refs = section.get("references") or []
+        cited.update(r.get("id") for r in refs)
+        for claim in section.get("claims") or []:
+            # A claim in free text counts for the paragraphs cited in its own sentence.
+            lo, hi = claim.get("sentence_start", claim.get("start")), claim.get("sentence_end", claim.get("end"))
+            near = list(dict.fromkeys(r.get("id") for r in refs if lo <= r.get("start", -1) < hi))
+            claim_row(claim, name, near, "tag")
+    for finding in record.get("findings") or []:
+        tables["findings"].write({**base, **finding})
+    summary.add(record, tagged, suggested, claims_for, cited, href)
+
+
+def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] | None = None,
+             interrupted: bool = False, max_grid_rows: int = 400) -> dict[str, int]:
+    """Rewrite reports.jsonl and errors.csv sorted by source (one record per source: the latest), and
+    regenerate activities/claims/findings/coverage CSVs and summary.html from them, streaming."""
+    from .render.html import summary_page
+
+    out = Path(out_dir)
+    pages = out / PAGES_DIR
+    pages.mkdir(exist_ok=True)
+    reports_path = out / REPORTS_JSONL
+    latest, _ = _scan_reports(reports_path)
+    summary = _Summary(resolutions or {}, max_grid_rows)
+    tables = {"activities": _Table(out / "activities.csv", ACTIVITY_COLUMNS),
+              "claims": _Table(out / "claims.csv", CLAIM_COLUMNS),
+              "findings": _Table(out / "findings.csv", FINDING_COLUMNS)}
+    tmp = reports_path.with_suffix(".jsonl.tmp")
+    try:
+        with open(tmp, "wb") as sorted_fh, open(reports_path, "rb") if reports_path.exists() else io.BytesIO() as fh:
+            for key in sorted(latest):
+                offset, size, _sha = latest[key]
+                fh.seek(offset)
+                line = fh.read(size)
+                sorted_fh.write(line)
+                record = json.loads(line)
+                slug = report_slug(record.get("source"), record.get("sha256"))
+                if not (pages / f"{slug}.html").exists():
+                    _write_page(record, str(pages))
+                _rows_of(record, summary, f"{PAGES_DIR}/{slug}.html", tables)
+    finally:
+        for table in tables.values():
+            table.close()
+    os.replace(tmp, reports_path)
+
+    analysed = set(latest)
+    errors = {(r["source"], r["sha256"], r["reason"]): r for r in _read_errors(out / ERRORS_CSV)
+              if r["source"] not in analysed}  # a file that failed once and has since been analysed
+    error_rows = [errors[k] for k in sorted(errors)]
+    with open(out / ERRORS_CSV, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(ERROR_COLUMNS)
+        writer.writerows([r[k] for k in ERROR_COLUMNS] for r in error_rows)
+
+    coverage = _Table(out / "coverage.csv", COVERAGE_COLUMNS)
+    for row in summary.coverage_rows():
+        coverage.write(row)
+    coverage.close()
+    _write_atomic(str(out / SUMMARY_HTML), summary_page(summary.page_data(error_rows, interrupted)))
+    return {"reports": len(latest), "errors": len(error_rows)}

@@ -1,0 +1,417 @@
+"""HTML pages: the annotated view of one report and the summary page of a batch run.
+
+Pages are static and self-contained: inline CSS, no scripts, no fonts or images from anywhere, so they
+open from a disk, an e-mail attachment or an air-gapped machine alike. Every piece of text that came
+from a report goes through ``html.escape``.
+
+Both pages are built from plain data (a ``reports.jsonl`` record; a summary mapping assembled by
+``opmapper.batch``), never from live objects, so a page can be rebuilt from the output files alone.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+CSS = """
+:root { --tag: #1b7f5a; --sug: #e0a526; --none: #eceff1; --ref: #d6ecff; --claim: #fff1b8;
+        --err: #c62828; --warn: #ef6c00; --info: #546e7a; --ink: #1f2328; --muted: #5f6b76; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+       margin: 0; padding: 1.2rem 1.6rem 3rem; background: #fafbfc; }
+h1 { font-size: 1.45rem; margin: 0 0 .3rem; } h2 { font-size: 1.15rem; margin: 1.6rem 0 .5rem; }
+h3 { font-size: 1rem; margin: 1.1rem 0 .4rem; }
+a { color: #0b5cad; } .muted { color: var(--muted); } .small { font-size: 12px; }
+table { border-collapse: collapse; background: #fff; }
+th, td { border: 1px solid #d8dee4; padding: .25rem .45rem; text-align: left; vertical-align: top; }
+th { background: #f1f4f7; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.stats { display: flex; gap: .8rem; flex-wrap: wrap; margin: .8rem 0; }
+.stat { background: #fff; border: 1px solid #d8dee4; border-radius: 6px; padding: .45rem .8rem; }
+.stat b { display: block; font-size: 1.3rem; }
+.legend { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; margin: .4rem 0; }
+.key { display: inline-block; width: 1.1em; height: 1.1em; vertical-align: -0.2em; border-radius: 3px;
+       margin-right: .3em; border: 1px solid #c5ccd3; }
+.grid-wrap { overflow-x: auto; max-width: 100%; }
+table.grid td, table.grid th { padding: 0; }
+table.grid th.para { writing-mode: vertical-rl; transform: rotate(180deg); padding: .35rem .15rem;
+                     font-size: 12px; white-space: nowrap; }
+table.grid th.report, table.grid td.report { padding: .2rem .5rem; white-space: nowrap; max-width: 34rem;
+                     overflow: hidden; text-overflow: ellipsis; font-weight: normal; }
+table.grid td.cell { width: 1.6rem; min-width: 1.6rem; height: 1.4rem; text-align: center; font-size: 11px;
+                     color: #fff; font-weight: 600; }
+.c-tag { background: var(--tag); } .c-sug { background: var(--sug); } .c-none { background: var(--none); }
+table.grid tr.total td { background: #f1f4f7; color: var(--ink); font-weight: 600; }
+.uncovered { background: #fff; border: 1px solid #d8dee4; border-radius: 6px; padding: .4rem .8rem; }
+.uncovered li { margin: .15rem 0; }
+.note { background: #fff8e1; border-left: 4px solid var(--sug); padding: .4rem .7rem; margin: .4rem 0; }
+.layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(18rem, 2fr); gap: 1.2rem; }
+@media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
+pre.report { white-space: pre-wrap; word-wrap: break-word; background: #fff; border: 1px solid #d8dee4;
+             border-radius: 6px; padding: .9rem 1rem; font: 13px/1.55 ui-monospace, SFMono-Regular, Menlo,
+             Consolas, monospace; margin: 0; }
+.ref { background: var(--ref); border-bottom: 2px solid #1565c0; }
+.claim { background: var(--claim); border-bottom: 2px solid #b28704; }
+.f-error { text-decoration: underline wavy var(--err); text-decoration-skip-ink: none; }
+.f-warning { text-decoration: underline wavy var(--warn); text-decoration-skip-ink: none; }
+.f-info { text-decoration: underline dotted var(--info); }
+.flag { font-size: 11px; vertical-align: super; color: var(--err); font-weight: 700; text-decoration: none; }
+.sev { display: inline-block; min-width: 4.2em; font-size: 11px; font-weight: 600; text-transform: uppercase; }
+.sev-error { color: var(--err); } .sev-warning { color: var(--warn); } .sev-info { color: var(--info); }
+.pill { display: inline-block; padding: 0 .4em; border-radius: 3px; font-size: 12px; margin: 0 .15em .15em 0;
+        color: #fff; }
+.pill-tag { background: var(--tag); } .pill-sug { background: var(--sug); color: #2b2100; }
+.pill-low { background: var(--none); color: var(--muted); }
+"""
+
+# Cell kinds of the coverage grid, strongest first: an explicit tag outranks a suggestion.
+TAGGED, SUGGESTED = "tag", "sug"
+
+
+def esc(value: Any) -> str:
+    """Escaped text of any value; None is empty."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _page(title: str, body: Iterable[str]) -> str:
+    head = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+    )
+    return head + "".join(body) + "</body>\n</html>\n"
+
+
+def _fmt_number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return "" if value is None else str(value)
+
+
+# ------------------------------------------------------------------ annotated report
+def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Highlightable spans of a record: explicit references, claims and findings, with offsets."""
+    spans: list[dict[str, Any]] = []
+    seen: set[tuple[str, int, int]] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key in ("references", "claims") and isinstance(value, list):
+                    kind = "ref" if key == "references" else "claim"
+                    for item in value:
+                        if isinstance(item, Mapping) and isinstance(item.get("start"), int):
+                            mark = (kind, item["start"], item["end"])
+                            if mark not in seen:
+                                seen.add(mark)
+                                spans.append({"kind": kind, "start": item["start"], "end": item["end"],
+                                              "item": item})
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(record.get("report", {}))
+    for number, finding in enumerate(record.get("findings") or []):
+        spans.append({"kind": "finding", "start": finding.get("start", 0), "end": finding.get("end", 0),
+                      "item": finding, "number": number})
+    return spans
+
+
+def _span_title(span: Mapping[str, Any]) -> str:
+    item = span["item"]
+    if span["kind"] == "ref":
+        return f"reference {item.get('id')}" + ("" if item.get("complete", True) else " (cut off)")
+    if span["kind"] == "claim":
+        parts = [f"claim {item.get('bound', '=')} {_fmt_number(item.get('value'))}"]
+        if item.get("value_max") is not None:
+            parts[0] += f"–{_fmt_number(item['value_max'])}"
+        if item.get("unit"):
+            parts.append(str(item["unit"]))
+        if item.get("counted"):
+            parts.append(f"of {item['counted']}")
+        if item.get("modality") == "planned":
+            parts.append("(planned)")
+        return " ".join(parts)
+    return f"{item.get('severity', '')} {item.get('code', '')}: {item.get('message', '')}"
+
+
+def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
+    """The text as escaped HTML, each stretch wrapped in the classes of every span covering it.
+
+    Spans may overlap (a claim inside a finding, a reference inside a claim's sentence), so the text is
+    cut at every span edge and each piece carries all the classes that apply, instead of nesting tags.
+    """
+    n = len(text)
+    clean = []
+    for span in spans:
+        start = max(0, min(int(span["start"]), n))
+        end = max(start, min(int(span["end"]), n))
+        clean.append({**span, "start": start, "end": end})
+    edges = sorted({0, n, *(s["start"] for s in clean), *(s["end"] for s in clean)})
+    anchors: dict[int, list[dict[str, Any]]] = {}
+    for span in clean:
+        if span["kind"] == "finding":
+            anchors.setdefault(span["start"], []).append(span)
+    out: list[str] = []
+    for a, b in zip(edges, edges[1:] + [None], strict=True):
+        for span in anchors.get(a, ()):
+            num = span["number"]
+            sev = esc(span["item"].get("severity", "info"))
+            out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" '
+                       f'title="{esc(_span_title(span))}">[{num + 1}]</a>')
+        if b is None or b <= a:
+            continue
+        covering = [s for s in clean if s["start"] <= a and s["end"] >= b]
+        piece = esc(text[a:b])
+        if not covering:
+            out.append(piece)
+            continue
+        classes = []
+        for s in covering:
+            cls = s["kind"] if s["kind"] != "finding" else f"f-{s['item'].get('severity', 'info')}"
+            if cls not in classes:
+                classes.append(cls)
+        title = "; ".join(dict.fromkeys(_span_title(s) for s in covering))
+        out.append(f'<span class="{esc(" ".join(classes))}" title="{esc(title)}">{piece}</span>')
+    return "".join(out)
+
+
+def _suggestion_pills(suggestions: Iterable[Mapping[str, Any]]) -> str:
+    pills = []
+    for s in suggestions:
+        cls = "pill-sug" if s.get("above_threshold", True) else "pill-low"
+        pills.append(f'<span class="pill {cls}" title="evidence: {esc(", ".join(s.get("evidence") or []))}">'
+                     f'{esc(s.get("id"))} {float(s.get("score", 0)):.2f}</span>')
+    return "".join(pills)
+
+
+def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
+    report = record.get("report") or {}
+    suggested = {(s["section"], s["index"]): s.get("suggestions") or [] for s in record.get("suggestions") or []}
+    rows = [*(report.get("activities") or []), *(report.get("future_actions") or [])]
+    if not rows:
+        return
+    yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
+    for act in rows:
+        label = ("A" if act.get("section") == "activities" else "F") + str(int(act.get("index", 0)) + 1)
+        refs = "".join(f'<span class="pill pill-tag">{esc(r.get("id"))}</span>'
+                       for r in act.get("references") or [])
+        sugs = _suggestion_pills(suggested.get((act.get("section"), act.get("index")), []))
+        yield (f'<tr><td>{esc(label)}</td><td>{esc(act.get("type") or "?")}</td>'
+               f'<td>{esc(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
+    yield "</table>\n"
+
+
+def _claims_list(record: Mapping[str, Any]) -> Iterator[str]:
+    claims = [s["item"] for s in report_spans(record) if s["kind"] == "claim"]
+    if not claims:
+        return
+    yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
+    for c in sorted(claims, key=lambda c: c.get("start", 0)):
+        value = f"{esc(c.get('bound', '='))} {esc(_fmt_number(c.get('value')))}"
+        if c.get("value_max") is not None:
+            value += f"–{esc(_fmt_number(c['value_max']))}"
+        if c.get("unit"):
+            value += f" {esc(c['unit'])}"
+        planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
+        yield (f'<tr><td>{esc(c.get("text"))}</td><td class="num">{value}</td>'
+               f'<td>{esc(c.get("counted") or "")}{planned}</td></tr>\n')
+    yield "</table>\n"
+
+
+def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
+    findings = record.get("findings") or []
+    yield f"<h2>Findings ({len(findings)})</h2>\n"
+    if not findings:
+        yield '<p class="muted">No findings.</p>\n'
+        return
+    yield "<ol>\n"
+    for num, f in enumerate(findings):
+        sev = esc(f.get("severity", "info"))
+        yield (f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
+               f'line {esc(f.get("line"))}</a> <code>{esc(f.get("code"))}</code> {esc(f.get("message"))}')
+        if f.get("suggestion"):
+            yield f' <span class="muted">(suggest: {esc(", ".join(map(str, f["suggestion"])))})</span>'
+        yield "</li>\n"
+    yield "</ol>\n"
+
+
+def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
+    """The annotated view of one report: its text with references, claims and findings highlighted."""
+    report = record.get("report") or {}
+    text = report.get("text") or ""
+    source = record.get("source") or report.get("source") or "<text>"
+    title_field = report.get("title")
+    title = (title_field.get("text") if isinstance(title_field, Mapping) else title_field) or source
+    body: list[str] = []
+    if back_href:
+        body.append(f'<p class="small"><a href="{esc(back_href)}">← summary</a></p>\n')
+    body.append(f"<h1>{esc(title)}</h1>\n")
+    facts = [f"<b>Source</b> {esc(source)}",
+             f"<b>Resolution</b> {esc(record.get('resolution_code') or report.get('resolution_code') or 'unknown')}",
+             f"<b>Layout</b> {esc(report.get('layout'))}"]
+    if record.get("sha256"):
+        facts.append(f'<b>SHA-256</b> <span class="small muted">{esc(record["sha256"][:16])}…</span>')
+    body.append(f'<p class="muted">{" · ".join(facts)}</p>\n')
+    for note in record.get("notes") or []:
+        body.append(f'<p class="note">{esc(note)}</p>\n')
+    for warning in report.get("warnings") or []:
+        body.append(f'<p class="note">Parser: {esc(warning)}</p>\n')
+    body.append(
+        '<div class="legend small"><span><span class="key ref"></span>explicit paragraph reference</span>'
+        '<span><span class="key claim"></span>quantitative claim</span>'
+        '<span><span class="key" style="border-bottom:2px solid var(--err)"></span>finding (numbered)</span>'
+        '<span><span class="key pill-tag"></span>tagged paragraph</span>'
+        '<span><span class="key pill-sug"></span>suggested paragraph</span></div>\n'
+    )
+    body.append('<div class="layout">\n<section>\n<pre class="report">')
+    body.append(annotate_text(text, report_spans(record)))
+    body.append("</pre>\n</section>\n<aside>\n")
+    body.extend(_findings_list(record))
+    body.extend(_activities_table(record))
+    body.extend(_claims_list(record))
+    body.append("</aside>\n</div>\n")
+    return _page(f"{title} — opmapper", body)
+
+
+# ------------------------------------------------------------------ summary of a batch run
+def _stat(label: str, value: Any) -> str:
+    return f'<div class="stat"><b>{esc(_fmt_number(value))}</b>{esc(label)}</div>'
+
+
+def _grid(res: Mapping[str, Any]) -> Iterator[str]:
+    paragraphs: list[str] = list(res.get("paragraphs") or [])
+    rows = res.get("rows") or []
+    if not paragraphs:
+        yield '<p class="muted">No paragraphs known or reported for this resolution.</p>\n'
+        return
+    yield '<div class="grid-wrap"><table class="grid">\n<tr><th class="report">Report</th>'
+    for pid in paragraphs:
+        yield f'<th class="para" title="{esc(pid)}">{esc(pid)}</th>'
+    yield "</tr>\n"
+    for row in rows:
+        cells = row.get("cells") or {}
+        href = row.get("href")
+        label = esc(row.get("label"))
+        link = f'<a href="{esc(href)}">{label}</a>' if href else label
+        yield f'<tr><td class="report" title="{esc(row.get("source"))}">{link}</td>'
+        for pid in paragraphs:
+            kind = cells.get(pid)
+            if kind == TAGGED:
+                yield f'<td class="cell c-tag" title="{esc(pid)}: tagged">T</td>'
+            elif kind == SUGGESTED:
+                yield f'<td class="cell c-sug" title="{esc(pid)}: suggested">S</td>'
+            else:
+                yield '<td class="cell c-none"></td>'
+        yield "</tr>\n"
+    totals = res.get("totals") or {}
+    yield '<tr class="total"><td class="report">Reports per paragraph</td>'
+    for pid in paragraphs:
+        yield f'<td class="cell" title="{esc(pid)}">{esc(totals.get(pid, 0))}</td>'
+    yield "</tr>\n</table></div>\n"
+    if res.get("more_rows"):
+        yield (f'<p class="muted small">{esc(_fmt_number(res["more_rows"]))} more reports are not drawn; '
+               "coverage.csv counts them all.</p>\n")
+
+
+def summary_page(summary: Mapping[str, Any]) -> str:
+    """The one-page overview of a batch run: coverage grids, silent paragraphs, largest claims, findings.
+
+    ``summary`` is plain data: ``counts`` (mapping), ``notes`` (list of str), ``resolutions`` (list of
+    mappings with ``code``, ``title``, ``known``, ``paragraphs``, ``uncovered``, ``rows``, ``totals``,
+    ``more_rows``), ``largest_claims`` (list of mappings), ``findings_by_rule`` (list of mappings with
+    ``code``, ``severity``, ``count``) and ``errors`` (list of mappings with ``source``, ``reason``).
+    """
+    counts = summary.get("counts") or {}
+    body: list[str] = ["<h1>opmapper batch summary</h1>\n"]
+    if summary.get("interrupted"):
+        body.append('<p class="note">The run was interrupted: this page covers the files finished.</p>\n')
+    body.append('<div class="stats">')
+    for key, label in (("reports", "reports"), ("errors", "files failed"), ("activities", "activities"),
+                       ("tagged_activities", "activities tagged"), ("suggested_activities", "activities suggested"),
+                       ("claims", "claims"), ("findings", "findings")):
+        if key in counts:
+            body.append(_stat(label, counts[key]))
+    body.append("</div>\n")
+    for note in summary.get("notes") or []:
+        body.append(f'<p class="note">{esc(note)}</p>\n')
+    body.append('<p class="small muted">Tables: reports.jsonl · activities.csv · claims.csv · findings.csv · '
+                "coverage.csv · errors.csv</p>\n")
+
+    body.append("<h2>Coverage by resolution</h2>\n")
+    body.append('<div class="legend"><span><span class="key c-tag"></span>T: explicitly tagged in the report</span>'
+                '<span><span class="key c-sug"></span>S: suggested by the tagger (no explicit tag)</span>'
+                '<span><span class="key c-none"></span>not reported</span></div>\n')
+    resolutions = summary.get("resolutions") or []
+    if not resolutions:
+        body.append('<p class="muted">No reports were analysed.</p>\n')
+    for res in resolutions:
+        code = res.get("code") or "no resolution identified"
+        heading = esc(code) + (f" — {esc(res['title'])}" if res.get("title") else "")
+        body.append(f'<h3 id="{esc(res.get("anchor") or code)}">{heading} '
+                    f'<span class="muted small">({esc(_fmt_number(res.get("reports", 0)))} reports)</span></h3>\n')
+        if not res.get("known", True) and res.get("code"):
+            body.append('<p class="muted small">This resolution is not among the loaded resolution texts: '
+                        "columns show only the paragraphs reports name.</p>\n")
+        body.extend(_grid(res))
+        uncovered = res.get("uncovered") or []
+        if res.get("known", True) and res.get("code"):
+            if uncovered:
+                body.append(f'<div class="uncovered"><b>Paragraphs nobody reports on ({len(uncovered)})</b><ul>')
+                for para in uncovered:
+                    body.append(f"<li><b>{esc(para.get('id'))}</b> {esc(para.get('text'))}</li>")
+                body.append("</ul></div>\n")
+            else:
+                body.append('<p class="muted small">Every operative paragraph is reported on.</p>\n')
+
+    body.append("<h2>Largest claims</h2>\n")
+    claims = summary.get("largest_claims") or []
+    if not claims:
+        body.append('<p class="muted">No claims found.</p>\n')
+    else:
+        body.append('<table><tr><th>Kind</th><th class="num">Value</th><th>Unit</th><th>Counted</th>'
+                    "<th>As written</th><th>Report</th></tr>\n")
+        for c in claims:
+            href = c.get("href")
+            src = esc(c.get("label") or c.get("source"))
+            link = f'<a href="{esc(href)}">{src}</a>' if href else src
+            planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
+            body.append(f'<tr><td>{esc(c.get("kind"))}</td><td class="num">{esc(_fmt_number(c.get("value")))}</td>'
+                        f'<td>{esc(c.get("unit") or "")}</td><td>{esc(c.get("counted") or "")}{planned}</td>'
+                        f'<td>{esc(c.get("text"))}</td><td>{link}</td></tr>\n')
+        body.append("</table>\n")
+
+    body.append("<h2>Findings by rule</h2>\n")
+    rules = summary.get("findings_by_rule") or []
+    if not rules:
+        body.append('<p class="muted">No findings.</p>\n')
+    else:
+        body.append('<table><tr><th>Rule</th><th>Severity</th><th class="num">Findings</th>'
+                    '<th class="num">Reports</th></tr>\n')
+        for r in rules:
+            sev = esc(r.get("severity"))
+            body.append(f'<tr><td><code>{esc(r.get("code"))}</code></td><td><span class="sev sev-{sev}">{sev}</span>'
+                        f'</td><td class="num">{esc(_fmt_number(r.get("count")))}</td>'
+                        f'<td class="num">{esc(_fmt_number(r.get("reports")))}</td></tr>\n')
+        body.append("</table>\n")
+
+    errors = summary.get("errors") or []
+    body.append(f"<h2>Files that failed ({esc(_fmt_number(counts.get('errors', len(errors))))})</h2>\n")
+    if not errors:
+        body.append('<p class="muted">None.</p>\n')
+    else:
+        body.append("<table><tr><th>File</th><th>Reason</th></tr>\n")
+        for e in errors:
+            body.append(f'<tr><td>{esc(e.get("source"))}</td><td>{esc(e.get("reason"))}</td></tr>\n')
+        body.append("</table>\n")
+        shown = len(errors)
+        if counts.get("errors", shown) > shown:
+            body.append(f'<p class="muted small">{esc(_fmt_number(counts["errors"] - shown))} more in errors.csv.</p>\n')
+    return _page("opmapper batch summary", body)
