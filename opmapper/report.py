@@ -1,15 +1,26 @@
 """Report parsing: the five known layouts of implementation reports -> a Report with offsets.
 
 CONTRACT (owned by the report-parsing work; checks, tagger, batch and render rely on these names).
+
+One linear pass over the lines: each line is either a field label (matched on a folded key, so case,
+spacing, punctuation, a trailing colon and mis-encoded accents do not matter) or a value line that
+belongs to the last label seen. Labels, activity types, statuses and layout markers are data
+(``ReportVocabulary``); pass your own to ``parse_report(..., vocabulary=...)``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
 
-from ._records import Record
+from ._records import Record, to_jsonable
 from .claims import Claim
+from .errors import InputError
 from .references import Reference
 
 LAYOUTS = ("activity-report", "progress-report", "activity-report-legacy", "progress-report-legacy", "unknown")
@@ -60,6 +71,24 @@ class Activity(Record):
     start: int                         # span of the whole block in the original text
     end: int
 
+    def to_dict(self) -> dict[str, Any]:
+        desc = self.description
+        return {
+            "section": self.section,
+            "index": self.index,
+            "type": self.type,
+            "type_text": self.type_field.text if self.type_field else None,
+            "type_span": _span(self.type_field),
+            "status": self.status,
+            "status_text": self.status_field.text if self.status_field else None,
+            "status_span": _span(self.status_field),
+            "description": desc.text if desc else None,
+            "description_span": _span(desc),
+            "span": [self.start, self.end],
+            "references": to_jsonable(self.references),
+            "claims": to_jsonable(self.claims),
+        }
+
 
 @dataclass(frozen=True)
 class Section(Record):
@@ -71,6 +100,15 @@ class Section(Record):
     end: int
     references: tuple[Reference, ...]
     claims: tuple[Claim, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "text": self.text,
+            "span": [self.start, self.end],
+            "references": to_jsonable(self.references),
+            "claims": to_jsonable(self.claims),
+        }
 
 
 @dataclass(frozen=True)
@@ -98,13 +136,1078 @@ class Report(Record):
     implementation_status: Field | None
     report_status: Field | None
     warnings: tuple[str, ...]
+    # Added after the first contract (all defaulted, so older constructors keep working):
+    commissions: tuple[Field, ...] = ()
+    additional: Section | None = None  # free text under "Additional information"
+    actions_planned: Field | None = None  # "Are these actions planned for yet" (older progress reports)
+    language: str = "en"               # language of the labels: "en", "fr", "es"
 
     def sections(self) -> tuple[Section, ...]:
-        return tuple(s for s in (self.results, self.challenges, self.future) if s is not None)
+        return tuple(s for s in (self.results, self.challenges, self.future, self.additional) if s is not None)
 
     def to_dict(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """JSON-ready data: Fields flatten to their text with their spans under ``<name>_span``."""
+        d: dict[str, Any] = {"source": self.source, "layout": self.layout, "language": self.language}
+        d["title"], d["title_span"] = _text(self.title), _span(self.title)
+        d["resolution_code"] = self.resolution_code
+        d["page_id"] = self.page_id
+        d["submitted_by"], d["submitted_by_span"] = _text(self.submitted_by), _span(self.submitted_by)
+        d["submitted_on"] = self.submitted_on
+        for name in ("constituent", "constituent_type", "period"):
+            value = getattr(self, name)
+            d[name], d[f"{name}_span"] = _text(value), _span(value)
+        for name in ("geographic_scope", "commissions", "other_organisations"):
+            values = getattr(self, name)
+            d[name] = [f.text for f in values]
+            d[f"{name}_spans"] = [[f.start, f.end] for f in values]
+        d["members"] = [
+            {"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
+            for m in self.members
+        ]
+        d["secretariat"] = self.secretariat
+        d["activities"] = [a.to_dict() for a in self.activities]
+        d["future_actions"] = [a.to_dict() for a in self.future_actions]
+        for name in ("results", "challenges", "future", "additional"):
+            section = getattr(self, name)
+            d[name] = section.to_dict() if section else None
+        for name in ("implementation_status", "actions_planned", "report_status"):
+            value = getattr(self, name)
+            d[name], d[f"{name}_span"] = _text(value), _span(value)
+        d["warnings"] = list(self.warnings)
+        return d
 
 
-def parse_report(text: str, source: str | None = None, *, nlp=None, claims: bool = True) -> Report:
-    raise NotImplementedError
+def _text(f: Field | None) -> str | None:
+    return f.text if f is not None else None
+
+
+def _span(f: Field | None) -> list[int] | None:
+    return [f.start, f.end] if f is not None else None
+
+
+# ---------------------------------------------------------------- vocabulary (data)
+# field -> language -> label variants. A variant ending in "*" matches any label that starts with it
+# (the long question-style labels vary in their endings between form versions).
+DEFAULT_LABELS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "submitted_by": {"en": ("Submitted by",), "fr": ("Soumis par", "Envoyé par"),
+                     "es": ("Enviado por", "Presentado por")},
+    "general": {"en": ("General Information",), "fr": ("Informations générales", "Information générale"),
+                "es": ("Información general",)},
+    "resolution": {"en": ("Resolution",), "fr": ("Résolution",), "es": ("Resolución",)},
+    "constituent": {"en": ("IUCN Constituent",), "fr": ("Constituant de l'UICN", "Constituant UICN"),
+                    "es": ("Constituyente de la UICN", "Constituyente UICN")},
+    "constituent_type": {"en": ("IUCN Constituent type", "Constituent type"),
+                         "fr": ("Type de constituant de l'UICN", "Type de constituant"),
+                         "es": ("Tipo de constituyente de la UICN", "Tipo de constituyente")},
+    "period": {"en": ("Period covered", "Reporting period"), "fr": ("Période couverte",),
+               "es": ("Período cubierto", "Periodo cubierto")},
+    "geographic_scope": {"en": ("Geographic scope", "Geographical scope"),
+                         "fr": ("Portée géographique", "Champ géographique"),
+                         "es": ("Ámbito geográfico", "Alcance geográfico")},
+    "actors": {"en": ("Actors involved in implementing this Resolution",
+                      "IUCN Constituencies implementing this Resolution",
+                      "In implementing this Resolution your organization has worked/consulted with*",
+                      "In implementing this Resolution your organisation has worked/consulted with*"),
+               "fr": ("Acteurs impliqués dans la mise en œuvre de cette Résolution",
+                      "Acteurs impliqués dans la mise en oeuvre de cette Résolution"),
+               "es": ("Actores involucrados en la implementación de esta Resolución",)},
+    "members": {"en": ("IUCN Members",), "fr": ("Membres de l'UICN",), "es": ("Miembros de la UICN",)},
+    "commissions": {"en": ("IUCN Commissions",), "fr": ("Commissions de l'UICN",),
+                    "es": ("Comisiones de la UICN",)},
+    "secretariat": {"en": ("IUCN Secretariat",), "fr": ("Secrétariat de l'UICN",),
+                    "es": ("Secretaría de la UICN",)},
+    "other_organisations": {"en": ("Other non-IUCN related organisations", "Other non-IUCN related organizations"),
+                            "fr": ("Autres organisations non liées à l'UICN",),
+                            "es": ("Otras organizaciones no relacionadas con la UICN",)},
+    "implementation": {"en": ("Implementation",), "fr": ("Mise en œuvre", "Mise en oeuvre"),
+                       "es": ("Implementación",)},
+    "activities": {"en": ("Activities carried out to implement this Resolution",
+                          "Indicate which actions have been carried out to implement this Resolution",
+                          "Indicate and briefly describe any actions that have been carried out to implement*"),
+                   "fr": ("Activités menées pour mettre en œuvre cette Résolution",
+                          "Activités menées pour mettre en oeuvre cette Résolution"),
+                   "es": ("Actividades realizadas para implementar esta Resolución",)},
+    "activities_table": {"en": ("ActionDescriptionStatus", "Action Description Status"),
+                         "fr": ("ActionDescriptionStatut",), "es": ("AcciónDescripciónEstado",)},
+    "activity": {"en": ("Activity",), "fr": ("Activité",), "es": ("Actividad",)},
+    "description": {"en": ("Description and results/achievements of activities", "Description"),
+                    "fr": ("Description et résultats/réalisations des activités",),
+                    "es": ("Descripción y resultados/logros de las actividades", "Descripción")},
+    "status": {"en": ("Status",), "fr": ("Statut", "État"), "es": ("Estado",)},
+    "challenges": {"en": ("Describe any challenges encountered in implementing this Resolution*",
+                          "What challenges/obstacles have been encountered*",
+                          "What challenges have you encountered*"),
+                   "fr": ("Décrivez les difficultés rencontrées*",),
+                   "es": ("Describa los desafíos encontrados*", "Describa las dificultades encontradas*")},
+    "results": {"en": ("Please report on the result /achievement of the actions taken",
+                       "Please report on the result*",
+                       "Describe the results/achievements of the*"),
+                "fr": ("Veuillez rendre compte des résultats*",),
+                "es": ("Informe sobre los resultados*",)},
+    "future": {"en": ("Identify and briefly describe what future actions*",
+                      "Briefly describe what future actions*"),
+               "fr": ("Identifiez et décrivez brièvement les actions*",),
+               "es": ("Identifique y describa brevemente las acciones*",)},
+    "future_action": {"en": ("Future action / activity", "Future action"),
+                      "fr": ("Action / activité future", "Action future"),
+                      "es": ("Acción / actividad futura", "Acción futura")},
+    "future_table": {"en": ("Future ActionDescription", "Future Action Description"),
+                     "fr": ("Action futureDescription",), "es": ("Acción futuraDescripción",)},
+    "actions_planned": {"en": ("Are these actions planned for yet",), "fr": ("Ces actions sont-elles déjà prévues",),
+                        "es": ("¿Están ya previstas estas acciones",)},
+    "implementation_status": {"en": ("Status of implementation", "Status of implementation for this Resolution"),
+                              "fr": ("Statut de la mise en œuvre", "État de la mise en œuvre",
+                                     "Statut de la mise en oeuvre"),
+                              "es": ("Estado de la implementación", "Estado de implementación")},
+    "report_status": {"en": ("Report status",), "fr": ("Statut du rapport",), "es": ("Estado del informe",)},
+    "additional": {"en": ("Additional Information",), "fr": ("Informations complémentaires",),
+                   "es": ("Información adicional",)},
+}
+
+# Labels that only one layout uses: each one seen is a vote for that layout.
+DEFAULT_LAYOUT_MARKERS: Mapping[str, tuple[str, ...]] = {
+    "activity-report": ("Submitted by", "Soumis par", "Enviado por", "Actors involved in implementing this Resolution",
+                        "Acteurs impliqués dans la mise en œuvre de cette Résolution",
+                        "Actores involucrados en la implementación de esta Resolución",
+                        "Description and results/achievements of activities",
+                        "Description et résultats/réalisations des activités",
+                        "Descripción y resultados/logros de las actividades",
+                        "Future action / activity", "Action / activité future", "Acción / actividad futura",
+                        "Activity", "Activité", "Actividad", "Report status"),
+    "progress-report": ("Describe the results/achievements of the activities", "IUCN Commissions"),
+    "progress-report-legacy": ("Indicate which actions have been carried out to implement this Resolution",
+                               "Are these actions planned for yet",
+                               "What challenges/obstacles have been encountered in the implementation of this "
+                               "Resolution and how were they overcome",
+                               "Briefly describe what future actions are needed for the implementation of this "
+                               "Resolution",
+                               "Status of implementation for this Resolution",
+                               "Describe the results/achievements of the actions taken"),
+    "activity-report-legacy": ("ActionDescriptionStatus", "Future ActionDescription",
+                               "Indicate and briefly describe any actions that have been carried out to implement "
+                               "this Resolution"),
+}
+
+DEFAULT_ACTIVITY_TYPES: Mapping[str, tuple[str, ...]] = {
+    "Capacity-building": ("Capacity-building", "Capacity building", "Renforcement des capacités",
+                          "Développement des capacités", "Desarrollo de capacidades",
+                          "Fortalecimiento de capacidades", "Creación de capacidades"),
+    "Convene stakeholders/Networking": ("Convene stakeholders/Networking", "Convening stakeholders/Networking",
+                                        "Réunir les parties prenantes/Réseautage",
+                                        "Convocar a las partes interesadas/Trabajo en red"),
+    "Education/Communication/Raising awareness": ("Education/Communication/Raising awareness",
+                                                  "Éducation/Communication/Sensibilisation",
+                                                  "Educación/Comunicación/Sensibilización"),
+    "Field activities": ("Field activities", "Activités de terrain", "Actividades de campo"),
+    "Fundraising": ("Fundraising", "Fund raising", "Collecte de fonds", "Recaudación de fondos"),
+    "Policy influencing/advocacy": ("Policy influencing/advocacy", "Influence sur les politiques/plaidoyer",
+                                    "Incidencia política/promoción", "Influencia en las políticas/incidencia"),
+    "Scientific/technical activities": ("Scientific/technical activities", "Activités scientifiques/techniques",
+                                        "Actividades científicas/técnicas"),
+    "Other": ("Other", "Autre", "Autres", "Otro", "Otra", "Otros"),
+}
+
+DEFAULT_STATUSES: Mapping[str, tuple[str, ...]] = {
+    "On-going": ("On-going", "Ongoing", "On going", "In progress", "En cours", "En curso", "En progreso"),
+    "Completed": ("Completed", "Complete", "Terminé", "Achevé", "Completado", "Completada", "Finalizado",
+                  "Terminado"),
+}
+
+# Value shapes used when the labels are missing altogether (layout 5, values only).
+DEFAULT_REGIONS = ("Global", "Africa", "Meso and South America", "North America and the Caribbean",
+                   "South and East Asia", "West Asia", "Oceania", "East Europe, North and Central Asia",
+                   "West Europe", "European Union (EU)", "Polar regions", "Mediterranean")
+DEFAULT_CONSTITUENT_TYPES = ("IUCN Member organisation", "IUCN Member organization", "IUCN Member",
+                             "State Member", "Government Agency Member", "IUCN Commission", "IUCN Secretariat",
+                             "IUCN National Committee", "IUCN Regional Committee")
+DEFAULT_REPORT_STATUSES = ("Published", "Draft", "Submitted", "Publié", "Brouillon", "Publicado", "Borrador")
+
+
+@dataclass(frozen=True)
+class ReportVocabulary:
+    """Everything the parser recognises, as data. Pass a modified copy to ``parse_report``."""
+
+    labels: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=lambda: DEFAULT_LABELS)
+    layout_markers: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_LAYOUT_MARKERS)
+    activity_types: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_ACTIVITY_TYPES)
+    statuses: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_STATUSES)
+    yes: tuple[str, ...] = ("Yes", "Oui", "Sí", "Si")
+    no: tuple[str, ...] = ("No", "Non")
+    regions: tuple[str, ...] = DEFAULT_REGIONS
+    constituent_types: tuple[str, ...] = DEFAULT_CONSTITUENT_TYPES
+    report_statuses: tuple[str, ...] = DEFAULT_REPORT_STATUSES
+    # Congress year -> offset such that portal page id = offset + resolution number.
+    page_id_offsets: Mapping[int, int] = field(default_factory=lambda: {2020: 49139})
+    max_resolution_number: int = 160
+
+    @cached_property
+    def compiled(self) -> _Compiled:
+        return _Compiled(self)
+
+
+_ROMAN_PREFIX = re.compile(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+")
+_NON_KEY = re.compile(r"[^a-z0-9]+")
+_MAX_LABEL_CHARS = 260
+
+
+def label_key(text: str) -> str:
+    """Folded form used to match labels and values: lower-case ASCII letters and digits only.
+
+    Dropping every other character makes ``Période``, ``P�riode`` and ``PÃ©riode`` the same key, so
+    labels survive mis-encoding; a leading section number (``II.``) is dropped too.
+    """
+    return _NON_KEY.sub("", _ROMAN_PREFIX.sub("", text, count=1).lower())
+
+
+def _ascii_fold(ch: str) -> str:
+    return unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() or "?"
+
+
+def _flex_pattern(variant: str) -> str:
+    """Regex for a vocabulary entry as it appears inside running text, tolerant of spacing and
+    of accented letters that were mis-encoded (one or two junk characters) or dropped to ASCII."""
+    out = []
+    for ch in variant:
+        if ch == " ":
+            out.append(r"\s*")
+        elif ch in "/-":
+            out.append(r"\s*[-/]?\s*")
+        elif ch.isascii():
+            out.append(re.escape(ch))
+        else:
+            out.append(f"(?:[^\\x00-\\x7f]{{1,2}}|{re.escape(_ascii_fold(ch))})")
+    return "".join(out)
+
+
+class _Compiled:
+    """Lookup tables and patterns built once per vocabulary."""
+
+    def __init__(self, vocab: ReportVocabulary) -> None:
+        self.label_by_key: dict[str, tuple[str, str]] = {}
+        prefixes: list[tuple[str, str, str]] = []
+        for name, by_lang in vocab.labels.items():
+            for lang, variants in by_lang.items():
+                for variant in variants:
+                    if variant.endswith("*"):
+                        prefixes.append((label_key(variant[:-1]), name, lang))
+                        continue
+                    key = label_key(variant)
+                    other = self.label_by_key.get(key)
+                    if other is not None and other[0] != name:
+                        raise ValueError(f"label {variant!r} is given for both {other[0]!r} and {name!r}")
+                    self.label_by_key.setdefault(key, (name, lang))
+        prefixes.sort(key=lambda p: -len(p[0]))
+        self.prefix_labels = [(n, lang) for _, n, lang in prefixes]
+        self.prefix_re = re.compile("|".join(f"(?P<p{i}>{re.escape(k)})" for i, (k, _, _) in enumerate(prefixes))) \
+            if prefixes else None
+        self.all_label_keys = tuple(self.label_by_key) + tuple(k for k, _, _ in prefixes)
+        self.marker_by_key = {label_key(v): layout for layout, vs in vocab.layout_markers.items() for v in vs}
+        self.type_by_key = {label_key(v): canon for canon, vs in vocab.activity_types.items() for v in vs}
+        self.type_by_key.update({label_key(c): c for c in vocab.activity_types})
+        self.status_by_key = {label_key(v): canon for canon, vs in vocab.statuses.items() for v in vs}
+        self.status_by_key.update({label_key(c): c for c in vocab.statuses})
+        types = sorted(((v, c) for c, vs in vocab.activity_types.items() for v in (c, *vs)), key=lambda p: -len(p[0]))
+        self.type_names = [c for _, c in types]
+        # A type glued to the text that follows it: the next character must not be a lower-case letter,
+        # so "Otherwise ..." is not read as type "Other".
+        self.type_prefix_re = re.compile(
+            "(?:" + "|".join(f"(?P<t{i}>{_flex_pattern(v)})" for i, (v, _) in enumerate(types)) + ")(?-i:(?![a-z]))",
+            re.IGNORECASE)
+        statuses = sorted(((v, c) for c, vs in vocab.statuses.items() for v in (c, *vs)), key=lambda p: -len(p[0]))
+        self.status_names = [c for _, c in statuses]
+        self.status_suffix_re = re.compile(
+            "(?:" + "|".join(f"(?P<s{i}>{_flex_pattern(v)})" for i, (v, _) in enumerate(statuses)) + r")\s*$")
+        self.yes_keys = frozenset(label_key(v) for v in vocab.yes)
+        self.no_keys = frozenset(label_key(v) for v in vocab.no)
+        self.region_keys = frozenset(label_key(v) for v in vocab.regions)
+        self.constituent_type_keys = frozenset(label_key(v) for v in vocab.constituent_types)
+        self.report_status_keys = frozenset(label_key(v) for v in vocab.report_statuses)
+        self.page_id_offsets = dict(vocab.page_id_offsets)
+        self.max_resolution_number = vocab.max_resolution_number
+
+    def label(self, key: str) -> tuple[str, str] | None:
+        hit = self.label_by_key.get(key)
+        if hit is None and key and self.prefix_re is not None:
+            m = self.prefix_re.match(key)
+            if m is not None:
+                hit = self.prefix_labels[int(m.lastgroup[1:])]
+        return hit
+
+    def type_prefix(self, text: str, pos: int = 0) -> tuple[str, int] | None:
+        m = self.type_prefix_re.match(text, pos)
+        return (self.type_names[int(m.lastgroup[1:])], m.end()) if m else None
+
+    def status_suffix(self, text: str, pos: int = 0) -> tuple[str, int, int] | None:
+        m = self.status_suffix_re.search(text, pos)
+        if m is None:
+            return None
+        return self.status_names[int(m.lastgroup[1:])], m.start(), m.start() + len(m.group().rstrip())
+
+
+DEFAULT_VOCABULARY = ReportVocabulary()
+
+# ---------------------------------------------------------------- value patterns
+_TITLE_RE = re.compile(
+    r"\b(?:activity|progress)\s+report\b|\brapport\s+d['’](?:activit|avancement)|\binforme\s+de\s+(?:actividad|progreso|avance)",
+    re.IGNORECASE)
+_TITLE_KIND_RE = re.compile(r"(activ)|(progr|avanc|avance)", re.IGNORECASE)
+_CODE_RE = re.compile(r"\bWCC[\s_-]*(\d{4})[\s_-]*(?:Res(?:olution)?)[\s_.-]*(\d{1,3})\b", re.IGNORECASE)
+_DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_SUBMITTED_ON_RE = re.compile(r"^(?:on|le|el)\b", re.IGNORECASE)
+_INLINE_SUBMITTED_RE = re.compile(r"\s+(?:on|le|el)\s+(?=\w{2,4}\.?,?\s+\d)", re.IGNORECASE)
+_PAGE_ID_RE = re.compile(r"^\d{3,7}$")
+_MEMBER_RE = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<inner>[^()]*?)\s*\)\s*(?:/\s*(?P<country>.+?))?$")
+_GUID_RE = re.compile(r"^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$")
+_PERIOD_RE = re.compile(r"^(?:(?:\d{1,2}[/.])?(?:\d{1,2}[/.])?\d{4}|[A-Z][a-z]+\.?\s+\d{4})\s*(?:-|–|to|au|a|al)\s*"
+                        r"(?:(?:\d{1,2}[/.])?(?:\d{1,2}[/.])?\d{4}|[A-Z][a-z]+\.?\s+\d{4})$")
+_ITEM_SPLIT_RE = re.compile(r"\s*[;,]\s*")
+_MOJIBAKE_RE = re.compile("\ufffd|[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u2013-\u203a\u20ac\u2122]|â€")
+_BINARY_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_LANGUAGE_NAMES = {"fr": "French", "es": "Spanish", "en": "English"}
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 that was read as cp1252/Latin-1 (``EnergÃ­a`` -> ``Energía``); otherwise unchanged."""
+    if not _MOJIBAKE_RE.search(text) or "\ufffd" in text:
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return text
+
+
+class _Line(NamedTuple):
+    no: int        # 1-based line number
+    start: int     # offsets of the stripped content
+    end: int
+    text: str
+
+
+def _split_lines(text: str) -> list[_Line]:
+    lines = []
+    pos = 0
+    for no, raw in enumerate(text.splitlines(True), 1):
+        stripped = raw.strip()
+        if stripped:
+            start = pos + len(raw) - len(raw.lstrip())
+            lines.append(_Line(no, start, start + len(stripped), stripped))
+        pos += len(raw)
+    return lines
+
+
+def _check_text(text: Any, source: str | None) -> str:
+    if isinstance(text, (bytes, bytearray)):
+        from .sources import decode_bytes
+
+        return decode_bytes(bytes(text), source or "<bytes>")[0]
+    if not isinstance(text, str):
+        raise InputError(f"expected report text (str), got {type(text).__name__}", source)
+    if not text.strip():
+        raise InputError("text is empty", source)
+    sample = text[:8192]
+    if "\x00" in sample:
+        raise InputError("text contains NUL characters: binary data, not a report", source)
+    controls = len(_BINARY_RE.findall(sample))
+    if controls > max(8, len(sample) // 50):
+        raise InputError(f"text contains {controls} control characters: binary data, not a report", source)
+    return text
+
+
+# ---------------------------------------------------------------- the parser
+class _Block:
+    """An activity or future-action block being collected (current layout: label per part)."""
+
+    __slots__ = ("section", "start", "end", "part", "type_lines", "desc_lines", "status_lines", "labels")
+
+    def __init__(self, section: str, start: int, end: int) -> None:
+        self.section = section
+        self.start = start
+        self.end = end
+        self.part = "type"
+        self.type_lines: list[_Line] = []
+        self.desc_lines: list[_Line] = []
+        self.status_lines: list[_Line] = []
+        self.labels: set[str] = {"type"}
+
+
+class _Row:
+    """A row of a type list or a flattened legacy table."""
+
+    __slots__ = ("start", "end", "type", "type_span", "desc_start", "desc_end", "status", "status_span", "ends_line")
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.end = start
+        self.type: str | None = None
+        self.type_span: tuple[int, int] | None = None
+        self.desc_start: int | None = None
+        self.desc_end: int | None = None
+        self.status: str | None = None
+        self.status_span: tuple[int, int] | None = None
+        self.ends_line = 0
+
+
+_BLOCK_LABELS = frozenset({"description", "status"})
+_NO_INLINE_LABELS = frozenset({"activity", "future_action", "general", "implementation"})
+_SECTION_NAMES = {"results": "results", "challenges": "challenges", "future": "future", "additional": "additional"}
+_EXPECTED = {
+    "activity-report": ("page_id", "activities", "report_status"),
+    "progress-report": ("page_id", "activities", "implementation_status"),
+    "activity-report-legacy": ("constituent", "activities", "results"),
+    "progress-report-legacy": ("activities", "results", "implementation_status"),
+}
+_READABLE = {"page_id": "resolution page id", "activities": "activities", "report_status": "report status",
+             "implementation_status": "status of implementation", "constituent": "IUCN constituent",
+             "results": "results"}
+
+
+class _Parser:
+    def __init__(self, text: str, source: str | None, vocab: ReportVocabulary, nlp, want_claims: bool) -> None:
+        self.text = text
+        self.source = source
+        self.c = vocab.compiled
+        self.nlp = nlp
+        self.want_claims = want_claims
+        self.warnings: list[str] = []
+        self.f: dict[str, Any] = {"geographic_scope": [], "members": [], "other_organisations": [],
+                                  "commissions": [], "activities": [], "future_actions": []}
+        self.lang_votes: dict[str, int] = {}
+        self.layout_votes: dict[str, int] = {}
+        self.labels_seen = 0
+        self.inline_values = 0
+        self.flattened_rows = 0
+        self.type_only_rows = 0
+        self.title_kind: str | None = None
+        self.ends_in: str | None = None   # what the text was inside of when it ended, for the warning
+
+    # ------------------------------------------------------------ helpers
+    def field_of(self, start: int, end: int) -> Field:
+        return Field(self.text[start:end], start, end)
+
+    def field_lines(self, lines: list[_Line]) -> Field | None:
+        return self.field_of(lines[0].start, lines[-1].end) if lines else None
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def classify(self, line: _Line) -> tuple[str, str, int | None] | None:
+        """(field, language, offset of an inline value or None) when the line is a label."""
+        text = line.text
+        if len(text) <= _MAX_LABEL_CHARS:
+            hit = self.c.label_by_key.get(label_key(text))
+            if hit is not None:
+                return hit[0], hit[1], None
+        colon = text.find(":")
+        if 0 < colon <= _MAX_LABEL_CHARS:
+            hit = self.c.label(label_key(text[:colon]))
+            if hit is not None and hit[0] not in _NO_INLINE_LABELS:
+                rest = text[colon + 1:]
+                value_at = colon + 1 + len(rest) - len(rest.lstrip())
+                return hit[0], hit[1], (value_at if value_at < len(text) else None)
+        if len(text) <= _MAX_LABEL_CHARS and self.c.prefix_re is not None:
+            key = label_key(text)
+            m = self.c.prefix_re.match(key)
+            if m is not None:
+                name, lang = self.c.prefix_labels[int(m.lastgroup[1:])]
+                return name, lang, None
+        return None
+
+    # ------------------------------------------------------------ main pass
+    def run(self) -> Report:
+        text = self.text
+        lines = _split_lines(text)
+        if _MOJIBAKE_RE.search(text):
+            self.note_mojibake(lines)
+        classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = [(ln, self.classify(ln)) for ln in lines]
+        if classified and self.is_cut_label(classified[-1]):
+            self.warn(f"text ends inside a label: {classified[-1][0].text!r}")
+            classified.pop()
+            lines = lines[:-1]
+        n_labels = sum(1 for _, hit in classified if hit is not None)
+        first_label = next((i for i, (_, hit) in enumerate(classified) if hit is not None), len(classified))
+        self.find_title(lines[:first_label] if first_label else lines[:1])
+        if n_labels < 3 and self.looks_unlabelled(lines):
+            self.run_unlabelled(lines)
+        else:
+            self.run_labelled(classified, first_label)
+        return self.build()
+
+    def find_title(self, head: list[_Line]) -> None:
+        for ln in head[:3]:
+            if _TITLE_RE.search(ln.text) or _CODE_RE.search(ln.text):
+                self.f["title"] = self.field_of(ln.start, ln.end)
+                m = _CODE_RE.search(ln.text)
+                if m:
+                    self.f["title_code"] = f"WCC-{m.group(1)}-Res-{int(m.group(2)):03d}"
+                kind = _TITLE_RE.search(ln.text)
+                if kind:
+                    k = _TITLE_KIND_RE.search(kind.group())
+                    self.title_kind = "activity" if k and k.group(1) else "progress"
+                return
+
+    def note_mojibake(self, lines: list[_Line]) -> None:
+        shown = []
+        for ln in lines:
+            m = _MOJIBAKE_RE.search(ln.text)
+            if m:
+                word = re.search(r"\S*\Z", ln.text[:m.start()]).group() + re.match(r"\S*", ln.text[m.start():]).group()
+                shown.append(f"line {ln.no} {word!r}")
+        kinds = []
+        if "\ufffd" in self.text:
+            kinds.append("replacement characters (\ufffd)")
+        if any(m.group() != "\ufffd" for m in _MOJIBAKE_RE.finditer(self.text)):
+            kinds.append("UTF-8 text decoded as Latin-1/cp1252")
+        kind = " and ".join(kinds)
+        more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+        self.warn(f"mis-encoded characters, {kind}: {', '.join(shown[:3])}{more}")
+
+    def run_labelled(self, classified, first_label: int) -> None:
+        title = self.f.get("title")
+        for ln, _ in classified[:first_label]:
+            if title is not None and ln.start == title.start:
+                continue
+            self.warn(f"line {ln.no}: text before the first label ignored: {ln.text[:60]!r}")
+        target: str | None = None
+        buf: list[_Line] = []
+        block: _Block | None = None
+        for ln, hit in classified[first_label:]:
+            if hit is not None:
+                name, lang, inline_at = hit
+                if block is None and name == "description":
+                    hit = None  # "Description" outside an activity is ordinary text
+                elif block is None and name == "status":
+                    name = "implementation_status"
+                elif name == "constituent_type" and "constituent_type" in self.f and target != "constituent_type":
+                    name = "constituent_type_again"
+            if hit is None:
+                if block is not None:
+                    block.end = ln.end
+                    getattr(block, f"{block.part}_lines").append(ln)
+                else:
+                    buf.append(ln)
+                continue
+            self.labels_seen += 1
+            self.lang_votes[lang] = self.lang_votes.get(lang, 0) + 1
+            layout = self.c.marker_by_key.get(label_key(ln.text if inline_at is None else ln.text.split(":", 1)[0]))
+            if layout:
+                self.layout_votes[layout] = self.layout_votes.get(layout, 0) + 1
+            if inline_at is not None:
+                self.inline_values += 1
+            inline = [_Line(ln.no, ln.start + inline_at, ln.end, ln.text[inline_at:])] if inline_at is not None else []
+            if block is not None and name in _BLOCK_LABELS:
+                block.part = "desc" if name == "description" else "status"
+                block.labels.add(block.part)
+                block.end = ln.end
+                getattr(block, f"{block.part}_lines").extend(inline)
+                continue
+            # Any other label ends the current block and the current field.
+            if block is not None:
+                self.finish_block(block, at_end=False)
+                block = None
+            self.flush(target, buf)
+            buf = []
+            if name in ("activity", "future_action"):
+                block = _Block("activities" if name == "activity" else "future_actions", ln.start, ln.end)
+                target = None
+                continue
+            target = name
+            buf = inline
+        # End of text: what was the parser inside of?
+        if block is not None:
+            self.finish_block(block, at_end=True)
+        self.flush(target, buf, at_end=True)
+
+    def is_cut_label(self, last: tuple[_Line, Any]) -> bool:
+        """The text stops part-way through a label (``Descri``): that last line is not a value."""
+        ln, hit = last
+        if hit is not None or ln.end != len(self.text.rstrip(" \t")):
+            return False
+        key = label_key(ln.text)
+        c = self.c
+        if len(key) < 3 or key in c.type_by_key or key in c.status_by_key or key in c.constituent_type_keys \
+                or key in c.report_status_keys or key in c.yes_keys or key in c.no_keys:
+            return False
+        return any(k.startswith(key) and k != key for k in c.all_label_keys)
+
+    # ------------------------------------------------------------ fields
+    def flush(self, target: str | None, lines: list[_Line], at_end: bool = False) -> None:
+        if target is None:
+            for ln in lines:
+                self.warn(f"line {ln.no}: text outside any field ignored: {ln.text[:60]!r}")
+            return
+        f = self.f
+        if not lines:
+            if at_end and target not in ("additional", "implementation", "general", "actors", "constituent_type_again"):
+                self.ends_in = target
+            return
+        if target == "submitted_by":
+            first = lines[0]
+            m = _INLINE_SUBMITTED_RE.search(first.text)
+            if m:
+                f.setdefault("submitted_by", self.field_of(first.start, first.start + m.start()))
+            else:
+                f.setdefault("submitted_by", self.field_of(first.start, first.end))
+            for ln in lines:
+                d = _DATE_RE.search(ln.text)
+                if d and (ln is not first or m):
+                    f.setdefault("submitted_on", self.iso_date(d, ln))
+        elif target == "resolution":
+            self.resolution_value(lines)
+        elif target in ("constituent", "constituent_type", "period", "implementation_status", "actions_planned"):
+            if target not in f:
+                f[target] = self.field_lines(lines)
+        elif target == "report_status":
+            f.setdefault("report_status", self.field_of(lines[0].start, lines[0].end))
+        elif target == "geographic_scope":
+            f["geographic_scope"].extend(self.field_of(ln.start, ln.end) for ln in lines)
+        elif target == "commissions":
+            f["commissions"].extend(self.field_of(ln.start, ln.end) for ln in lines)
+        elif target == "other_organisations":
+            for ln in lines:
+                f["other_organisations"].extend(self.split_items(ln))
+        elif target == "members":
+            for ln in lines:
+                self.members(ln)
+        elif target == "secretariat":
+            key = label_key(lines[0].text)
+            if key in self.c.yes_keys:
+                f.setdefault("secretariat", True)
+            elif key in self.c.no_keys:
+                f.setdefault("secretariat", False)
+            else:
+                self.warn(f"line {lines[0].no}: IUCN Secretariat should be Yes or No, not {lines[0].text!r}")
+        elif target in ("activities", "activities_table"):
+            self.rows(lines, "activities", at_end)
+        elif target == "future_table":
+            self.rows(lines, "future_actions", at_end)
+        elif target == "future":
+            if self.starts_row(lines[0]) and not f["future_actions"]:
+                self.rows(lines, "future_actions", at_end)
+            else:
+                self.section("future", lines)
+        elif target in _SECTION_NAMES:
+            self.section(target, lines)
+        elif target == "constituent_type_again":
+            pass  # the summary at the end of the form repeats the constituent type in short form
+        else:  # headings: general, actors, implementation
+            for ln in lines:
+                self.warn(f"line {ln.no}: unexpected text under a heading: {ln.text[:60]!r}")
+
+    def iso_date(self, m: re.Match, ln: _Line) -> str | None:
+        g = m.groups()
+        if g[0]:
+            month, day, year = int(g[0]), int(g[1]), int(g[2])
+            if month > 12 >= day:
+                month, day = day, month
+                self.warn(f"line {ln.no}: date {m.group()!r} read as day/month/year")
+        elif g[3]:
+            year, month, day = int(g[3]), int(g[4]), int(g[5])
+        else:
+            day, month, year = int(g[6]), int(g[7]), int(g[8])
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            self.warn(f"line {ln.no}: {m.group()!r} is not a valid date")
+            return None
+        return f"{year:04d}-{month:02d}-{day:02d}"
+
+    def resolution_value(self, lines: list[_Line]) -> None:
+        value = lines[0].text
+        if _PAGE_ID_RE.match(value):
+            self.f.setdefault("page_id", int(value))
+            return
+        m = _CODE_RE.search(value)
+        if m:
+            self.f.setdefault("value_code", f"WCC-{m.group(1)}-Res-{int(m.group(2)):03d}")
+            return
+        from .references import find_resolution_mentions
+
+        for mention in find_resolution_mentions(value):
+            if mention.code:
+                self.f.setdefault("value_code", mention.code)
+                return
+        self.warn(f"line {lines[0].no}: resolution {value!r} is neither a page id nor a resolution code")
+
+    def split_items(self, ln: _Line) -> list[Field]:
+        out = []
+        pos = 0
+        for m in [*_ITEM_SPLIT_RE.finditer(ln.text), None]:
+            end = m.start() if m else len(ln.text)
+            if end > pos:
+                out.append(self.field_of(ln.start + pos, ln.start + end))
+            if m:
+                pos = m.end()
+        return out
+
+    def members(self, ln: _Line) -> None:
+        parts = [ln] if ";" not in ln.text else [
+            _Line(ln.no, f.start, f.end, f.text) for f in self.split_items(ln)]
+        for part in parts:
+            m = _MEMBER_RE.match(part.text)
+            if m is None:
+                if _GUID_RE.match(part.text):
+                    self.f["member_ids"] = self.f.get("member_ids", 0) + 1
+                name, acronym, country = part.text, None, None
+            elif m.group("country"):
+                name, acronym, country = m.group("name"), m.group("inner") or None, m.group("country")
+            else:
+                name, acronym, country = m.group("name"), None, m.group("inner") or None
+            self.f["members"].append(Member(fix_mojibake(name), acronym, fix_mojibake(country) if country else None,
+                                            part.start, part.end))
+
+    def section(self, name: str, lines: list[_Line]) -> None:
+        if name in self.f:
+            self.warn(f"line {lines[0].no}: a second {name} section was ignored")
+            return
+        start, end = lines[0].start, lines[-1].end
+        body = self.text[start:end]
+        self.f[name] = Section(name, body, start, end, self.references(body, start), self.claims(body, start))
+
+    # ------------------------------------------------------------ references and claims, shifted
+    def references(self, body: str, offset: int) -> tuple[Reference, ...]:
+        from .references import find_references
+
+        refs = find_references(body)
+        cut = next((r for r in refs if not r.complete), None)
+        if cut is not None:
+            line = self.text.count("\n", 0, offset + cut.start) + 1
+            bracket = body.rfind("[", 0, cut.start + 1)
+            shown = body[bracket if bracket >= 0 else cut.start:].split("\n", 1)[0]
+            self.warn(f"line {line}: tag list cut off: {shown[:60]!r}")
+        return tuple(dataclasses.replace(r, start=r.start + offset, end=r.end + offset) for r in refs)
+
+    def claims(self, body: str, offset: int) -> tuple[Claim, ...]:
+        if not self.want_claims or not body:
+            return ()
+        from .claims import find_claims
+
+        return tuple(dataclasses.replace(c, start=c.start + offset, end=c.end + offset,
+                                         sentence_start=c.sentence_start + offset,
+                                         sentence_end=c.sentence_end + offset)
+                     for c in find_claims(body, nlp=self.nlp))
+
+    # ------------------------------------------------------------ activities
+    def activity(self, section: str, start: int, end: int, type_span, desc_span, status_span,
+                 type_name: str | None = None, status_name: str | None = None) -> Activity:
+        items = self.f[section]
+        index = len(items)
+        what = "activity" if section == "activities" else "future action"
+        type_field = self.field_of(*type_span) if type_span else None
+        if type_field is not None and type_name is None:
+            type_name = self.c.type_by_key.get(label_key(type_field.text))
+            if type_name is None:
+                self.warn(f"{what} {index + 1}: unknown type {type_field.text[:60]!r}")
+        status_field = self.field_of(*status_span) if status_span else None
+        if status_field is not None and status_name is None:
+            status_name = self.c.status_by_key.get(label_key(status_field.text))
+            if status_name is None:
+                self.warn(f"{what} {index + 1}: unknown status {status_field.text[:60]!r}")
+        desc = self.field_of(*desc_span) if desc_span else None
+        refs: tuple[Reference, ...] = ()
+        claims: tuple[Claim, ...] = ()
+        if desc is not None and desc.text:
+            refs = self.references(desc.text, desc.start)
+            claims = self.claims(desc.text, desc.start)
+        act = Activity(section, index, type_name, type_field, desc, status_name, status_field, refs, claims,
+                       start, end)
+        items.append(act)
+        return act
+
+    def finish_block(self, block: _Block, at_end: bool) -> None:
+        what = "activity" if block.section == "activities" else "future action"
+        number = len(self.f[block.section]) + 1
+        type_lines, desc_lines = block.type_lines, block.desc_lines
+        if len(type_lines) > 1:
+            if "desc" not in block.labels and not desc_lines:
+                # The description label is missing: the lines after the type are the description.
+                desc_lines = type_lines[1:]
+                self.warn(f"{what} {number}: no description label; the text after the type is taken as description")
+            else:
+                for ln in type_lines[1:]:
+                    self.warn(f"line {ln.no}: unexpected text after the type of {what} {number}: {ln.text[:60]!r}")
+            type_lines = type_lines[:1]
+        if len(block.status_lines) > 1:
+            for ln in block.status_lines[1:]:
+                self.warn(f"line {ln.no}: unexpected text after the status of {what} {number}: {ln.text[:60]!r}")
+        type_span = (type_lines[0].start, type_lines[0].end) if type_lines else None
+        desc_span = (desc_lines[0].start, desc_lines[-1].end) if desc_lines else None
+        status_span = (block.status_lines[0].start, block.status_lines[0].end) if block.status_lines else None
+        self.activity(block.section, block.start, block.end, type_span, desc_span, status_span)
+        missing = [name for name, span in (("type", type_span), ("description", desc_span),
+                                           ("status", status_span if block.section == "activities" else 1))
+                   if span is None]
+        if missing:
+            where = f"text ends inside {what} {number}" if at_end else f"{what} {number}"
+            self.warn(f"{where} (no {', no '.join(missing)})")
+
+    def starts_row(self, ln: _Line) -> bool:
+        if ln.text and label_key(ln.text) in self.c.type_by_key:
+            return True
+        hit = self.c.type_prefix(ln.text)
+        return hit is not None and hit[1] < len(ln.text) and not ln.text[hit[1]].isspace()
+
+    def rows(self, lines: list[_Line], section: str, at_end: bool) -> None:
+        """Type lists (progress reports) and flattened table rows (older activity reports)."""
+        what = "activity" if section == "activities" else "future action"
+        want_status = section == "activities"
+        rows: list[_Row] = []
+        row: _Row | None = None
+        for ln in lines:
+            text = ln.text
+            whole = self.c.type_by_key.get(label_key(text))
+            prefix = None if whole else self.c.type_prefix(text)
+            new_row = whole is not None
+            if prefix is not None and prefix[1] >= len(text):
+                whole, prefix, new_row = prefix[0], None, True
+            if prefix is not None:
+                rest = text[prefix[1]:]
+                glued = not rest[0].isspace()
+                new_row = (glued or rest.startswith(("\t", "  ")) or row is None or row.status is not None
+                           or row.desc_start is None)
+            elif whole is None and (row is None or row.desc_start is None):
+                new_row = True  # an unknown entry in a list of types
+            if new_row:
+                row = _Row(ln.start)
+                rows.append(row)
+                if whole is not None:
+                    row.type, row.type_span = whole, (ln.start, ln.end)
+                    row.end, row.ends_line = ln.end, ln.no
+                    continue
+                if prefix is not None:
+                    row.type, row.type_span = prefix[0], (ln.start, ln.start + prefix[1])
+                    body_at = prefix[1] + len(text[prefix[1]:]) - len(text[prefix[1]:].lstrip())
+                else:
+                    row.type_span = (ln.start, ln.end)
+                    row.end, row.ends_line = ln.end, ln.no
+                    continue
+            else:
+                body_at = 0
+            assert row is not None
+            body_end = len(text)
+            if want_status:
+                status = self.c.status_suffix(text, body_at)
+                if status is not None:
+                    row.status, row.status_span = status[0], (ln.start + status[1], ln.start + status[2])
+                    body_end = status[1]
+                    body_end = len(text[:body_end].rstrip())
+            if body_end > body_at:
+                if row.desc_start is None:
+                    row.desc_start = ln.start + body_at
+                row.desc_end = ln.start + body_end
+            row.end, row.ends_line = ln.end, ln.no
+        for i, r in enumerate(rows):
+            if r.desc_start is not None:
+                self.flattened_rows += 1
+            else:
+                self.type_only_rows += 1
+            desc_span = (r.desc_start, r.desc_end) if r.desc_start is not None else None
+            type_name = r.type
+            if type_name is None and r.type_span is not None:
+                type_name = None  # activity() warns about the unknown type
+            self.activity(section, r.start, r.end, r.type_span, desc_span, r.status_span,
+                          type_name=type_name, status_name=r.status)
+            if want_status and desc_span is not None and r.status is None:
+                last = at_end and i == len(rows) - 1
+                where = f"text ends inside {what} {len(self.f[section])}" if last else f"{what} {len(self.f[section])}"
+                self.warn(f"{where} (no status)")
+
+    # ------------------------------------------------------------ labels missing altogether
+    def looks_unlabelled(self, lines: list[_Line]) -> bool:
+        c = self.c
+        types = statuses = dates = 0
+        for ln in lines[:400]:
+            key = label_key(ln.text)
+            if key in c.type_by_key:
+                types += 1
+            elif key in c.status_by_key:
+                statuses += 1
+            elif _SUBMITTED_ON_RE.match(ln.text) and _DATE_RE.search(ln.text):
+                dates += 1
+        return types >= 2 and (statuses >= 1 or dates >= 1)
+
+    def run_unlabelled(self, lines: list[_Line]) -> None:
+        """Values without labels: assign each line by its shape and its position in the usual form."""
+        self.warn("field labels are missing: values were assigned by their shape and position")
+        c, f = self.c, self.f
+        title = f.get("title")
+        pending: list[_Line] = []       # unassigned lines waiting for context
+        block: _Block | None = None
+        free: list[_Line] = []          # free text after the activities
+        phase = "head"                  # head -> actors -> activities -> tail
+
+        def close(status_line: _Line | None) -> None:
+            nonlocal block
+            if block is None:
+                return
+            if status_line is not None:
+                block.status_lines.append(status_line)
+                block.end = status_line.end
+            block.section = "activities" if status_line is not None else "future_actions"
+            if block.section == "future_actions" and free:
+                self.unlabelled_free_text(free)
+                free.clear()
+            self.finish_block(block, at_end=False)
+            block = None
+
+        for ln in lines:
+            if title is not None and ln.start == title.start:
+                continue
+            key = label_key(ln.text)
+            if key in c.type_by_key and len(ln.text) < 80:
+                if block is not None:
+                    close(None)
+                if phase == "actors" and pending:
+                    for p in pending:
+                        f["other_organisations"].extend(self.split_items(p))
+                    pending.clear()
+                phase = "activities"
+                block = _Block("activities", ln.start, ln.end)
+                block.type_lines.append(ln)
+                block.part = "desc"
+                block.labels.add("desc")
+                continue
+            if block is not None:
+                if key in c.status_by_key:
+                    close(ln)
+                    continue
+                if not block.desc_lines or key not in c.report_status_keys | c.constituent_type_keys:
+                    block.desc_lines.append(ln)
+                    block.end = ln.end
+                    continue
+                close(None)
+            if phase in ("head", "actors"):
+                if _SUBMITTED_ON_RE.match(ln.text) and _DATE_RE.search(ln.text):
+                    f.setdefault("submitted_on", self.iso_date(_DATE_RE.search(ln.text), ln))
+                    if pending and "submitted_by" not in f:
+                        f["submitted_by"] = self.field_of(pending[-1].start, pending[-1].end)
+                        pending.pop()
+                elif _PAGE_ID_RE.match(ln.text) and "page_id" not in f:
+                    f["page_id"] = int(ln.text)
+                elif key in c.constituent_type_keys and "constituent_type" not in f:
+                    f["constituent_type"] = self.field_of(ln.start, ln.end)
+                    if pending:
+                        f.setdefault("constituent", self.field_of(pending[-1].start, pending[-1].end))
+                        pending.pop()
+                elif _PERIOD_RE.match(ln.text) and "period" not in f:
+                    f["period"] = self.field_of(ln.start, ln.end)
+                elif key in c.region_keys:
+                    f["geographic_scope"].append(self.field_of(ln.start, ln.end))
+                elif _MEMBER_RE.match(ln.text) or _GUID_RE.match(ln.text):
+                    phase = "actors"
+                    self.members(ln)
+                elif key in c.yes_keys or key in c.no_keys:
+                    phase = "actors"
+                    f.setdefault("secretariat", key in c.yes_keys)
+                else:
+                    pending.append(ln)
+                continue
+            if key in c.report_status_keys:
+                f.setdefault("report_status", self.field_of(ln.start, ln.end))
+            elif key in c.constituent_type_keys:
+                pass  # the short constituent type repeated at the end of the form
+            else:
+                free.append(ln)
+        if block is not None:
+            close(None)
+        if free:
+            self.unlabelled_free_text(free)
+        for ln in pending:
+            self.warn(f"line {ln.no}: could not tell which field this is: {ln.text[:60]!r}")
+
+    def unlabelled_free_text(self, lines: list[_Line]) -> None:
+        """Free text between the activities and the future actions: challenges, then results."""
+        if "challenges" in self.f or "results" in self.f:
+            self.section("additional", lines)
+            return
+        if len(lines) == 1:
+            self.section("results", lines)
+        else:
+            self.section("challenges", lines[:1])
+            self.section("results", lines[1:])
+        self.warn("challenges and results told apart by position only (first paragraph taken as challenges)")
+
+    # ------------------------------------------------------------ the Report
+    def decide_layout(self) -> str:
+        f = self.f
+        votes = self.layout_votes
+        legacy = (votes.get("activity-report-legacy", 0) + votes.get("progress-report-legacy", 0)
+                  + (1 if self.inline_values >= 3 else 0) + (2 if self.flattened_rows else 0))
+        current = (votes.get("activity-report", 0) + votes.get("progress-report", 0)
+                   + (1 if "page_id" in f else 0) + (1 if "submitted_on" in f else 0))
+        kind = self.title_kind
+        if kind is None:
+            if self.flattened_rows or any(a.description is not None for a in f["activities"]) or f["future_actions"]:
+                kind = "activity"
+            elif self.type_only_rows:
+                kind = "progress"
+            else:
+                act = votes.get("activity-report", 0) + votes.get("activity-report-legacy", 0)
+                prog = votes.get("progress-report", 0) + votes.get("progress-report-legacy", 0)
+                kind = "activity" if act >= prog else "progress"
+        layout = f"{kind}-report"
+        return f"{layout}-legacy" if legacy > current else layout
+
+    def build(self) -> Report:
+        f = self.f
+        labelled = self.labels_seen >= 3 or (self.labels_seen >= 1 and "title" in f)
+        found = labelled or bool(f["activities"]) or "page_id" in f
+        if not found and "title" not in f:
+            layout = "unknown"
+            self.warn("no report labels or title found: this does not look like an implementation report")
+        else:
+            layout = self.decide_layout()
+        code = self.resolution_code()
+        if f.get("member_ids"):
+            self.warn(f"{f['member_ids']} IUCN member(s) listed by internal id only")
+        language = "en"
+        if self.lang_votes:
+            language = max(self.lang_votes, key=lambda k: (self.lang_votes[k], k == "en"))
+            if language != "en":
+                self.warn(f"labels are in {_LANGUAGE_NAMES.get(language, language)} (a variant of {layout})")
+        if layout != "unknown":
+            missing = [_READABLE[k] for k in _EXPECTED[layout]
+                       if not (f.get(k) if k in ("activities",) else k in f)]
+            if missing:
+                self.warn(f"missing {', '.join(missing)} (text may be truncated)")
+        if self.ends_in:
+            self.warn(f"text ends right after the {self.ends_in.replace('_', ' ')} label, with no value")
+        return Report(
+            source=self.source, text=self.text, layout=layout, title=f.get("title"), resolution_code=code,
+            page_id=f.get("page_id"), submitted_by=f.get("submitted_by"), submitted_on=f.get("submitted_on"),
+            constituent=f.get("constituent"), constituent_type=f.get("constituent_type"), period=f.get("period"),
+            geographic_scope=tuple(f["geographic_scope"]), members=tuple(f["members"]),
+            secretariat=f.get("secretariat"), other_organisations=tuple(f["other_organisations"]),
+            activities=tuple(f["activities"]), future_actions=tuple(f["future_actions"]),
+            results=f.get("results"), challenges=f.get("challenges"), future=f.get("future"),
+            implementation_status=f.get("implementation_status"), report_status=f.get("report_status"),
+            warnings=tuple(self.warnings), commissions=tuple(f["commissions"]), additional=f.get("additional"),
+            actions_planned=f.get("actions_planned"), language=language,
+        )
+
+    def resolution_code(self) -> str | None:
+        f = self.f
+        from_page = None
+        page_id = f.get("page_id")
+        if page_id is not None:
+            for year, offset in self.c.page_id_offsets.items():
+                if 0 < page_id - offset <= self.c.max_resolution_number:
+                    from_page = f"WCC-{year}-Res-{page_id - offset:03d}"
+            if from_page is None:
+                self.warn(f"page id {page_id} does not map to a known Congress resolution")
+        written = f.get("title_code") or f.get("value_code")
+        if written and from_page and written != from_page:
+            self.warn(f"title says {written} but page id {page_id} is {from_page}")
+        return written or from_page
+
+
+def parse_report(text: str, source: str | None = None, *, nlp=None, claims: bool = True,
+                 vocabulary: ReportVocabulary = DEFAULT_VOCABULARY) -> Report:
+    """Parse one report's text (any of the five layouts) into a Report whose offsets point into ``text``.
+
+    Raises ``InputError`` (naming ``source``) for empty or binary input; text that is not a report gives
+    a Report with layout ``unknown`` and a warning. ``nlp`` is passed to ``find_claims``; ``claims=False``
+    skips claim extraction.
+    """
+    text = _check_text(text, source)
+    return _Parser(text, source, vocabulary, nlp, claims).run()
