@@ -1,13 +1,29 @@
 """Quality checks: a linter for reports.
 
+    findings = check_report(report, resolution, tagger, ignore=["duplicate-text"])
+
+Each rule is data: a ``Rule`` with a stable kebab-case ``code``, a default severity, a one-line
+description and a function that looks at a ``CheckContext`` and yields ``Hit``s (span + message).
+``check_report`` runs the selected rules, turns hits into ``Finding``s with line and column, and
+sorts them by position. The word lists and thresholds the rules use live in ``CheckConfig``.
+
 CONTRACT (owned by the checks work; batch and cli rely on these names).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from ._records import Record
+from ._records import LineIndex, Record
+from .errors import OpmapperError
+
+SEVERITIES = ("info", "warning", "error")   # in rising order
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True)
@@ -23,5 +39,639 @@ class Finding(Record):
     suggestion: tuple[str, ...] = ()
 
 
-def check_report(report, resolution=None, tagger=None, *, select=None, ignore=None) -> list[Finding]:
-    raise NotImplementedError
+@dataclass(frozen=True)
+class Hit:
+    """What a rule function yields; ``check_report`` adds the code, severity, line and column."""
+
+    start: int
+    end: int
+    where: str
+    message: str
+    suggestion: tuple[str, ...] = ()
+    severity: str | None = None   # None: the rule's default severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    description: str
+    check: Callable[[CheckContext], Iterable[Hit]]
+    needs: str | None = None      # "resolution": the rule is silent without one
+
+
+class UnknownRuleError(OpmapperError, ValueError):
+    """``select`` / ``ignore`` named a rule code that does not exist."""
+
+
+# ---------------------------------------------------------------- configuration (data, with defaults)
+PLAN_MARKERS = (
+    r"\bwill\b", r"\bshall\b", r"\bgoing\s+to\b",
+    r"\b(?:plan|plans|planned|planning|intend|intends|intended|aim|aims|expect|expects|hope|hopes)\s+to\b",
+    r"\b(?:is|are)\s+(?:being\s+|now\s+)?(?:planned|scheduled|foreseen|envisaged|expected)\b",
+    r"\bto\s+be\s+(?:held|organi[sz]ed|published|launched|completed|developed|signed|adopted)\b",
+    r"\b(?:forthcoming|upcoming|next\s+year|in\s+the\s+coming|in\s+due\s+course)\b",
+)
+ACHIEVED_MARKERS = (
+    # present perfect / past perfect with a participle: "have trained", "has been adopted", "had held"
+    r"\b(?:has|have|had)\s+(?:now\s+|already\s+|successfully\s+|recently\s+)?(?:been\s+)?"
+    r"(?!been\b)[a-z]+(?:ed|en|wn|ught|lt|ld|nt|one|ade|ung|un)\b",
+    # simple past passive: "were trained", "was completed", "was held"
+    r"\b(?:was|were)\s+(?:successfully\s+)?(?:[a-z]+ed|held|built|made|done|taken|given|sent|run|won|set\s+up)\b",
+    r"\b(?:successfully|already)\s+[a-z]+ed\b",
+)
+
+# Which report fields each layout's form asks for. Keys name Report attributes ("resolution" is the
+# resolution code or the portal page id; "results" is the results section).
+REQUIRED_FIELDS = {
+    "activity-report": ("resolution", "constituent", "constituent_type", "period", "geographic_scope", "results"),
+    "activity-report-legacy": ("resolution", "constituent", "constituent_type", "period", "geographic_scope",
+                               "results"),
+    "progress-report": ("resolution", "period", "results"),
+    "progress-report-legacy": ("resolution", "results"),
+    "unknown": ("resolution",),
+}
+FIELD_LABELS = {   # human name, and the form label to point at when the value is missing
+    "resolution": ("resolution", r"^Resolution\b"),
+    "constituent": ("IUCN Constituent", r"^IUCN Constituent\s*:?\s*$"),
+    "constituent_type": ("IUCN Constituent type", r"^IUCN Constituent type\b"),
+    "period": ("Period covered", r"^Period covered\b"),
+    "geographic_scope": ("Geographic scope", r"^Geographic scope\b"),
+    "results": ("results/achievements section", r"^(?:Please report on the result|Describe the results)"),
+}
+# Layouts whose activities carry a description and a status (progress reports list types only).
+DESCRIBED_LAYOUTS = ("activity-report", "activity-report-legacy", "unknown")
+STATUS_LAYOUTS = ("activity-report", "activity-report-legacy")
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Word lists, patterns and thresholds the rules use; pass your own to ``check_report(config=...)``."""
+
+    plan_markers: tuple[str, ...] = PLAN_MARKERS
+    achieved_markers: tuple[str, ...] = ACHIEVED_MARKERS
+    # a bracketed list that looks like paragraph tags: "[OP2; OP4.b]", also "[0P4]" and "[OP2; OP4"
+    tag_list: str = r"\[(?P<body>[^\[\]\n]{0,120}?)(?P<close>\]|(?=\s*(?:\n|$)))"
+    tag_like: str = r"(?i)(?:\b|(?<=\d))[O0]\s?P\s?\.?\s?\d|\bPP\s?\d|\bOP\b"
+    tag_item: str = (r"(?i)^(?:OP|PP)\s?\.?\s?\d{1,2}(?:\s?\.?\s?[a-z]{1,2}\b\)?(?:\s?\.?\s?[ivx]{1,4})?)?"
+                     r"(?:\s*(?:-|–|to)\s*(?:(?:OP|PP)\s?)?\d{1,2}(?:\.?[a-z])?)?$")
+    tag_separators: str = r"\s*[;,]\s*|\s+and\s+"
+    required_fields: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(REQUIRED_FIELDS))
+    field_labels: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(FIELD_LABELS))
+    described_layouts: tuple[str, ...] = DESCRIBED_LAYOUTS
+    status_layouts: tuple[str, ...] = STATUS_LAYOUTS
+    duplicate_min_words: int = 8          # shorter sentences and paragraphs repeat innocently
+    suggestions: int = 3                  # how many tagger suggestions to ask for
+    # relative slack on an exact figure ("11 million" is rounded) and on "about" figures
+    exact_slack: float = 0.02
+    approximate_slack: float = 0.15
+    counted_stopwords: frozenset[str] = frozenset(
+        "the a an some more than over additional new further other total about around".split())
+    # a counted phrase ends where a prepositional or relative tail begins: "moderators during the year"
+    counted_tail: frozenset[str] = frozenset(
+        "during in at on from across for by with to into within through since under over that which who "
+        "whose where when per each".split())
+    # figures that measure time are context, not results: "for three weeks"
+    duration_heads: frozenset[str] = frozenset(
+        "second seconds minute minutes hour hours day days week weeks month months year years decade decades "
+        "time times occasion occasions".split())
+
+
+DEFAULT_CONFIG = CheckConfig()
+
+
+# ---------------------------------------------------------------- context shared by the rules
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”')\]]?\s+(?=[A-Z0-9\"“(\[])")
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """A piece of narrative text: a paragraph or sentence with its offsets and owner."""
+
+    start: int
+    end: int
+    text: str
+    where: str
+
+
+def activity_where(activity) -> str:
+    return f"{activity.section}[{activity.index}]"
+
+
+def _label(activity) -> str:
+    return f"{'activity' if activity.section == 'activities' else 'future action'} {activity.index + 1}"
+
+
+def quote(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+class CheckContext:
+    """The report and its helpers, built once per ``check_report`` call and shared by all rules."""
+
+    def __init__(self, report, resolution=None, tagger=None, config: CheckConfig = DEFAULT_CONFIG) -> None:
+        self.report = report
+        self.resolution = resolution
+        self.tagger = tagger
+        self.config = config
+        self.text: str = report.text
+        self._plan = re.compile("|".join(config.plan_markers), re.IGNORECASE)
+        self._achieved = re.compile("|".join(config.achieved_markers), re.IGNORECASE)
+
+    # -- structure
+    @cached_property
+    def blocks(self) -> list[tuple[int, int, str]]:
+        """(start, end, where) of every activity and free-text section, for locating an offset."""
+        out = [(a.start, a.end, activity_where(a)) for a in self.activities]
+        out.extend((s.start, s.end, s.name) for s in self.report.sections())
+        return sorted(out)
+
+    @property
+    def activities(self):
+        return (*self.report.activities, *self.report.future_actions)
+
+    def where(self, offset: int) -> str:
+        best = None
+        for start, end, name in self.blocks:
+            if start <= offset < end and (best is None or end - start < best[1] - best[0]):
+                best = (start, end, name)
+        return best[2] if best else "metadata"
+
+    @cached_property
+    def narratives(self) -> list[TextSpan]:
+        """Activity descriptions and free-text sections, in text order."""
+        out = []
+        for act in self.activities:
+            if act.description is not None and act.description.text.strip():
+                d = act.description
+                out.append(TextSpan(d.start, d.end, d.text, activity_where(act)))
+        for sec in self.report.sections():
+            if sec.text.strip():
+                out.append(TextSpan(sec.start, sec.start + len(sec.text), sec.text, sec.name))
+        return sorted(out, key=lambda s: s.start)
+
+    @cached_property
+    def paragraphs(self) -> list[TextSpan]:
+        return [TextSpan(n.start + m.start(), n.start + m.end(), m.group(), n.where)
+                for n in self.narratives for m in _PARAGRAPH.finditer(n.text) if m.group().strip()]
+
+    def sentences(self, span: TextSpan) -> list[TextSpan]:
+        out, pos = [], 0
+        for para in _PARAGRAPH.finditer(span.text):
+            pos = para.start()
+            for brk in _SENTENCE_BREAK.finditer(para.group()):
+                piece = span.text[pos: para.start() + brk.start()]
+                if piece.strip():
+                    out.append(_trimmed(span.start + pos, piece, span.where))
+                pos = para.start() + brk.end()
+            piece = span.text[pos: para.end()]
+            if piece.strip():
+                out.append(_trimmed(span.start + pos, piece, span.where))
+        return out
+
+    def paragraph_of(self, offset: int, lo: int, hi: int) -> tuple[int, int]:
+        """The line around ``offset``, kept within [lo, hi)."""
+        start = self.text.rfind("\n", lo, offset) + 1 or lo
+        end = self.text.find("\n", offset, hi)
+        return max(start, lo), (hi if end < 0 else end)
+
+    # -- language
+    def is_plan(self, text: str) -> bool:
+        return bool(self._plan.search(text))
+
+    def achieved_marker(self, text: str):
+        return self._achieved.search(text)
+
+    # -- optional helpers
+    @property
+    def resolution_code(self) -> str | None:
+        if self.resolution is not None and getattr(self.resolution, "code", None):
+            return self.resolution.code
+        return self.report.resolution_code
+
+    def suggest(self, text: str) -> tuple[str, ...]:
+        """The tagger's paragraphs for ``text``: those above threshold, else the single best; () without one."""
+        if self.tagger is None or not text.strip():
+            return ()
+        try:
+            found = self.tagger.suggest(text, resolution=self.resolution_code, k=self.config.suggestions)
+        except (OpmapperError, KeyError, ValueError):
+            return ()
+        confident = [s.id for s in found if getattr(s, "above_threshold", True)]
+        return tuple(confident or [s.id for s in found[:1]])
+
+
+def _trimmed(start: int, piece: str, where: str) -> TextSpan:
+    lead = len(piece) - len(piece.lstrip())
+    body = piece.strip()
+    return TextSpan(start + lead, start + lead + len(body), body, where)
+
+
+# ---------------------------------------------------------------- the rules
+def _is_duration(claim, cfg: CheckConfig) -> bool:
+    return claim.unit is None and (claim.counted_head or "").casefold() in cfg.duration_heads
+
+
+def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
+    """Figures no paragraph reference covers: in untagged activities, or in untagged paragraphs of sections."""
+    for act in ctx.activities:
+        if act.references:
+            continue
+        for claim in act.claims:
+            if not _is_duration(claim, ctx.config):
+                yield _claim_hit(ctx, claim, activity_where(act))
+    for sec in ctx.report.sections():
+        sec_end = sec.start + len(sec.text)
+        for claim in sec.claims:
+            if _is_duration(claim, ctx.config):
+                continue
+            lo, hi = ctx.paragraph_of(claim.start, sec.start, sec_end)
+            if not any(lo <= ref.start < hi for ref in sec.references):
+                yield _claim_hit(ctx, claim, sec.name)
+
+
+def _claim_hit(ctx: CheckContext, claim, where: str) -> Hit:
+    s0, s1 = claim.sentence_start, claim.sentence_end
+    sentence = ctx.text[s0:s1] if 0 <= s0 < s1 <= len(ctx.text) else claim.text
+    return Hit(claim.start, claim.end, where,
+               f'claim "{quote(claim.text)}" is not linked to any operative paragraph',
+               ctx.suggest(sentence))
+
+
+def check_untagged_activities(ctx: CheckContext) -> Iterator[Hit]:
+    """Activities that cite no paragraph; future actions only at info level (plans are rarely tagged)."""
+    for act in ctx.activities:
+        desc = act.description
+        if act.references or desc is None or not desc.text.strip():
+            continue
+        yield Hit(desc.start, desc.end, activity_where(act),
+                  f"{_label(act)} ({act.type or 'no type'}) cites no operative paragraph",
+                  ctx.suggest(desc.text),
+                  severity=None if act.section == "activities" else "info")
+
+
+def check_unknown_references(ctx: CheckContext) -> Iterator[Hit]:
+    """References to paragraphs the resolution does not have."""
+    res = ctx.resolution
+    if res is None:
+        return
+    name = getattr(res, "code", None) or "the resolution"
+    refs = [(r, activity_where(a)) for a in ctx.activities for r in a.references]
+    refs += [(r, s.name) for s in ctx.report.sections() for r in s.references]
+    for ref, where in refs:
+        if ref in res:
+            continue
+        parents = [p for p in _ancestors(ref.id) if p in res]
+        yield Hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
+                  tuple(parents[:1]))
+
+
+def _ancestors(pid: str) -> list[str]:
+    parts = pid.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+
+
+def check_malformed_references(ctx: CheckContext) -> Iterator[Hit]:
+    """Tag lists that are cut off, have empty items, or items that are not paragraph ids."""
+    cfg = ctx.config
+    tag_like, item_ok = re.compile(cfg.tag_like), re.compile(cfg.tag_item)
+    seps = re.compile(cfg.tag_separators)
+    flagged: list[tuple[int, int]] = []
+    for m in re.finditer(cfg.tag_list, ctx.text):
+        body = m.group("body")
+        if not tag_like.search(body):
+            continue
+        shown = quote(m.group().strip(), 40)
+        problem = None
+        items = seps.split(body.strip())
+        zero = next((i for i in items if re.match(r"(?i)0\s?P\s?\d", i)), None)
+        bad = [i for i in items if i and not item_ok.match(i)]
+        if not m.group("close"):
+            problem = f'tag list "{shown}" is cut off (no closing bracket)'
+        elif zero is not None:
+            problem = f'tag list "{shown}" writes "{zero}" with a zero instead of the letter O'
+        elif any(not i for i in items):
+            problem = f'tag list "{shown}" has an empty item'
+        elif bad:
+            problem = f'tag list "{shown}" has an item that is not a paragraph id: "{quote(bad[0], 30)}"'
+        if problem:
+            end = m.end() if m.group("close") else m.start("body") + len(body.rstrip())
+            flagged.append((m.start(), end))
+            yield Hit(m.start(), end, ctx.where(m.start()), problem)
+    # cut-off lists the references module noticed but the scan above did not (other shapes)
+    refs = [r for a in ctx.activities for r in a.references] + [r for s in ctx.report.sections()
+                                                                 for r in s.references]
+    for ref in refs:
+        if not getattr(ref, "complete", True) and not any(a <= ref.start < b for a, b in flagged):
+            flagged.append((ref.start, ref.end))
+            yield Hit(ref.start, ref.end, ctx.where(ref.start),
+                      f'reference "{quote(ref.text, 40)}" comes from a tag list that is cut off')
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
+_TRAILING_TAGS = re.compile(r"\s*\[[^\[\]]*\]?\s*$")
+
+
+def _normalise(text: str) -> str:
+    text = _TRAILING_TAGS.sub("", text.translate(_QUOTES))
+    return " ".join(text.casefold().split()).rstrip(" .;:")
+
+
+def check_duplicate_text(ctx: CheckContext) -> Iterator[Hit]:
+    """Paragraphs, then sentences, that repeat earlier narrative text exactly or up to case and spacing."""
+    min_words = ctx.config.duplicate_min_words
+    index = LineIndex(ctx.text)
+    covered: list[tuple[int, int]] = []
+
+    def scan(units: Iterable[TextSpan], kind: str) -> Iterator[Hit]:
+        seen: dict[str, TextSpan] = {}
+        for unit in units:
+            if len(unit.text.split()) < min_words or any(a <= unit.start < b for a, b in covered):
+                continue
+            key = _normalise(unit.text)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = unit
+                continue
+            how = "repeats" if first.text.strip() == unit.text.strip() else "nearly repeats (up to case and spacing)"
+            line = index.line_col(first.start)[0]
+            covered.append((unit.start, unit.end))
+            yield Hit(unit.start, unit.end, unit.where,
+                      f'{kind} "{quote(unit.text, 50)}" {how} the one on line {line}')
+
+    yield from scan(ctx.paragraphs, "paragraph")
+    yield from scan((s for n in ctx.narratives for s in ctx.sentences(n)), "sentence")
+
+
+def check_empty_descriptions(ctx: CheckContext) -> Iterator[Hit]:
+    """Activities (in layouts whose activities have descriptions) with no description text."""
+    if ctx.report.layout not in ctx.config.described_layouts:
+        return
+    for act in ctx.activities:
+        if act.description is not None and act.description.text.strip():
+            continue
+        at = act.description.start if act.description is not None else act.start
+        yield Hit(at, max(at, act.description.end if act.description else act.end), activity_where(act),
+                  f"{_label(act)} ({act.type or 'no type'}) has no description")
+
+
+def check_missing_status(ctx: CheckContext) -> Iterator[Hit]:
+    """Activities with no status, or one that is neither On-going nor Completed."""
+    if ctx.report.layout not in ctx.config.status_layouts:
+        return
+    for act in ctx.report.activities:
+        if act.status is not None:
+            continue
+        raw = act.status_field.text.strip() if act.status_field is not None else ""
+        if raw:
+            yield Hit(act.status_field.start, act.status_field.end, activity_where(act),
+                      f'{_label(act)} has status "{quote(raw, 30)}", which is neither On-going nor Completed')
+        else:
+            at = act.status_field.start if act.status_field is not None else act.start
+            yield Hit(at, at, activity_where(act), f"{_label(act)} ({act.type or 'no type'}) has no status")
+
+
+def check_missing_fields(ctx: CheckContext) -> Iterator[Hit]:
+    """Form fields the report's layout asks for but the report leaves empty; activities without a type."""
+    report, cfg = ctx.report, ctx.config
+    for name in cfg.required_fields.get(report.layout, ()):
+        if _has_field(report, name):
+            continue
+        human, label = cfg.field_labels.get(name, (name, None))
+        at, end = 0, 0
+        value = getattr(report, name, None)
+        m = re.search(label, ctx.text, re.MULTILINE | re.IGNORECASE) if label else None
+        if m:
+            at, end = m.start(), m.end()
+        elif hasattr(value, "start"):
+            at = end = value.start
+        where = "results" if name == "results" else "metadata"
+        msg = ("report does not say which resolution it implements" if name == "resolution"
+               else f"{human} is missing" if name == "results" else f'field "{human}" is empty')
+        yield Hit(at, end, where, msg)
+    for act in ctx.activities:
+        if act.type is None and (act.type_field is None or not act.type_field.text.strip()):
+            at = act.type_field.start if act.type_field is not None else act.start
+            yield Hit(at, at, activity_where(act), f"{_label(act)} has no activity type")
+
+
+def _has_field(report, name: str) -> bool:
+    if name == "resolution":
+        return bool(report.resolution_code) or report.page_id is not None
+    value = getattr(report, name, None)
+    if value is None:
+        return False
+    if isinstance(value, tuple):
+        return any(v.text.strip() for v in value)
+    return bool(value.text.strip())
+
+
+# -- figures
+def _counted_words(claim, cfg: CheckConfig) -> list[str]:
+    """The counted noun phrase without leading quantifiers or a trailing "during the year" tail."""
+    words = re.findall(r"[a-z0-9]+", (claim.counted or "").casefold())
+    while words and words[0] in cfg.counted_stopwords:
+        words.pop(0)
+    cut = next((i for i, w in enumerate(words) if i and w in cfg.counted_tail), len(words))
+    return words[:cut]
+
+
+def _figure_key(claim, cfg: CheckConfig) -> tuple[str, str] | None:
+    """What a figure counts, comparable across the report: (unit, "platform moderator")."""
+    words = _counted_words(claim, cfg)
+    if not words:
+        return None
+    return claim.unit or "", " ".join([*words[:-1], _singular(words[-1])])
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _bounds(claim, cfg: CheckConfig, slack: bool = True) -> tuple[float, float]:
+    """The values a figure allows: "over 11 million" is (11e6, inf); "about 300" is 300 give or take 15 %."""
+    lo = claim.value
+    hi = claim.value_max if claim.value_max is not None else claim.value
+    if claim.bound in (">", ">="):
+        return lo, math.inf
+    if claim.bound in ("<", "<="):
+        return 0.0, hi
+    if claim.bound == "~":
+        return lo * (1 - cfg.approximate_slack), hi * (1 + cfg.approximate_slack)
+    if not slack:
+        return lo, hi
+    return lo * (1 - cfg.exact_slack), hi * (1 + cfg.exact_slack)
+
+
+def _significant_digits(value: float) -> str:
+    digits = f"{abs(value):.6g}".replace(".", "").lstrip("0").split("e")[0]
+    return digits.rstrip("0")
+
+
+def _scale_slip(a: float, b: float) -> bool:
+    """11 million vs 11 billion; 1,200 vs 12,000 — the same digits at another power of ten."""
+    if a <= 0 or b <= 0 or a == b:
+        return False
+    ratio = max(a, b) / min(a, b)
+    power = math.log10(ratio)
+    if abs(power - round(power)) > 1e-9 or round(power) < 1:
+        return False
+    return round(power) % 3 == 0 or len(_significant_digits(a)) >= 2
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
+    """The same counted thing at two scales; totals in the results smaller than what activities report."""
+    cfg = ctx.config
+    index = LineIndex(ctx.text)
+    achieved = []   # (claim, where, activity or None), reported results only — plans may differ freely
+    for act in ctx.report.activities:
+        achieved += [(c, activity_where(act), act) for c in act.claims if c.modality == "achieved"]
+    for sec in ctx.report.sections():
+        if sec.name != "future":
+            achieved += [(c, sec.name, None) for c in sec.claims if c.modality == "achieved"]
+    by_key: dict[tuple[str, str], list] = defaultdict(list)
+    for item in achieved:
+        key = _figure_key(item[0], cfg)
+        if key is not None:
+            by_key[key].append(item)
+    flagged: set[int] = set()
+    for items in by_key.values():
+        items.sort(key=lambda it: it[0].start)
+        for i, (claim, where, _) in enumerate(items):
+            earlier = next((c for c, _, _ in items[:i] if _scale_slip(c.value, claim.value)), None)
+            if earlier is not None:
+                flagged.add(claim.start)
+                yield Hit(claim.start, claim.end, where,
+                          f'"{quote(claim.text)}" contradicts "{quote(earlier.text)}" on line '
+                          f"{index.line_col(earlier.start)[0]}")
+        # per activity its largest figure (an activity may restate its own number), summed over activities
+        parts: dict[int, tuple[float, float]] = {}
+        for claim, _, act in items:
+            if act is not None:
+                least = _bounds(claim, cfg, slack=False)[0]
+                if least >= parts.get(act.index, (-1.0, 0.0))[0]:
+                    parts[act.index] = (least, claim.value)
+        if not parts:
+            continue
+        least_total = sum(p[0] for p in parts.values())
+        stated_total = sum(p[1] for p in parts.values())
+        for claim, where, _act in items:
+            if where != "results" or claim.start in flagged or _bounds(claim, cfg)[1] >= least_total:
+                continue
+            acts = ", ".join(str(i + 1) for i in sorted(parts))
+            across = f"in activity {acts}" if len(parts) == 1 else f"across activities {acts}"
+            yield Hit(claim.start, claim.end, where,
+                      f'total "{quote(claim.text)}" in the results is smaller than the {_fmt(stated_total)} '
+                      f"{' '.join(_counted_words(claim, cfg))} reported {across}")
+
+
+def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
+    """Future actions that report results as done; Completed activities whose text only makes plans."""
+    future = [n for n in ctx.narratives if n.where.startswith("future_actions") or n.where == "future"]
+    for span in future:
+        for sent in ctx.sentences(span):
+            if ctx.is_plan(sent.text):
+                continue
+            m = ctx.achieved_marker(sent.text)
+            if m:
+                yield Hit(sent.start, sent.end, sent.where,
+                          f'future action states an achieved result: "{quote(sent.text, 60)}"')
+    for act in ctx.report.activities:
+        desc = act.description
+        if act.status != "Completed" or desc is None or not desc.text.strip():
+            continue
+        sentences = ctx.sentences(TextSpan(desc.start, desc.end, desc.text, activity_where(act)))
+        if sentences and all(ctx.is_plan(s.text) and not ctx.achieved_marker(s.text) for s in sentences):
+            yield Hit(desc.start, desc.end, activity_where(act),
+                      f'{_label(act)} is marked Completed but only states plans: "{quote(desc.text, 60)}"')
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("unreferenced-claim", "warning",
+         "A figure that no operative-paragraph reference covers (untagged activity or section paragraph).",
+         check_unreferenced_claims),
+    Rule("untagged-activity", "warning",
+         "An activity that cites no operative paragraph (future actions: info).", check_untagged_activities),
+    Rule("unknown-reference", "error",
+         "A reference to a paragraph the resolution does not have.", check_unknown_references,
+         needs="resolution"),
+    Rule("malformed-reference", "error",
+         "A tag list that is cut off or garbled: [OP2; OP4, [OP2;; ], [0P4].", check_malformed_references),
+    Rule("duplicate-text", "warning",
+         "A paragraph or sentence repeated in the report, exactly or up to case and spacing.",
+         check_duplicate_text),
+    Rule("empty-description", "error", "An activity with no description.", check_empty_descriptions),
+    Rule("missing-status", "warning",
+         "An activity with no status, or one other than On-going / Completed.", check_missing_status),
+    Rule("missing-field", "warning",
+         "A form field the layout asks for (resolution, constituent, period ...) left empty.",
+         check_missing_fields),
+    Rule("inconsistent-figure", "warning",
+         "The same counted thing at different scales, or a results total below the activities' sum.",
+         check_inconsistent_figures),
+    Rule("planned-as-achieved", "warning",
+         "A future action claiming achieved results, or a Completed activity that only states plans.",
+         check_planned_as_achieved),
+)
+
+
+def rule_codes(rules: Sequence[Rule] = RULES) -> list[str]:
+    return [r.code for r in rules]
+
+
+def select_rules(rules: Sequence[Rule] = RULES, select=None, ignore=None) -> list[Rule]:
+    """The rules left after ``select`` (only these) and ``ignore`` (not these); unknown codes raise."""
+    known = set(rule_codes(rules))
+    chosen = _codes(select)
+    dropped = _codes(ignore) or set()
+    unknown = sorted(((chosen or set()) | dropped) - known)
+    if unknown:
+        raise UnknownRuleError(f"unknown rule code(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    return [r for r in rules if (chosen is None or r.code in chosen) and r.code not in dropped]
+
+
+def _codes(value) -> set[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split(",")
+    return {c.strip() for c in value if c and c.strip()}
+
+
+def check_report(report, resolution=None, tagger=None, *, select=None, ignore=None,
+                 rules: Sequence[Rule] = RULES, config: CheckConfig = DEFAULT_CONFIG) -> list[Finding]:
+    """Run the selected rules on a parsed report; findings sorted by position.
+
+    ``resolution`` (a Resolution) enables ``unknown-reference``; ``tagger`` (an OpTagger) adds suggested
+    paragraphs to ``unreferenced-claim`` and ``untagged-activity``. ``select`` / ``ignore`` take rule
+    codes (a list or a comma-separated string).
+    """
+    active = select_rules(rules, select, ignore)
+    ctx = CheckContext(report, resolution, tagger, config)
+    index = LineIndex(report.text)
+    findings = []
+    for rule in active:
+        for hit in rule.check(ctx):
+            line, column = index.line_col(hit.start)
+            findings.append(Finding(rule.code, hit.severity or rule.severity, hit.message, hit.start, hit.end,
+                                    line, column, hit.where, tuple(hit.suggestion)))
+    findings.sort(key=lambda f: (f.start, f.end, f.code))
+    return findings
+
+
+def worst(findings: Iterable[Finding]) -> str | None:
+    """The highest severity among ``findings`` (None when there are none)."""
+    ranks = [SEVERITY_RANK[f.severity] for f in findings]
+    return SEVERITIES[max(ranks)] if ranks else None

@@ -279,8 +279,143 @@ def _cmd_annotate(args) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- check
+def _add_check(sub) -> None:
+    p = sub.add_parser("check", help="lint reports: unlinked figures, bad tags, gaps, repeats, contradictions",
+                       description="Lint reports. Settings may also come from [tool.opmapper] in "
+                                   "./pyproject.toml (select, ignore, fail-on, resolution, model); flags win.")
+    _files(p)
+    p.add_argument("--resolution", metavar="FILE_OR_CODE",
+                   help="resolution text file, or a code from the bundled corpus (default: the report's own)")
+    p.add_argument("--model", metavar="DIR", help="tagger model folder: suggest paragraphs for unlinked text")
+    p.add_argument("--suggest", action="store_true", help="suggest paragraphs with the default tagger model")
+    p.add_argument("--select", action="append", metavar="CODES", help="only these rules (comma-separated)")
+    p.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules (comma-separated)")
+    _add_format(p, choices=("text", "json", "jsonl", "csv"))
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
+                   help="exit 1 when a finding is at least this severe (default: error)")
+
+
+FINDING_COLUMNS = ["source", "line", "column", "severity", "code", "message", "where", "start", "end",
+                   "suggestion"]
+
+
+def _flag_codes(values: list[str] | None) -> list[str] | None:
+    return None if values is None else [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+def _check_usage(message: str) -> int:
+    print(f"opmapper check: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _load_resolution(value: str):
+    """A Resolution from a file path, or from a code in the bundled corpus ("WCC 2020 Res 040" works too)."""
+    import os
+    import re
+
+    from .resolution import load_resolutions, parse_resolution
+
+    if os.path.isfile(value):
+        src = read_source(value)
+        return parse_resolution(src.text, source=src.source)
+    bundled = load_resolutions()
+    wanted = re.sub(r"[\s_]+", "-", value.strip()).casefold()
+    for code, res in bundled.items():
+        if code.casefold() == wanted or (wanted.isdigit() and code.endswith(f"-{int(wanted):03d}")):
+            return res
+    raise InputError(f"no such file, and not a resolution code in the bundled corpus "
+                     f"(known: {', '.join(sorted(bundled))})", value)
+
+
+def _cmd_check(args) -> int:
+    from .checks import SEVERITY_RANK, UnknownRuleError, check_report, select_rules
+    from .config import ConfigError, load_settings
+    from .errors import ModelError
+    from .report import parse_report
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return _check_usage(str(exc))
+    select = _flag_codes(args.select) if args.select else settings.select
+    ignore = _flag_codes(args.ignore) if args.ignore else settings.ignore
+    fail_on = args.fail_on or settings.fail_on or "error"
+    try:
+        select_rules(select=select, ignore=ignore)
+    except UnknownRuleError as exc:
+        return _check_usage(str(exc))
+
+    fixed_resolution = None
+    if args.resolution or settings.resolution:
+        try:
+            fixed_resolution = _load_resolution(args.resolution or settings.resolution)
+        except OpmapperError as exc:
+            return _check_usage(str(exc))
+
+    tagger = None
+    model = args.model or settings.model
+    if model or args.suggest:
+        from .tagger import OpTagger
+
+        try:
+            tagger = OpTagger.load(model) if model else OpTagger.load()
+        except (ModelError, OSError, NotImplementedError) as exc:
+            if model:
+                return _check_usage(f"cannot load tagger model {model}: {exc}")
+            print(f"opmapper check: note: no default tagger model ({exc}); checking without suggestions",
+                  file=sys.stderr)
+
+    bundled: dict | None = None
+
+    def resolution_for(report):
+        nonlocal bundled
+        if fixed_resolution is not None or not report.resolution_code:
+            return fixed_resolution
+        if bundled is None:
+            from .resolution import load_resolutions
+
+            try:
+                bundled = load_resolutions()
+            except (OpmapperError, OSError):
+                bundled = {}
+        return bundled.get(report.resolution_code)
+
+    inputs = _Inputs(args.files)
+    rows: list[dict[str, Any]] = []
+    checked = 0
+    for src in inputs:
+        try:
+            report = parse_report(src.text, source=src.source)
+        except OpmapperError as exc:
+            inputs.failed += 1
+            print(f"opmapper: error: {exc}", file=sys.stderr)
+            continue
+        checked += 1
+        for f in check_report(report, resolution_for(report), tagger, select=select, ignore=ignore):
+            rows.append({"source": src.source, **f.to_dict()})
+
+    out = sys.stdout
+    if args.format == "json":
+        render.write_json(rows, out)
+    elif args.format == "jsonl":
+        render.write_jsonl(rows, out)
+    elif args.format == "csv":
+        render.write_csv(rows, out, FINDING_COLUMNS)
+    else:
+        for r in rows:
+            hint = f" (suggested: {', '.join(r['suggestion'])})" if r["suggestion"] else ""
+            out.write(f"{r['source']}:{r['line']}:{r['column']}: {r['severity']} {r['code']} {r['message']}{hint}\n")
+        counts = {sev: sum(r["severity"] == sev for r in rows) for sev in ("error", "warning", "info")}
+        out.write(f"{len(rows)} finding{'s' if len(rows) != 1 else ''} in {checked} report"
+                  f"{'s' if checked != 1 else ''}: {counts['error']} error(s), {counts['warning']} warning(s), "
+                  f"{counts['info']} info\n")
+    failing = any(SEVERITY_RANK[r["severity"]] >= SEVERITY_RANK[fail_on] for r in rows)
+    return EXIT_INPUT if inputs.failed or failing else EXIT_OK
+
+
 # ---------------------------------------------------------------- main
-COMMANDS = ["parse", "refs", "claims", "evaluate", "batch", "annotate"]
+COMMANDS = ["parse", "refs", "claims", "evaluate", "batch", "annotate", "check"]
 
 
 def build_parser() -> argparse.ArgumentParser:
