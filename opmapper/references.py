@@ -90,7 +90,7 @@ class ReferencePatterns:
         r"(?-i:PPs|PP)",
         r"pre(?:ambular|amble)" + _S + r"+(?:paragraphs?|paras?\.?|clauses?)",
         r"(?:paragraphes?|alin[ée]as?)" + _S + r"+(?:du" + _S + r"+)?pr[ée]ambul(?:e|aires?)",
-        r"p[áa]rrafos?" + _S + r"+(?:preambulares?|del" + _S + r"+pre[áa]mbulo)",
+        r"p[áa]rrafos?" + _S + r"+(?:preambular(?:es)?|del" + _S + r"+pre[áa]mbulo)",
     )
     bare_heads: tuple[str, ...] = (
         r"(?:sub-?" + _S + r"?)?paragraphs?",
@@ -113,7 +113,7 @@ class ReferencePatterns:
     )
     this_instrument: tuple[str, ...] = (
         r"(?:(?:the|this|that|said|present|our)" + _S + r"+)?(?:(?:IUCN|WCC|Congress)" + _S + r"+)?"
-        r"(?:resolution|motion|recommendation|r[ée]solution|resoluci[óo]n)\b",
+        r"(?:resolution|motion|recommendation|r[ée]solution|resoluci[óo]n|(?:adopted" + _S + r"+)?text)\b",
         r"(?-i:WCC|Res)\b",
     )
     other_instrument: tuple[str, ...] = (
@@ -301,6 +301,7 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
     kind = "operative"
     head_start: int | None = None
     head_plural = False
+    heads_seen = 0
     pending: str | None = None
     pending_span = (0, 0)
     subc_spans = m.spans("subc")
@@ -311,15 +312,19 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
                 kind = _HEAD_KINDS[name]
                 head_start = s
                 head_plural = bool(_PLURAL_HEAD.search(text, s, e))
+                heads_seen += 1
             elif name in ("rng", "sep", "ssep", "srng"):
                 pending, pending_span = name, (s, e)
             elif name == "num":
                 connector = text[pending_span[0]:pending_span[1]]
                 # "OP4, 12 staff" and "OP4 - 5 workshops" are not lists: a bare number after a comma
-                # or a spaced dash continues the chain only after a plural head or inside brackets.
-                if (head_start is None and not (head_plural or bracketed)
-                        and ((pending == "sep" and _LOOSE_SEP.search(connector))
-                             or (pending == "rng" and _SPACED_DASH.search(connector)))):
+                # or a spaced dash continues the chain only after a plural head or inside brackets;
+                # and once items restate their heads ("OP4, OP5 and 12 other actions") all must.
+                if head_start is None and (
+                        heads_seen > 1
+                        or (not (head_plural or bracketed)
+                            and ((pending == "sep" and _LOOSE_SEP.search(connector))
+                                 or (pending == "rng" and _SPACED_DASH.search(connector))))):
                     raise _Stop
                 number = int(text[s:e])
                 if pending == "rng":
