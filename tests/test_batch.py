@@ -1,0 +1,376 @@
+"""Batch runs: every file accounted for, outputs independent of --jobs, resumable, interruptible."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import pickle
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import opmapper
+from opmapper import batch
+from opmapper.cli import main
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+EXAMPLES = sorted((CORPUS / "examples").glob("*.txt"))
+OUTPUTS = ("reports.jsonl", "activities.csv", "claims.csv", "findings.csv", "coverage.csv", "errors.csv",
+           "summary.html")
+MAX_BYTES = 40_000
+
+# A report written for these tests: a current activity report whose narrative carries markup that must
+# never reach a page as markup, and a figure in the results.
+SCRIPT_REPORT = """Submitted by
+Mara.OKONKWO
+on Wed, 05/10/2023 - 10:05
+General Information
+Resolution
+49179
+IUCN Constituent
+Lantern Reef Wildlife Watch
+IUCN Constituent type
+IUCN Member organisation
+Period covered
+2022 - 2023
+Geographic scope
+Africa
+II. Implementation
+Activities carried out to implement this Resolution
+Activity
+Capacity-building
+Description and results/achievements of activities:
+We coached 25 cyber-crime officers to read listings such as "<script>alert('ivory')</script>" & coded adverts. [OP2]
+Status
+Completed
+Activity
+Scientific/technical activities
+Description and results/achievements of activities:
+We tracked 140 adverts for live parrots on four marketplaces and shared the list with customs.
+Status
+On-going
+Please report on the result /achievement of the actions taken
+Two sellers were fined after the advert list reached the police.
+"""
+
+# A saved portal page: the same form as markup, with page furniture that is not report text.
+PORTAL_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Activity report | Portal</title>
+<style>.label { font-weight: bold }</style>
+<script>window.trackVisit && trackVisit('report');</script></head>
+<body><nav><a href="/">Home</a></nav>
+<main>
+<div class="field"><div class="label">Submitted by</div><div class="value">Dao.NGUYEN</div>
+<div class="value">on Mon, 02/06/2023 - 08:30</div></div>
+<h2>General Information</h2>
+<div class="field"><div class="label">Resolution</div><div class="value">49179</div></div>
+<div class="field"><div class="label">IUCN Constituent</div><div class="value">Green Mekong Watch</div></div>
+<div class="field"><div class="label">IUCN Constituent type</div><div class="value">IUCN Member organisation</div></div>
+<div class="field"><div class="label">Period covered</div><div class="value">2022</div></div>
+<h2>II. Implementation</h2>
+<h3>Activities carried out to implement this Resolution</h3>
+<div class="activity"><div class="label">Activity</div><div class="value">Field activities</div>
+<div class="label">Description and results/achievements of activities:</div>
+<div class="value"><p>Our patrols checked 60 village markets for pangolin scales advertised on social media. [OP4.b]</p></div>
+<div class="label">Status</div><div class="value">On-going</div></div>
+</main></body></html>
+"""
+
+
+def _build_archive(root: Path) -> dict[str, object]:
+    """An archive with good files of every layout and one of every kind of bad file."""
+    if not EXAMPLES:
+        pytest.skip("corpus/examples has no reports yet")
+    root.mkdir(parents=True)
+    good: list[Path] = []
+    for path in EXAMPLES:
+        dest = root / path.name
+        shutil.copyfile(path, dest)
+        good.append(dest)
+    nested = root / "2023" / "portal"
+    nested.mkdir(parents=True)
+    (nested / "lantern_reef.md").write_text(SCRIPT_REPORT, encoding="utf-8")
+    (nested / "green_mekong.html").write_text(PORTAL_PAGE, encoding="utf-8")
+    good += [nested / "lantern_reef.md", nested / "green_mekong.html"]
+    legacy = (CORPUS / "examples" / "activity-report-legacy.txt").read_text(encoding="utf-8")
+    cp1252 = root / "windows_export.txt"
+    cp1252.write_bytes(legacy.replace("Pangolin Guardians", "Pangolin Gardiens Réseau").encode("cp1252"))
+    truncated = root / "cut_short.txt"
+    current = (CORPUS / "examples" / "activity-report.txt").read_text(encoding="utf-8")
+    truncated.write_text(current[: len(current) * 2 // 5], encoding="utf-8")
+    good += [cp1252, truncated]
+    bad = {
+        root / "empty.txt": b"",
+        root / "scanned.txt": b"%PDF-1.4\x00\x01\x02\x00binary\x00" * 40,
+        root / "huge.txt": (current + "\n") * (MAX_BYTES // len(current) + 2),
+        root / "garbled.txt": b"Activity\n\x81\x8d\x8f\x90\x9d report text\n",
+    }
+    for path, data in bad.items():
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    (root / "notes.pdf").write_bytes(b"%PDF not a report")  # not a report suffix: a folder walk skips it
+    reasons = {str(root / "empty.txt"): "empty", str(root / "scanned.txt"): "binary",
+               str(root / "huge.txt"): "too large", str(root / "garbled.txt"): "neither UTF-8 nor cp1252"}
+    return {"root": root, "good": sorted(str(p) for p in good), "reasons": reasons}
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    return _build_archive(tmp_path_factory.mktemp("batch") / "archive")
+
+
+@pytest.fixture(scope="module")
+def runs(archive, tmp_path_factory):
+    """The same archive run with one worker and with two."""
+    out = tmp_path_factory.mktemp("out")
+    one = batch.run([archive["root"]], out / "jobs1", jobs=1, max_bytes=MAX_BYTES)
+    two = batch.run([archive["root"]], out / "jobs2", jobs=2, max_bytes=MAX_BYTES)
+    return {"jobs1": (out / "jobs1", one), "jobs2": (out / "jobs2", two)}
+
+
+def _records(out: Path) -> list[dict]:
+    with open(out / "reports.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_good_file_is_a_record_and_every_bad_one_an_error(archive, runs):
+    out, summary = runs["jobs1"]
+    records = _records(out)
+    assert [r["source"] for r in records] == archive["good"]
+    errors = {row["source"]: row["reason"] for row in _rows(out / "errors.csv")}
+    assert set(errors) == set(archive["reasons"])
+    for source, expected in archive["reasons"].items():
+        assert expected in errors[source], (source, errors[source])
+    assert summary["analysed"] == len(archive["good"]) and summary["failed"] == len(archive["reasons"])
+    assert summary["reports"] == len(archive["good"]) and summary["errors"] == len(archive["reasons"])
+    assert summary["inputs"] == len(archive["good"]) + len(archive["reasons"])  # notes.pdf is not an input
+
+
+def test_outputs_are_identical_for_one_and_two_workers(runs):
+    one, two = runs["jobs1"][0], runs["jobs2"][0]
+    for name in OUTPUTS:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    pages_one = sorted(p.name for p in (one / "reports").glob("*.html"))
+    assert pages_one == sorted(p.name for p in (two / "reports").glob("*.html"))
+    for name in pages_one:
+        assert (one / "reports" / name).read_bytes() == (two / "reports" / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "html", "must_contain", "must_not_contain"),
+    [
+        ("windows_export.txt", "cp1252", False, "Pangolin Gardiens Réseau", None),
+        ("green_mekong.html", "utf-8", True, "60 village markets", "trackVisit"),
+        ("activity-report.txt", "utf-8", False, "Blue Tide Fisheries Alliance", None),
+    ],
+)
+def test_records_keep_decoding_hash_and_text(runs, archive, name, encoding, html, must_contain, must_not_contain):
+    records = {Path(r["source"]).name: r for r in _records(runs["jobs1"][0])}
+    record = records[name]
+    source = Path(record["source"])
+    assert record["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert record["encoding"] == encoding and record["html"] is html
+    assert must_contain in record["report"]["text"]
+    if must_not_contain:
+        assert must_not_contain not in record["report"]["text"]
+        assert "<div" not in record["report"]["text"]
+
+
+def test_saved_portal_page_is_parsed_like_a_text_export(runs):
+    record = next(r for r in _records(runs["jobs1"][0]) if r["source"].endswith("green_mekong.html"))
+    assert record["resolution_code"] == "WCC-2020-Res-040"
+    acts = record["report"]["activities"]
+    assert [a["type"] for a in acts] == ["Field activities"]
+    assert [r["id"] for r in acts[0]["references"]] == ["OP4.b"]
+
+
+def test_tables_agree_with_the_records(runs):
+    out, _ = runs["jobs1"]
+    records = _records(out)
+    activities = _rows(out / "activities.csv")
+    assert len(activities) == sum(r["counts"]["activities"] for r in records)
+    assert len(_rows(out / "claims.csv")) == sum(r["counts"]["claims"] for r in records)
+    assert len(_rows(out / "findings.csv")) == sum(len(r["findings"]) for r in records)
+    # Coverage: activities tagged with a paragraph, counted straight from the records.
+    tagged: dict[tuple[str, str], int] = {}
+    for rec in records:
+        for act in rec["report"]["activities"] + rec["report"]["future_actions"]:
+            for pid in dict.fromkeys(ref["id"] for ref in act["references"]):
+                key = (rec["resolution_code"] or "", pid)
+                tagged[key] = tagged.get(key, 0) + 1
+    coverage = {(row["resolution_code"], row["paragraph"]): row for row in _rows(out / "coverage.csv")}
+    assert tagged, "the examples carry explicit tags"
+    for key, count in tagged.items():
+        assert int(coverage[key]["activities_tagged"]) == count, key
+        assert int(coverage[key]["reports"]) >= 1
+
+
+def test_coverage_lists_every_operative_paragraph_of_a_reported_resolution(runs):
+    out, _ = runs["jobs1"]
+    resolution = opmapper.load_resolutions()["WCC-2020-Res-040"]
+    rows = [r for r in _rows(out / "coverage.csv") if r["resolution_code"] == "WCC-2020-Res-040"]
+    listed = [r["paragraph"] for r in rows if r["in_resolution"] == "true"]
+    assert listed == [p.id for p in resolution.paragraphs if p.kind == "operative"]
+    silent = [r["paragraph"] for r in rows if r["reports"] == "0"]
+    summary = (out / "summary.html").read_text(encoding="utf-8")
+    assert "Paragraphs nobody reports on" in summary
+    for pid in silent:
+        if not any(r["paragraph"].startswith(pid + ".") and r["reports"] != "0" for r in rows):
+            assert f"<li><b>{pid}</b>" in summary
+
+
+def test_pages_are_self_contained_and_escape_report_text(runs):
+    out, _ = runs["jobs1"]
+    pages = [out / "summary.html", *sorted((out / "reports").glob("*.html"))]
+    assert len(pages) == 1 + len(_records(out))
+    external = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(|@import""", re.I)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not external.search(html), page
+        assert "<script" not in html.lower(), page
+    lantern = next(p for p in pages if p.name.startswith("lantern_reef"))
+    assert "&lt;script&gt;alert(&#x27;ivory&#x27;)&lt;/script&gt;" in lantern.read_text(encoding="utf-8")
+    summary = pages[0].read_text(encoding="utf-8")
+    for record in _records(out):  # every report is linked from the summary, and the page exists
+        slug = batch.report_slug(record["source"], record["sha256"])
+        assert f'href="reports/{slug}.html"' in summary
+        assert (out / "reports" / f"{slug}.html").exists()
+
+
+def test_resume_does_no_repeated_work_and_changes_nothing(runs, archive, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(runs["jobs1"][0], out)
+    before = {name: (out / name).read_bytes() for name in OUTPUTS}
+    again = batch.run([archive["root"]], out, jobs=2, resume=True, max_bytes=MAX_BYTES)
+    assert again["analysed"] == 0 and again["failed"] == 0
+    assert again["skipped"] == len(archive["good"]) + len(archive["reasons"])
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == before[name], name
+
+
+def test_resume_adds_new_files_in_order(tmp_path):
+    root = _build_archive(tmp_path / "archive")["root"]
+    late = root / "late"
+    late.mkdir()
+    shutil.move(str(root / "activity-report-fr.txt"), late / "activity-report-fr.txt")
+    shutil.move(str(root / "empty.txt"), late / "empty.txt")
+    complete = batch.run([root], tmp_path / "complete", jobs=1, max_bytes=MAX_BYTES)
+    held_back = tmp_path / "held"
+    shutil.move(str(late), held_back)
+    first = batch.run([root], tmp_path / "out", jobs=1, max_bytes=MAX_BYTES)
+    shutil.move(str(held_back), late)
+    second = batch.run([root], tmp_path / "out", jobs=1, resume=True, max_bytes=MAX_BYTES)
+    assert second["analysed"] == 1 and second["failed"] == 1
+    assert second["skipped"] == first["analysed"] + first["failed"]
+    assert second["reports"] == complete["reports"] and second["errors"] == complete["errors"]
+    for name in OUTPUTS:
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "complete" / name).read_bytes(), name
+
+
+def test_interrupt_leaves_valid_outputs_and_resume_completes_them(tmp_path, monkeypatch):
+    root = _build_archive(tmp_path / "archive")["root"]
+    complete = batch.run([root], tmp_path / "complete", jobs=1, max_bytes=MAX_BYTES)
+    real = batch._process
+    calls = []
+
+    def interrupted_after_three(path):
+        calls.append(path)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(path)
+
+    monkeypatch.setattr(batch, "_process", interrupted_after_three)
+    out = tmp_path / "out"
+    part = batch.run([root], out, jobs=1, max_bytes=MAX_BYTES)
+    assert part["interrupted"] and part["analysed"] + part["failed"] == 3
+    records = _records(out)  # every line whole and valid JSON
+    assert len(records) == part["analysed"] and all(r["source"] for r in records)
+    for name in ("activities.csv", "claims.csv", "findings.csv", "coverage.csv", "errors.csv"):
+        _rows(out / name)
+    assert "interrupted" in (out / "summary.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(batch, "_process", real)
+    rest = batch.run([root], out, jobs=1, resume=True, max_bytes=MAX_BYTES)
+    assert rest["skipped"] == 3 and rest["analysed"] + rest["failed"] == complete["inputs"] - 3
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == (tmp_path / "complete" / name).read_bytes(), name
+
+
+def test_an_exception_in_one_report_is_an_error_row_not_a_crash(tmp_path, monkeypatch):
+    root = tmp_path / "archive"
+    root.mkdir()
+    for path in EXAMPLES[:3]:
+        shutil.copyfile(path, root / path.name)
+    victim = str(root / EXAMPLES[1].name)
+    real = batch.Analyzer.analyze
+
+    def flaky(self, text, source=None, **kw):
+        if source == victim:
+            raise RuntimeError("parser tripped on line 7")
+        return real(self, text, source, **kw)
+
+    monkeypatch.setattr(batch.Analyzer, "analyze", flaky)
+    result = batch.run([root], tmp_path / "out", jobs=1)
+    errors = _rows(tmp_path / "out" / "errors.csv")
+    assert [(e["source"], e["reason"]) for e in errors] == [
+        (victim, "analysis failed: RuntimeError: parser tripped on line 7")]
+    assert result["reports"] == len(EXAMPLES[:3]) - 1
+
+
+@pytest.mark.parametrize(
+    ("extra_args", "bad_file", "expected"),
+    [([], False, 0), ([], True, 3), (["--jobs", "0"], False, 2), (["--max-bytes", "many"], False, 2)],
+)
+def test_cli_exit_codes(tmp_path, extra_args, bad_file, expected):
+    root = tmp_path / "archive"
+    root.mkdir()
+    shutil.copyfile(EXAMPLES[0], root / EXAMPLES[0].name) if EXAMPLES else pytest.skip("no examples")
+    if bad_file:
+        (root / "blank.txt").write_text("   \n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["batch", str(root), "-o", str(out), "--jobs", "1", "--quiet", *extra_args])
+    assert code == expected
+    if expected != 2:
+        assert (out / "summary.html").exists()
+        assert len(_rows(out / "errors.csv")) == (1 if bad_file else 0)
+
+
+def test_inputs_are_folders_globs_and_names(archive, tmp_path):
+    root = archive["root"]
+    found = batch.expand_inputs([root])
+    assert str(root / "notes.pdf") not in found and str(root / "2023" / "portal" / "green_mekong.html") in found
+    assert batch.expand_inputs([str(root / "*.md")]) == []
+    assert batch.expand_inputs([str(root / "**" / "*.md")]) == [str(root / "2023" / "portal" / "lantern_reef.md")]
+    missing = str(tmp_path / "gone.txt")
+    assert batch.expand_inputs([missing, str(root / "empty.txt")]) == sorted([missing, str(root / "empty.txt")])
+    inside = root / "2023"
+    assert not [p for p in batch.expand_inputs([root], exclude=inside) if p.startswith(str(inside))]
+
+
+def test_analyze_is_the_reports_jsonl_record_and_picklable(runs):
+    record = next(r for r in _records(runs["jobs1"][0]) if r["source"].endswith("activity-report.txt"))
+    again = opmapper.analyze(Path(record["source"]).read_text(encoding="utf-8"), record["source"])
+    assert pickle.loads(pickle.dumps(again)) == again
+    assert json.loads(json.dumps(again)) == {**record, "encoding": None}
+
+
+def test_readme_dask_example_runs_on_a_local_cluster(archive, runs):
+    bag = pytest.importorskip("dask.bag")
+    import dask
+
+    paths = batch.expand_inputs([archive["root"]])
+    with dask.config.set(scheduler="processes", num_workers=2):
+        records = bag.from_sequence(paths, npartitions=2).map(batch.analyze_file, max_bytes=MAX_BYTES).compute()
+    good = [r for r in records if "error" not in r]
+    assert sorted(r["source"] for r in good) == archive["good"]
+    assert {r["source"] for r in records if "error" in r} == set(archive["reasons"])
+    by_source = {r["source"]: r for r in _records(runs["jobs1"][0])}
+    for rec in good:
+        assert rec == by_source[rec["source"]]
