@@ -65,12 +65,12 @@ class ClaimLexicon:
     bounds: dict[str, str] = _d(v={
         "about": "~", "around": "~", "roughly": "~", "some": "~", "nearly": "~", "almost": "~",
         "approximately": "~", "approx.": "~", "approx": "~", "circa": "~", "ca.": "~", "c.": "~",
-        "an estimated": "~", "estimated": "~", "close to": "~", "around about": "~", "more or less": "~",
+"close to": "~", "around about": "~", "more or less": "~",
         "over": ">", "more than": ">", "in excess of": ">", "above": ">", "upwards of": ">",
         "greater than": ">", "exceeding": ">", "well over": ">", "just over": ">", "beyond": ">",
         "at least": ">=", "a minimum of": ">=", "no fewer than": ">=", "no less than": ">=",
         "not less than": ">=", "not fewer than": ">=", "minimum of": ">=",
-        "under": "<", "fewer than": "<", "less than": "<", "below": "<", "just under": "<",
+        "under": "<", "fewer than": "<", "within": "<=", "less than": "<", "below": "<", "just under": "<",
         "up to": "<=", "at most": "<=", "a maximum of": "<=", "no more than": "<=", "not more than": "<=",
         "as many as": "<=", "maximum of": "<=", "as much as": "<=",
     })
@@ -81,7 +81,8 @@ class ClaimLexicon:
         "+": ">=",
     })
     # filler between a bound and the number: "over a total of 500", "an estimated total of"
-    fillers: tuple[str, ...] = ("a total of", "total of", "the", "a further", "an additional", "another")
+    fillers: tuple[str, ...] = ("a total of", "total of", "an estimated", "estimated", "a further",
+                                "an additional", "another", "the", "an estimated total of")
     # currency forms (before or after the number) -> ISO code
     currencies: dict[str, str] = _d(v={
         "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "€uro": "EUR",
@@ -124,7 +125,7 @@ class ClaimLexicon:
     glued_scales: dict[str, float] = _d(v={"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "b": 1e9, "B": 1e9,
                                            "bn": 1e9, "mn": 1e6, "Bn": 1e9, "BN": 1e9})
     number_units: dict[str, int] = _d(v={
-        "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     })
@@ -158,6 +159,9 @@ class ClaimLexicon:
         "region", "district", "group", "class", "module", "lesson", "week", "day", "year", "years",
         "q1", "q2", "q3", "q4", "fy", "aichi", "ecosystem", "report", "document", "doc", "doc.",
         "decree", "order", "bill", "clause", "clauses", "schedule", "cycle", "wave", "batch", "cohort",
+        "km", "kilometre", "sites", "zones", "plots", "blocks", "areas", "transects", "transect", "camp",
+        "station", "stations", "lot", "lots", "parcel", "parcels", "factor", "grade", "size", "score",
+        "rank", "ranked", "number", "scale",
     )
     months: tuple[str, ...] = (
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -180,6 +184,7 @@ class ClaimLexicon:
     """.split())
     # nouns ending in -ing that may head or continue a counted phrase ("5 training sessions")
     ing_nouns: frozenset[str] = frozenset("""
+        trapping netting fencing bedding piping lighting roofing signage
         training trainings meeting meetings building buildings planning monitoring funding housing fishing
         clothing offspring seedling seedlings sapling saplings spring springs dwelling dwellings crossing
         crossings sighting sightings listing listings posting postings warning warnings hearing hearings
@@ -190,6 +195,36 @@ class ClaimLexicon:
         beekeeping housing lodging setting settings drawing drawings painting paintings rating ratings
         finding findings reading readings filing filings ruling rulings sitting sittings outing outings
         things thing nothing something anything everything
+    """.split())
+    # function words that may open a counted phrase: "15 more ports", "3 other sites"
+    count_premodifiers: frozenset[str] = frozenset("more other additional further extra new".split())
+    # nouns that are plural without a final -s, and -s words that are premodifiers rather than heads
+    plural_nouns: frozenset[str] = frozenset("""
+        people staff women men children police personnel cattle livestock sheep deer media data youth
+        fish poultry offspring
+    """.split())
+    plural_premodifiers: frozenset[str] = frozenset("""
+        savings rights sports arms goods fisheries customs species series news sales parks wetlands
+        nations forestry physics economics mathematics
+    """.split())
+    # irregular past tenses that end a noun phrase ("half of the budget went")
+    past_tense: frozenset[str] = frozenset("""
+        went came took grew fell rose gave saw became ran began left got made said told thought felt
+        kept brought bought sought caught taught held met sent spent lost won led fed read wrote
+        drove rode flew threw stood sat lay hid broke chose spoke woke wore tore swore stole froze
+        live lives remain remains reappear reappears survive survives oversee oversees prepare prepares
+    """.split())
+    # nouns counting time: a bare "18 months" or "every two weeks" is a duration, not a claim
+    time_units: frozenset[str] = frozenset("""
+        second seconds minute minutes hour hours day days night nights week weeks month months year years
+        decade decades century centuries
+    """.split())
+    # verbs after which "over" is a particle, not a bound: "handed over 140 sets", "extends over 30 km²"
+    over_particle_verbs: frozenset[str] = frozenset("""
+        hand hands handed handing turn turns turned turning take takes took taken taking extend extends
+        extended extending spread spreads spreading stretch stretches stretched stretching span spans
+        spanned spanning carry carries carried carrying pass passes passed passing sign signs signed
+        won win wins
     """.split())
     # verbs whose forms mark the reported action ("includes", "reach", "train"); "-ed" words count too
     verbs: frozenset[str] = frozenset("""
@@ -272,6 +307,13 @@ class _Rules:
             r"(?<![\w.,/:\-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?![,.]\d)"
             r"|\d+(?:\.\d+)?|(?<![\d])\.\d+)"
         )
+        self.second_digit_re = regex.compile(
+            r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?![,.]\d)|\d+(?:\.\d+)?)"
+        )
+        self.ratio_re = regex.compile(
+            rf"(?i)\b(?P<a>\d+|{_alt(['one', 'a', 'two', 'three', 'four', 'five'])})\s+in\s+(?:every\s+)?"
+            rf"(?P<b>\d+|{_alt(list(lx.number_units) + list(lx.number_tens))})\b"
+        )
         self.core_re = regex.compile(
             r"(?i)\d|\b(?:" + _alt(word_numbers + list(lx.fractions) + ["a dozen"]) + r")\b"
         )
@@ -306,11 +348,12 @@ class _Rules:
         self.bound_after_re = regex.compile(rf"(?i)(?P<b>\+|\s+(?:{_alt(k for k in lx.bound_suffixes if k != '+')}))(?![\w])")
         self.suffix_forms = {regex.sub(r"\s+", " ", k.lower()): v for k, v in lx.bound_suffixes.items()}
         self.range_sep_re = regex.compile(r"(?i)\s*(?:-|–|—|to|and)\s*")
-        self.between_re = regex.compile(r"(?i)(?<![\w])(?:between|from)\s+$")
+        self.between_re = regex.compile(r"(?i)(?<![\w])between\s+$")
+        self.from_re = regex.compile(r"(?i)(?<![\w])from\s+(?:(?:" + bound_alt + r")\s+)?$")
         ref_alt = _alt(lx.reference_words)
         self.reference_before_re = regex.compile(
-            rf"(?i)(?<![\w])(?:{ref_alt})\s*(?:n[o°]\.?\s*)?"
-            r"(?:[\dA-Za-z]{1,4}(?:\.\w+)*\s*(?:,|&|and|to|-|–|or)\s*)*$"
+            rf"(?i)(?<![\w])(?:{ref_alt})(?<=\W|\w(?!\w))[:#]?\s*(?:n[o°]\.?\s*)?"
+            r"(?:\d[\w.]{0,5}\s*(?:,|&|and|to|-|–|or)\s*)*$"
         )
         month_alt = _alt(lx.months)
         self.month_after_re = regex.compile(rf"(?i)(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{month_alt})\b\.?")
@@ -322,6 +365,7 @@ class _Rules:
         self.never_figure_re = regex.compile(
             r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"             # +41 22 999 0000
             r"|(?<!\w)\(\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"                     # (022) 999-0000
+            r"|(?<![\w,.])0\d{2,4}(?:[ \-]\d{2,4}){2,}\b"                             # 0800 123 456
             r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"      # GUIDs
             r"|\b\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                               # 30/09/2022, 2022-09-30
             r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?<=[:hmsHMS]\d\d|m|\.|s)"
@@ -383,6 +427,7 @@ class _Figure:
     is_year_like: bool = False
     scaled: bool = False
     glued_m: bool = False
+    ratio: bool = False
 
 
 # ----------------------------------------------------------------------------------------- scanner
@@ -433,6 +478,8 @@ class _Scanner:
                 out.append((m.start(), m.end(), value, True))
         for m in self.r.fraction_re.finditer(text):
             out.append((m.start(), m.end(), None, "fraction"))
+        for m in self.r.ratio_re.finditer(text):
+            out.append((m.start(), m.end(), None, "ratio"))
         out.sort(key=lambda c: (c[0], -c[1]))
         return out
 
@@ -447,6 +494,8 @@ class _Scanner:
                 continue
             if what == "fraction":
                 fig = self._fraction(start, end)
+            elif what == "ratio":
+                fig = self._ratio(start, end)
             elif what:
                 fig = self._word_figure(start, end, value)
             else:
@@ -476,9 +525,11 @@ class _Scanner:
         return m.group(1).lower() if m else ""
 
     # ---------------------------------------------------------------- trap tests on a digit core
-    def _digit_trap(self, start: int, end: int) -> bool:
+    def _digit_trap(self, start: int, end: int, after_separator: bool = False) -> bool:
         text = self.text
         prev, nxt = self._prev_char(start), self._next_char(end)
+        if after_separator:  # the second number of "15-20": the hyphen before it is the range's
+            prev = " "
         # glued to letters before: CoP19, OP4, Res040, FY2022, GUID pieces (currency symbols excepted)
         if prev.isalpha() and not self.r.currency_before_re.search(text[max(0, start - 5):start]):
             return True
@@ -502,6 +553,8 @@ class _Scanner:
                     or low in self.r.currency_forms or (low[:1] in "km" and text[end + 1:end + 2] == "€")
                     or low in ("am", "pm", "h", "hrs", "hr", "pm.", "am.")):
                 return True
+        if after_separator:
+            return False
         # list markers: "1)", "2." at a line start or after a colon, "(3)"
         line_start = text.rfind("\n", 0, start) + 1
         head = text[line_start:start]
@@ -555,6 +608,10 @@ class _Scanner:
         if self._compound_adjective(end) and not regex.match(r"-\s*\d", text[end:end + 3]):
             return None
         self._grow_right(fig)
+        if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", core) and (fig.kind == "money" or core.count(".") > 1 or (
+                fig.start > 3 and self.r.currency_before_re.search(self._before(fig.start, 8)))):
+            # "75.000 euros", "EUR 512.300": a dot groups thousands in money written the European way
+            fig.value = fig.value / float(core) * float(core.replace(".", ""))
         if fig.unit is None and fig.is_year_like and not fig.scaled:
             return None
         if fig.value_max is not None and fig.is_year_like:
@@ -571,12 +628,17 @@ class _Scanner:
         words = text[start:end].lower()
         if self._context_trap(start, end, True):
             return None
+        if words.split()[0].split("-")[0] in ("hundred", "thousand", "million", "billion", "dozen"):
+            return None  # "several hundred", "dozens": no figure without a numeral or "a"
         if self._compound_adjective(end):
             return None
         if words in ("one", "a dozen") or words == "one":
             # "one of the", "no one", "one another", "one-off": not figures
             nxt = self._next_word(end)
-            if words == "one" and (nxt in ("of", "another", "or", "way", "hand", "side", "such", "day", "time",
+            if words == "one" and regex.match(r"(?i)\s+of\s+(?:the|these|those|its|our|their)\s+(?:\d|"
+                                              + _alt(self.lx.number_units) + ")", self.text[end:end + 40]):
+                pass  # "one of the two funders"
+            elif words == "one" and (nxt in ("of", "another", "or", "way", "hand", "side", "such", "day", "time",
                                           "thing", "the", "") or self._prev_word(start) in ("no", "any", "every",
                                                                                          "each", "the", "this", "that", "which")):
                 return None
@@ -625,6 +687,27 @@ class _Scanner:
         self._grow_left(fig)
         return fig
 
+    def _ratio(self, start: int, end: int) -> _Figure | None:
+        """'1 in 4', 'one in ten posts': a fraction of what was counted before."""
+        m = self.r.ratio_re.match(self.text, start)
+        if not m or self._context_trap(start, end, False):
+            return None
+
+        def num(s: str) -> float | None:
+            s = s.lower()
+            if s.isdigit():
+                return float(s)
+            if s == "a":
+                return 1.0
+            return float(self.lx.number_units.get(s) or self.lx.number_tens.get(s) or 0) or None
+
+        a, b = num(m.group("a")), num(m.group("b"))
+        if a is None or b is None or b <= a or self.r.year_re.fullmatch(m.group("b")):
+            return None
+        fig = _Figure(start, end, round(a / b, 4), unit="fraction", kind="other", ratio=True)
+        self._grow_left(fig)
+        return fig
+
     def _alone_on_line(self, fig: _Figure) -> bool:
         """A bare integer alone on its line is a form field value (a page id), not a claim."""
         if fig.unit is not None or fig.bound != "=" or fig.scaled or fig.value_max is not None:
@@ -667,7 +750,12 @@ class _Scanner:
         m = self.r.range_sep_re.match(text, pos)
         if m:
             sep = m.group().strip().lower()
-            if sep != "and" or self.r.between_re.search(self._before(fig.start, 12)):
+            before = self._before(fig.start, 20)
+            if sep == "and" and not self.r.between_re.search(before):
+                pass
+            elif sep == "to" and self.r.from_re.search(before):
+                pass  # "rose from 212 to 74" reports a change: two figures, not a range
+            else:
                 second = self._second_number(m.end(), fig)
                 if second is not None:
                     val, send, second_fig = second
@@ -700,12 +788,12 @@ class _Scanner:
 
     def _second_number(self, pos: int, first: _Figure):
         text = self.text
-        m = self.r.digit_re.match(text, pos)
+        m = self.r.second_digit_re.match(text, pos)
         if m and not first.is_words:
             val = _parse_digits(m.group())
             second = _Figure(m.start(), m.end(), val)
             second.is_year_like = bool(self.r.year_re.fullmatch(m.group()))
-            if self._digit_trap(m.start(), m.end()) and not first.is_year_like:
+            if self._digit_trap(m.start(), m.end(), after_separator=True) and not first.is_year_like:
                 return None
             before = second.value
             p = self._scale(second, m.end())
@@ -731,7 +819,7 @@ class _Scanner:
         if not m:
             return pos
         form = m.group("c").lower()
-        if form in ("$", "£", "€") and m.group("k") is None and m.start("c") != pos:
+        if form in ("$",) and m.group("k") is None and m.start("c") != pos:
             return pos
         if form in ("cop", "rand", "francs", "dollar", "php") and m.group("k") is None:
             # words that are also other things: "CoP", "PHP"; only as written in capitals or after money scale
@@ -767,18 +855,6 @@ class _Scanner:
             return pos
         if form == "has" and text[m.start("u") - 1:m.start("u")] == " ":
             return pos  # "3 has been" is a verb, "3 has" is rare as hectares
-        if form in ("m", "t") and m.start("u") != pos:
-            # "1.2 m" only as a unit when a number is glued or a length word follows; "5 m people" is a count
-            nxt = self._next_word(m.end())
-            if form == "t" or nxt in ("of", "") or nxt in ("high", "long", "wide", "deep", "tall", "above",
-                                                              "below", "and", "in"):
-                pass
-            else:
-                fig.value *= 1e6
-                fig.scaled = True
-                return m.end()
-        if form == "m" and m.start("u") == pos:
-            pass
         if form == "k":
             return pos
         fig.unit, fig.kind = unit, kind
@@ -810,6 +886,8 @@ class _Scanner:
         if m:
             form = regex.sub(r"\s+", " ", m.group("b").lower())
             bound = self.r.bound_forms.get(form)
+            if form == "over" and self._prev_word(fig.start - len(m.group())) in self.lx.over_particle_verbs:
+                bound = None  # "handed over 140 sets": a particle, not a bound
             if bound and not (form in ("some",) and fig.value_max is not None):
                 if form in ("over", "under", "above", "below", "beyond") and fig.is_year_like:
                     return
@@ -830,6 +908,30 @@ class _Phrase:
         self.lx = scanner.lx
         self.words = words  # (start, end, text) of every token
         self.starts = [w[0] for w in words]
+
+    def number_of_before(self, char: int, sent_start: int) -> str | None:
+        """'The number of elephant deaths ... fell to 3': the head after 'number of'."""
+        m = None
+        for m in regex.finditer(r"(?i)\b(?:number|numbers|count|total)\s+of\s+(?:the\s+)?", self.s.text[sent_start:char]):
+            pass
+        if m is None:
+            return None
+        i = self._index_at(sent_start + m.end())
+        run = self.noun_run(i, self._index_at(char))
+        return self.words[run[1]][2].lower() if run else None
+
+    def plural_before(self, char: int, sent_start: int, taken: list[tuple[int, int]]) -> str | None:
+        """The nearest plural-looking noun before ``char`` in the sentence, outside other figures."""
+        j = self._index_at(char) - 1
+        while j >= 0 and self.words[j][0] >= sent_start:
+            s, e, t = self.words[j]
+            low = t.lower()
+            if t.isalpha() and low not in self.lx.function_words and self.is_plural(low) and \
+                    low not in self.lx.time_units and not any(a <= s < b for a, b in taken) and \
+                    not self._is_verb_form(low):
+                return low
+            j -= 1
+        return None
 
     def _index_at(self, char: int) -> int:
         return bisect.bisect_left(self.starts, char)
@@ -858,43 +960,72 @@ class _Phrase:
         return t in ("-", "–") and i > 0 and i + 1 < len(self.words) and \
             self.words[i - 1][1] == s and self.words[i + 1][0] == e
 
-    def noun_run(self, i: int, limit: int, stop_participles: bool = True):
-        """Words from token i forming a simple noun phrase; returns (first, last) token indices or None."""
+    def is_plural(self, low: str) -> bool:
+        """A plural-looking noun: after one, an English noun phrase has ended ('companies', 'people')."""
+        if low in self.lx.plural_nouns:
+            return True
+        if low in self.lx.plural_premodifiers:
+            return False
+        return len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is", "ics", "'s", "’s"))
+
+    def _modifies_next(self, i: int, limit: int) -> bool:
+        """Token i is followed by a word that can continue the phrase ('marine protected areas')."""
+        if i + 1 >= limit:
+            return False
+        nxt = self.words[i + 1][2].lower()
+        return any(ch.isalpha() for ch in nxt) and nxt not in self.lx.function_words
+
+    def noun_run(self, i: int, limit: int):
+        """Words from token i forming a simple noun phrase; returns (first, last) token indices or None.
+
+        Without a POS tagger the phrase ends at a function word or punctuation, after a plural-looking
+        noun (the head: 'technology companies'), or at a word that reads as a verb or adverb.
+        """
+        words = self.words
         first = i
         last = None
         n = 0
+        glued = False  # the previous token was a hyphen inside a word: take the next one as it is
         while i < limit and n < 6:
-            t = self.words[i][2]
+            t = words[i][2]
             low = t.lower()
-            if self._joined(i):
+            if last is not None and self._joined(i):
                 i += 1
+                glued = True
+                continue
+            if last is not None and low in ("'", "’", "'s", "’s") and words[i][0] == words[i - 1][1]:
+                i += 1  # possessive: "prosecutors' networks", "women's groups"
+                glued = True
                 continue
             if not any(ch.isalpha() for ch in t):
                 break
-            if low in self.lx.function_words:
-                break
-            if n > 0 and last is not None:
-                if low.endswith("ing") and low not in self.lx.ing_nouns:
-                    break
-                if stop_participles and self._is_participle(low) and not self._joined(i - 1):
-                    break
-                if low.endswith("ly") and len(low) > 4:
-                    break
-                if low in self.lx.verbs or (low.endswith("s") and low[:-1] in self.lx.verbs and low[:-1] not in (
-                        "record", "survey", "patrol", "ring", "tag", "plant", "release", "post", "map", "count",
-                        "number", "total", "amount", "trade", "export", "import", "visit", "grant", "fund",
-                        "target", "impact", "lose", "catch", "build")):
-                    if low not in ("plants", "records", "surveys", "patrols", "maps", "trees", "posts"):
+            hyphen_next = i + 1 < limit and self._joined(i + 1)
+            if not glued and not hyphen_next:
+                if low in self.lx.function_words:
+                    if not (last is None and low in self.lx.count_premodifiers and self._modifies_next(i, limit)
+                            and words[i + 1][2].lower() != "than"):
                         break
-            elif n == 0 and low.endswith("ly") and len(low) > 4:
-                # "500 newly trained rangers": adverb premodifier
-                pass
+                if low in self.lx.past_tense:
+                    break
+                if last is None:
+                    if ((low.endswith("ing") and low not in self.lx.ing_nouns) or self._is_participle(low)) \
+                            and not self._modifies_next(i, limit):
+                        break  # "31 said they ...": a verb, no noun
+                else:
+                    if self.is_plural(words[last][2].lower()):
+                        break
+                    if low.endswith("ly") and len(low) > 4:
+                        break
+                    if low.endswith("ing") and low not in self.lx.ing_nouns:
+                        break
+                    if self._is_participle(low) and not self._modifies_next(i, limit):
+                        break
+            glued = False
             last = i
             n += 1
             i += 1
         if last is None:
             return None
-        # a phrase must end on a noun-ish word: drop trailing adjectives glued into verbs we cannot tell
         return first, last
 
     def postmodifier(self, i: int, limit: int) -> int:
@@ -941,8 +1072,10 @@ class _Phrase:
                     after = run[1] + 1
         elif fig.kind == "count":
             j = i
-            if nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in (
-                    "the", "its", "their", "our", "these", "those", "them", "which", "whom", "all"):
+            if nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in ("them", "which", "whom", "these",
+                                                                               "those", "us", "it"):
+                j = limit  # "9 of them", "210 of which": the noun is the antecedent's
+            elif nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in ("the", "its", "their", "our", "all"):
                 j += 2
             elif nxt == "of" and fig.scaled:
                 j += 1
@@ -970,7 +1103,7 @@ class _Phrase:
         verb = self.verb_after(after, limit) or self.verb_before(self._index_at(fig.start), sent_start)
         return counted, head, counted_end, verb
 
-    def verb_after(self, i: int, limit: int) -> str | None:
+    def verb_after(self, i: int, limit: int) -> tuple[str, int] | None:
         words = self.words
         aux = ("have", "has", "had", "been", "were", "was", "are", "is", "be", "being", "now", "already",
                "also", "successfully", "so", "far", "recently", "since", "all", "then", "effectively", "each")
@@ -990,9 +1123,9 @@ class _Phrase:
         while k + 1 < limit and words[k][2].lower() in ("or", "and", ",") and self._is_participle(words[k + 1][2].lower()):
             last = k + 1
             k += 2
-        return self.s.text[words[first][0]:words[last][1]]
+        return self.s.text[words[first][0]:words[last][1]], words[first][0]
 
-    def verb_before(self, i: int, sent_start: int) -> str | None:
+    def verb_before(self, i: int, sent_start: int) -> tuple[str, int] | None:
         words = self.words
         skip = {"a", "an", "the", "total", "now", "already", "also", "some", "over", "more", "than",
                 "about", "around", "nearly", "almost", "approximately", "at", "least", "up", "to", "successfully",
@@ -1007,7 +1140,7 @@ class _Phrase:
                 steps += 1
                 continue
             if self._is_verb_form(low):
-                return words[j][2]
+                return words[j][2], words[j][0]
             return None
         return None
 
@@ -1080,30 +1213,66 @@ def _claims(text: str, doc, lexicon: ClaimLexicon) -> list[Claim]:
     sentences = _sentences(doc, text, rules)
     sent_starts = [s for s, _ in sentences]
     phrase = _Phrase(scanner, _words_of(doc, text))
-    claims = []
+    rows = []
     for fig in figures:
-        k = max(0, bisect.bisect_right(sent_starts, fig.start) - 1)
+        k = max(0, bisect.bisect_right(sent_starts, max(fig.start, fig.end - 1)) - 1)
         ss, se = sentences[k]
-        if fig.end > se:
-            se = fig.end
+        ss, se = min(ss, fig.start), max(se, fig.end)
         counted, head, counted_end, verb = phrase.analyse(fig, ss, se)
-        verb_pos = None
-        if verb:
-            vp = text.find(verb, ss, se)
-            verb_pos = vp if vp >= 0 else None
-        modality = _modality(scanner, fig.start, fig.end, verb, ss, se, verb_pos)
+        if fig.unit is None and head in lexicon.time_units and set(counted.lower().split()) <= {
+                head, "more", "additional", "other", "further", "consecutive", "full", "whole", "past", "last",
+                "next", "few", "long", "short", "working", "calendar"} and \
+                not regex.match(r"(?i)\s+of\s+(?!the\b|a\b|an\b|its\b|their\b)\w", text[counted_end:counted_end + 30]):
+            continue  # "for 18 months", "every two weeks": a duration or a frequency, not a claim
+        rows.append([fig, ss, se, counted, head, counted_end, verb])
+    _inherit_heads(rows, phrase, text)
+    claims = []
+    for fig, ss, se, counted, head, counted_end, verb in rows:
+        verb_text, verb_pos = verb if verb else (None, None)
+        modality = _modality(scanner, fig.start, fig.end, verb_text, ss, se, verb_pos)
         end = max(fig.end, counted_end)
         value = fig.value
-        vmax = fig.value_max
-        if fig.kind in ("count",) and fig.unit is None and fig.value_max is None and math.isclose(value, round(value)):
+        if fig.unit is None and math.isclose(value, round(value), rel_tol=1e-12):
             value = float(round(value))
         claims.append(Claim(
-            value=value, value_max=vmax, bound=fig.bound, unit=fig.unit, counted=counted,
-            counted_head=head, verb=verb, modality=modality,
+            value=value, value_max=fig.value_max, bound=fig.bound, unit=fig.unit, counted=counted,
+            counted_head=head, verb=verb_text, modality=modality,
             kind=fig.kind if fig.unit is not None else "count",
             start=fig.start, end=end, text=text[fig.start:end], sentence_start=ss, sentence_end=se,
         ))
     return claims
+
+
+def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
+    """Counts with no noun of their own ('38 new cases, of which 9 ...', 'rose to 36') borrow one.
+
+    'nine of the 13 range States' takes the next figure's head; '..., 9 of them' or 'compared with 4'
+    take the previous figure's in the sentence; otherwise the nearest plural noun before in the sentence
+    ('takedown requests fell to under 300').
+    """
+    taken = [(r[0].start, r[5]) for r in rows]
+    for n, row in enumerate(rows):
+        fig, ss, se, counted, head = row[:5]
+        if head is not None or (fig.unit is not None and fig.unit not in ("%", "fraction")):
+            continue
+        if fig.unit is not None and not fig.ratio and not regex.search(
+                r"(?i)\bof\s+(?:which|them|these|those|whom)\s+$", text[max(ss, fig.start - 30):fig.start]):
+            continue  # "dropped by 34%": a share of nothing counted
+        source = None
+        nxt = rows[n + 1] if n + 1 < len(rows) and rows[n + 1][1] == ss else None
+        if nxt is not None and nxt[4] and regex.fullmatch(
+                r"(?i)\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|its\s+|our\s+|their\s+)?",
+                text[fig.end:nxt[0].start]):
+            source = nxt
+        elif n > 0 and rows[n - 1][1] == ss and rows[n - 1][4] and (
+                rows[n - 1][0].unit is None or rows[n - 1][0].unit in ("%", "fraction")):
+            source = rows[n - 1]
+        if source is not None:
+            row[3], row[4] = source[3], source[4]
+        else:
+            word = phrase.number_of_before(fig.start, ss) or phrase.plural_before(fig.start, ss, taken)
+            if word is not None:
+                row[3], row[4] = word, word
 
 
 @functools.lru_cache(maxsize=1)
