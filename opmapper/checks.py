@@ -132,6 +132,11 @@ class CheckConfig:
         "during in at on from across for by with to into within through since under over that which who "
         "whose where when per each".split())
     # figures that measure time are context, not results: "for three weeks"
+    min_count: float = 2                  # "one workshop" is an event, not a figure to substantiate
+    # a results figure with one of these in its sentence sums up the activities: "In total we trained 150"
+    total_markers: tuple[str, ...] = (
+        r"\bin\s+total\b", r"\ba\s+total\s+of\b", r"\btotal(?:l?ing)?\b", r"\baltogether\b", r"\boverall\b",
+        r"\bin\s+all\b", r"\bcombined\b", r"\bcumulative(?:ly)?\b", r"\bto\s+date\b", r"\bso\s+far\b")
     duration_heads: frozenset[str] = frozenset(
         "second seconds minute minutes hour hours day days week weeks month months year years decade decades "
         "time times occasion occasions".split())
@@ -270,22 +275,37 @@ def _trimmed(start: int, piece: str, where: str) -> TextSpan:
 
 
 # ---------------------------------------------------------------- the rules
-def _is_duration(claim, cfg: CheckConfig) -> bool:
-    return claim.unit is None and (claim.counted_head or "").casefold() in cfg.duration_heads
+def _is_figure(claim, cfg: CheckConfig) -> bool:
+    """Worth substantiating: not a bare number, not a duration, not a single event."""
+    if claim.unit is not None:
+        return True
+    head = (claim.counted_head or "").casefold()
+    return bool(head) and head not in cfg.duration_heads and claim.value >= cfg.min_count
+
+
+def _same_figure(a, b) -> bool:
+    heads = {(c.counted_head or "").casefold() for c in (a, b)}
+    return a.value == b.value and a.value_max == b.value_max and a.unit == b.unit and len(heads) == 1
 
 
 def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
-    """Figures no paragraph reference covers: in untagged activities, or in untagged paragraphs of sections."""
+    """Figures no paragraph reference covers: in untagged activities, or in untagged paragraphs of sections.
+
+    A section figure that repeats one from a tagged activity (same value, unit and counted noun) is covered
+    by that activity's tags.
+    """
+    cfg = ctx.config
+    tagged = [c for a in ctx.activities if a.references for c in a.claims]
     for act in ctx.activities:
         if act.references:
             continue
         for claim in act.claims:
-            if not _is_duration(claim, ctx.config):
+            if _is_figure(claim, cfg):
                 yield _claim_hit(ctx, claim, activity_where(act))
     for sec in ctx.report.sections():
         sec_end = sec.start + len(sec.text)
         for claim in sec.claims:
-            if _is_duration(claim, ctx.config):
+            if not _is_figure(claim, cfg) or any(_same_figure(claim, t) for t in tagged):
                 continue
             lo, hi = ctx.paragraph_of(claim.start, sec.start, sec_end)
             if not any(lo <= ref.start < hi for ref in sec.references):
@@ -556,25 +576,54 @@ def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
                 yield Hit(claim.start, claim.end, where,
                           f'"{quote(claim.text)}" contradicts "{quote(earlier.text)}" on line '
                           f"{index.line_col(earlier.start)[0]}")
-        # per activity its largest figure (an activity may restate its own number), summed over activities
-        parts: dict[int, tuple[float, float]] = {}
-        for claim, _, act in items:
-            if act is not None:
-                least = _bounds(claim, cfg, slack=False)[0]
-                if least >= parts.get(act.index, (-1.0, 0.0))[0]:
-                    parts[act.index] = (least, claim.value)
-        if not parts:
-            continue
-        least_total = sum(p[0] for p in parts.values())
-        stated_total = sum(p[1] for p in parts.values())
         for claim, where, _act in items:
-            if where != "results" or claim.start in flagged or _bounds(claim, cfg)[1] >= least_total:
+            if where != "results" or claim.start in flagged:
                 continue
-            acts = ", ".join(str(i + 1) for i in sorted(parts))
-            across = f"in activity {acts}" if len(parts) == 1 else f"across activities {acts}"
-            yield Hit(claim.start, claim.end, where,
-                      f'total "{quote(claim.text)}" in the results is smaller than the {_fmt(stated_total)} '
-                      f"{' '.join(_counted_words(claim, cfg))} reported {across}")
+            hit = _total_below_parts(ctx, claim, [(c, a) for c, _, a in items if a is not None])
+            if hit is not None:
+                yield hit
+
+
+def _total_below_parts(ctx: CheckContext, claim, parts) -> Hit | None:
+    """A results total ("in total", "to date") below the sum the activities report for the same thing.
+
+    Figures without such a marker are left alone: "8 cities" in the results may be a subset of the
+    "41 cities" of an activity, and activities may count overlapping things.
+    """
+    cfg = ctx.config
+    sentence = ctx.text[claim.sentence_start:claim.sentence_end]
+    if not any(re.search(m, sentence, re.IGNORECASE) for m in cfg.total_markers):
+        return None
+    per_activity: dict[int, tuple[float, float]] = {}   # activity index -> (least value, stated value)
+    for part, act in parts:
+        if not _same_verb(claim.verb, part.verb):
+            continue
+        least = _bounds(part, cfg, slack=False)[0]
+        if least >= per_activity.get(act.index, (-1.0, 0.0))[0]:
+            per_activity[act.index] = (least, part.value)
+    if not per_activity:
+        return None
+    if _bounds(claim, cfg)[1] >= sum(p[0] for p in per_activity.values()):
+        return None
+    stated = sum(p[1] for p in per_activity.values())
+    acts = ", ".join(str(i + 1) for i in sorted(per_activity))
+    across = f"in activity {acts}" if len(per_activity) == 1 else f"across activities {acts}"
+    return Hit(claim.start, claim.end, "results",
+               f'total "{quote(claim.text)}" in the results is smaller than the {_fmt(stated)} '
+               f"{' '.join(_counted_words(claim, cfg))} reported {across}")
+
+
+def _verb_stem(verb: str) -> str:
+    word = verb.casefold().split()[0] if verb.split() else ""
+    for suffix in ("ing", "ed", "es", "e", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _same_verb(a: str | None, b: str | None) -> bool:
+    """Figures are comparable when done the same way ("trained" / "train"), or when either has no verb."""
+    return a is None or b is None or _verb_stem(a) == _verb_stem(b)
 
 
 def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
