@@ -580,7 +580,8 @@ class _Parser:
         self.flattened_rows = 0
         self.type_only_rows = 0
         self.title_kind: str | None = None
-        self.ends_in: str | None = None   # what the text was inside of when it ended, for the warning
+        self.ends_in: str | None = None   # a label the text ended right after, for the warning
+        self.cut_label = False            # the text stops part-way through a label
 
     # ------------------------------------------------------------ helpers
     def field_of(self, start: int, end: int) -> Field:
@@ -622,7 +623,8 @@ class _Parser:
         if _MOJIBAKE_RE.search(text):
             self.note_mojibake(lines)
         classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = [(ln, self.classify(ln)) for ln in lines]
-        if classified and self.is_cut_label(classified[-1]):
+        self.cut_label = bool(classified) and self.is_cut_label(classified[-1])
+        if self.cut_label:
             self.warn(f"text ends inside a label: {classified[-1][0].text!r}")
             classified.pop()
             lines = lines[:-1]
@@ -933,13 +935,17 @@ class _Parser:
         type_span = (type_lines[0].start, type_lines[0].end) if type_lines else None
         desc_span = (desc_lines[0].start, desc_lines[-1].end) if desc_lines else None
         status_span = (block.status_lines[0].start, block.status_lines[0].end) if block.status_lines else None
-        self.activity(block.section, block.start, block.end, type_span, desc_span, status_span)
-        missing = [name for name, span in (("type", type_span), ("description", desc_span),
-                                           ("status", status_span if block.section == "activities" else 1))
+        act = self.activity(block.section, block.start, block.end, type_span, desc_span, status_span)
+        missing = [f"no {name}" for name, span in (("type", type_span), ("description", desc_span),
+                                                   ("status", status_span if block.section == "activities" else 1))
                    if span is None]
+        if at_end and act.status_field is not None and act.status is None and block.status_lines[-1].end == block.end:
+            missing.append(f"status cut off: {act.status_field.text!r}")
+        elif at_end and act.type_field is not None and act.type is None and type_lines[-1].end == block.end:
+            missing.append(f"type cut off: {act.type_field.text!r}")
         if missing:
             where = f"text ends inside {what} {number}" if at_end else f"{what} {number}"
-            self.warn(f"{where} (no {', no '.join(missing)})")
+            self.warn(f"{where} ({', '.join(missing)})")
 
     def starts_row(self, ln: _Line) -> bool:
         if ln.text and label_key(ln.text) in self.c.type_by_key:
@@ -1170,7 +1176,7 @@ class _Parser:
                        if not (f.get(k) if k in ("activities",) else k in f)]
             if missing:
                 self.warn(f"missing {', '.join(missing)} (text may be truncated)")
-        if self.ends_in:
+        if self.ends_in and not self.cut_label:
             self.warn(f"text ends right after the {self.ends_in.replace('_', ' ')} label, with no value")
         return Report(
             source=self.source, text=self.text, layout=layout, title=f.get("title"), resolution_code=code,
