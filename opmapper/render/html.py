@@ -243,13 +243,17 @@ def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
     yield "</ol>\n"
 
 
+def _text(value: Any) -> str | None:
+    """A field's text whether it was serialised as a string or as a whole Field."""
+    return value.get("text") if isinstance(value, Mapping) else value
+
+
 def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
     """The annotated view of one report: its text with references, claims and findings highlighted."""
     report = record.get("report") or {}
     text = report.get("text") or ""
     source = record.get("source") or report.get("source") or "<text>"
-    title_field = report.get("title")
-    title = (title_field.get("text") if isinstance(title_field, Mapping) else title_field) or source
+    title = _text(report.get("title")) or _text(report.get("constituent")) or source.replace("\\", "/").rsplit("/", 1)[-1]
     body: list[str] = []
     if back_href:
         body.append(f'<p class="small"><a href="{esc(back_href)}">← summary</a></p>\n')
