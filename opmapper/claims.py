@@ -64,7 +64,7 @@ class ClaimLexicon:
     # bound words before the number -> bound
     bounds: dict[str, str] = _d(v={
         "about": "~", "around": "~", "roughly": "~", "some": "~", "nearly": "~", "almost": "~",
-        "approximately": "~", "approx.": "~", "approx": "~", "circa": "~", "ca.": "~", "c.": "~",
+        "approximately": "~", "approx.": "~", "an estimated": "~", "approx": "~", "circa": "~", "ca.": "~", "c.": "~",
 "close to": "~", "around about": "~", "more or less": "~",
         "over": ">", "more than": ">", "in excess of": ">", "above": ">", "upwards of": ">",
         "greater than": ">", "exceeding": ">", "well over": ">", "just over": ">", "beyond": ">",
@@ -81,8 +81,7 @@ class ClaimLexicon:
         "+": ">=",
     })
     # filler between a bound and the number: "over a total of 500", "an estimated total of"
-    fillers: tuple[str, ...] = ("a total of", "total of", "an estimated", "estimated", "a further",
-                                "an additional", "another", "the", "an estimated total of")
+    fillers: tuple[str, ...] = ("a total of", "total of", "a further", "an additional", "another", "the")
     # currency forms (before or after the number) -> ISO code
     currencies: dict[str, str] = _d(v={
         "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "€uro": "EUR",
@@ -125,7 +124,7 @@ class ClaimLexicon:
     glued_scales: dict[str, float] = _d(v={"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "b": 1e9, "B": 1e9,
                                            "bn": 1e9, "mn": 1e6, "Bn": 1e9, "BN": 1e9})
     number_units: dict[str, int] = _d(v={
-        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+        "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     })
@@ -179,8 +178,8 @@ class ClaimLexicon:
         may might must also already now still just only even then there here thus too very well again
         further furthermore moreover however across against among amongst between beyond toward towards
         upon out up down off ever i we you he she they them us him me respectively approximately
-        total overall etc e.g. i.e. vs versus each besides plus namely across, despite due like unlike
-        alone ago later earlier today yesterday tomorrow yearly annually daily monthly weekly
+        overall etc e.g. i.e. vs versus each besides plus namely across, despite due like unlike
+        alone ago later earlier today last next per during yesterday tomorrow yearly annually daily monthly weekly
     """.split())
     # nouns ending in -ing that may head or continue a counted phrase ("5 training sessions")
     ing_nouns: frozenset[str] = frozenset("""
@@ -253,7 +252,8 @@ class ClaimLexicon:
     not_participles: frozenset[str] = frozenset("""
         hundred red bed need needs seed seeds feed speed breed shed weed weeds sled steed greed creed
         reed reeds indeed embed bred led fed shred wed deed deeds proceed exceed succeed united
-        limited related based interested
+        limited related based interested seabed riverbed seedbed reedbed lakebed streambed flowerbed
+        watershed homestead hatred kindred
     """.split())
     # markers of a planned figure (regex fragments, matched case-insensitively)
     planned_markers: tuple[str, ...] = (
@@ -348,6 +348,11 @@ class _Rules:
         self.bound_after_re = regex.compile(rf"(?i)(?P<b>\+|\s+(?:{_alt(k for k in lx.bound_suffixes if k != '+')}))(?![\w])")
         self.suffix_forms = {regex.sub(r"\s+", " ", k.lower()): v for k, v in lx.bound_suffixes.items()}
         self.range_sep_re = regex.compile(r"(?i)\s*(?:-|–|—|to|and)\s*")
+        self.change_before_re = regex.compile(
+            r"(?i)\b(?:rose|risen|rise|rises|fell|fallen|falls|fall|grew|grown|grow|grows|dropped|drop|drops|"
+            r"increased|increase|increases|decreased|decrease|decreases|declined|decline|declines|went|jumped|"
+            r"climbed|reduced|reduce|cut|expanded|shrank|shrunk|improved|changed|moved|doubled|halved|"
+            r"up|down|rising|falling|growing|increasing|decreasing|declining|improving)\b[^.;]{0,40}$")
         self.between_re = regex.compile(r"(?i)(?<![\w])between\s+$")
         self.from_re = regex.compile(r"(?i)(?<![\w])from\s+(?:(?:" + bound_alt + r")\s+)?$")
         ref_alt = _alt(lx.reference_words)
@@ -359,6 +364,8 @@ class _Rules:
         self.month_after_re = regex.compile(rf"(?i)(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{month_alt})\b\.?")
         self.month_before_re = regex.compile(rf"(?i)\b(?:{month_alt})\.?\s+(?:the\s+)?$")
         self.year_re = regex.compile(r"(?:1[89]|20)\d\d")
+        self.denominator_before_re = regex.compile(r"(?i)(?:\bper|\bfactor\s+of|\bevery|/)\s*$")
+        self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
         self.planned_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.planned_markers) + r")(?![\w])")
         self.achieved_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
         self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
@@ -582,6 +589,11 @@ class _Scanner:
         # dates: "30 September 2022", "September 30, 2022", "May 2021"
         if self.r.month_after_re.match(self.text, end) or self.r.month_before_re.search(before):
             return True
+        # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"
+        if self.r.denominator_before_re.search(before) or self.r.multiplier_after_re.match(self.text, end):
+            return True
+        if regex.search(r"(?i)\bout\s+of\s+$", before) and regex.match(r"(?:10|100|1000|five|ten)\b", self.text[start:end]):
+            return True  # "58 out of 100": the top of a score scale
         return False
 
     def _compound_adjective(self, end: int) -> bool:
@@ -590,8 +602,12 @@ class _Scanner:
         if not m:
             return False
         word = m.group(1).lower()
-        if word in self.r.unit_forms or word in self.lx.scales or word in self.lx.number_units \
-                or word in self.lx.number_tens or word in ("and", "to"):
+        if word in self.r.unit_forms:
+            # "a 40-metre section", "8-km stretch": a unit used as an adjective before a noun
+            nxt = self._next_word(end + m.end())
+            return bool(nxt) and nxt[0].isalpha() and nxt not in self.lx.function_words
+        if word in self.lx.scales or word in self.lx.number_units or word in self.lx.number_tens \
+                or word in ("and", "to"):
             return False
         return True
 
@@ -632,6 +648,8 @@ class _Scanner:
             return None  # "several hundred", "dozens": no figure without a numeral or "a"
         if self._compound_adjective(end):
             return None
+        if words == "zero" and not (self._next_word(end) and self._next_word(end).endswith("s")):
+            return None  # "zero net loss" is a target name; "zero deaths" is a count
         if words in ("one", "a dozen") or words == "one":
             # "one of the", "no one", "one another", "one-off": not figures
             nxt = self._next_word(end)
@@ -670,7 +688,8 @@ class _Scanner:
                 self._grow_left(fig)
                 return fig
             if num is None and nxt not in ("of", "the", "its", "their", "our", "all", "these", "those"):
-                if prev not in ("by", "than", "over", "nearly", "almost", "about", "around", "roughly"):
+                if prev not in ("by", "than", "over", "nearly", "almost", "about", "around", "roughly",
+                                "approximately", "some"):
                     return None
             value = numerator / 2
         else:
@@ -679,7 +698,8 @@ class _Scanner:
             if den in ("third", "quarter", "fifth", "sixth", "tenth", "eighth") and num.lower() not in (
                     "a", "an", "one"):
                 return None
-            if den in ("third", "quarter", "fifth", "sixth", "tenth", "eighth") and nxt != "of":
+            if den in ("third", "quarter", "fifth", "sixth", "tenth", "eighth") and nxt != "of" and prev not in (
+                    "by", "about", "around", "nearly", "almost", "roughly", "approximately", "some", "than", "over"):
                 return None
             numerator = 1.0 if num.lower() in ("a", "an", "one") else float(self.lx.number_units[num.lower()])
             value = numerator / self.lx.fractions[den]
@@ -753,7 +773,8 @@ class _Scanner:
             before = self._before(fig.start, 20)
             if sep == "and" and not self.r.between_re.search(before):
                 pass
-            elif sep == "to" and self.r.from_re.search(before):
+            elif sep == "to" and self.r.from_re.search(before) and self.r.change_before_re.search(
+                    self._before(fig.start, 60)):
                 pass  # "rose from 212 to 74" reports a change: two figures, not a range
             else:
                 second = self._second_number(m.end(), fig)
@@ -911,11 +932,11 @@ class _Phrase:
 
     def number_of_before(self, char: int, sent_start: int) -> str | None:
         """'The number of elephant deaths ... fell to 3': the head after 'number of'."""
-        m = None
-        for m in regex.finditer(r"(?i)\b(?:number|numbers|count|total)\s+of\s+(?:the\s+)?", self.s.text[sent_start:char]):
-            pass
-        if m is None:
+        found = list(regex.finditer(r"(?i)\b(?:number|numbers|count|total)\s+of\s+(?:the\s+)?",
+                                    self.s.text[sent_start:char]))
+        if not found:
             return None
+        m = found[-1]
         i = self._index_at(sent_start + m.end())
         run = self.noun_run(i, self._index_at(char))
         return self.words[run[1]][2].lower() if run else None
@@ -1000,24 +1021,31 @@ class _Phrase:
             if not any(ch.isalpha() for ch in t):
                 break
             hyphen_next = i + 1 < limit and self._joined(i + 1)
+            if not glued and last is not None and self.is_plural(words[last][2].lower()):
+                break
             if not glued and not hyphen_next:
                 if low in self.lx.function_words:
                     if not (last is None and low in self.lx.count_premodifiers and self._modifies_next(i, limit)
                             and words[i + 1][2].lower() != "than"):
                         break
-                if low in self.lx.past_tense:
-                    break
+                verbish = low in self.lx.past_tense or self._is_participle(low) or (
+                    low.endswith("ing") and low not in self.lx.ing_nouns)
                 if last is None:
-                    if ((low.endswith("ing") and low not in self.lx.ing_nouns) or self._is_participle(low)) \
-                            and not self._modifies_next(i, limit):
+                    if verbish and i + 2 < limit and words[i + 1][2].lower() in ("or", "and") and \
+                            self._is_participle(words[i + 2][2].lower()) and self._modifies_next(i + 2, limit):
+                        i += 2  # "176 injured or confiscated animals"
+                        n += 1
+                        last = i
+                        i += 1
+                        continue
+                    if verbish and not self._modifies_next(i, limit):
                         break  # "31 said they ...": a verb, no noun
                 else:
-                    if self.is_plural(words[last][2].lower()):
+                    if low in self.lx.past_tense or (low.endswith("ly") and len(low) > 4):
                         break
-                    if low.endswith("ly") and len(low) > 4:
-                        break
-                    if low.endswith("ing") and low not in self.lx.ing_nouns:
-                        break
+                    if low.endswith("ing") and low not in self.lx.ing_nouns and not (
+                            self._modifies_next(i, limit) and self.is_plural(words[i + 1][2].lower())):
+                        break  # "coastline using sonar" ends; "turtle nesting beaches" goes on
                     if self._is_participle(low) and not self._modifies_next(i, limit):
                         break
             glued = False
@@ -1057,7 +1085,7 @@ class _Phrase:
         counted_end = fig.end
         after = i
         nxt = (words[i][2].lower() if i < limit else "")
-        if fig.unit is not None and fig.kind != "money" or fig.unit == "fraction":
+        if (fig.unit is not None and fig.kind != "money") and not fig.ratio:
             # measures and fractions count what follows "of": "3,400 ha of degraded forest"
             if nxt == "of":
                 j = i + 1
@@ -1070,7 +1098,7 @@ class _Phrase:
                     counted_end = words[run[1]][1]
                     counted = self.s.text[words[run[0]][0]:counted_end]
                     after = run[1] + 1
-        elif fig.kind == "count":
+        elif fig.kind == "count" or fig.ratio:
             j = i
             if nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in ("them", "which", "whom", "these",
                                                                                "those", "us", "it"):
@@ -1087,7 +1115,8 @@ class _Phrase:
                 end_idx = last + 1
                 if end_idx < limit:
                     low = words[end_idx][2].lower()
-                    if low.endswith("ing") and low not in self.lx.ing_nouns:
+                    if low.endswith("ing") and low not in self.lx.ing_nouns and low not in self.lx.function_words \
+                            and low not in ("during", "including", "regarding", "concerning", "following"):
                         post = self.postmodifier(end_idx, limit)
                         if post > end_idx + 1:  # keep "-ing" only with an object: "posts advertising wildlife"
                             end_idx = post
@@ -1261,7 +1290,7 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
         source = None
         nxt = rows[n + 1] if n + 1 < len(rows) and rows[n + 1][1] == ss else None
         if nxt is not None and nxt[4] and regex.fullmatch(
-                r"(?i)\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|its\s+|our\s+|their\s+)?",
+                r"(?i)\s+(?:(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|its\s+|our\s+|their\s+)?|to\s+)",
                 text[fig.end:nxt[0].start]):
             source = nxt
         elif n > 0 and rows[n - 1][1] == ss and rows[n - 1][4] and (

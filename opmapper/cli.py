@@ -184,6 +184,7 @@ def _add_evaluate_claims(esub) -> None:
     p = esub.add_parser("claims", help="score quantitative claims against gold JSONL (corpus/gold/claims.jsonl)")
     p.add_argument("gold", metavar="FILE", help="gold JSONL: one sentence per line with its claims")
     p.add_argument("--errors", action="store_true", help="list missed, spurious and mismatched claims")
+    p.add_argument("--split", choices=("dev", "test"), help="score only the gold lines of this split")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
@@ -194,7 +195,7 @@ def _cmd_evaluate(args) -> int:
 def _cmd_evaluate_claims(args) -> int:
     from .evaluate import evaluate_claims, format_claim_scores, load_gold
 
-    scores = evaluate_claims(load_gold(args.gold))
+    scores = evaluate_claims(load_gold(args.gold, split=args.split))
     if args.format == "json":
         data = scores.to_dict()
         if not args.errors:

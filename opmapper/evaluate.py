@@ -30,8 +30,11 @@ LEVELS = ("value", "value+bound+unit", "value+bound+unit+value_max")
 
 
 # ----------------------------------------------------------------------------------------- gold files
-def load_gold(path: str | Path) -> list[dict[str, Any]]:
-    """Gold lines from a JSONL file; raises InputError naming the file and line when one is malformed."""
+def load_gold(path: str | Path, split: str | None = None) -> list[dict[str, Any]]:
+    """Gold lines from a JSONL file (only those of ``split`` when given: "dev" or "test").
+
+    Raises InputError naming the file and line when one is malformed.
+    """
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -49,9 +52,10 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
             raise InputError(f"line {n}: not JSON ({exc.msg})", str(path)) from None
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             raise InputError(f"line {n}: expected an object with a 'text' string", str(path))
-        items.append(item)
+        if split is None or item.get("split") == split:
+            items.append(item)
     if not items:
-        raise InputError("gold file holds no examples", str(path))
+        raise InputError("gold file holds no examples" + (f" in split {split!r}" if split else ""), str(path))
     return items
 
 
