@@ -337,6 +337,8 @@ class ReportVocabulary:
     constituent_types: tuple[str, ...] = DEFAULT_CONSTITUENT_TYPES
     report_statuses: tuple[str, ...] = DEFAULT_REPORT_STATUSES
     # Congress year -> offset such that portal page id = offset + resolution number.
+    # Labels whose value may follow on the same line after a plain space ("Submitted by X on <date>").
+    spaced_labels: tuple[str, ...] = ("submitted_by",)
     page_id_offsets: Mapping[int, int] = field(default_factory=lambda: {2020: 49139})
     max_resolution_number: int = 160
 
@@ -401,6 +403,12 @@ class _Compiled:
         self.prefix_re = re.compile("|".join(f"(?P<p{i}>{re.escape(k)})" for i, (k, _, _) in enumerate(prefixes))) \
             if prefixes else None
         self.all_label_keys = tuple(self.label_by_key) + tuple(k for k, _, _ in prefixes)
+        # Labels that may be followed by their value after a plain space ("Submitted by X on ...").
+        spaced = {name: "|".join(_flex_pattern(v) for vs in vocab.labels[name].values() for v in vs)
+                  for name in vocab.spaced_labels if name in vocab.labels}
+        self.spaced_label_re = re.compile(
+            "(?:" + "|".join(f"(?P<{name}>{alts})" for name, alts in spaced.items()) + r")\s+(?=\S)",
+            re.IGNORECASE) if spaced else None
         self.marker_by_key = {label_key(v): layout for layout, vs in vocab.layout_markers.items() for v in vs}
         self.type_by_key = {label_key(v): canon for canon, vs in vocab.activity_types.items() for v in vs}
         self.type_by_key.update({label_key(c): c for c in vocab.activity_types})
@@ -550,6 +558,7 @@ class _Row:
 
 
 _BLOCK_LABELS = frozenset({"description", "status"})
+_CONSTITUENT_TARGETS = frozenset({"constituent", "constituent_type", "constituent_type_again"})
 _NO_INLINE_LABELS = frozenset({"activity", "future_action", "general", "implementation"})
 _SECTION_NAMES = {"results": "results", "challenges": "challenges", "future": "future", "additional": "additional"}
 _EXPECTED = {
@@ -601,6 +610,9 @@ class _Parser:
             hit = self.c.label_by_key.get(label_key(text))
             if hit is not None:
                 return hit[0], hit[1], None
+        m = self.c.spaced_label_re.match(text) if self.c.spaced_label_re is not None else None
+        if m is not None:
+            return m.lastgroup, self.c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
         colon = text.find(":")
         if 0 < colon <= _MAX_LABEL_CHARS:
             hit = self.c.label(label_key(text[:colon]))
@@ -638,8 +650,8 @@ class _Parser:
         return self.build()
 
     def find_title(self, head: list[_Line]) -> None:
-        for ln in head[:3]:
-            if _TITLE_RE.search(ln.text) or _CODE_RE.search(ln.text):
+        for ln in head[:30]:  # saved portal pages put navigation text before the title
+            if len(ln.text) <= 160 and (_TITLE_RE.search(ln.text) or _CODE_RE.search(ln.text)):
                 self.f["title"] = self.field_of(ln.start, ln.end)
                 m = _CODE_RE.search(ln.text)
                 if m:
@@ -668,10 +680,10 @@ class _Parser:
 
     def run_labelled(self, classified, first_label: int) -> None:
         title = self.f.get("title")
-        for ln, _ in classified[:first_label]:
-            if title is not None and ln.start == title.start:
-                continue
-            self.warn(f"line {ln.no}: text before the first label ignored: {ln.text[:60]!r}")
+        ignored = [ln for ln, _ in classified[:first_label] if title is None or ln.start != title.start]
+        if ignored:
+            more = f" (and {len(ignored) - 1} more lines)" if len(ignored) > 1 else ""
+            self.warn(f"line {ignored[0].no}: text before the first label ignored: {ignored[0].text[:60]!r}{more}")
         target: str | None = None
         buf: list[_Line] = []
         block: _Block | None = None
@@ -684,6 +696,9 @@ class _Parser:
                     name = "implementation_status"
                 elif name == "constituent_type" and "constituent_type" in self.f and target != "constituent_type":
                     name = "constituent_type_again"
+                elif (target in _CONSTITUENT_TARGETS and not buf and block is None and inline_at is None
+                      and label_key(ln.text) in self.c.constituent_type_keys):
+                    hit = None  # "IUCN Secretariat" is a label, but also a constituent type
             if hit is None:
                 if block is not None:
                     block.end = ln.end

@@ -543,3 +543,30 @@ def test_cli_parse_text_and_csv(capsys, fmt, needle):
 def test_cli_usage_errors(capsys, argv):
     assert main(argv) == 2
     assert "usage" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- values that look like labels; saved pages
+def test_constituent_type_that_is_also_a_label():
+    text = ("Submitted by\nocean.team\nResolution\n49230\nIUCN Constituent\nIUCN Secretariat - Ocean Team\n"
+            "IUCN Constituent type\nIUCN Secretariat\nPeriod covered\n2022\nIUCN Secretariat\nYes\n"
+            "Report status\nPublished\nConstituent type\nIUCN Secretariat\n")
+    r = parse_report(text, claims=False)
+    assert r.constituent_type.text == "IUCN Secretariat"
+    assert r.period.text == "2022" and r.secretariat is True
+    assert r.warnings == ("missing activities (text may be truncated)",)
+
+
+def test_saved_page_text_with_navigation_and_one_line_submitted_by(tmp_path, capsys):
+    page = tmp_path / "report.html"
+    page.write_text(
+        "<html><body><nav><a>Home</a> <a>Reports</a></nav><h1>WCC 2020 Res 040 - Activity Report</h1>"
+        "<p>Submitted by Some.ONE on Fri, 09/30/2022 - 11:05</p><h2>Resolution</h2><p>49179</p>"
+        "<h2>Activity</h2><p>Capacity-building</p><h3>Description and results/achievements of activities:</h3>"
+        "<p>We trained 30 officers. [OP2]</p><h3>Status</h3><p>Completed</p>"
+        "<h2>Report status</h2><p>Published</p></body></html>", encoding="utf-8")
+    assert main(["parse", str(page), "-f", "json"]) == 0
+    (d,) = json.loads(capsys.readouterr().out)
+    assert (d["layout"], d["title"], d["submitted_by"], d["submitted_on"]) == (
+        "activity-report", "WCC 2020 Res 040 - Activity Report", "Some.ONE", "2022-09-30")
+    assert [(a["type"], a["status"]) for a in d["activities"]] == [(CB, DONE)]
+    assert any("text before the first label ignored: 'Home'" in w for w in d["warnings"])
