@@ -80,6 +80,13 @@ ACHIEVED_MARKERS = (
     r"\b(?:was|were)\s+(?:successfully\s+)?(?:[a-z]+ed|held|built|made|done|taken|given|sent|run|won|set\s+up)\b",
     r"\b(?:successfully|already)\s+[a-z]+ed\b",
 )
+# simple past after a subject: "We held", "the team trained" (only as evidence that a Completed activity
+# reports something done; too loose to call a future action's sentence an achievement)
+PAST_MARKERS = (
+    r"\b(?:we|they|i|it|he|she|(?:the|our|their|this|these)\s+[a-z-]+)\s+(?:also\s+|jointly\s+|then\s+)?"
+    r"(?:[a-z]+ed|held|ran|met|built|made|took|gave|won|began|wrote|taught|led|brought|sent|found|spent|"
+    r"sold|caught|drew|got|set\s+up)\b",
+)
 
 # Which report fields each layout's form asks for. Keys name Report attributes ("resolution" is the
 # resolution code or the portal page id; "results" is the results section).
@@ -110,6 +117,7 @@ class CheckConfig:
 
     plan_markers: tuple[str, ...] = PLAN_MARKERS
     achieved_markers: tuple[str, ...] = ACHIEVED_MARKERS
+    past_markers: tuple[str, ...] = PAST_MARKERS
     # a bracketed list that looks like paragraph tags: "[OP2; OP4.b]", also "[0P4]" and "[OP2; OP4"
     tag_list: str = r"\[(?P<body>[^\[\]\n]{0,120}?)(?P<close>\]|(?=\s*(?:\n|$)))"
     tag_like: str = r"(?i)(?:\b|(?<=\d))[O0]\s?P\s?\.?\s?\d|\bPP\s?\d|\bOP\b"
@@ -184,6 +192,7 @@ class CheckContext:
         self.text: str = report.text
         self._plan = re.compile("|".join(config.plan_markers), re.IGNORECASE)
         self._achieved = re.compile("|".join(config.achieved_markers), re.IGNORECASE)
+        self._past = re.compile("|".join((*config.achieved_markers, *config.past_markers)), re.IGNORECASE)
 
     # -- structure
     @cached_property
@@ -234,7 +243,7 @@ class CheckContext:
             piece = span.text[pos: para.end()]
             if piece.strip():
                 out.append(_trimmed(span.start + pos, piece, span.where))
-        return out
+        return [s for s in out if s is not None]
 
     def paragraph_of(self, offset: int, lo: int, hi: int) -> tuple[int, int]:
         """The line around ``offset``, kept within [lo, hi)."""
@@ -248,6 +257,10 @@ class CheckContext:
 
     def achieved_marker(self, text: str):
         return self._achieved.search(text)
+
+    def reports_done(self, text: str) -> bool:
+        """Anything said as done: the achieved markers plus a simple past after a subject ("We held")."""
+        return bool(self._past.search(text))
 
     # -- optional helpers
     @property
@@ -268,7 +281,12 @@ class CheckContext:
         return tuple(confident or [s.id for s in found[:1]])
 
 
-def _trimmed(start: int, piece: str, where: str) -> TextSpan:
+_ONLY_TAGS = re.compile(r"^\s*(?:\[[^\[\]\n]*\]?\s*)+$")
+
+
+def _trimmed(start: int, piece: str, where: str) -> TextSpan | None:
+    if _ONLY_TAGS.match(piece):   # a tag list after the last full stop is not a sentence of its own
+        return None
     lead = len(piece) - len(piece.lstrip())
     body = piece.strip()
     return TextSpan(start + lead, start + lead + len(body), body, where)
@@ -642,7 +660,7 @@ def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
         if act.status != "Completed" or desc is None or not desc.text.strip():
             continue
         sentences = ctx.sentences(TextSpan(desc.start, desc.end, desc.text, activity_where(act)))
-        if sentences and all(ctx.is_plan(s.text) and not ctx.achieved_marker(s.text) for s in sentences):
+        if sentences and all(ctx.is_plan(s.text) and not ctx.reports_done(s.text) for s in sentences):
             yield Hit(desc.start, desc.end, activity_where(act),
                       f'{_label(act)} is marked Completed but only states plans: "{quote(desc.text, 60)}"')
 
