@@ -988,6 +988,10 @@ class _Parser:
                            or row.desc_start is None)
             elif whole is None and (row is None or row.desc_start is None):
                 new_row = True  # an unknown entry in a list of types
+            elif want_status and row is not None and row.status is not None:
+                # The previous row is complete, yet this one starts with no known type.
+                row = _Row(ln.start)
+                rows.append(row)
             if new_row:
                 row = _Row(ln.start)
                 rows.append(row)
@@ -1028,6 +1032,8 @@ class _Parser:
                 type_name = None  # activity() warns about the unknown type
             self.activity(section, r.start, r.end, r.type_span, desc_span, r.status_span,
                           type_name=type_name, status_name=r.status)
+            if r.type_span is None:
+                self.warn(f"{what} {len(self.f[section])}: the row does not start with a known activity type")
             if want_status and desc_span is not None and r.status is None:
                 last = at_end and i == len(rows) - 1
                 where = f"text ends inside {what} {len(self.f[section])}" if last else f"{what} {len(self.f[section])}"

@@ -570,3 +570,28 @@ def test_saved_page_text_with_navigation_and_one_line_submitted_by(tmp_path, cap
         "activity-report", "WCC 2020 Res 040 - Activity Report", "Some.ONE", "2022-09-30")
     assert [(a["type"], a["status"]) for a in d["activities"]] == [(CB, DONE)]
     assert any("text before the first label ignored: 'Home'" in w for w in d["warnings"])
+
+
+def test_flattened_row_without_a_known_type_after_a_complete_row():
+    text = ("WCC 2020 Res 040 - Activity Report\nActionDescriptionStatus\n"
+            "Field activitiesPatrols on 3 markets.On-going\nMonitoringWe checked 50 adverts a week.Completed\n")
+    r = parse_report(text, claims=False)
+    assert [(a.type, a.status) for a in r.activities] == [(FIELD, ON), (None, DONE)]
+    assert r.activities[1].description.text == "MonitoringWe checked 50 adverts a week."
+    assert any("activity 2: the row does not start with a known activity type" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_other_line_endings_give_the_same_report(newline):
+    text = read("activity-report.txt")
+    other = parse_report(text.replace("\n", newline), claims=False)
+    plain = parse_report(text, claims=False)
+    assert [(a.type, a.status, a.description.text.replace(newline, "\n")) for a in other.activities] == [
+        (a.type, a.status, a.description.text) for a in plain.activities]
+    assert other.warnings == ()
+    assert_offsets(other)
+
+
+def test_byte_order_mark_is_tolerated():
+    r = parse_report("\ufeff" + read("activity-report.txt"), claims=False)
+    assert r.submitted_by.text == "Ines.VARGAS" and r.warnings == ()
