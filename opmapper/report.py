@@ -459,7 +459,6 @@ _TITLE_RE = re.compile(
     r"\b(?:activity|progress)\s+report\b|\brapport\s+d['’](?:activit|avancement)|\binforme\s+de\s+(?:actividad|progreso|avance)",
     re.IGNORECASE)
 _TITLE_KIND_RE = re.compile(r"(activ)|(progr|avanc|avance)", re.IGNORECASE)
-_CODE_RE = re.compile(r"\bWCC[\s_-]*(\d{4})[\s_-]*(?:Res(?:olution)?)[\s_.-]*(\d{1,3})\b", re.IGNORECASE)
 _DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _SUBMITTED_ON_RE = re.compile(r"^(?:on|le|el)\b", re.IGNORECASE)
 _INLINE_SUBMITTED_RE = re.compile(r"\s+(?:on|le|el)\s+(?=\w{2,4}\.?,?\s+\d)", re.IGNORECASE)
@@ -650,13 +649,17 @@ class _Parser:
         return self.build()
 
     def find_title(self, head: list[_Line]) -> None:
+        from .references import find_resolution_mentions
+
         for ln in head[:30]:  # saved portal pages put navigation text before the title
-            if len(ln.text) <= 160 and (_TITLE_RE.search(ln.text) or _CODE_RE.search(ln.text)):
+            if len(ln.text) > 160:
+                continue
+            kind = _TITLE_RE.search(ln.text)
+            codes = [m.code for m in find_resolution_mentions(ln.text) if m.code and m.kind != "motion"]
+            if kind or codes:
                 self.f["title"] = self.field_of(ln.start, ln.end)
-                m = _CODE_RE.search(ln.text)
-                if m:
-                    self.f["title_code"] = f"WCC-{m.group(1)}-Res-{int(m.group(2)):03d}"
-                kind = _TITLE_RE.search(ln.text)
+                if codes:
+                    self.f["title_code"] = codes[0]
                 if kind:
                     k = _TITLE_KIND_RE.search(kind.group())
                     self.title_kind = "activity" if k and k.group(1) else "progress"
@@ -834,17 +837,17 @@ class _Parser:
         if _PAGE_ID_RE.match(value):
             self.f.setdefault("page_id", int(value))
             return
-        m = _CODE_RE.search(value)
-        if m:
-            self.f.setdefault("value_code", f"WCC-{m.group(1)}-Res-{int(m.group(2)):03d}")
-            return
         from .references import find_resolution_mentions
 
-        for mention in find_resolution_mentions(value):
+        mentions = [m for m in find_resolution_mentions(value) if m.kind != "motion"]
+        for mention in mentions:
             if mention.code:
                 self.f.setdefault("value_code", mention.code)
                 return
-        self.warn(f"line {lines[0].no}: resolution {value!r} is neither a page id nor a resolution code")
+        if mentions:
+            self.warn(f"line {lines[0].no}: {mentions[0].text!r} does not say which Congress adopted it")
+        else:
+            self.warn(f"line {lines[0].no}: resolution {value!r} is neither a page id nor a resolution code")
 
     def split_items(self, ln: _Line) -> list[Field]:
         out = []

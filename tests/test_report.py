@@ -416,7 +416,10 @@ def test_submitted_on(line, iso):
      ("WCC 2020 Res 091 - Activity Report", None, "WCC-2020-Res-091", None),
      ("WCC-2020-Res-091 - Activity Report", "49230", "WCC-2020-Res-091", None),
      ("WCC 2020 Res 091 - Activity Report", "49179", "WCC-2020-Res-091", "title says WCC-2020-Res-091"),
-     (None, "12345", None, "page id 12345 does not map")],
+     (None, "12345", None, "page id 12345 does not map"),
+     ("Resolution 6.049 - Progress Report", None, "WCC-2016-Res-049", None),
+     ("WCC 2020 Rec 113 - Activity Report", None, "WCC-2020-Rec-113", None),
+     ("Motion 050 - Activity Report", None, None, None)],
 )
 def test_resolution_code(title, page_id, code, warning):
     lines = ([title] if title else []) + ["Submitted by", "A.B"] + (["Resolution", page_id] if page_id else [])
@@ -595,3 +598,16 @@ def test_other_line_endings_give_the_same_report(newline):
 def test_byte_order_mark_is_tolerated():
     r = parse_report("\ufeff" + read("activity-report.txt"), claims=False)
     assert r.submitted_by.text == "Ines.VARGAS" and r.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "value, code, warning",
+    [("WCC-2020-Res-040", "WCC-2020-Res-040", None), ("Resolution 6.049", "WCC-2016-Res-049", None),
+     ("Resolution 036", None, "'Resolution 036' does not say which Congress"),
+     ("forty", None, "neither a page id nor a resolution code")],
+)
+def test_resolution_field_holding_a_code(value, code, warning):
+    r = parse_report(f"Submitted by\nA.B\nResolution\n{value}\nReport status\nPublished\n", claims=False)
+    assert r.resolution_code == code and r.page_id is None
+    if warning:
+        assert any(warning in w for w in r.warnings), r.warnings
