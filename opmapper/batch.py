@@ -288,7 +288,7 @@ def _process(path: str) -> tuple[str, str, str | None, str | None]:
         return "error", path, sha, f"cannot read file: {type(exc).__name__}: {exc}"
     try:
         record = _WORKER["analyzer"].analyze(src.text, path, sha256=sha, encoding=src.encoding, html=src.is_html)
-        line = render.dumps(record)
+        line = json.dumps(record, ensure_ascii=False)  # already plain data: no need for to_jsonable
         if config.pages_dir:
             _write_page(record, config.pages_dir)
     except Exception as exc:  # noqa: BLE001 - one bad report must never end a run of thousands
@@ -439,6 +439,37 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
     totals = finalize(out, resolutions=analyzer.resolutions, interrupted=interrupted, max_grid_rows=max_grid_rows)
     return {"inputs": len(inputs), "analysed": counts["analysed"], "skipped": counts["skipped"],
             "failed": counts["failed"], **totals, "interrupted": interrupted, "out_dir": str(out)}
+
+
+def merge_records(files: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]) -> dict[str, int]:
+    """Add results computed elsewhere (JSON lines of ``analyze_file`` results, e.g. written by Dask or
+    Spark workers) to ``out_dir``'s reports.jsonl and errors.csv. Call ``finalize(out_dir)`` after.
+
+    Lines are re-serialised the way ``run`` writes them, so the final outputs match a ``batch`` run.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    errors_path = out / ERRORS_CSV
+    header = not (errors_path.exists() and errors_path.stat().st_size > 0)
+    counts = Counter()
+    with open(out / REPORTS_JSONL, "a", encoding="utf-8", newline="\n") as reports_fh, \
+            open(errors_path, "a", encoding="utf-8", newline="") as errors_fh:
+        errors_csv = csv.writer(errors_fh, lineterminator="\n")
+        if header:
+            errors_csv.writerow(ERROR_COLUMNS)
+        for name in files:
+            with open(name, encoding="utf-8") as fh:
+                for line in fh:
+                    if not line.strip():
+                        continue
+                    record = json.loads(line)
+                    if "error" in record:
+                        errors_csv.writerow([record.get("source") or "", record.get("sha256") or "", record["error"]])
+                        counts["errors"] += 1
+                    else:
+                        reports_fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                        counts["reports"] += 1
+    return {"reports": counts["reports"], "errors": counts["errors"]}
 
 
 # ------------------------------------------------------------------ derived tables and the summary
@@ -683,7 +714,10 @@ def _rows_of(record: Mapping[str, Any], summary: _Summary, href: str, tables: di
 def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] | None = None,
              interrupted: bool = False, max_grid_rows: int = 400) -> dict[str, int]:
     """Rewrite reports.jsonl and errors.csv sorted by source (one record per source: the latest), and
-    regenerate activities/claims/findings/coverage CSVs and summary.html from them, streaming."""
+    regenerate activities/claims/findings/coverage CSVs and summary.html from them, streaming.
+
+    ``resolutions`` (code -> Resolution) gives coverage its full paragraph lists; default: the bundled ones.
+    """
     from .render.html import summary_page
 
     out = Path(out_dir)
@@ -691,7 +725,9 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     pages.mkdir(exist_ok=True)
     reports_path = out / REPORTS_JSONL
     latest, _ = _scan_reports(reports_path)
-    summary = _Summary(resolutions or {}, max_grid_rows)
+    if resolutions is None:
+        resolutions = get_analyzer().resolutions
+    summary = _Summary(resolutions, max_grid_rows)
     tables = {"activities": _Table(out / "activities.csv", ACTIVITY_COLUMNS),
               "claims": _Table(out / "claims.csv", CLAIM_COLUMNS),
               "findings": _Table(out / "findings.csv", FINDING_COLUMNS)}

@@ -361,16 +361,21 @@ def test_analyze_is_the_reports_jsonl_record_and_picklable(runs):
     assert json.loads(json.dumps(again)) == {**record, "encoding": None}
 
 
-def test_readme_dask_example_runs_on_a_local_cluster(archive, runs):
-    bag = pytest.importorskip("dask.bag")
+def _readme_example(heading: str) -> str:
+    readme = (CORPUS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index(heading):]
+    return section[section.index("```python\n") + len("```python\n"):section.index("```\n", section.index("```python"))]
+
+
+def test_readme_dask_example_runs_on_a_local_cluster(archive, runs, tmp_path):
+    pytest.importorskip("dask.bag")
     import dask
 
-    paths = batch.expand_inputs([archive["root"]])
+    namespace: dict = {}
+    exec(_readme_example("## Running over a very large archive"), namespace)  # the README's code, as written
+    out = tmp_path / "dask"
     with dask.config.set(scheduler="processes", num_workers=2):
-        records = bag.from_sequence(paths, npartitions=2).map(batch.analyze_file, max_bytes=MAX_BYTES).compute()
-    good = [r for r in records if "error" not in r]
-    assert sorted(r["source"] for r in good) == archive["good"]
-    assert {r["source"] for r in records if "error" in r} == set(archive["reasons"])
-    by_source = {r["source"]: r for r in _records(runs["jobs1"][0])}
-    for rec in good:
-        assert rec == by_source[rec["source"]]
+        totals = namespace["run_on_dask"](archive["root"], out, partitions=3, max_bytes=MAX_BYTES)
+    assert totals == {"reports": len(archive["good"]), "errors": len(archive["reasons"])}
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == (runs["jobs1"][0] / name).read_bytes(), name

@@ -94,30 +94,32 @@ def _fmt_number(value: Any) -> str:
 
 
 # ------------------------------------------------------------------ annotated report
+SPAN_HOLDERS = ("activities", "future_actions", "results", "challenges", "future", "additional")
+
+
 def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Highlightable spans of a record: explicit references, claims and findings, with offsets."""
+    """Highlightable spans of a record: explicit references, claims and findings, with offsets.
+
+    References and claims live on the report's activities, future actions and free-text sections (and,
+    for report layouts that hold them at the top, on the report itself).
+    """
+    report = record.get("report") or {}
+    holders: list[Any] = [report]
+    for name in SPAN_HOLDERS:
+        value = report.get(name)
+        holders.extend(value if isinstance(value, list) else [value])
     spans: list[dict[str, Any]] = []
     seen: set[tuple[str, int, int]] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, Mapping):
-            for key, value in node.items():
-                if key in ("references", "claims") and isinstance(value, list):
-                    kind = "ref" if key == "references" else "claim"
-                    for item in value:
-                        if isinstance(item, Mapping) and isinstance(item.get("start"), int):
-                            mark = (kind, item["start"], item["end"])
-                            if mark not in seen:
-                                seen.add(mark)
-                                spans.append({"kind": kind, "start": item["start"], "end": item["end"],
-                                              "item": item})
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(record.get("report", {}))
+    for holder in holders:
+        if not isinstance(holder, dict):
+            continue
+        for key, kind in (("references", "ref"), ("claims", "claim")):
+            for item in holder.get(key) or ():
+                if isinstance(item, dict) and isinstance(item.get("start"), int):
+                    mark = (kind, item["start"], item["end"])
+                    if mark not in seen:
+                        seen.add(mark)
+                        spans.append({"kind": kind, "start": item["start"], "end": item["end"], "item": item})
     for number, finding in enumerate(record.get("findings") or []):
         spans.append({"kind": "finding", "start": finding.get("start", 0), "end": finding.get("end", 0),
                       "item": finding, "number": number})
@@ -209,8 +211,8 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
     yield "</table>\n"
 
 
-def _claims_list(record: Mapping[str, Any]) -> Iterator[str]:
-    claims = [s["item"] for s in report_spans(record) if s["kind"] == "claim"]
+def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
+    claims = [s["item"] for s in spans if s["kind"] == "claim"]
     if not claims:
         return
     yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
@@ -276,11 +278,12 @@ def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
         '<span><span class="key pill-sug"></span>suggested paragraph</span></div>\n'
     )
     body.append('<div class="layout">\n<section>\n<pre class="report">')
-    body.append(annotate_text(text, report_spans(record)))
+    spans = report_spans(record)
+    body.append(annotate_text(text, spans))
     body.append("</pre>\n</section>\n<aside>\n")
     body.extend(_findings_list(record))
     body.extend(_activities_table(record))
-    body.extend(_claims_list(record))
+    body.extend(_claims_list(spans))
     body.append("</aside>\n</div>\n")
     return _page(f"{title} — opmapper", body)
 

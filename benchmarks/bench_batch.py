@@ -1,0 +1,119 @@
+"""Batch throughput and memory: `opmapper batch` over a generated archive, for --jobs 1 and --jobs 2.
+
+    python benchmarks/bench_batch.py            # 10,000 reports
+    python benchmarks/bench_batch.py --n 1000   # a quicker look
+
+The archive is made of varied copies of the corpus reports (figures shifted, a serial line added, spread
+over nested folders) in a temporary folder. Each run is a fresh `python -m opmapper batch` process, so
+start-up (loading spaCy, resolutions, tagger) is inside the timing. Peak memory is the largest total RSS
+of the batch process and all its workers, sampled from /proc every 0.1 s (Linux), and the largest single
+process from getrusage(RUSAGE_CHILDREN). Goal: at least 200 reports/s per core, peak under 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL_NUMBER = re.compile(r"(?<![\w.,/])([1-9]\d{1,2})(?![\w.,/])")  # 10-999: figures, not ids or years
+
+
+def corpus_texts() -> list[str]:
+    files = sorted((ROOT / "corpus" / "reports").rglob("*.txt")) + sorted((ROOT / "corpus" / "examples").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    if not texts:
+        sys.exit("bench_batch: no corpus reports found under corpus/reports or corpus/examples")
+    return texts
+
+
+def make_archive(folder: Path, n: int) -> None:
+    texts = corpus_texts()
+    for i in range(n):
+        base = texts[i % len(texts)]
+        shift = i // len(texts) % 9
+        text = SMALL_NUMBER.sub(lambda m, s=shift: str(int(m.group(1)) + s), base) if shift else base
+        sub = folder / f"year{2015 + i % 8}" / f"batch{i // 500:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"report_{i:06d}.txt").write_text(f"{text.rstrip()}\nArchive serial {i:06d}\n", encoding="utf-8")
+
+
+def tree_rss(pid: int) -> int:
+    """Total resident memory in bytes of a process and all its descendants (0 when gone)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_batch(archive: Path, out: Path, jobs: int) -> dict[str, float]:
+    cmd = [sys.executable, "-m", "opmapper", "batch", str(archive), "-o", str(out), "--jobs", str(jobs), "--quiet"]
+    peak = [0]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    sampler.join()
+    if code not in (0, 3):
+        sys.exit(f"bench_batch: batch exited with {code}")
+    single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # kB on Linux
+    with open(out / "reports.jsonl", encoding="utf-8") as fh:
+        reports = sum(1 for _ in fh)
+    return {"wall": wall, "reports": reports, "peak_tree": peak[0], "peak_single": single}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="reports in the archive (default 10,000)")
+    parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values (default 1,2)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="opmapper-bench-"))
+    try:
+        t0 = time.perf_counter()
+        make_archive(tmp / "archive", args.n)
+        print(f"archive: {args.n} reports in {time.perf_counter() - t0:.1f} s ({tmp / 'archive'})")
+        print(f"{'jobs':>4} {'reports':>8} {'wall s':>8} {'reports/s':>10} {'per core':>9} "
+              f"{'peak MB (all)':>14} {'peak MB (1 proc)':>17}")
+        for jobs in (int(j) for j in args.jobs.split(",")):
+            r = run_batch(tmp / "archive", tmp / f"out{jobs}", jobs)
+            rate = r["reports"] / r["wall"]
+            print(f"{jobs:>4} {r['reports']:>8} {r['wall']:>8.1f} {rate:>10.1f} {rate / jobs:>9.1f} "
+                  f"{r['peak_tree'] / 2**20:>14.0f} {r['peak_single'] / 2**20:>17.0f}", flush=True)
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
