@@ -1,13 +1,50 @@
 """OP tagger: suggests the operative paragraphs an untagged activity implements.
 
 CONTRACT (owned by the tagger work; checks, batch and cli rely on these names).
+
+    >>> tagger = OpTagger.load()                      # the model shipped in models/
+    >>> tagger.suggest("We trained 40 customs officers to investigate online wildlife offers.",
+    ...                resolution="WCC-2020-Res-040", k=3)
+    [Suggestion(id='OP2', score=0.81, evidence=('officers', 'investigate', ...)), ...]
+
+Method. Each text is stripped of its explicit references (so the model never learns the tag itself),
+then turned into word and character n-gram TF-IDF vectors. Per resolution, one logistic regression per
+operative paragraph (one-vs-rest; a label OP4.b also makes OP4 positive) scores the text; its probability
+is blended with the cosine similarity between the text and the paragraph's own wording, so paragraphs
+with few or no tagged examples can still be suggested. A logistic calibration fitted on out-of-fold
+blended scores turns the blend into a probability, and per-paragraph thresholds are chosen on the same
+out-of-fold scores (best F1).
+
+Persistence uses no pickle: arrays go to ``tagger.npz`` (read with ``allow_pickle=False``) and everything
+else (vocabularies, labels, thresholds, parameters, versions, SHA-256 of the training data and of the
+npz) to ``tagger.json``. The TF-IDF transform and the linear models are rebuilt from those arrays.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, KFold
 
 from ._records import Record
+from .errors import InputError, ModelError
+from .resolution import Resolution, canonical_id
+
+FORMAT = "opmapper-tagger"
+FORMAT_VERSION = 1
+MODEL_JSON = "tagger.json"
+MODEL_NPZ = "tagger.npz"
 
 
 @dataclass(frozen=True)
@@ -18,21 +55,616 @@ class Suggestion(Record):
     above_threshold: bool = True  # score >= the cross-validated threshold for this paragraph
 
 
-class OpTagger:
-    """scikit-learn conventions: parameters in __init__, learned state in attributes ending in ``_``."""
+def default_model_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "models"
 
-    def fit(self, texts, labels, resolutions):
-        raise NotImplementedError
 
-    def predict_proba(self, texts, resolution=None):
-        raise NotImplementedError
+# --------------------------------------------------------------------------- text features
+def clean_text(text: str) -> str:
+    """The text the model sees: explicit paragraph references removed."""
+    from .references import strip_references
+
+    return strip_references(text or "")
+
+
+class TextFeatures:
+    """Word + character n-gram TF-IDF rebuilt from plain arrays (vocabulary, idf); no fitted sklearn object.
+
+    Each block is l2-normalised and weighted 1/sqrt(2), so the dot product of two rows is the mean of the
+    word and the character cosine similarities.
+    """
+
+    def __init__(self, word_vocabulary: Sequence[str], word_idf: np.ndarray, char_vocabulary: Sequence[str],
+                 char_idf: np.ndarray, word_ngram_range=(1, 2), char_ngram_range=(3, 5),
+                 stop_words: Sequence[str] = ()) -> None:
+        self.word_vocabulary = list(word_vocabulary)
+        self.char_vocabulary = list(char_vocabulary)
+        self.word_idf = np.asarray(word_idf, dtype=np.float64)
+        self.char_idf = np.asarray(char_idf, dtype=np.float64)
+        self.stop_words = list(stop_words)
+        self._word = CountVectorizer(ngram_range=tuple(word_ngram_range), stop_words=self.stop_words or None,
+                                     vocabulary={t: i for i, t in enumerate(self.word_vocabulary)})
+        self._char = CountVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngram_range),
+                                     vocabulary={t: i for i, t in enumerate(self.char_vocabulary)})
+
+    @property
+    def n_word(self) -> int:
+        return len(self.word_vocabulary)
+
+    @property
+    def n_features(self) -> int:
+        return len(self.word_vocabulary) + len(self.char_vocabulary)
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], word_ngram_range, char_ngram_range, max_word_features: int,
+            max_char_features: int, stop_words: Sequence[str]) -> TextFeatures:
+        word = TfidfVectorizer(ngram_range=tuple(word_ngram_range), stop_words=list(stop_words) or None,
+                               sublinear_tf=True, max_features=max_word_features)
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngram_range), sublinear_tf=True,
+                               min_df=2, max_features=max_char_features)
+        word.fit(texts)
+        char.fit(texts)
+        wv = sorted(word.vocabulary_, key=word.vocabulary_.get)
+        cv = sorted(char.vocabulary_, key=char.vocabulary_.get)
+        return cls(wv, word.idf_, cv, char.idf_, word_ngram_range, char_ngram_range, stop_words)
+
+    def _block(self, vectorizer: CountVectorizer, idf: np.ndarray, texts: Sequence[str]) -> sp.csr_matrix:
+        counts = vectorizer.transform(texts).astype(np.float64).tocsr()
+        counts.data = 1.0 + np.log(counts.data)          # sublinear tf
+        counts = counts.multiply(idf).tocsr()
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(counts.multiply(1.0 / (norms[:, None] * math.sqrt(2.0))))
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return sp.hstack([self._block(self._word, self.word_idf, texts),
+                          self._block(self._char, self.char_idf, texts)], format="csr")
+
+
+# --------------------------------------------------------------------------- training data
+@dataclass
+class TrainingData:
+    """Tagged activities gathered from report files: what ``OpTagger.fit`` consumes."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[list[str]] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)     # reporting organisation (report.constituent)
+    sources: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def report_files(paths: Iterable) -> list[Path]:
+    """Files named, plus every *.txt/*.htm(l) under the folders named, sorted for reproducibility."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".txt", ".html", ".htm")))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError("no such file or folder", str(p))
+    return out
+
+
+def load_training_data(paths: Iterable, *, nlp=None) -> TrainingData:
+    """Tagged activities (and tagged future actions) from report files or folders.
+
+    Labels are the ids of the operative references in each description; the resolution code is the
+    report's own, or the name of its folder when the report does not say (corpus/reports/<CODE>/);
+    the group is the reporting organisation, so cross-validation can keep an organisation's reports
+    together.
+    """
+    from .report import parse_report
+    from .resolution import normalise_code
+    from .sources import read_source
+
+    data = TrainingData()
+    for path in report_files(paths):
+        src = read_source(str(path))
+        report = parse_report(src.text, source=src.source, nlp=nlp, claims=False)
+        code = report.resolution_code or normalise_code(path.parent.name)
+        if code is None:
+            continue
+        group = report.constituent.text.strip() if report.constituent and report.constituent.text.strip() else str(path)
+        for act in (*report.activities, *report.future_actions):
+            labels = sorted({r.id for r in act.references if r.kind == "operative"})
+            if not labels or act.description is None or not act.description.text.strip():
+                continue
+            data.texts.append(act.description.text)
+            data.labels.append(labels)
+            data.codes.append(code)
+            data.groups.append(group)
+            data.sources.append(str(path))
+    return data
+
+
+# --------------------------------------------------------------------------- the estimator
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+
+
+def expand_labels(labels: Iterable[str], resolution: Resolution) -> set[str]:
+    """Tagged ids plus their enclosing paragraphs, restricted to the resolution's operative paragraphs."""
+    out: set[str] = set()
+    for raw in labels:
+        pid = canonical_id(raw)
+        if pid is None or pid not in resolution or resolution[pid].kind != "operative":
+            continue
+        out.add(pid)
+        out.update(resolution.ancestors(pid))
+    return out
+
+
+class OpTagger(BaseEstimator):
+    """scikit-learn conventions: parameters in __init__, learned state in attributes ending in ``_``.
+
+    Parameters
+    ----------
+    word_ngram_range, char_ngram_range : n-gram ranges of the word and character TF-IDF blocks.
+    max_word_features, max_char_features : vocabulary caps (keep the saved model small).
+    C : inverse regularisation strength of the per-paragraph logistic regressions.
+    blend : weight of the paragraph-text similarity in the blended score (0 = classifier only).
+    min_positive : tagged examples a paragraph needs before it gets its own classifier.
+    cv : folds of the internal cross-validation used for calibration and thresholds.
+    evidence_size : how many words a suggestion cites as evidence.
+    random_state : seed for the fold split and the solver; same seed and data -> same scores.
+    """
+
+    def __init__(self, word_ngram_range=(1, 2), char_ngram_range=(3, 5), max_word_features=20000,
+                 max_char_features=30000, C=10.0, blend=0.3, min_positive=2, cv=5, evidence_size=5,
+                 random_state=0):
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.max_word_features = max_word_features
+        self.max_char_features = max_char_features
+        self.C = C
+        self.blend = blend
+        self.min_positive = min_positive
+        self.cv = cv
+        self.evidence_size = evidence_size
+        self.random_state = random_state
+
+    # ---------------------------------------------------------------- fit
+    def fit(self, texts, labels, resolutions, paragraphs: Mapping[str, Resolution] | None = None, groups=None):
+        """Learn from tagged texts.
+
+        texts : activity descriptions (explicit references are stripped here).
+        labels : one list of paragraph ids per text (``["OP2", "OP4.b"]``).
+        resolutions : the resolution of each text: a code per text, one code for all, or Resolution objects.
+        paragraphs : code -> Resolution for every resolution to learn (default: the bundled corpus plus any
+            Resolution objects given in ``resolutions``). Resolutions without tagged texts are still learnt
+            from their own wording.
+        groups : optional group per text (the reporting organisation) for the internal cross-validation.
+        """
+        texts = list(texts)
+        labels = [list(x) for x in labels]
+        codes, catalogue = self._resolve_inputs(texts, resolutions, paragraphs)
+        if len(labels) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(labels)} label lists")
+        rng_seed = self.random_state if self.random_state is not None else 0
+
+        cleaned = [clean_text(t) for t in texts]
+        self.resolutions_ = {code: catalogue[code] for code in sorted(catalogue)}
+        self.classes_ = [(code, p.id) for code, res in self.resolutions_.items() for p in res.operative]
+        self._index_classes()
+
+        para_texts = [self._paragraph_document(self.resolutions_[c], pid) for c, pid in self.classes_]
+        stop = sorted(ENGLISH_STOP_WORDS)
+        self.features_ = TextFeatures.fit(cleaned + para_texts, self.word_ngram_range, self.char_ngram_range,
+                                          self.max_word_features, self.max_char_features, stop)
+        X = self.features_.transform(cleaned)
+        self.paragraph_matrix_ = self.features_.transform(para_texts)
+        Y = self._label_matrix(labels, codes)
+
+        # Out-of-fold blended scores -> calibration and thresholds.
+        raw_oof = np.zeros(Y.shape)
+        has_oof = np.zeros(Y.shape, dtype=bool)
+        sim_all = self._similarity(X)
+        folds = self._folds(len(texts), groups, rng_seed)
+        for train_idx, test_idx in folds:
+            coef, intercept, has = self._fit_linear(X[train_idx], Y[train_idx], codes[train_idx])
+            raw_oof[test_idx], has_oof[test_idx] = self._raw_scores(X[test_idx], coef, intercept, has)
+        mask = self._own_resolution_mask(codes)
+        self.calibration_ = self._fit_calibration(raw_oof[mask], has_oof[mask], sim_all[mask], Y[mask], rng_seed)
+        proba_oof = self._calibrate(raw_oof, has_oof)
+        self.thresholds_ = self._choose_thresholds(proba_oof, Y, mask)
+
+        self.coef_, self.intercept_, self.has_model_ = self._fit_linear(X, Y, codes)
+        self.n_training_texts_ = len(texts)
+        self.training_sha256_ = _training_digest(texts, labels, codes, self.resolutions_)
+        self.oof_scores_ = proba_oof  # kept for inspection; not saved
+        return self
+
+    def _resolve_inputs(self, texts, resolutions, paragraphs):
+        catalogue: dict[str, Resolution] = dict(paragraphs) if paragraphs is not None else {}
+        if isinstance(resolutions, (str, Resolution)):
+            resolutions = [resolutions] * len(texts)
+        resolutions = list(resolutions)
+        if len(resolutions) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(resolutions)} resolutions")
+        codes = []
+        for r in resolutions:
+            if isinstance(r, Resolution):
+                if r.code is None:
+                    raise ValueError("a Resolution passed to fit() needs a code")
+                catalogue.setdefault(r.code, r)
+                codes.append(r.code)
+            else:
+                codes.append(str(r))
+        if paragraphs is None and any(c not in catalogue for c in codes):
+            from .resolution import load_resolutions
+
+            for code, res in load_resolutions().items():
+                catalogue.setdefault(code, res)
+        missing = sorted({c for c in codes if c not in catalogue})
+        if missing:
+            raise ValueError(f"no resolution text for {', '.join(missing)}; pass paragraphs={{code: Resolution}}")
+        return np.array(codes, dtype=object), catalogue
+
+    @staticmethod
+    def _paragraph_document(res: Resolution, pid: str) -> str:
+        # A parent paragraph stands for all its sub-paragraphs (a tag on OP4.b also counts for OP4).
+        return res.full_text(pid)
+
+    def _index_classes(self) -> None:
+        self.class_slices_: dict[str, slice] = {}
+        start = 0
+        for code, res in self.resolutions_.items():
+            n = len(res.operative)
+            self.class_slices_[code] = slice(start, start + n)
+            start += n
+
+    def _label_matrix(self, labels, codes) -> np.ndarray:
+        Y = np.zeros((len(labels), len(self.classes_)), dtype=bool)
+        pos = {c: i for i, c in enumerate(self.classes_)}
+        for row, (labs, code) in enumerate(zip(labels, codes, strict=True)):
+            for pid in expand_labels(labs, self.resolutions_[code]):
+                Y[row, pos[(code, pid)]] = True
+        return Y
+
+    def _own_resolution_mask(self, codes) -> np.ndarray:
+        mask = np.zeros((len(codes), len(self.classes_)), dtype=bool)
+        for row, code in enumerate(codes):
+            mask[row, self.class_slices_[code]] = True
+        return mask
+
+    def _folds(self, n: int, groups, seed: int):
+        if n < 4:
+            return []
+        if groups is not None:
+            groups = np.asarray(list(groups), dtype=object)
+            k = min(self.cv, len(set(groups)))
+            if k >= 2:
+                return list(GroupKFold(n_splits=k).split(np.zeros(n), groups=groups))
+        k = min(self.cv, n)
+        return list(KFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(n)))
+
+    def _fit_linear(self, X, Y, codes):
+        n_classes = len(self.classes_)
+        coef = np.zeros((n_classes, X.shape[1]), dtype=np.float32)
+        intercept = np.zeros(n_classes)
+        has = np.zeros(n_classes, dtype=bool)
+        for code, sl in self.class_slices_.items():
+            rows = np.flatnonzero(codes == code)
+            if len(rows) == 0:
+                continue
+            Xc = X[rows]
+            for j in range(sl.start, sl.stop):
+                y = Y[rows, j]
+                n_pos = int(y.sum())
+                if n_pos < self.min_positive or n_pos == len(y):
+                    continue
+                clf = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear",
+                                         random_state=self.random_state)
+                clf.fit(Xc, y)
+                coef[j] = clf.coef_[0]
+                intercept[j] = clf.intercept_[0]
+                has[j] = True
+        return coef, intercept, has
+
+    def _similarity(self, X) -> np.ndarray:
+        """Cosine similarity to every paragraph, scaled per resolution so its best paragraph is 1."""
+        sims = np.asarray((X @ self.paragraph_matrix_.T).todense())
+        out = np.zeros_like(sims)
+        for sl in self.class_slices_.values():
+            block = sims[:, sl]
+            top = block.max(axis=1, keepdims=True)
+            out[:, sl] = np.divide(block, top, out=np.zeros_like(block), where=top > 0)
+        return out
+
+    def _raw_scores(self, X, coef, intercept, has):
+        sim = self._similarity(X)
+        lr = _sigmoid(np.asarray(X @ coef.T.astype(np.float64)) + intercept)
+        raw = np.where(has, (1.0 - self.blend) * lr + self.blend * sim, sim)
+        return raw, np.broadcast_to(has, raw.shape)
+
+    def _fit_calibration(self, raw, has, sim, y, seed) -> np.ndarray:
+        """Two Platt scalings: blended score -> probability for paragraphs with a classifier, and
+        similarity -> probability for those without one. The second is fitted on every (text,
+        paragraph) pair, since how well similarity predicts a tag can be learnt from tagged paragraphs too.
+        """
+        out = np.array([4.0, -3.0, 4.0, -3.0])  # untrained fallback: a monotone squashing
+        for col, (x, target) in enumerate(((raw[has], y[has]), (sim.ravel(), y.ravel()))):
+            if x.size and target.any() and not target.all():
+                clf = LogisticRegression(C=100.0, solver="lbfgs", random_state=seed)
+                clf.fit(x.reshape(-1, 1), target)
+                out[2 * col:2 * col + 2] = (clf.coef_[0, 0], clf.intercept_[0])
+        return out
+
+    def _calibrate(self, raw, has) -> np.ndarray:
+        a, b, a_sim, b_sim = self.calibration_
+        return np.where(has, _sigmoid(a * raw + b), _sigmoid(a_sim * raw + b_sim))
+
+    def _choose_thresholds(self, proba, Y, mask) -> np.ndarray:
+        """Per paragraph: the out-of-fold score threshold with the best F1 (a pooled one when too rare)."""
+        pooled = _best_f1_threshold(proba[mask], Y[mask])
+        out = np.full(len(self.classes_), pooled)
+        for j in range(len(self.classes_)):
+            rows = mask[:, j]
+            y = Y[rows, j]
+            if y.sum() >= 3:
+                out[j] = _best_f1_threshold(proba[rows, j], y, default=pooled)
+        return out
+
+    # ---------------------------------------------------------------- predict
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise ModelError("this OpTagger is not fitted; call fit() or OpTagger.load()")
+
+    def _slice(self, resolution) -> slice:
+        code = resolution.code if isinstance(resolution, Resolution) else resolution
+        if code is None:
+            if len(self.class_slices_) == 1:
+                return next(iter(self.class_slices_.values()))
+            raise ValueError("this model knows several resolutions; name one: " + ", ".join(self.class_slices_))
+        if code not in self.class_slices_:
+            raise ModelError(f"the model was not trained for resolution {code}; it knows: "
+                             + ", ".join(self.class_slices_))
+        return self.class_slices_[code]
+
+    def decision_scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+        """Blended (uncalibrated) scores for every class, the has-model mask, and the text features."""
+        self._check_fitted()
+        X = self.features_.transform([clean_text(t) for t in texts])
+        raw, has = self._raw_scores(X, self.coef_, self.intercept_, self.has_model_)
+        return raw, has, X
+
+    def predict_proba(self, texts, resolution=None) -> np.ndarray:
+        """Calibrated probabilities, one row per text; columns = ``self.labels(resolution)``.
+
+        With ``resolution=None`` and a model of several resolutions, the columns are all ``classes_``.
+        """
+        self._check_fitted()
+        if isinstance(texts, str):
+            texts = [texts]
+        raw, has, _ = self.decision_scores(list(texts))
+        proba = self._calibrate(raw, has)
+        if resolution is None and len(self.class_slices_) > 1:
+            return proba
+        return proba[:, self._slice(resolution)]
+
+    def predict(self, texts, resolution=None) -> list[list[str]]:
+        """Paragraph ids whose score reaches their cross-validated threshold, per text."""
+        proba = self.predict_proba(texts, resolution)
+        sl = self._slice(resolution) if (resolution is not None or len(self.class_slices_) == 1) else slice(None)
+        ids = [pid for _, pid in self.classes_[sl]]
+        thr = self.thresholds_[sl]
+        return [[ids[j] for j in np.flatnonzero(row >= thr)] for row in proba]
+
+    def labels(self, resolution=None) -> list[str]:
+        """The paragraph ids scored for a resolution, in column order of ``predict_proba``."""
+        self._check_fitted()
+        return [pid for _, pid in self.classes_[self._slice(resolution)]]
 
     def suggest(self, text: str, resolution: str | None = None, k: int = 3) -> list[Suggestion]:
-        raise NotImplementedError
+        """The ``k`` most likely paragraphs of ``resolution`` for ``text``, best first (k=None: all)."""
+        return self.suggest_many([text], resolution, k)[0]
 
+    def suggest_many(self, texts: Sequence[str], resolution=None, k: int | None = 3) -> list[list[Suggestion]]:
+        self._check_fitted()
+        sl = self._slice(resolution)
+        raw, has, X = self.decision_scores(list(texts))
+        proba = self._calibrate(raw[:, sl], has[:, sl])
+        ids = [pid for _, pid in self.classes_[sl]]
+        n_word = self.features_.n_word
+        Xw = X[:, :n_word].tocsr()
+        out = []
+        for row in range(len(texts)):
+            order = sorted(range(len(ids)), key=lambda j: (-proba[row, j], j))
+            if k is not None:
+                order = order[:k]
+            out.append([Suggestion(id=ids[j], score=round(float(proba[row, j]), 6),
+                                   evidence=self._evidence(Xw[row], sl.start + j),
+                                   above_threshold=bool(proba[row, j] >= self.thresholds_[sl.start + j]))
+                        for j in order])
+        return out
+
+    def _evidence(self, xw: sp.csr_matrix, j: int) -> tuple[str, ...]:
+        """The words whose presence pushed paragraph j's score up most (classifier and similarity parts)."""
+        idx, vals = xw.indices, xw.data
+        if len(idx) == 0:
+            return ()
+        contrib = np.zeros(len(idx))
+        if self.has_model_[j]:
+            contrib += (1.0 - self.blend) * vals * self.coef_[j, idx]
+        para = self.paragraph_matrix_[j]
+        para_w = dict(zip(para.indices, para.data, strict=True))
+        weight = self.blend if self.has_model_[j] else 1.0
+        contrib += weight * 10.0 * vals * np.array([para_w.get(i, 0.0) for i in idx])
+        chosen: list[str] = []
+        covered: set[str] = set()
+        for pos in np.argsort(-contrib, kind="stable"):
+            if contrib[pos] <= 0 or len(chosen) >= self.evidence_size:
+                break
+            term = self.features_.word_vocabulary[idx[pos]]
+            words = set(term.split())
+            if words <= covered:
+                continue
+            chosen.append(term)
+            covered |= words
+        return tuple(chosen)
+
+    # ---------------------------------------------------------------- persistence
     def save(self, path) -> None:
-        raise NotImplementedError
+        """Write ``tagger.json`` and ``tagger.npz`` into the folder ``path`` (created if needed)."""
+        self._check_fitted()
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        pm = self.paragraph_matrix_.tocsr()
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf, word_idf=self.features_.word_idf, char_idf=self.features_.char_idf,
+            coef=self.coef_.astype(np.float32), intercept=self.intercept_, has_model=self.has_model_,
+            paragraph_data=pm.data, paragraph_indices=pm.indices.astype(np.int32),
+            paragraph_indptr=pm.indptr.astype(np.int64), calibration=self.calibration_,
+        )
+        npz_bytes = buf.getvalue()
+        meta = self._metadata(hashlib.sha256(npz_bytes).hexdigest())
+        (folder / MODEL_NPZ).write_bytes(npz_bytes)
+        (folder / MODEL_JSON).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def _metadata(self, npz_sha256: str) -> dict:
+        import sklearn
+
+        from . import __version__
+
+        meta = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "opmapper_version": __version__,
+            "sklearn_version": sklearn.__version__,
+            "numpy_version": np.__version__,
+            "params": _jsonable_params(self.get_params()),
+            "stop_words": self.features_.stop_words,
+            "word_vocabulary": self.features_.word_vocabulary,
+            "char_vocabulary": self.features_.char_vocabulary,
+            "resolutions": {code: {"title": res.title, "labels": [p.id for p in res.operative],
+                                   "paragraphs": [p.to_dict() for p in res.paragraphs]}
+                            for code, res in self.resolutions_.items()},
+            "thresholds": [float(t) for t in self.thresholds_],
+            "training": {"n_texts": self.n_training_texts_, "sha256": self.training_sha256_},
+            "arrays": {"file": MODEL_NPZ, "sha256": npz_sha256,
+                       "coef_shape": list(self.coef_.shape)},
+        }
+        meta["json_sha256"] = _json_digest(meta)
+        return meta
 
     @classmethod
     def load(cls, path=None) -> OpTagger:
-        raise NotImplementedError
+        """Load a model folder (or its tagger.json); with no path, the default model in models/."""
+        target = Path(path) if path is not None else default_model_dir()
+        json_path = target / MODEL_JSON if target.is_dir() or target.suffix != ".json" else target
+        name = str(json_path)
+        if not json_path.is_file():
+            raise ModelError(f"{name}: model file not found")
+        try:
+            meta = json.loads(json_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{name}: not a readable model description ({exc})") from None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise ModelError(f"{name}: not an opmapper tagger model")
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"{name}: model format version {meta.get('format_version')!r} is not supported "
+                             f"(this opmapper reads version {FORMAT_VERSION}); retrain with `opmapper train`")
+        if meta.get("json_sha256") != _json_digest(meta):
+            raise ModelError(f"{name}: checksum mismatch; the model description was modified after saving")
+        try:
+            arrays_meta = meta["arrays"]
+            npz_path = json_path.parent / arrays_meta["file"]
+            npz_bytes = npz_path.read_bytes()
+        except (KeyError, TypeError) as exc:
+            raise ModelError(f"{name}: model description lacks {exc}") from None
+        except OSError as exc:
+            raise ModelError(f"{npz_path}: cannot read model arrays ({exc.strerror})") from None
+        if hashlib.sha256(npz_bytes).hexdigest() != arrays_meta.get("sha256"):
+            raise ModelError(f"{npz_path}: checksum mismatch; the model arrays were modified or belong to another model")
+        try:
+            with np.load(io.BytesIO(npz_bytes), allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+        except (ValueError, OSError, EOFError) as exc:
+            raise ModelError(f"{npz_path}: unreadable model arrays ({exc})") from None
+        try:
+            return cls._from_parts(meta, arrays)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ModelError(f"{name}: inconsistent model ({exc})") from None
+
+    @classmethod
+    def _from_parts(cls, meta: dict, arrays: dict) -> OpTagger:
+        from .resolution import Paragraph
+
+        params = meta["params"]
+        for key in ("word_ngram_range", "char_ngram_range"):
+            params[key] = tuple(params[key])
+        self = cls(**params)
+        self.features_ = TextFeatures(meta["word_vocabulary"], arrays["word_idf"], meta["char_vocabulary"],
+                                      arrays["char_idf"], self.word_ngram_range, self.char_ngram_range,
+                                      meta["stop_words"])
+        self.resolutions_ = {
+            code: Resolution(code=code, title=r["title"],
+                             paragraphs=tuple(Paragraph(**p) for p in r["paragraphs"]))
+            for code, r in meta["resolutions"].items()
+        }
+        self.classes_ = [(code, pid) for code, r in meta["resolutions"].items() for pid in r["labels"]]
+        self._index_classes()
+        n_classes, n_features = len(self.classes_), self.features_.n_features
+        if tuple(arrays["coef"].shape) != (n_classes, n_features):
+            raise ValueError(f"coef has shape {arrays['coef'].shape}, expected {(n_classes, n_features)}")
+        if arrays["word_idf"].shape != (self.features_.n_word,):
+            raise ValueError("word idf does not match the word vocabulary")
+        if arrays["char_idf"].shape != (len(self.features_.char_vocabulary),):
+            raise ValueError("char idf does not match the character vocabulary")
+        self.coef_ = arrays["coef"]
+        self.intercept_ = arrays["intercept"].astype(np.float64)
+        self.has_model_ = arrays["has_model"].astype(bool)
+        self.paragraph_matrix_ = sp.csr_matrix(
+            (arrays["paragraph_data"].astype(np.float64), arrays["paragraph_indices"], arrays["paragraph_indptr"]),
+            shape=(n_classes, n_features))
+        self.thresholds_ = np.asarray(meta["thresholds"], dtype=np.float64)
+        self.calibration_ = arrays["calibration"].astype(np.float64)
+        for name_, arr, n in (("intercept", self.intercept_, n_classes), ("has_model", self.has_model_, n_classes),
+                              ("thresholds", self.thresholds_, n_classes), ("calibration", self.calibration_, 4)):
+            if arr.shape != (n,):
+                raise ValueError(f"{name_} has shape {arr.shape}, expected ({n},)")
+        self.n_training_texts_ = meta["training"]["n_texts"]
+        self.training_sha256_ = meta["training"]["sha256"]
+        return self
+
+
+# --------------------------------------------------------------------------- helpers
+def _best_f1_threshold(scores: np.ndarray, y: np.ndarray, default: float = 0.5) -> float:
+    scores, y = np.asarray(scores, dtype=np.float64).ravel(), np.asarray(y, dtype=bool).ravel()
+    n_pos = int(y.sum())
+    if n_pos == 0 or scores.size == 0:
+        return default
+    order = np.argsort(-scores, kind="stable")
+    s, t = scores[order], y[order]
+    tp = np.cumsum(t)
+    k = np.arange(1, len(s) + 1)
+    f1 = 2 * tp / (k + n_pos)
+    last = np.r_[s[1:] != s[:-1], True]   # only cut between distinct scores
+    f1 = np.where(last, f1, -1)
+    best = int(np.argmax(f1))
+    below = s[best + 1] if best + 1 < len(s) else 0.0
+    return float((s[best] + below) / 2.0)
+
+
+def _jsonable_params(params: dict) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
+def _json_digest(meta: dict) -> str:
+    body = {k: v for k, v in meta.items() if k != "json_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _training_digest(texts, labels, codes, resolutions: Mapping[str, Resolution]) -> str:
+    h = hashlib.sha256()
+    for text, labs, code in zip(texts, labels, codes, strict=True):
+        h.update(json.dumps([text, sorted(labs), str(code)], ensure_ascii=False).encode("utf-8"))
+    for code, res in resolutions.items():
+        h.update(json.dumps([code, [(p.id, p.text) for p in res.paragraphs]], ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()

@@ -1,0 +1,221 @@
+"""OpTagger: fit / predict_proba / suggest on a small written training set, persistence, CLI."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from opmapper.errors import ModelError
+from opmapper.resolution import parse_resolution
+from opmapper.tagger import OpTagger, Suggestion
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SEALS = """WCC-2020-Res-777-EN
+Keeping harbour seals safe from boats and nets
+
+RECOGNISING that harbour seals rest on sandbanks close to busy shipping lanes;
+
+The IUCN World Conservation Congress, at its session in Marseille, France:
+
+1. URGES States to:
+
+a. set speed limits for boats near the sandbanks where seals haul out; and
+
+b. mark seal haul-out sites and seasonal closures on nautical charts;
+
+2. CALLS ON boat clubs and harbour authorities to train skippers in seal-safe navigation;
+
+3. ENCOURAGES fishers to switch to nets fitted with acoustic pingers that keep seals away from the gear; and
+
+4. REQUESTS the Director General to report on progress to the next Congress.
+"""
+CODE = "WCC-2020-Res-777"
+
+# (text, tags): tags as they would appear in a report; OP3 and OP4 have no examples on purpose.
+TRAINING = [
+    ("The port authority introduced a 6-knot speed limit around the estuary sandbanks. [OP1.a]", ["OP1.a"]),
+    ("Speed limits for motor boats near haul-out banks were adopted by the regional council.", ["OP1.a"]),
+    ("Our lobbying led the ministry to cap boat speed at 8 knots in the seal sanctuary zone. [OP1.a]", ["OP1.a"]),
+    ("We monitored boat speed with radar and reported speeding vessels near the sandbanks. [OP1.a]", ["OP1.a"]),
+    ("Drafted a bylaw limiting jet-ski speed next to the seal colony. [OP1.a]", ["OP1.a"]),
+    ("The hydrographic office added haul-out sites to the 2022 nautical charts. [OP1.b]", ["OP1.b"]),
+    ("Seasonal closure areas were printed on the new harbour charts and chart apps. [OP1.b]", ["OP1.b"]),
+    ("We mapped twelve haul-out sites with drones and sent the coordinates for the charts. [OP1.b]", ["OP1.b"]),
+    ("Electronic navigation charts now show the seasonal closures of the seal banks. [OP1.b]", ["OP1.b"]),
+    ("Buoys and chart notices mark the closed haul-out areas from May to August. [OP1.b]", ["OP1.b"]),
+    ("Ran seal-safe navigation courses for 60 skippers of the sailing club. [OP2]", ["OP2"]),
+    ("Trained harbour staff and rental-boat skippers in keeping distance from resting seals. [OP2]", ["OP2"]),
+    ("A one-day course for skippers on navigation near seals is now compulsory for club members. [OP2]", ["OP2"]),
+    ("Published an online training module for skippers of boat clubs. [OP2]", ["OP2"]),
+    ("Workshops for yacht club instructors on seal-safe navigation were held in three harbours. [OP2]", ["OP2"]),
+    ("Speed limit signs and a skipper course were introduced together at the marina. [OP1.a; OP2]",
+     ["OP1.a", "OP2"]),
+    ("Charted the haul-out sites and trained skippers to respect the closures. [OP1.b; OP2]", ["OP1.b", "OP2"]),
+    ("The council set a speed limit and put the seal banks on the charts. [OP1.a; OP1.b]", ["OP1.a", "OP1.b"]),
+]
+TEXTS = [t for t, _ in TRAINING]
+LABELS = [lab for _, lab in TRAINING]
+
+
+@pytest.fixture(scope="module")
+def seals():
+    return parse_resolution(SEALS)
+
+
+def small_tagger(**params) -> OpTagger:
+    return OpTagger(cv=3, max_char_features=3000, **params)
+
+
+@pytest.fixture(scope="module")
+def fitted(seals) -> OpTagger:
+    return small_tagger().fit(TEXTS, LABELS, CODE, paragraphs={CODE: seals})
+
+
+def test_predict_proba_shape_and_columns(fitted):
+    proba = fitted.predict_proba(["Sailing club skippers took a course.", "Seal banks added to charts."], CODE)
+    assert fitted.labels(CODE) == ["OP1", "OP1.a", "OP1.b", "OP2", "OP3", "OP4"]
+    assert proba.shape == (2, 6)
+    assert ((proba >= 0) & (proba <= 1)).all()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Harbour masters lowered the speed limit for boats close to the sandbanks.", "OP1.a"),
+    ("The navy's chart office now shows the seal haul-out sites on every nautical chart.", "OP1.b"),
+    ("Forty club skippers completed training in navigation around resting seals.", "OP2"),
+    # no tagged example: found through the paragraph's own wording
+    ("Fishers in two ports fitted their nets with acoustic pingers to keep seals away.", "OP3"),
+])
+def test_suggest_ranks_the_right_paragraph_first(fitted, text, expected):
+    suggestions = fitted.suggest(text, resolution=CODE, k=3)
+    assert [type(s) for s in suggestions] == [Suggestion] * 3
+    assert suggestions[0].id == expected or (suggestions[0].id == "OP1" and suggestions[1].id == expected)
+    scores = [s.score for s in suggestions]
+    assert scores == sorted(scores, reverse=True)
+    assert all(s.id in fitted.labels(CODE) for s in suggestions)
+
+
+def test_sub_paragraph_counts_for_its_parent(fitted):
+    proba = dict(zip(fitted.labels(CODE), fitted.predict_proba(
+        ["Speed limits for boats near the seal sandbanks were adopted."], CODE)[0], strict=True))
+    assert proba["OP1"] > 0.5 and proba["OP1"] > proba["OP2"] and proba["OP1"] > proba["OP4"]
+
+
+def test_evidence_words_come_from_the_text(fitted):
+    text = "Forty club skippers completed training in navigation around resting seals."
+    top = fitted.suggest(text, resolution=CODE, k=1)[0]
+    assert top.evidence and len(top.evidence) <= fitted.evidence_size
+    for term in top.evidence:
+        assert all(word in text.lower() for word in term.split())
+    assert {"skippers", "training", "navigation"} & set(" ".join(top.evidence).split())
+
+
+@pytest.mark.parametrize("tagged, bare", [
+    ("[OP2]", ""),
+    ("[OP1.a; OP2]", ""),
+    ("Met the harbour master. [OP2]", "Met the harbour master."),
+    ("Met the harbour master, in line with operative paragraph 2.", "Met the harbour master, in line with."),
+])
+def test_explicit_references_carry_no_signal(fitted, tagged, bare):
+    assert np.array_equal(fitted.predict_proba([tagged], CODE), fitted.predict_proba([bare], CODE))
+    if not bare:
+        assert all(s.evidence == () for s in fitted.suggest(tagged, CODE, k=6))
+
+
+def test_same_seed_same_scores_and_different_data_different_scores(seals):
+    texts = ["A course for club skippers.", "New speed limit near the seals.", "Nets with pingers."]
+    a = small_tagger(random_state=3).fit(TEXTS, LABELS, CODE, paragraphs={CODE: seals})
+    b = small_tagger(random_state=3).fit(TEXTS, LABELS, CODE, paragraphs={CODE: seals})
+    assert np.array_equal(a.predict_proba(texts, CODE), b.predict_proba(texts, CODE))
+    assert np.array_equal(a.thresholds_, b.thresholds_)
+    c = small_tagger(random_state=3).fit(TEXTS[:-3], LABELS[:-3], CODE, paragraphs={CODE: seals})
+    assert a.training_sha256_ != c.training_sha256_
+    assert not np.array_equal(a.predict_proba(texts, CODE), c.predict_proba(texts, CODE))
+
+
+def test_sklearn_conventions(fitted):
+    params = fitted.get_params()
+    assert params["random_state"] == 0 and params["cv"] == 3
+    fresh = clone(fitted)
+    assert not hasattr(fresh, "coef_") and fresh.get_params() == params
+    with pytest.raises(ModelError, match="not fitted"):
+        fresh.suggest("anything", CODE)
+    assert fitted.predict(["Forty club skippers completed training in seal-safe navigation."], CODE)[0] \
+        in (["OP2"], ["OP1", "OP2"])
+
+
+def test_unknown_resolution_and_bad_inputs(fitted, seals):
+    with pytest.raises(ModelError, match="WCC-2020-Res-999"):
+        fitted.suggest("text", resolution="WCC-2020-Res-999")
+    with pytest.raises(ValueError, match="texts but"):
+        small_tagger().fit(TEXTS, LABELS[:-1], CODE, paragraphs={CODE: seals})
+    with pytest.raises(ValueError, match="no resolution text"):
+        small_tagger().fit(TEXTS, LABELS, "WCC-2020-Res-999", paragraphs={CODE: seals})
+
+
+# ------------------------------------------------------------------ persistence
+def test_save_load_round_trip_identical_scores(fitted, tmp_path, monkeypatch):
+    fitted.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["tagger.json", "tagger.npz"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pickle must not be used to load a model")
+
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(pickle, "loads", refuse)
+    loaded = OpTagger.load(tmp_path / "m")
+    texts = TEXTS[:5] + ["Nets with pingers.", ""]
+    assert np.array_equal(fitted.predict_proba(texts, CODE), loaded.predict_proba(texts, CODE))
+    assert fitted.suggest(TEXTS[0], CODE, k=6) == loaded.suggest(TEXTS[0], CODE, k=6)
+    assert loaded.get_params() == fitted.get_params()
+    # the arrays file holds plain arrays only
+    with np.load(tmp_path / "m" / "tagger.npz", allow_pickle=False) as npz:
+        assert all(npz[k].dtype != object for k in npz.files)
+    meta = json.loads((tmp_path / "m" / "tagger.json").read_text(encoding="utf-8"))
+    assert meta["training"]["sha256"] == fitted.training_sha256_ and len(meta["arrays"]["sha256"]) == 64
+    assert OpTagger.load(tmp_path / "m" / "tagger.json").labels(CODE) == fitted.labels(CODE)
+
+
+def _edit_json(path: Path, change, rehash: bool) -> None:
+    from opmapper.tagger import _json_digest
+
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    change(meta)
+    if rehash:
+        meta["json_sha256"] = _json_digest(meta)
+    path.write_text(json.dumps(meta), encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage, file, problem", [
+    (lambda d: (d / "tagger.npz").write_bytes((d / "tagger.npz").read_bytes()[:-40] + b"\0" * 40),
+     "tagger.npz", "checksum"),
+    (lambda d: (d / "tagger.npz").unlink(), "tagger.npz", "cannot read"),
+    (lambda d: _edit_json(d / "tagger.json", lambda m: m["thresholds"].__setitem__(0, 0.0), False),
+     "tagger.json", "checksum"),
+    (lambda d: _edit_json(d / "tagger.json", lambda m: m.__setitem__("format_version", 99), True),
+     "tagger.json", "version 99"),
+    (lambda d: _edit_json(d / "tagger.json", lambda m: m["word_vocabulary"].pop(), True),
+     "tagger.json", "inconsistent"),
+    (lambda d: (d / "tagger.json").write_text("{not json", encoding="utf-8"), "tagger.json", "not a readable"),
+    (lambda d: (d / "tagger.json").unlink(), "tagger.json", "not found"),
+])
+def test_tampered_or_incompatible_model_is_refused(fitted, tmp_path, damage, file, problem):
+    folder = tmp_path / "m"
+    fitted.save(folder)
+    damage(folder)
+    with pytest.raises(ModelError) as err:
+        OpTagger.load(folder)
+    assert file in str(err.value) and problem in str(err.value)
+
+
+def test_arrays_from_another_model_are_refused(fitted, seals, tmp_path):
+    fitted.save(tmp_path / "a")
+    small_tagger(C=1.0).fit(TEXTS, LABELS, CODE, paragraphs={CODE: seals}).save(tmp_path / "b")
+    (tmp_path / "a" / "tagger.npz").write_bytes((tmp_path / "b" / "tagger.npz").read_bytes())
+    with pytest.raises(ModelError, match="tagger.npz.*checksum"):
+        OpTagger.load(tmp_path / "a")
