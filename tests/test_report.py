@@ -83,7 +83,7 @@ EXPECTED = {
                  ("Nordic Seabed Society", None, "Norway")],
         others=["Port of Takoradi Harbour Authority", "Netwise Recycling Ltd", "Volta Fishers Cooperative"],
         types=[FIELD, SCI, CB, POL, EDU, CONV], statuses=[DONE, ON, DONE, ON, DONE, ON],
-        refs=[["OP4"], ["OP2", "OP1.a"], [], ["OP5"], [], []],
+        refs=[["OP4"], ["OP2"], ["OP3.a", "OP3.b"], ["OP5"], [], []],
         future_types=[FIELD, FUND, POL, EDU], future_refs=[[], [], ["OP5", "OP3.a"], []],
         sections={"results", "challenges"}, report_status="Published", warnings=[],
     ),
@@ -150,8 +150,8 @@ EXPECTED = {
     ),
     "activity-report-truncated.txt": dict(
         layout="activity-report", code="WCC-2020-Res-091", page_id=49230,
-        types=[FIELD, SCI], statuses=[DONE, None], future_types=[], sections=set(),
-        warnings=["tag list cut off: '[OP2; OP1'", "text ends inside activity 2 (no status)",
+        types=[FIELD, SCI, CB], statuses=[DONE, ON, None], future_types=[], sections=set(),
+        warnings=["tag list cut off: '[OP3.a; OP3'", "text ends inside activity 3 (no status)",
                   "missing report status"],
     ),
 }
@@ -249,7 +249,8 @@ def test_any_cut_parses_and_keeps_offsets(path):
         ("Activity\nScientific/tech", 2, "text ends inside activity 2 (no description, no status, type cut off"),
         ("Description and results/achiev", 1, "text ends inside a label: 'Description and results/achiev'"),
         ("Capacity-building\nDescription and results/achievements of activities:\nWe trained 120 skippers and "
-         "harbour staff in marking gear with owner codes and in logging lost gear through a mobile form.\nStatus\nComp",
+         "harbour staff in marking gear with owner codes and in logging lost gear through a mobile form. "
+         "[OP3.a; OP3.b]\nStatus\nComp",
          3, "text ends inside activity 3 (status cut off: 'Comp')"),
         ("Future action / activity\nFundraising", 6, "text ends inside future action 2 (no description)"),
         ("Describe any challenges encountered in implementing this Resolution and the measures taken", 6,
@@ -480,7 +481,7 @@ def test_to_dict_is_json_ready_with_spans():
     assert r.text[s:e] == "Ines.VARGAS"
     act = d["activities"][1]
     assert act["type"] == SCI and act["status"] == ON
-    assert [ref["id"] for ref in act["references"]] == ["OP2", "OP1.a"]
+    assert [ref["id"] for ref in act["references"]] == ["OP2"]
     s, e = act["description_span"]
     assert r.text[s:e] == act["description"]
     assert act["claims"] and act["claims"][0]["value"] == 38
@@ -535,8 +536,8 @@ def test_cli_parse_unreadable_file_is_reported_and_others_processed(capsys, tmp_
     assert "empty.txt: file is empty" in captured.err and "missing.txt: no such file" in captured.err
 
 
-@pytest.mark.parametrize("fmt, needle", [("text", "activity 2: Scientific/technical activities | On-going | OP2, OP1.a"),
-                                         ("csv", "activities,1,Scientific/technical activities,On-going,OP2; OP1.a")])
+@pytest.mark.parametrize("fmt, needle", [("text", "activity 2: Scientific/technical activities | On-going | OP2"),
+                                         ("csv", "activities,2,Capacity-building,Completed,OP3.a; OP3.b")])
 def test_cli_parse_text_and_csv(capsys, fmt, needle):
     assert main(["parse", str(EXAMPLES / "activity-report.txt"), "-f", fmt]) == 0
     assert needle in capsys.readouterr().out
