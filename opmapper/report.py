@@ -446,7 +446,8 @@ class _Compiled:
         return (self.type_names[int(m.lastgroup[1:])], m.end()) if m else None
 
     def status_suffix(self, text: str, pos: int = 0) -> tuple[str, int, int] | None:
-        m = self.status_suffix_re.search(text, pos)
+        # Only the tail can hold a status; searching the whole of a long row would be quadratic-ish.
+        m = self.status_suffix_re.search(text, max(pos, len(text) - 48))
         if m is None:
             return None
         return self.status_names[int(m.lastgroup[1:])], m.start(), m.start() + len(m.group().rstrip())
@@ -542,7 +543,7 @@ class _Block:
 class _Row:
     """A row of a type list or a flattened legacy table."""
 
-    __slots__ = ("start", "end", "type", "type_span", "desc_start", "desc_end", "status", "status_span", "ends_line")
+    __slots__ = ("start", "end", "type", "type_span", "desc_start", "desc_end", "status", "status_span")
 
     def __init__(self, start: int) -> None:
         self.start = start
@@ -553,13 +554,12 @@ class _Row:
         self.desc_end: int | None = None
         self.status: str | None = None
         self.status_span: tuple[int, int] | None = None
-        self.ends_line = 0
 
 
 _BLOCK_LABELS = frozenset({"description", "status"})
 _CONSTITUENT_TARGETS = frozenset({"constituent", "constituent_type", "constituent_type_again"})
 _NO_INLINE_LABELS = frozenset({"activity", "future_action", "general", "implementation"})
-_SECTION_NAMES = {"results": "results", "challenges": "challenges", "future": "future", "additional": "additional"}
+_SECTION_NAMES = frozenset({"results", "challenges", "future", "additional"})
 _EXPECTED = {
     "activity-report": ("page_id", "activities", "report_status"),
     "progress-report": ("page_id", "activities", "implementation_status"),
@@ -1000,14 +1000,14 @@ class _Parser:
                 rows.append(row)
                 if whole is not None:
                     row.type, row.type_span = whole, (ln.start, ln.end)
-                    row.end, row.ends_line = ln.end, ln.no
+                    row.end = ln.end
                     continue
                 if prefix is not None:
                     row.type, row.type_span = prefix[0], (ln.start, ln.start + prefix[1])
                     body_at = prefix[1] + len(text[prefix[1]:]) - len(text[prefix[1]:].lstrip())
                 else:
                     row.type_span = (ln.start, ln.end)
-                    row.end, row.ends_line = ln.end, ln.no
+                    row.end = ln.end
                     continue
             else:
                 body_at = 0
@@ -1023,18 +1023,16 @@ class _Parser:
                 if row.desc_start is None:
                     row.desc_start = ln.start + body_at
                 row.desc_end = ln.start + body_end
-            row.end, row.ends_line = ln.end, ln.no
+            row.end = ln.end
         for i, r in enumerate(rows):
             if r.desc_start is not None:
                 self.flattened_rows += 1
             else:
                 self.type_only_rows += 1
             desc_span = (r.desc_start, r.desc_end) if r.desc_start is not None else None
-            type_name = r.type
-            if type_name is None and r.type_span is not None:
-                type_name = None  # activity() warns about the unknown type
+            # A row with a type span but no type is an unknown entry: activity() looks it up and warns.
             self.activity(section, r.start, r.end, r.type_span, desc_span, r.status_span,
-                          type_name=type_name, status_name=r.status)
+                          type_name=r.type, status_name=r.status)
             if r.type_span is None:
                 self.warn(f"{what} {len(self.f[section])}: the row does not start with a known activity type")
             if want_status and desc_span is not None and r.status is None:
