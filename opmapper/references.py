@@ -184,7 +184,8 @@ def _alt(fragments: tuple[str, ...]) -> str:
 
 class _Compiled(NamedTuple):
     chain: regex.Pattern
-    head_before: regex.Pattern   # a head ending exactly where a paragraph number starts
+    head_before: regex.Pattern   # reverse: .match(text, pos, end) finds a head word ending at end
+    head_tails: dict             # two-character strings -> whether a head word can end with them
     this_after: regex.Pattern
     other_after: regex.Pattern
     other_before: regex.Pattern
@@ -233,7 +234,8 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
     other_before = r"(?:" + _alt(patterns.other_instrument_before) + r")\Z"
     return _Compiled(
         regex.compile(chain, flags),
-        regex.compile(r"(?<![\p{L}\p{N}_])" + head + r"\Z", flags),
+        regex.compile(r"(?<![\p{L}\p{N}_])" + heads.replace("?P<", "?P<b"), flags | regex.REVERSE),
+        {},
         regex.compile(this_after, flags),
         regex.compile(other_after, flags),
         regex.compile(other_before, flags),
@@ -293,8 +295,46 @@ def _events(m: regex.Match) -> list[tuple[int, int, str, int, int]]:
     return events
 
 
+def _single(text: str, m: regex.Match) -> list[_Atom] | None:
+    """The atom of a one-item chain ("OP4.b", "operative paragraph 3"), or None if it has more."""
+    nums = m.spans("num")
+    if len(nums) != 1 or m.spans("subc"):
+        return None
+    (s, e), = nums
+    kind = "operative" if m.group("hop") else "preambular" if m.group("hpp") else "bare"
+    subs = m.spans("sub")
+    if subs:
+        e = _sub_end(text, *subs[-1])
+    return [_Atom(kind, int(text[s:nums[0][1]]), tuple(text[a:b].lower() for a, b in subs), m.start(), e)]
+
+
 def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
     """Turn one chain match into expanded atoms, dropping what fails the context checks."""
+    atoms = _single(text, m)
+    stopped = False
+    if atoms is None:
+        atoms, stopped = _walk_items(text, m)
+    if not atoms:
+        return None
+
+    qualifier_kind = None
+    end = max(a.end for a in atoms)
+    if not stopped and (m.group("qop") or m.group("qpp")):
+        qualifier_kind = "operative" if m.group("qop") else "preambular"
+        end = m.end()
+        if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
+            atoms[0] = atoms[0]._replace(end=end)
+    start = atoms[0].start
+    bare = any(a.kind == "bare" for a in atoms)
+    if qualifier_kind is None and not _accept_context(text, start, end, bare, compiled):
+        return None
+    if bare:
+        atoms = [a._replace(kind=qualifier_kind or "operative") if a.kind == "bare" else a for a in atoms]
+    return _Chain(start, end, atoms)
+
+
+def _walk_items(text: str, m: regex.Match) -> tuple[list[_Atom], bool]:
+    """Atoms of a chain with lists, ranges or continued sub-paragraphs; True if it was cut short."""
     bracketed = _opening_bracket(text, m.start()) is not None
     atoms: list[_Atom] = []
     cur = -1             # index of the atom that receives sub-paragraph labels
@@ -358,23 +398,7 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
                 pending = None
     except _Stop:
         stopped = True
-    if not atoms:
-        return None
-
-    qualifier_kind = None
-    end = max(a.end for a in atoms)
-    if not stopped and (m.group("qop") or m.group("qpp")):
-        qualifier_kind = "operative" if m.group("qop") else "preambular"
-        end = m.end()
-        if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
-            atoms[0] = atoms[0]._replace(end=end)
-    start = atoms[0].start
-    bare = any(a.kind == "bare" for a in atoms)
-    if qualifier_kind is None and not _accept_context(text, start, end, bare, compiled):
-        return None
-    if bare:
-        atoms = [a._replace(kind=qualifier_kind or "operative") if a.kind == "bare" else a for a in atoms]
-    return _Chain(start, end, atoms)
+    return atoms, stopped
 
 
 def _sub_end(text: str, s: int, e: int) -> int:
@@ -429,27 +453,78 @@ def _bracket_group(text: str, chain: _Chain) -> tuple[int, int, bool]:
 
 # Every reference starts with a paragraph number right after its head, and ``regex`` finds digits
 # far faster than it tries a case-insensitive alternation of heads at every position. So: find the
-# numbers that could be paragraph numbers, look back for a head ending right there, and only then run
-# the full chain pattern from that head. This keeps find_references well above 5 MB/s on report text
-# whatever heads a pattern set adds.
+# numbers that could be paragraph numbers, step back over the gap ("no. ", spaces, "."), and only
+# where a head word ends there run the full chain pattern from that head. The look-back is a reverse
+# match anchored at one position, first screened by the two characters a head can end with (learnt
+# per pattern set with partial matching and remembered). Whatever heads a pattern set adds, this keeps
+# find_references well above 5 MB/s on report text.
 _NUMBER_PROBE = regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])")
-_HEAD_WINDOW = 80    # longest head we look back for ("paragraphes du préambule no. ")
+_NUMBER_SIGN = regex.compile(r"(?:no\.?|n[°º]|#)", regex.IGNORECASE | regex.REVERSE)
+_HEAD_WINDOW = 80    # longest head we look back for ("paragraphes du préambule")
+_GAP = " \t\u00a0"
+
+
+def _skip_gap(text: str, i: int) -> int:
+    """Step back over at most two spaces before offset i."""
+    for _ in range(2):
+        if i > 0 and text[i - 1] in _GAP:
+            i -= 1
+    return i
+
+
+def _head_ends(text: str, number_start: int) -> list[int]:
+    """Where a head word may end for a number at ``number_start``: "OP 4", "OP.4", "paragraph no. 4"."""
+    i = _skip_gap(text, number_start)
+    ends = [i]
+    if i > 0 and text[i - 1] in ".oO#°º":
+        sign = _NUMBER_SIGN.match(text, max(0, i - 3), i)
+        if sign is not None:
+            ends.append(_skip_gap(text, sign.start()))
+    for e in list(ends):
+        if e > 0 and text[e - 1] == ".":
+            ends.append(e - 1)
+    return ends
+
+
+def _find_head(text: str, number_start: int, floor: int, compiled: _Compiled) -> int | None:
+    """Start of the head whose number starts at ``number_start``, or None."""
+    tails = compiled.head_tails
+    for e in _head_ends(text, number_start):
+        if e <= floor:
+            continue
+        tail = text[max(floor, e - 2):e]
+        ok = tails.get(tail)
+        if ok is None:
+            ok = tails[tail] = compiled.head_before.match(tail, partial=True) is not None
+        if not ok:
+            continue
+        head = compiled.head_before.match(text, max(floor, e - _HEAD_WINDOW), e)
+        if head is not None:
+            return head.start()
+    return None
 
 
 def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, int, int, bool]]:
     compiled = _compile(patterns)
-    head_before = compiled.head_before.search
     chain_match = compiled.chain.match
+    tails = compiled.head_tails
     done = 0
     for probe in _NUMBER_PROBE.finditer(text):
         number_start = probe.start()
         if number_start < done:
             continue
-        line_start = text.rfind("\n", 0, number_start) + 1
-        head = head_before(text, max(done, line_start, number_start - _HEAD_WINDOW), number_start)
-        if head is None:
+        # Fast screen for the usual case ("trained 45 officers"): no "no."/"." in the gap and no
+        # head word can end with the two characters before it.
+        i = _skip_gap(text, number_start)
+        if i == 0:
             continue
-        m = chain_match(text, head.start())
+        if text[i - 1] not in ".oO#°º" and tails.get(text[i - 2 if i > 1 else 0:i]) is False:
+            continue
+        floor = max(done, text.rfind("\n", 0, number_start) + 1)
+        head_start = _find_head(text, number_start, floor, compiled)
+        if head_start is None:
+            continue
+        m = chain_match(text, head_start)
         if m is None:
             continue
         chain = _walk(text, m, compiled)
