@@ -329,3 +329,30 @@ def test_cli_model_missing_is_a_usage_error(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["check", str(FIXTURES / "clean.txt"), "--model", str(tmp_path / "nope")]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_cli_suggest_without_default_model_runs_and_says_so(capsys, tmp_path, monkeypatch):
+    import opmapper.tagger
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(opmapper.tagger, "default_model_dir", lambda: tmp_path / "no-model")
+    assert main(["check", str(FIXTURES / "claims.txt"), "--suggest"]) == 0
+    captured = capsys.readouterr()
+    assert "no default tagger model" in captured.err and "suggested:" not in captured.out
+    assert "4 findings in 1 report" in captured.out
+
+
+def test_cli_with_a_trained_tagger(capsys, tmp_path, monkeypatch, resolutions):
+    from opmapper.tagger import OpTagger, load_training_data
+
+    data = load_training_data([ROOT / "corpus" / "reports" / "WCC-2020-Res-040"])
+    OpTagger().fit(data.texts, data.labels, data.codes, groups=data.groups).save(tmp_path / "model")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", str(FIXTURES / "claims.txt"), "--model", str(tmp_path / "model"), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    untagged = [r for r in rows if r["code"] == "untagged-activity"]
+    assert len(untagged) == 1 and untagged[0]["suggestion"]
+    res = resolutions["WCC-2020-Res-040"]
+    assert all(pid in res for r in rows for pid in r["suggestion"])
+    # the listings activity is about detecting and removing illegal listings (OP4 and its sub-paragraphs)
+    assert any(pid.startswith("OP4") for pid in untagged[0]["suggestion"])
