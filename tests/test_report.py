@@ -612,3 +612,12 @@ def test_resolution_field_holding_a_code(value, code, warning):
     assert r.resolution_code == code and r.page_id is None
     if warning:
         assert any(warning in w for w in r.warnings), r.warnings
+
+
+def test_warnings_are_capped():
+    junk = "\n".join(f"stray note number {i}" for i in range(120))
+    text = f"{junk}\nCapacity-building\nWe trained 5 people.\nOn-going\nField activities\nWe cleaned a beach.\nCompleted\n"
+    r = parse_report(text, claims=False)
+    assert [a.type for a in r.activities] == [CB, FIELD]
+    assert len(r.warnings) == 51
+    assert r.warnings[-1].startswith("and ") and r.warnings[-1].endswith(" more warnings")
