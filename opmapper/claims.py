@@ -162,6 +162,11 @@ class ClaimLexicon:
         "station", "stations", "lot", "lots", "parcel", "parcels", "factor", "grade", "size", "score",
         "rank", "ranked", "number", "scale",
     )
+    # words whose full stop does not end a sentence
+    abbreviations: frozenset[str] = frozenset("""
+        e.g i.e approx ca c no nos dr mr mrs ms prof st vs etc fig figs p pp art res inc ltd co corp
+        jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.u al ref vol ed eds est op para
+    """.split())
     months: tuple[str, ...] = (
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
         "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
@@ -277,6 +282,10 @@ DEFAULT_LEXICON = ClaimLexicon()
 
 
 # ----------------------------------------------------------------------------------------- rules
+# compiled once per distinct pattern string; module-level regex.match(...) would re-check its cache slowly
+_re = functools.lru_cache(maxsize=None)(regex.compile)
+
+
 def _alt(words) -> str:
     """Regex alternation, longest first, words escaped, inner spaces matching any whitespace."""
     parts = sorted({w for w in words}, key=len, reverse=True)
@@ -343,11 +352,14 @@ class _Rules:
         self.bound_before_re = regex.compile(
             rf"(?i)(?<![\w])(?P<b>{bound_alt})\s+(?:(?:{filler_alt})\s+)?$"
         )
-        self.bound_forms = {regex.sub(r"\s+", " ", k.lower()): v for k, v in lx.bounds.items()}
+        self.bound_forms = {_re(r"\s+").sub(" ", k.lower()): v for k, v in lx.bounds.items()}
         self.filler_before_re = regex.compile(rf"(?i)(?<![\w])(?:{filler_alt})\s+$")
         self.bound_after_re = regex.compile(rf"(?i)(?P<b>\+|\s+(?:{_alt(k for k in lx.bound_suffixes if k != '+')}))(?![\w])")
-        self.suffix_forms = {regex.sub(r"\s+", " ", k.lower()): v for k, v in lx.bound_suffixes.items()}
+        self.suffix_forms = {_re(r"\s+").sub(" ", k.lower()): v for k, v in lx.bound_suffixes.items()}
         self.range_sep_re = regex.compile(r"(?i)\s*(?:-|–|—|to|and)\s*")
+        self.reference_hint_re = regex.compile(r"\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)")
+        self.one_of_figure_re = regex.compile(
+            r"(?i)\s+of\s+(?:the|these|those|its|our|their)\s+(?:\d|" + _alt(lx.number_units) + ")")
         self.change_before_re = regex.compile(
             r"(?i)\b(?:rose|risen|rise|rises|fell|fallen|falls|fall|grew|grown|grow|grows|dropped|drop|drops|"
             r"increased|increase|increases|decreased|decrease|decreases|declined|decline|declines|went|jumped|"
@@ -368,6 +380,9 @@ class _Rules:
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
         self.planned_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.planned_markers) + r")(?![\w])")
         self.achieved_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
+        self.sentence_break_re = regex.compile(
+            r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
+        self.word_before_re = regex.compile(r"[\w.]*$")
         self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
         self.never_figure_re = regex.compile(
             r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"             # +41 22 999 0000
@@ -388,7 +403,7 @@ def _rules(lexicon: ClaimLexicon) -> _Rules:
 # ----------------------------------------------------------------------------------------- numbers
 def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
     """'one hundred and twenty' -> 120; 'a dozen' -> 12; 'forty-two' -> 42."""
-    tokens = regex.split(r"[\s\-]+", words.lower().strip())
+    tokens = _re(r"[\s\-]+").split(words.lower().strip())
     total = 0
     current = 0
     seen = False
@@ -416,7 +431,7 @@ def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
 
 
 def _parse_digits(s: str) -> float:
-    return float(regex.sub(r"[,\s\u00a0\u202f\u2009]", "", s))
+    return float(_re(r"[,\s\u00a0\u202f\u2009]").sub("", s))
 
 
 @dataclass
@@ -449,11 +464,12 @@ class _Scanner:
         self.doc = doc
         self._tok_starts: list[int] | None = None
         self.excluded: list[tuple[int, int]] = []
+        self.markers: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
 
     # ---------------------------------------------------------------- exclusions
     def _exclusions_from_references(self) -> None:
         """Spans of explicit paragraph references (opmapper.references) are never claims."""
-        if not regex.search(r"(?i)\b(?:op|pp|paragraph|para)", self.text):
+        if not self.r.reference_hint_re.search(self.text):
             return
         try:
             from .references import find_references
@@ -464,13 +480,16 @@ class _Scanner:
             return
         self.excluded.extend((r.start, r.end) for r in refs)
 
-    def _exclusions_from_patterns(self) -> None:
-        """Phone numbers, GUIDs, dates and times: digit runs that are never figures."""
-        for m in self.r.never_figure_re.finditer(self.text):
-            self.excluded.append((m.start(), m.end()))
+    def _never_figure(self, start: int, end: int) -> bool:
+        """Phone numbers, GUIDs, dates and times around [start, end): digit runs that are never figures.
+
+        Searched in a window around each candidate rather than over the whole text: figures are sparse.
+        """
+        lo, hi = max(0, start - 48), min(len(self.text), end + 48)
+        return any(m.start() < end and start < m.end() for m in self.r.never_figure_re.finditer(self.text, lo, hi))
 
     def _is_excluded(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.excluded)
+        return any(s < end and start < e for s, e in self.excluded) or self._never_figure(start, end)
 
     # ---------------------------------------------------------------- number cores
     def cores(self):
@@ -492,8 +511,6 @@ class _Scanner:
 
     # ---------------------------------------------------------------- main loop
     def scan(self) -> list[_Figure]:
-        self._exclusions_from_references()
-        self._exclusions_from_patterns()
         figures: list[_Figure] = []
         consumed_to = -1
         for start, end, value, what in self.cores():
@@ -511,6 +528,11 @@ class _Scanner:
                 continue
             figures.append(fig)
             consumed_to = fig.end
+        if figures:  # references are costlier than the figures: look them up only when needed
+            before = len(self.excluded)
+            self._exclusions_from_references()
+            if len(self.excluded) > before:
+                figures = [f for f in figures if not self._is_excluded(f.start, f.end)]
         return figures
 
     # ---------------------------------------------------------------- helpers
@@ -524,11 +546,11 @@ class _Scanner:
         return self.text[max(0, i - n):i]
 
     def _next_word(self, i: int) -> str:
-        m = regex.match(r"\s*([\w'’-]+)", self.text[i:i + 40])
+        m = _re(r"\s*([\w'’-]+)").match(self.text[i:i + 40])
         return m.group(1).lower() if m else ""
 
     def _prev_word(self, i: int) -> str:
-        m = regex.search(r"([\w'’.-]+)\s*$", self._before(i, 40))
+        m = _re(r"([\w'’.-]+)\s*$").search(self._before(i, 40))
         return m.group(1).lower() if m else ""
 
     # ---------------------------------------------------------------- trap tests on a digit core
@@ -543,7 +565,7 @@ class _Scanner:
         if prev in "#§" or (prev == "-" and start >= 2 and text[start - 2].isalnum()):
             return True
         # ordinals: 5th, 1st, 22nd
-        if regex.match(r"(?i)(?:st|nd|rd|th)\b", text[end:end + 3]):
+        if _re(r"(?i)(?:st|nd|rd|th)\b").match(text[end:end + 3]):
             return True
         # times, ratios, dates, ids: 11:05, 09/30/2022, C/94/17, 2019/20, 1.2.3, 6.049.1
         if nxt in ":/\\" and self._next_char(end + 1).isdigit():
@@ -554,7 +576,7 @@ class _Scanner:
             return True
         # glued to letters after (GUIDs, codes such as 3f2a): allowed only for units/scales handled later
         if nxt.isalpha():
-            tail = regex.match(r"[A-Za-z²]+", text[end:end + 12]).group()
+            tail = _re(r"[A-Za-z²]+").match(text[end:end + 12]).group()
             low = tail.lower()
             if not (low in self.lx.scales or tail in self.lx.glued_scales or low in self.r.unit_forms
                     or low in self.r.currency_forms or (low[:1] in "km" and text[end + 1:end + 2] == "€")
@@ -567,17 +589,17 @@ class _Scanner:
         head = text[line_start:start]
         if nxt == ")" and head.rfind("(") <= head.rfind(")"):
             return True  # "1) training 2) outreach": a ")" closing no "(" marks a list item
-        if nxt == "." and not head.strip() and regex.match(r"\.\s+\S", text[end:end + 3]):
+        if nxt == "." and not head.strip() and _re(r"\.\s+\S").match(text[end:end + 3]):
             return True
-        if nxt == ")" and prev == "(" and regex.match(r"\)\s+[A-Za-z]", text[end:end + 3]):
+        if nxt == ")" and prev == "(" and _re(r"\)\s+[A-Za-z]").match(text[end:end + 3]):
             return True
         # phone numbers: +41 22 ..., (022) 999-0000
-        if regex.search(r"\+\s?\d*\s?$", text[max(0, start - 4):start]) and regex.match(r"[\s\-]\d", text[end:end + 2]):
+        if _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) and _re(r"[\s\-]\d").match(text[end:end + 2]):
             return True
-        if regex.match(r"[\s\-.]\d{2,4}[\s\-.]\d{3,4}\b", text[end:end + 11]) and (
-                prev in "(+" or regex.match(r"\)", text[end:end + 1])):
+        if _re(r"[\s\-.]\d{2,4}[\s\-.]\d{3,4}\b").match(text[end:end + 11]) and (
+                prev in "(+" or _re(r"\)").match(text[end:end + 1])):
             return True
-        if prev == "(" and nxt == ")" and regex.match(r"\)\s*\d", text[end:end + 3]):
+        if prev == "(" and nxt == ")" and _re(r"\)\s*\d").match(text[end:end + 3]):
             return True
         return False
 
@@ -592,13 +614,13 @@ class _Scanner:
         # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"
         if self.r.denominator_before_re.search(before) or self.r.multiplier_after_re.match(self.text, end):
             return True
-        if regex.search(r"(?i)\bout\s+of\s+$", before) and regex.match(r"(?:10|100|1000|five|ten)\b", self.text[start:end]):
+        if _re(r"(?i)\bout\s+of\s+$").search(before) and _re(r"(?:10|100|1000|five|ten)\b").match(self.text[start:end]):
             return True  # "58 out of 100": the top of a score scale
         return False
 
     def _compound_adjective(self, end: int) -> bool:
         """'a 10-year strategy', 'a three-day workshop': number-hyphen-word (unless a unit)."""
-        m = regex.match(r"-([A-Za-z]+)", self.text[end:end + 30])
+        m = _re(r"-([A-Za-z]+)").match(self.text[end:end + 30])
         if not m:
             return False
         word = m.group(1).lower()
@@ -621,10 +643,10 @@ class _Scanner:
         fig = _Figure(start, end, value)
         core = text[start:end]
         fig.is_year_like = bool(self.r.year_re.fullmatch(core))
-        if self._compound_adjective(end) and not regex.match(r"-\s*\d", text[end:end + 3]):
+        if self._compound_adjective(end) and not _re(r"-\s*\d").match(text[end:end + 3]):
             return None
         self._grow_right(fig)
-        if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", core) and (fig.kind == "money" or core.count(".") > 1 or (
+        if _re(r"\d{1,3}(?:\.\d{3})+").fullmatch(core) and (fig.kind == "money" or core.count(".") > 1 or (
                 fig.start > 3 and self.r.currency_before_re.search(self._before(fig.start, 8)))):
             # "75.000 euros", "EUR 512.300": a dot groups thousands in money written the European way
             fig.value = fig.value / float(core) * float(core.replace(".", ""))
@@ -653,8 +675,7 @@ class _Scanner:
         if words in ("one", "a dozen") or words == "one":
             # "one of the", "no one", "one another", "one-off": not figures
             nxt = self._next_word(end)
-            if words == "one" and regex.match(r"(?i)\s+of\s+(?:the|these|those|its|our|their)\s+(?:\d|"
-                                              + _alt(self.lx.number_units) + ")", self.text[end:end + 40]):
+            if words == "one" and self.r.one_of_figure_re.match(self.text[end:end + 40]):
                 pass  # "one of the two funders"
             elif words == "one" and (nxt in ("of", "another", "or", "way", "hand", "side", "such", "day", "time",
                                           "thing", "the", "") or self._prev_word(start) in ("no", "any", "every",
@@ -680,7 +701,7 @@ class _Scanner:
             if numerator is None:
                 numerator = float(self.lx.number_units.get(num.lower(), 1))
             # "half a million" is a count, not a fraction
-            m2 = regex.match(r"(?i)\s+(?:a|an)\s+(million|billion|thousand|dozen|hundred)\b", self.text[end:end + 20])
+            m2 = _re(r"(?i)\s+(?:a|an)\s+(million|billion|thousand|dozen|hundred)\b").match(self.text[end:end + 20])
             if m2:
                 mult = self.lx.number_multipliers[m2.group(1).lower()]
                 fig = _Figure(start, end + m2.end(), 0.5 * mult * numerator, scaled=True)
@@ -803,7 +824,7 @@ class _Scanner:
         # "500+ members", "200 or more"
         m = self.r.bound_after_re.match(text, fig.end)
         if m and fig.bound == "=":
-            form = regex.sub(r"\s+", " ", m.group("b").strip().lower())
+            form = _re(r"\s+").sub(" ", m.group("b").strip().lower())
             fig.bound = self.r.suffix_forms.get(form, fig.bound)
             fig.end = m.end()
 
@@ -866,12 +887,12 @@ class _Scanner:
                 nxt = self._next_word(pos)
                 if nxt in ("high", "long", "wide", "deep", "tall", "depth", "altitude", "elevation", "above",
                            "below", "buffer", "radius", "asl", "a.s.l", "in") or nxt == "":
-                    if not (regex.search(r"\.\d", text[fig.start:pos])):
+                    if not (_re(r"\.\d").search(text[fig.start:pos])):
                         fig.value /= 1e6
                         fig.unit, fig.kind = "m", "length"
             return pos
         form = m.group("u").lower()
-        unit, kind = self.r.unit_forms[regex.sub(r"\s+", " ", form)]
+        unit, kind = self.r.unit_forms[_re(r"\s+").sub(" ", form)]
         if m.group("u") in ("m", "t") and text[m.start("u") - 1:m.start("u")] == "-":
             return pos
         if form == "has" and text[m.start("u") - 1:m.start("u")] == " ":
@@ -888,7 +909,7 @@ class _Scanner:
         if fig.unit is None or fig.kind != "money":
             m = self.r.currency_before_re.search(before)
             if m:
-                form = regex.sub(r"\s+", " ", m.group().strip().rstrip(".").lower())
+                form = _re(r"\s+").sub(" ", m.group().strip().rstrip(".").lower())
                 code = self.r.currency_forms.get(form) or self.r.currency_forms.get(form + ".")
                 if code and not (form in ("cop", "php") or (form == "$" and text[fig.start - 2:fig.start - 1].isalpha())):
                     if fig.unit in (None, "m"):
@@ -905,7 +926,7 @@ class _Scanner:
             return
         m = self.r.bound_before_re.search(before)
         if m:
-            form = regex.sub(r"\s+", " ", m.group("b").lower())
+            form = _re(r"\s+").sub(" ", m.group("b").lower())
             bound = self.r.bound_forms.get(form)
             if form == "over" and self._prev_word(fig.start - len(m.group())) in self.lx.over_particle_verbs:
                 bound = None  # "handed over 140 sets": a particle, not a bound
@@ -932,8 +953,7 @@ class _Phrase:
 
     def number_of_before(self, char: int, sent_start: int) -> str | None:
         """'The number of elephant deaths ... fell to 3': the head after 'number of'."""
-        found = list(regex.finditer(r"(?i)\b(?:number|numbers|count|total)\s+of\s+(?:the\s+)?",
-                                    self.s.text[sent_start:char]))
+        found = list(_re(r"(?i)\b(?:number|numbers|count|total)\s+of\s+(?:the\s+)?").finditer(self.s.text[sent_start:char]))
         if not found:
             return None
         m = found[-1]
@@ -1183,10 +1203,13 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     rel = fig_start - sent_start
     if verb is not None and verb_pos is not None:
         around = text[max(sent_start, verb_pos - 30):verb_pos].lower()
-        if regex.search(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:be\s+)?(?:\w+\s+)?$", around):
+        if _re(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:be\s+)?(?:\w+\s+)?$").search(around):
             return "planned"
-    planned = [m.start() for m in r.planned_re.finditer(sent)]
-    achieved = [m.start() for m in r.achieved_re.finditer(sent)]
+    markers = scanner.markers.get((sent_start, sent_end))
+    if markers is None:  # once per sentence, however many figures it holds
+        markers = scanner.markers[(sent_start, sent_end)] = (
+            [m.start() for m in r.planned_re.finditer(sent)], [m.start() for m in r.achieved_re.finditer(sent)])
+    planned, achieved = markers
     if verb and verb.lower().endswith("ed") and not planned:
         return "achieved"
     before_p = max((p for p in planned if p < rel), default=None)
@@ -1205,13 +1228,24 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
 
 # ----------------------------------------------------------------------------------------- sentences
 def _sentences(doc, text: str, rules: _Rules) -> list[tuple[int, int]]:
-    """Sentence spans: the Doc's own sentences when set, cut again at paragraph and field breaks."""
+    """Sentence spans, cut again at paragraph and form-field breaks.
+
+    A Doc's own sentences are used when a sentencizer set them; otherwise a regex splitter (a full stop,
+    "!" or "?" before a capital or digit, unless it ends an abbreviation such as "approx." or "e.g.").
+    """
     if doc is not None and doc.has_annotation("SENT_START"):
         base = [(s.start_char, s.end_char) for s in doc.sents]
     else:
-        base = [(m.start(), m.end()) for m in regex.finditer(r"[^.!?]*(?:[.!?]+(?=\s|$)|$)", text) if m.end() > m.start()]
-        if not base:
-            base = [(0, len(text))]
+        base = []
+        pos = 0
+        for m in rules.sentence_break_re.finditer(text):
+            w = rules.word_before_re.search(text, max(0, m.start() - 12), m.start())
+            word = w.group().lower() if w else ""
+            if word in rules.lx.abbreviations or (len(word) == 1 and word.isalpha()):
+                continue
+            base.append((pos, m.start("gap")))
+            pos = m.end()
+        base.append((pos, len(text)))
     out = []
     for s, e in base:
         pos = s
@@ -1225,13 +1259,37 @@ def _sentences(doc, text: str, rules: _Rules) -> list[tuple[int, int]]:
 
 
 # ----------------------------------------------------------------------------------------- API
-def _words_of(doc, text: str) -> list[tuple[int, int, str]]:
-    if doc is not None:
-        return [(t.idx, t.idx + len(t.text), t.text) for t in doc]
-    return [(m.start(), m.end(), m.group()) for m in regex.finditer(r"\w+(?:[.'’]\w+)*|[^\w\s]", text)]
+def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[tuple[int, int, str]]:
+    """Tokens (start, end, text) of the given sorted, disjoint character spans only.
+
+    From the Doc when there is one; else each span is tokenised alone by the spaCy tokenizer, so a long
+    report with a few figures costs a few sentences of tokenisation, not the whole text.
+    """
+    words: list[tuple[int, int, str]] = []
+    for ss, se in spans:
+        if doc is not None:
+            span = doc.char_span(ss, se, alignment_mode="expand")
+            tokens = span if span is not None else ()
+            words.extend((t.idx, t.idx + len(t.text), t.text) for t in tokens)
+        elif tokenizer is not None:
+            words.extend((ss + t.idx, ss + t.idx + len(t.text), t.text) for t in tokenizer(text[ss:se]))
+        else:
+            words.extend((ss + m.start(), ss + m.end(), m.group())
+                         for m in _re(r"\w+(?:[.'’]\w+)*|[^\w\s]").finditer(text, ss, se))
+    return words
 
 
-def _claims(text: str, doc, lexicon: ClaimLexicon) -> list[Claim]:
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None) -> list[Claim]:
     rules = _rules(lexicon)
     if not rules.prefilter.search(text):
         return []
@@ -1241,17 +1299,19 @@ def _claims(text: str, doc, lexicon: ClaimLexicon) -> list[Claim]:
         return []
     sentences = _sentences(doc, text, rules)
     sent_starts = [s for s, _ in sentences]
-    phrase = _Phrase(scanner, _words_of(doc, text))
-    rows = []
+    spans = []
     for fig in figures:
         k = max(0, bisect.bisect_right(sent_starts, max(fig.start, fig.end - 1)) - 1)
         ss, se = sentences[k]
-        ss, se = min(ss, fig.start), max(se, fig.end)
+        spans.append((min(ss, fig.start), max(se, fig.end)))
+    phrase = _Phrase(scanner, _words_in(_merge(spans), text, doc, tokenizer))
+    rows = []
+    for fig, (ss, se) in zip(figures, spans, strict=True):
         counted, head, counted_end, verb = phrase.analyse(fig, ss, se)
         if fig.unit is None and head in lexicon.time_units and set(counted.lower().split()) <= {
                 head, "more", "additional", "other", "further", "consecutive", "full", "whole", "past", "last",
                 "next", "few", "long", "short", "working", "calendar"} and \
-                not regex.match(r"(?i)\s+of\s+(?!the\b|a\b|an\b|its\b|their\b)\w", text[counted_end:counted_end + 30]):
+                not _re(r"(?i)\s+of\s+(?!the\b|a\b|an\b|its\b|their\b)\w").match(text[counted_end:counted_end + 30]):
             continue  # "for 18 months", "every two weeks": a duration or a frequency, not a claim
         rows.append([fig, ss, se, counted, head, counted_end, verb])
     _inherit_heads(rows, phrase, text)
@@ -1284,13 +1344,13 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
         fig, ss, se, counted, head = row[:5]
         if head is not None or (fig.unit is not None and fig.unit not in ("%", "fraction")):
             continue
-        if fig.unit is not None and not fig.ratio and not regex.search(
-                r"(?i)\bof\s+(?:which|them|these|those|whom)\s+$", text[max(ss, fig.start - 30):fig.start]):
+        if fig.unit is not None and not fig.ratio and not _re(
+                r"(?i)\bof\s+(?:which|them|these|those|whom)\s+$").search(text[max(ss, fig.start - 30):fig.start]):
             continue  # "dropped by 34%": a share of nothing counted
         source = None
         nxt = rows[n + 1] if n + 1 < len(rows) and rows[n + 1][1] == ss else None
-        if nxt is not None and nxt[4] and regex.fullmatch(
-                r"(?i)\s+(?:(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|its\s+|our\s+|their\s+)?|to\s+)",
+        if nxt is not None and nxt[4] and _re(
+                r"(?i)\s+(?:(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|its\s+|our\s+|their\s+)?|to\s+)").fullmatch(
                 text[fig.end:nxt[0].start]):
             source = nxt
         elif n > 0 and rows[n - 1][1] == ss and rows[n - 1][4] and (
@@ -1306,12 +1366,10 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
 
 @functools.lru_cache(maxsize=1)
 def default_pipeline():
-    """``spacy.blank("en")`` with a sentencizer, built once per process."""
+    """``spacy.blank("en")``, built once per process: find_claims uses its tokenizer."""
     import spacy
 
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
+    return spacy.blank("en")
 
 
 def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON) -> list[Claim]:
@@ -1325,7 +1383,4 @@ def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON) ->
     if not rules.prefilter.search(text):
         return []
     nlp = nlp if nlp is not None else default_pipeline()
-    doc = nlp.make_doc(text)
-    if "sentencizer" in nlp.pipe_names:
-        doc = nlp.get_pipe("sentencizer")(doc)
-    return _claims(text, doc, lexicon)
+    return _claims(text, None, lexicon, tokenizer=nlp.tokenizer)
