@@ -51,6 +51,7 @@ def _add_parse(sub) -> None:
     p = sub.add_parser("parse", help="parse reports into structured records")
     _files(p)
     _add_format(p)
+    p.add_argument("--no-claims", action="store_true", help="skip quantitative claims (faster)")
 
 
 ACTIVITY_COLUMNS = ["source", "layout", "resolution_code", "section", "index", "type", "status",
@@ -99,7 +100,16 @@ def _cmd_parse(args) -> int:
     from .report import parse_report
 
     inputs = _Inputs(args.files)
-    reports = (parse_report(src.text, source=src.source) for src in inputs)
+
+    def parsed():
+        for src in inputs:
+            try:
+                yield parse_report(src.text, source=src.source, claims=not args.no_claims)
+            except InputError as exc:  # decoded, but still not report text: report it, go on
+                inputs.failed += 1
+                print(f"opmapper: error: {exc}", file=sys.stderr)
+
+    reports = parsed()
     out = sys.stdout
     if args.format == "json":
         render.write_json(list(reports), out)

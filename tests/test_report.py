@@ -621,3 +621,12 @@ def test_warnings_are_capped():
     assert [a.type for a in r.activities] == [CB, FIELD]
     assert len(r.warnings) == 51
     assert r.warnings[-1].startswith("and ") and r.warnings[-1].endswith(" more warnings")
+
+
+def test_cli_parse_no_claims_and_warnings_in_text(capsys):
+    assert main(["parse", str(EXAMPLES / "activity-report.txt"), "-f", "json", "--no-claims"]) == 0
+    (d,) = json.loads(capsys.readouterr().out)
+    assert all(not a["claims"] for a in d["activities"]) and not d["results"]["claims"]
+    assert main(["parse", str(EXAMPLES / "activity-report-truncated.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "warning: text ends inside activity 3 (no status)" in out
