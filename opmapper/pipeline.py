@@ -15,11 +15,21 @@ from spacy.tokens import Doc, Span
 
 from .references import DEFAULT_PATTERNS, ReferencePatterns, find_references
 
+CLAIMS_SPANS_KEY = "opmapper_claims"
+
+
+def _claim_spans(doc: Doc) -> list[Span] | None:
+    """doc._.claims: read from ``doc.spans`` (a SpanGroup), which serialises with the Doc, so the spans
+    survive ``nlp.pipe(n_process=2)``; a list of Spans kept in ``doc._`` itself would not."""
+    group = doc.spans.get(CLAIMS_SPANS_KEY)
+    return list(group) if group is not None else None
+
 
 def _ensure_extensions() -> None:
-    for cls, name in ((Doc, "op_references"), (Doc, "claims")):
-        if not cls.has_extension(name):
-            cls.set_extension(name, default=None)
+    if not Doc.has_extension("op_references"):
+        Doc.set_extension("op_references", default=None)
+    if not Doc.has_extension("claims"):
+        Doc.set_extension("claims", getter=_claim_spans)
     for name in ("op_reference", "claim"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
@@ -59,7 +69,7 @@ class ClaimsComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .claims import claims_from_doc
 
-        doc._.claims = spans_for(doc, claims_from_doc(doc), "claim")
+        doc.spans[CLAIMS_SPANS_KEY] = spans_for(doc, claims_from_doc(doc), "claim")
         return doc
 
 
