@@ -72,12 +72,21 @@ PLAN_MARKERS = (
     r"\bto\s+be\s+(?:held|organi[sz]ed|published|launched|completed|developed|signed|adopted)\b",
     r"\b(?:forthcoming|upcoming|next\s+year|in\s+the\s+coming|in\s+due\s+course)\b",
 )
+# past participles that do not end in -ed
+IRREGULAR_PARTICIPLES = (
+    "held|built|made|done|gone|taken|given|sent|spent|run|begun|won|set up|shown|grown|drawn|known|taught|"
+    "brought|bought|caught|sought|fought|written|chosen|driven|met|led|paid|sold|told|found|kept|left|lost|"
+    "become|seen|dealt|drawn up|hung|struck|undertaken|overseen|rewritten|broken|spoken|stolen|frozen|seized"
+)
+# words ending in -ed that are no participles: "we have need of", "has indeed"
+NOT_PARTICIPLES = "need|needed|indeed|seed|speed|breed|feed|deed|bed|red|shed|hundred|sacred|wicked|naked"
 ACHIEVED_MARKERS = (
     # present perfect / past perfect with a participle: "have trained", "has been adopted", "had held"
-    r"\b(?:has|have|had)\s+(?:now\s+|already\s+|successfully\s+|recently\s+)?(?:been\s+)?"
-    r"(?!been\b)[a-z]+(?:ed|en|wn|ught|lt|ld|nt|one|ade|ung|un)\b",
+    r"\b(?:has|have|had)\s+(?:[a-z]+ly\s+|now\s+|already\s+|often\s+|also\s+)?(?:been\s+)?"
+    rf"(?:(?!(?:{NOT_PARTICIPLES})\b)[a-z]{{2,}}ed|{IRREGULAR_PARTICIPLES})\b",
     # simple past passive: "were trained", "was completed", "was held"
-    r"\b(?:was|were)\s+(?:successfully\s+)?(?:[a-z]+ed|held|built|made|done|taken|given|sent|run|won|set\s+up)\b",
+    r"\b(?:was|were)\s+(?:successfully\s+|also\s+)?"
+    rf"(?:(?!(?:{NOT_PARTICIPLES})\b)[a-z]{{2,}}ed|{IRREGULAR_PARTICIPLES})\b",
     r"\b(?:successfully|already)\s+[a-z]+ed\b",
 )
 # simple past after a subject: "We held", "the team trained" (only as evidence that a Completed activity
