@@ -94,7 +94,7 @@ class ReferencePatterns:
     )
     bare_heads: tuple[str, ...] = (
         r"(?:sub-?" + _S + r"?)?paragraphs?",
-        r"paras?\.?",
+        r"paras\.?|para\.",   # not bare "para": Spanish "para 20 comunidades" means "for 20"
         r"paragraphes?",
         r"alin[ée]as?",
         r"p[áa]rrafos?",
@@ -150,7 +150,8 @@ DEFAULT_PATTERNS = ReferencePatterns()
 
 # Paragraph numbers run 1..99; a following digit, decimal point, slash, colon or ordinal suffix means
 # it is a section, version, date or ordinal, not a paragraph ("Section 4.2", "12/05", "2nd").
-_NUM = r"(?P<num>[1-9][0-9]?)(?![0-9]|[.,/:][0-9]|(?:st|nd|rd|th)\b)"
+_NUM = (r"(?P<num>[1-9][0-9]?)"
+        r"(?![0-9]|[.,/:][0-9]|(?:st|nd|rd|th)\b|[-–/][0-9]{3}|[-–/][0-9]{1,2}[-–/.][0-9])")
 _SUBTOK = r"(?:[ivx]{1,4}|[a-z])"
 # One sub-paragraph level: "4.b", "4b", "4 (b)", "4(a)(ii)", "OP 1 b;" and ", sub-paragraph (d)".
 _SUB = (
@@ -212,7 +213,7 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
         r"|(?P<hbare>" + _alt(tuple(patterns.bare_heads)) + r"))"
     )
     # "no." / "n°" / "#" between head and number: "operative paragraph no. 3".
-    head = r"(?P<head>" + heads + r")\.?" + _S + r"{0,2}(?:(?:no\.?|n[°º]|#)" + _S + r"{0,2})?"
+    head = r"(?P<head>" + heads + r")[.\-]?" + _S + r"{0,2}(?:(?:no\.?|n[°º]|#)" + _S + r"{0,2})?"
     item = _NUM + _SUBS
     continuation = (
         r"(?:" + _NUMRANGE + r"(?:" + head + r")?" + item
@@ -281,7 +282,7 @@ class _Stop(Exception):
 _EVENT_NAMES = ("hop", "hpp", "hbare", "rng", "sep", "ssep", "srng", "num", "subc", "sub")
 _HEAD_KINDS = {"hop": "operative", "hpp": "preambular", "hbare": "bare"}
 _PLURAL_HEAD = regex.compile(r"s\b", regex.IGNORECASE)
-_LOOSE_SEP = regex.compile(r"[,;/]")
+_AND_SEP = regex.compile(r"\b(?:and|or|et|y|ou)\b|&", regex.IGNORECASE)
 _SPACED_DASH = regex.compile(r"\s[-–—]|[-–—]\s")
 
 
@@ -335,7 +336,9 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
 
 def _walk_items(text: str, m: regex.Match) -> tuple[list[_Atom], bool]:
     """Atoms of a chain with lists, ranges or continued sub-paragraphs; True if it was cut short."""
-    bracketed = _opening_bracket(text, m.start()) is not None
+    bracketed = _closed_bracket_around(text, m)
+    # Start offsets of "and"/"or"/"&" connectors: "OP 2, 3 and 4" is a list, "OP4, 12 staff" is not.
+    and_seps = [s for s, e in m.spans("sep") if _AND_SEP.search(text, s, e)]
     atoms: list[_Atom] = []
     cur = -1             # index of the atom that receives sub-paragraph labels
     kind = "operative"
@@ -344,7 +347,8 @@ def _walk_items(text: str, m: regex.Match) -> tuple[list[_Atom], bool]:
     heads_seen = 0
     pending: str | None = None
     pending_span = (0, 0)
-    subc_spans = m.spans("subc")
+    # Each continued sub-paragraph "(c)" or "c" holds one label: its span, keyed by the label's start.
+    continued = {cs + 1 if text[cs] == "(" else cs: (cs, ce) for cs, ce in m.spans("subc")}
     stopped = False
     try:
         for _, _, name, s, e in _events(m):
@@ -358,12 +362,14 @@ def _walk_items(text: str, m: regex.Match) -> tuple[list[_Atom], bool]:
             elif name == "num":
                 connector = text[pending_span[0]:pending_span[1]]
                 # "OP4, 12 staff" and "OP4 - 5 workshops" are not lists: a bare number after a comma
-                # or a spaced dash continues the chain only after a plural head or inside brackets;
+                # or a spaced dash continues the chain only after a plural head, inside a bracket
+                # that the chain fills, or when an "and" closes the list later ("OP 2, 3 and 4");
                 # and once items restate their heads ("OP4, OP5 and 12 other actions") all must.
                 if head_start is None and (
                         heads_seen > 1
                         or (not (head_plural or bracketed)
-                            and ((pending == "sep" and _LOOSE_SEP.search(connector))
+                            and ((pending == "sep" and not _AND_SEP.search(connector)
+                                  and not any(a > s for a in and_seps))
                                  or (pending == "rng" and _SPACED_DASH.search(connector))))):
                     raise _Stop
                 number = int(text[s:e])
@@ -377,7 +383,7 @@ def _walk_items(text: str, m: regex.Match) -> tuple[list[_Atom], bool]:
                 head_start, pending = None, None
             elif name == "sub":
                 label = text[s:e].lower()
-                span = next(((cs, ce) for cs, ce in subc_spans if cs <= s and e <= ce), None)
+                span = continued.get(s)
                 if span is None:
                     a = atoms[cur]
                     atoms[cur] = a._replace(subs=a.subs + (label,), end=_sub_end(text, s, e))
@@ -432,6 +438,17 @@ def _opening_bracket(text: str, start: int) -> int | None:
     return i if i >= 0 and text[i] in _OPENERS else None
 
 
+def _closed_bracket_around(text: str, m: regex.Match) -> bool:
+    """True when the chain fills a bracket: "[OP2, 4]", "(OPs 2; 3)", or a cut-off "[OP2, 4"."""
+    opener = _opening_bracket(text, m.start())
+    if opener is None:
+        return False
+    j, n = m.end(), len(text)
+    while j < n and text[j] in " \t;,":
+        j += 1
+    return j == n or text[j] == _OPENERS[text[opener]] or (text[opener] == "[" and text[j] in "\r\n")
+
+
 def _bracket_group(text: str, chain: _Chain) -> tuple[int, int, bool]:
     """(start, end, complete) of the chain together with the brackets around it."""
     opener = _opening_bracket(text, chain.start)
@@ -481,7 +498,7 @@ def _head_ends(text: str, number_start: int) -> list[int]:
         if sign is not None:
             ends.append(_skip_gap(text, sign.start()))
     for e in list(ends):
-        if e > 0 and text[e - 1] == ".":
+        if e > 0 and text[e - 1] in ".-":     # "OP.4", "OP-4", and heads that end in "." ("para.")
             ends.append(e - 1)
     return ends
 
@@ -511,14 +528,18 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
     done = 0
     for probe in _NUMBER_PROBE.finditer(text):
         number_start = probe.start()
-        if number_start < done:
+        if number_start < done or number_start == 0:
             continue
         # Fast screen for the usual case ("trained 45 officers"): no "no."/"." in the gap and no
         # head word can end with the two characters before it.
-        i = _skip_gap(text, number_start)
+        i = number_start
+        if text[i - 1] in _GAP:
+            i -= 1
+            if i and text[i - 1] in _GAP:
+                i -= 1
         if i == 0:
             continue
-        if text[i - 1] not in ".oO#°º" and tails.get(text[i - 2 if i > 1 else 0:i]) is False:
+        if text[i - 1] not in ".-oO#°º" and tails.get(text[i - 2 if i > 1 else 0:i]) is False:
             continue
         floor = max(done, text.rfind("\n", 0, number_start) + 1)
         head_start = _find_head(text, number_start, floor, compiled)

@@ -93,6 +93,10 @@ POSITIVES = [
     ("Activities span OPs 2 - 4 this year.", [("OP2", "OPs 2"), ("OP3", "OPs 2 - 4"), ("OP4", "4")]),
     ("Both OP2 and OP5 were reported on.", [("OP2", "OP2"), ("OP5", "OP5")]),
     ("Both OP2 and 5 were reported on.", [("OP2", "OP2"), ("OP5", "5")]),
+    ("We covered OP 2, 3 and 4 this year.", [("OP2", "OP 2"), ("OP3", "3"), ("OP4", "4")]),
+    ("Rangers were trained [OP2, 4]", [("OP2", "OP2"), ("OP4", "4")]),
+    ("Some reports write OP-2 with a hyphen.", [("OP2", "OP-2")]),
+    ("Training of staff (OP4, 12 sites) continued.", [("OP4", "OP4")]),
     ("Both OP2 & OP5 were reported on.", [("OP2", "OP2"), ("OP5", "OP5")]),
     ("Both OPs 1(a) and 4(d) were reported on.", [("OP1.a", "OPs 1(a)"), ("OP4.d", "4(d)")]),
     ("Our work served operative paragraphs 2, 3 and 7 of the Resolution.",
@@ -118,7 +122,7 @@ POSITIVES = [
     ("As asked in paragraph 3 of this Resolution, we published the review.",
      [("OP3", "paragraph 3 of this Resolution")]),
     ("As foreseen in para. 5, donors were approached.", [("OP5", "para. 5")]),
-    ("As foreseen in para 5, donors were approached.", [("OP5", "para 5")]),
+    ("As foreseen in paras. 5 and 6, donors were approached.", [("OP5", "paras. 5"), ("OP6", "6")]),
     ("As foreseen in paras 2-3, donors were approached.",
      [("OP2", "paras 2"), ("OP3", "3")]),
     ("Under paragraph 4 we helped States draft laws.", [("OP4", "paragraph 4")]),
@@ -141,6 +145,8 @@ POSITIVES = [
      [("OP5", "paragraphe 5 du dispositif")]),
     ("Les paragraphes 2 et 4 du dispositif ont guidé notre travail.",
      [("OP2", "paragraphes 2"), ("OP4", "4")]),
+    ("Les paragraphes 2 à 4 du dispositif sont couverts.",
+     [("OP2", "paragraphes 2"), ("OP3", "paragraphes 2 à 4"), ("OP4", "4")]),
     ("Le paragraphe 3 du préambule rappelle le contexte.", [("PP3", "paragraphe 3 du préambule")]),
     ("Selon le paragraphe opérationnel 4, la loi a été révisée.", [("OP4", "paragraphe opérationnel 4")]),
     ("L'alinéa 2 du préambule est cité dans notre rapport.", [("PP2", "alinéa 2 du préambule")]),
@@ -202,6 +208,11 @@ NEGATIVES = [
     "Motion 050 was adopted as Resolution 040.",
     "Scanners of 300 dpi resolution 10 times finer were bought.",
     "ISO 14001 certification was renewed under Clause 4, paragraph 2.",
+    "Entregamos redes para 20 comunidades pesqueras.",
+    "Figures are on pp 12-14 and p. 3 of the annual report.",
+    "The file OP10-2020 holds the minutes.",
+    "Logged as OP 12-05-2022 in the register.",
+    "The COVID-19 restrictions delayed two workshops.",
 ]
 
 
@@ -246,6 +257,27 @@ def test_references_are_sorted_records():
                                "start": 6, "end": 9, "text": "OP3", "complete": True}
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.id = "OP4"  # type: ignore[misc]
+
+
+def test_random_mixtures_keep_invariants():
+    """Seeded random mixtures of reference pieces and noise: no errors, spans always consistent."""
+    import random
+
+    pieces = ["OP", "op", "PP", "OPs ", "operative paragraph ", "paragraph ", "para. ", "paragraphe ",
+              "1", "2", "4", "12", "2020", "(a)", "(ii)", ".b", "b", " ", ", ", "; ", " and ", "-", " to ",
+              "[", "]", "(", ")", "\n", "of the Resolution", "of the Convention", "COP", "Target ", "x", "§"]
+    rng = random.Random(7)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        refs = find_references(text)
+        assert [r.start for r in refs] == sorted(r.start for r in refs)
+        for r in refs:
+            assert r.text == text[r.start:r.end] and r.start < r.end
+            assert 1 <= r.paragraph <= 99 and r.kind in ("operative", "preambular")
+        stripped = strip_references(text)
+        assert len(stripped) <= len(text)
+        for m in find_resolution_mentions(text):
+            assert m.text == text[m.start:m.end]
 
 
 def test_empty_and_reference_free_text():
@@ -302,6 +334,13 @@ def test_custom_preambular_head():
     refs = find_references("The context in PA3 is cited.", patterns)
     assert [(r.id, r.kind) for r in refs] == [("PP3", "preambular")]
     assert find_references("The context in PA3 is cited.") == []
+
+
+def test_custom_para_convention():
+    text = "Para 4 b, the priority, came before para 2."
+    assert find_references(text) == []
+    patterns = DEFAULT_PATTERNS.extended(bare_heads=[r"para"])
+    assert [(r.id, r.text) for r in find_references(text, patterns)] == [("OP4.b", "Para 4 b"), ("OP2", "para 2")]
 
 
 def test_removing_a_default_head():
