@@ -337,6 +337,14 @@ class ReportVocabulary:
     constituent_types: tuple[str, ...] = DEFAULT_CONSTITUENT_TYPES
     report_statuses: tuple[str, ...] = DEFAULT_REPORT_STATUSES
     # Congress year -> offset such that portal page id = offset + resolution number.
+    # Title words per report kind ("activity", "progress"), matched anywhere in the title line.
+    title_kinds: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {
+        "activity": ("Activity Report", "Rapport d'activité", "Rapport d'activités", "Informe de actividades",
+                     "Informe de actividad"),
+        "progress": ("Progress Report", "Rapport d'avancement", "Rapport de progrès", "Informe de progreso",
+                     "Informe de avance")})
+    # Words that introduce the submission date under "Submitted by" ("on Fri, 09/30/2022 - 11:05").
+    date_prefixes: tuple[str, ...] = ("on", "le", "el")
     # Labels whose value may follow on the same line after a plain space ("Submitted by X on <date>").
     spaced_labels: tuple[str, ...] = ("submitted_by",)
     page_id_offsets: Mapping[int, int] = field(default_factory=lambda: {2020: 49139})
@@ -390,6 +398,10 @@ def _flex_pattern(variant: str) -> str:
     return "".join(out)
 
 
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(_flex_pattern(w).replace("'", "['’]") for w in sorted(words, key=len, reverse=True))
+
+
 class _Compiled:
     """Lookup tables and patterns built once per vocabulary."""
 
@@ -439,6 +451,12 @@ class _Compiled:
         self.region_keys = frozenset(label_key(v) for v in vocab.regions)
         self.constituent_type_keys = frozenset(label_key(v) for v in vocab.constituent_types)
         self.report_status_keys = frozenset(label_key(v) for v in vocab.report_statuses)
+        self.title_re = re.compile("|".join(
+            rf"(?P<{kind}>\b(?:{_alternatives(words)}))" for kind, words in vocab.title_kinds.items()),
+            re.IGNORECASE)
+        prefixes = "|".join(re.escape(w) for w in vocab.date_prefixes)
+        self.submitted_on_re = re.compile(rf"^(?:{prefixes})\b", re.IGNORECASE)
+        self.inline_submitted_on_re = re.compile(rf"\s+(?:{prefixes})\s+(?=\w{{2,4}}\.?,?\s+\d)", re.IGNORECASE)
         self.page_id_offsets = dict(vocab.page_id_offsets)
         self.max_resolution_number = vocab.max_resolution_number
 
@@ -465,13 +483,7 @@ class _Compiled:
 DEFAULT_VOCABULARY = ReportVocabulary()
 
 # ---------------------------------------------------------------- value patterns
-_TITLE_RE = re.compile(
-    r"\b(?:activity|progress)\s+report\b|\brapport\s+d['’](?:activit|avancement)|\binforme\s+de\s+(?:actividad|progreso|avance)",
-    re.IGNORECASE)
-_TITLE_KIND_RE = re.compile(r"(activ)|(progr|avanc|avance)", re.IGNORECASE)
 _DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
-_SUBMITTED_ON_RE = re.compile(r"^(?:on|le|el)\b", re.IGNORECASE)
-_INLINE_SUBMITTED_RE = re.compile(r"\s+(?:on|le|el)\s+(?=\w{2,4}\.?,?\s+\d)", re.IGNORECASE)
 _PAGE_ID_RE = re.compile(r"^\d{3,7}$")
 _MEMBER_RE = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<inner>[^()]*?)\s*\)\s*(?:/\s*(?P<country>.+?))?$")
 _GUID_RE = re.compile(r"^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$")
@@ -670,15 +682,14 @@ class _Parser:
         for ln in head[:30]:  # saved portal pages put navigation text before the title
             if len(ln.text) > 160:
                 continue
-            kind = _TITLE_RE.search(ln.text)
+            kind = self.c.title_re.search(ln.text)
             codes = [m.code for m in find_resolution_mentions(ln.text) if m.code and m.kind != "motion"]
             if kind or codes:
                 self.f["title"] = self.field_of(ln.start, ln.end)
                 if codes:
                     self.f["title_code"] = codes[0]
                 if kind:
-                    k = _TITLE_KIND_RE.search(kind.group())
-                    self.title_kind = "activity" if k and k.group(1) else "progress"
+                    self.title_kind = kind.lastgroup
                 return
 
     def note_mojibake(self, lines: list[_Line]) -> None:
@@ -781,7 +792,7 @@ class _Parser:
             return
         if target == "submitted_by":
             first = lines[0]
-            m = _INLINE_SUBMITTED_RE.search(first.text)
+            m = self.c.inline_submitted_on_re.search(first.text)
             if m:
                 f.setdefault("submitted_by", self.field_of(first.start, first.start + m.start()))
             else:
@@ -1066,7 +1077,7 @@ class _Parser:
                 types += 1
             elif key in c.status_by_key:
                 statuses += 1
-            elif _SUBMITTED_ON_RE.match(ln.text) and _DATE_RE.search(ln.text):
+            elif c.submitted_on_re.match(ln.text) and _DATE_RE.search(ln.text):
                 dates += 1
         return types >= 2 and (statuses >= 1 or dates >= 1)
 
@@ -1121,7 +1132,7 @@ class _Parser:
                     continue
                 close(None)
             if phase in ("head", "actors"):
-                if _SUBMITTED_ON_RE.match(ln.text) and _DATE_RE.search(ln.text):
+                if c.submitted_on_re.match(ln.text) and _DATE_RE.search(ln.text):
                     f.setdefault("submitted_on", self.iso_date(_DATE_RE.search(ln.text), ln))
                     if pending and "submitted_by" not in f:
                         f["submitted_by"] = self.field_of(pending[-1].start, pending[-1].end)

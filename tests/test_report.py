@@ -630,3 +630,15 @@ def test_cli_parse_no_claims_and_warnings_in_text(capsys):
     assert main(["parse", str(EXAMPLES / "activity-report-truncated.txt")]) == 0
     out = capsys.readouterr().out
     assert "warning: text ends inside activity 3 (no status)" in out
+
+
+@pytest.mark.parametrize(
+    "title, kind",
+    [("WCC 2020 Res 087 - Activity Report", "activity"), ("WCC 2020 Res 087 - Progress Report", "progress"),
+     ("WCC 2020 Res 087 - Rapport d'activité", "activity"), ("WCC 2020 Res 087 – Rapport d’avancement", "progress"),
+     ("WCC 2020 Res 087 - Informe de actividades", "activity"), ("WCC 2020 Res 087 - Informe de progreso", "progress")],
+)
+def test_title_gives_the_report_kind(title, kind):
+    r = parse_report(f"{title}\nGeneral Information\nResolution\n49226\nPeriod covered\n2022\n", claims=False)
+    assert r.layout == f"{kind}-report"
+    assert r.title.text == title and r.resolution_code == "WCC-2020-Res-087"
