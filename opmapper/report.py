@@ -11,6 +11,7 @@ belongs to the last label seen. Labels, activity types, statuses and layout mark
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -854,10 +855,11 @@ class _Parser:
             year, month, day = int(g[3]), int(g[4]), int(g[5])
         else:
             day, month, year = int(g[6]), int(g[7]), int(g[8])
-        if not (1 <= month <= 12 and 1 <= day <= 31):
+        try:
+            return datetime.date(year, month, day).isoformat()
+        except ValueError:
             self.warn(f"line {ln.no}: {m.group()!r} is not a valid date")
             return None
-        return f"{year:04d}-{month:02d}-{day:02d}"
 
     def resolution_value(self, lines: list[_Line]) -> None:
         value = lines[0].text

@@ -403,12 +403,15 @@ def test_members(line, name, acronym, country):
 @pytest.mark.parametrize(
     "line, iso",
     [("on Fri, 09/30/2022 - 11:05", "2022-09-30"), ("on Mon, 01/02/2023 - 08:00", "2023-01-02"),
-     ("on 2021-12-24", "2021-12-24"), ("le ven, 30/09/2022 - 11:05", "2022-09-30")],
+     ("on 2021-12-24", "2021-12-24"), ("le ven, 30/09/2022 - 11:05", "2022-09-30"),
+     ("on Sat, 02/30/2022 - 11:05", None)],
 )
 def test_submitted_on(line, iso):
     r = parse_report(f"Submitted by\nSome.ONE\n{line}\nResolution\n49179\n", claims=False)
     assert r.submitted_on == iso
     assert r.submitted_by.text == "Some.ONE"
+    if iso is None:
+        assert any("'02/30/2022' is not a valid date" in w for w in r.warnings)
 
 
 @pytest.mark.parametrize(
