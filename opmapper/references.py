@@ -3,16 +3,19 @@
 Knows nothing of reports: text in, records with spans out.
 CONTRACT (owned by the references work; other modules rely on these names and fields).
 
-How it works, in two small steps (in the spirit of eyecite):
+How it works, in small steps (in the spirit of eyecite):
 
-1. One compiled regular expression (built from a :class:`ReferencePatterns`, cached per pattern set)
-   finds *chains*: a head (``OP``, ``operative paragraphs``, ``PP``, ``paragraphe``...) followed by
-   paragraph numbers, sub-paragraphs, list separators and range connectors, plus an optional trailing
-   qualifier (``of the Resolution``, ``du dispositif``).
-2. The repeated named groups of that match (``regex`` keeps every capture with its span) are walked in
-   order to expand lists and ranges into one :class:`Reference` per paragraph, each with its own span.
-   Context checks the regex cannot express cheaply (bare numbers after commas, paragraphs of other
-   instruments, cut-off bracket lists) happen in this walk.
+1. Candidates: every reference starts with a paragraph number (1-99) right after a head word, so the
+   scan looks for such numbers and, stepping back over the gap ("no. ", spaces), for a head word
+   (``OP``, ``operative paragraphs``, ``PP``, ``paragraphe``...) ending there.
+2. Chains: from that head one compiled pattern (built from a :class:`ReferencePatterns`, cached per
+   pattern set) takes the whole chain: numbers, sub-paragraphs, list separators, range connectors,
+   restated heads and a trailing qualifier (``of the Resolution``, ``du dispositif``).
+3. Walk: the repeated named groups of that match (``regex`` keeps every capture with its span) are
+   walked in order to expand lists and ranges into one :class:`Reference` per paragraph with its own
+   span. Context the pattern cannot express cheaply is judged here: bare numbers after commas
+   ("OP4, 12 staff"), paragraphs of other instruments ("Paragraph 66 (d) of the IUCN Regulations"),
+   and bracketed tag lists that are cut off ("[OP2; OP4" at the end of a line).
 """
 
 from __future__ import annotations
@@ -230,7 +233,7 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
         r"(?<![\p{L}\p{N}_])" + head + item + r"(?:" + continuation + r")*" + qualifier
     )
     flags = regex.IGNORECASE | regex.MULTILINE | regex.V0
-    this_after = r"," + r"?" + _S + r"{1,3}(?:of|de|du|del|in)" + _S + r"+(?:" + _alt(patterns.this_instrument) + r")"
+    this_after = r",?" + _S + r"{1,3}(?:of|de|du|del|in)" + _S + r"+(?:" + _alt(patterns.this_instrument) + r")"
     other_after = r",?" + _S + r"{1,3}(?:" + _alt(patterns.other_instrument) + r")"
     other_before = r"(?:" + _alt(patterns.other_instrument_before) + r")\Z"
     return _Compiled(
