@@ -52,6 +52,15 @@ COVERAGE_COLUMNS = ["resolution_code", "paragraph", "kind", "in_resolution", "re
                     "activities_suggested", "claims"]
 
 SUGGESTIONS_PER_ACTIVITY = 3
+WARM_UP_TEXT = """WCC 2020 Res 040 - Activity Report
+IUCN Constituent: Warm-up Society
+Implementation
+Indicate and briefly describe any actions that have been carried out to implement this Resolution:
+ActionDescriptionStatus
+Capacity-buildingWe trained 12 customs officers to spot wildlife adverts online. [OP2]On-going
+Please report on the result /achievement of the actions taken:
+About 40 adverts were removed.
+"""
 
 
 # ------------------------------------------------------------------ analysing one report
@@ -97,6 +106,14 @@ class Analyzer:
             self.tagger = None
             self.notes.append("no OP tagger model is installed: activities without explicit paragraph tags "
                               "get no suggestions")
+
+    def warm_up(self) -> None:
+        """Analyse a tiny report once, so that lazily built pipelines exist before work starts (and,
+        when workers are forked, are shared with them instead of being built in each)."""
+        try:
+            self.analyze(WARM_UP_TEXT, "<warm-up>")
+        except Exception:  # noqa: BLE001 - a real file will raise the same error and be recorded
+            pass
 
     def resolution(self, code: str | None):
         return self.resolutions.get(code) if code else None
@@ -267,6 +284,7 @@ def _init_worker(config: _WorkerConfig, ignore_sigint: bool = True) -> None:
     _WORKER["config"] = config
     try:
         _WORKER["analyzer"] = get_analyzer(config.model, config.resolutions)
+        _WORKER["analyzer"].warm_up()
         _WORKER.pop("error", None)
     except Exception as exc:  # noqa: BLE001 - a raising initializer makes a Pool respawn workers forever
         _WORKER["error"] = f"cannot load the analyser: {exc}"
@@ -378,6 +396,7 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
     inputs = expand_inputs(paths, exclude=out)
     jobs = max(1, jobs or os.cpu_count() or 1)
     analyzer = get_analyzer(model, resolutions)  # loaded here first: a bad --model fails before any work
+    analyzer.warm_up()  # forked workers inherit the built pipeline
 
     skip: set[str] = set()
     if resume:
@@ -411,7 +430,7 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
                 import multiprocessing
 
                 pool = multiprocessing.Pool(min(jobs, len(inputs)), initializer=_init_worker, initargs=(config,))
-                size = chunksize or max(1, min(16, len(inputs) // (jobs * 8)))
+                size = chunksize or max(1, min(8, len(inputs) // (jobs * 8)))
                 results = pool.imap(_process, inputs, chunksize=size)
             for status, source, sha, payload in results:
                 if status == "report":
