@@ -524,6 +524,12 @@ def _find_head(text: str, number_start: int, floor: int, compiled: _Compiled) ->
     return None
 
 
+def _check_text(text: object, caller: str) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"{caller} expects text as str, got {type(text).__name__}"
+                        + (" (decode it first, e.g. with opmapper.sources)" if isinstance(text, bytes) else ""))
+
+
 def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, int, int, bool]]:
     compiled = _compile(patterns)
     chain_match = compiled.chain.match
@@ -571,6 +577,7 @@ def _canonical(kind: str, paragraph: int, subs: tuple[str, ...]) -> str:
 
 def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -> list[Reference]:
     """Every explicit paragraph reference in ``text``, one per paragraph, sorted by start."""
+    _check_text(text, "find_references")
     refs: list[Reference] = []
     for chain, _gs, _ge, complete in _chains(text, patterns):
         for a in chain.atoms:
@@ -590,6 +597,7 @@ def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -
 
 def strip_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -> str:
     """The text with explicit references (and their brackets) removed; the tagger uses this."""
+    _check_text(text, "strip_references")
     pieces = []
     last = 0
     for _chain, start, end, _complete in _chains(text, patterns):
@@ -650,6 +658,7 @@ def find_resolution_mentions(text: str) -> list[ResolutionMention]:
     WCC code or from the Congress-numbered form (``Resolution 6.049`` -> ``WCC-2016-Res-049``). Plain
     numbers (``Resolution 036``) and motions (whose numbers differ from resolution numbers) get None.
     """
+    _check_text(text, "find_resolution_mentions")
     out: list[ResolutionMention] = []
     for m in _MENTION.finditer(text):
         if m.group("wnum"):

@@ -280,6 +280,12 @@ def test_random_mixtures_keep_invariants():
             assert m.text == text[m.start:m.end]
 
 
+@pytest.mark.parametrize("func", [find_references, strip_references, find_resolution_mentions])
+def test_non_text_input_is_a_clear_type_error(func):
+    with pytest.raises(TypeError, match="decode it first"):
+        func(b"[OP2]")
+
+
 def test_empty_and_reference_free_text():
     assert find_references("") == []
     assert find_references("No paragraph is cited in this description.") == []
@@ -488,6 +494,16 @@ def test_spacy_spans_align_with_references(nlp):
     for span, ref in zip(spans, refs, strict=True):
         assert span.start_char <= ref.start and ref.end <= span.end_char
         assert span._.op_reference == ref.to_dict()
+
+
+def test_spacy_component_with_custom_patterns():
+    spacy = pytest.importorskip("spacy")
+    from opmapper.pipeline import ReferencesComponent
+
+    nlp = spacy.blank("en")
+    component = ReferencesComponent(DEFAULT_PATTERNS.extended(operative_heads=[r"§"]))
+    doc = component(nlp("Rangers were trained under §4b and OP2."))
+    assert [(s.text, s._.op_reference["id"]) for s in doc._.op_references] == [("§4b", "OP4.b"), ("OP2", "OP2")]
 
 
 def test_spacy_pipe_many_docs(nlp):
