@@ -95,6 +95,9 @@ PAST_MARKERS = (
     r"\b(?:we|they|i|it|he|she|(?:the|our|their|this|these)\s+[a-z-]+)\s+(?:also\s+|jointly\s+|then\s+)?"
     r"(?:[a-z]+ed|held|ran|met|built|made|took|gave|won|began|wrote|taught|led|brought|sent|found|spent|"
     r"sold|caught|drew|got|set\s+up)\b",
+    # report style without a subject: "Amended the water act ...", "Trained 40 rangers ..."
+    rf"^\s*(?:(?!(?:{NOT_PARTICIPLES}|based|planned|scheduled|expected|intended)\b)[a-z]{{2,}}ed|held|ran|met|"
+    r"built|made|took|gave|won|began|wrote|taught|led|brought|sent|found|spent|sold|drew|set\s+up)\b",
 )
 
 # Which report fields each layout's form asks for. Keys name Report attributes ("resolution" is the

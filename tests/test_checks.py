@@ -172,6 +172,7 @@ def test_future_actions_stating_results(future, flagged):
     ("We plan to hold a workshop for prosecutors next year. [OP2]", "On-going", False),
     ("We held a workshop for 30 prosecutors and will hold another next year. [OP2]", "Completed", False),
     ("We held a workshop for 30 prosecutors. A second one will follow. [OP2]", "Completed", False),
+    ("Amended the fisheries act so that unmarked gear will be seized from 2025. [OP2]", "Completed", False),
 ])
 def test_completed_activity_with_only_plans(description, status, flagged):
     codes = _codes_for(_report_text(description, status=status))
