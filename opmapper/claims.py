@@ -1203,8 +1203,13 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     rel = fig_start - sent_start
     if verb is not None and verb_pos is not None:
         around = text[max(sent_start, verb_pos - 30):verb_pos].lower()
-        if _re(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:be\s+)?(?:\w+\s+)?$").search(around):
+        if _re(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$").search(around):
             return "planned"
+        low = verb.lower()
+        if low.split()[0] in ("planned", "scheduled", "expected", "proposed", "envisaged", "foreseen"):
+            return "planned"
+        if low.endswith("ed") or low.split()[0] in scanner.lx.irregular_participles:
+            return "achieved"  # the figure's own verb is in the past: "trained 300 ... and will train 200"
     markers = scanner.markers.get((sent_start, sent_end))
     if markers is None:  # once per sentence, however many figures it holds
         markers = scanner.markers[(sent_start, sent_end)] = (
