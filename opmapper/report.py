@@ -1016,8 +1016,10 @@ class _Parser:
             if prefix is not None:
                 rest = text[prefix[1]:]
                 glued = not rest[0].isspace()
-                new_row = (glued or rest.startswith(("\t", "  ")) or row is None or row.status is not None
-                           or row.desc_start is None)
+                # Future rows have no status to close them: there a capital after one space starts a row.
+                capital = not want_status and rest.lstrip()[:1].isupper()
+                new_row = (glued or capital or rest.startswith(("\t", "  ")) or row is None
+                           or row.status is not None or row.desc_start is None)
             elif whole is None and (row is None or row.desc_start is None):
                 new_row = True  # an unknown entry in a list of types
             elif want_status and row is not None and row.status is not None:

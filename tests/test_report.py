@@ -645,3 +645,14 @@ def test_title_gives_the_report_kind(title, kind):
     r = parse_report(f"{title}\nGeneral Information\nResolution\n49226\nPeriod covered\n2022\n", claims=False)
     assert r.layout == f"{kind}-report"
     assert r.title.text == title and r.resolution_code == "WCC-2020-Res-087"
+
+
+def test_future_rows_with_a_space_after_the_type():
+    text = ("WCC 2020 Res 040 - Activity Report\nFuture ActionDescription\n"
+            "Policy influencing/advocacy Push for a national rule on platform records.\n"
+            "Other partners may join this work.\n"
+            "Fundraising Apply to two donors in 2024.\n")
+    r = parse_report(text, claims=False)
+    assert [a.type for a in r.future_actions] == [POL, FUND]
+    assert r.future_actions[0].description.text.endswith("Other partners may join this work.")
+    assert_offsets(r)
