@@ -295,7 +295,8 @@ def _add_check(sub) -> None:
     p = sub.add_parser("check", help="lint reports: unlinked figures, bad tags, gaps, repeats, contradictions",
                        description="Lint reports. Settings may also come from [tool.opmapper] in "
                                    "./pyproject.toml (select, ignore, fail-on, resolution, model); flags win.")
-    _files(p)
+    p.add_argument("files", nargs="*", metavar="FILE", help="report files; - reads standard input")
+    p.add_argument("--list-rules", action="store_true", help="print the rules (code, severity, description) and exit")
     p.add_argument("--resolution", metavar="FILE_OR_CODE",
                    help="resolution text file, or a code from the bundled corpus (default: the report's own)")
     p.add_argument("--model", metavar="DIR", help="tagger model folder: suggest paragraphs for unlinked text")
@@ -345,6 +346,14 @@ def _cmd_check(args) -> int:
     from .errors import ModelError
     from .report import parse_report
 
+    if args.list_rules:
+        from .checks import RULES
+
+        for rule in RULES:
+            print(f"{rule.code:<22} {rule.severity:<8} {rule.description}")
+        return EXIT_OK
+    if not args.files:
+        return _check_usage("no input files (give FILE..., or --list-rules)")
     try:
         settings = load_settings()
     except ConfigError as exc:

@@ -357,3 +357,10 @@ def test_cli_with_a_trained_tagger(capsys, tmp_path, monkeypatch, resolutions):
     assert all(pid in res for r in rows for pid in r["suggestion"])
     # the listings activity is about detecting and removing illegal listings (OP4 and its sub-paragraphs)
     assert any(pid.startswith("OP4") for pid in untagged[0]["suggestion"])
+
+
+def test_cli_list_rules_and_no_files(capsys):
+    assert main(["check", "--list-rules"]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed == rule_codes()
+    assert main(["check"]) == 2
