@@ -160,7 +160,10 @@ _SUBTOK = r"(?:[ivx]{1,4}|[a-z])"
 _SUB = (
     r"(?:\.(?P<sub>" + _SUBTOK + r")(?![\p{L}\p{N}])"
     r"|(?<=[0-9])(?P<sub>[a-z])(?![\p{L}\p{N}])"
-    r"|" + _S + r"?\((?P<sub>" + _SUBTOK + r")\)"
+    r"|" + _S + r"?\((?P<sub>" + _SUBTOK + r")"
+    # letters listed or ranged inside one parenthesis: "4 (a, b and d)", "4(a-c)"
+    r"(?:(?:(?P<ssep>" + _S + r"{0,3}[,;&]" + _S + r"{0,3}(?:and" + _S + r"{1,3})?|" + _S + r"{1,3}(?:and|or)" + _S
+    + r"{1,3})|(?P<srng>" + _S + r"?[-–]" + _S + r"?))(?P<subc>(?P<sub>" + _SUBTOK + r")))*\)"
     r"|" + _S + r"(?P<sub>[a-z])(?=" + _S + r"*(?:[;,)\]]|$))"
     r"|,?" + _S + r"+sub-?" + _S + r"?paragraphs?" + _S + r"+\(?(?P<sub>" + _SUBTOK + r")\)?(?![\p{L}\p{N}])"
     r")"
@@ -322,10 +325,10 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
         return None
 
     qualifier_kind = None
-    end = max(a.end for a in atoms)
+    # The chain ends where the match does (closing ")" of "4 (a, b)" included) unless it was cut short.
+    end = max(a.end for a in atoms) if stopped else m.end()
     if not stopped and (m.group("qop") or m.group("qpp")):
         qualifier_kind = "operative" if m.group("qop") else "preambular"
-        end = m.end()
         if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
             atoms[0] = atoms[0]._replace(end=end)
     start = atoms[0].start
