@@ -75,7 +75,7 @@ POSITIVES = [
      [("OP4.a", "OP4(a)"), ("OP4.b", "OP4(a)-(c)"), ("OP4.c", "(c)")]),
     ("Work on OP 4 (a) to (c) is summarised below.",
      [("OP4.a", "OP 4 (a)"), ("OP4.b", "OP 4 (a) to (c)"), ("OP4.c", "(c)")]),
-    ("Laws were amended as OP 4 (a, b and d) ask.",
+    ("Laws were amended as OP 4 (a, b & d) ask.",
      [("OP4.a", "OP 4 (a"), ("OP4.b", "b"), ("OP4.d", "d")]),
     ("Laws were amended as OP4(a-c) asks.", [("OP4.a", "OP4(a"), ("OP4.b", "OP4(a-c"), ("OP4.c", "c")]),
     ("Sub-items OP4(a)(i) and (ii) are both met.", [("OP4.a.i", "OP4(a)(i)"), ("OP4.a.ii", "(ii)")]),
