@@ -742,6 +742,8 @@ def check_report(report, resolution=None, tagger=None, *, select=None, ignore=No
     index = LineIndex(report.text)
     findings = []
     for rule in active:
+        if rule.needs == "resolution" and resolution is None:
+            continue
         for hit in rule.check(ctx):
             line, column = index.line_col(hit.start)
             findings.append(Finding(rule.code, hit.severity or rule.severity, hit.message, hit.start, hit.end,
