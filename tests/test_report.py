@@ -656,3 +656,32 @@ def test_future_rows_with_a_space_after_the_type():
     assert [a.type for a in r.future_actions] == [POL, FUND]
     assert r.future_actions[0].description.text.endswith("Other partners may join this work.")
     assert_offsets(r)
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
+def test_mangled_reports_never_raise(path):
+    """Lines dropped, repeated, swapped or glued together: still a Report with sound offsets."""
+    import random
+
+    rng = random.Random(path.name)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for _ in range(40):
+        mangled = list(lines)
+        for _ in range(rng.randint(1, 6)):
+            i = rng.randrange(len(mangled))
+            op = rng.choice(("drop", "repeat", "swap", "glue", "upper"))
+            if op == "drop":
+                del mangled[i]
+            elif op == "repeat":
+                mangled.insert(i, mangled[i])
+            elif op == "swap" and i + 1 < len(mangled):
+                mangled[i], mangled[i + 1] = mangled[i + 1], mangled[i]
+            elif op == "glue" and i + 1 < len(mangled):
+                mangled[i:i + 2] = [mangled[i] + mangled[i + 1]]
+            elif op == "upper":
+                mangled[i] = mangled[i].upper()
+        text = "\n".join(mangled)
+        if text.strip():
+            r = parse_report(text, claims=False)
+            assert r.layout in LAYOUTS
+            assert_offsets(r)
