@@ -345,9 +345,10 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
 def _claim_hit(ctx: CheckContext, claim, where: str) -> Hit:
     s0, s1 = claim.sentence_start, claim.sentence_end
     sentence = ctx.text[s0:s1] if 0 <= s0 < s1 <= len(ctx.text) else claim.text
+    planned = where.startswith("future_actions") or where == "future"   # plans are rarely tagged
     return Hit(claim.start, claim.end, where,
                f'claim "{quote(claim.text)}" is not linked to any operative paragraph',
-               ctx.suggest(sentence))
+               ctx.suggest(sentence), severity="info" if planned else None)
 
 
 def check_untagged_activities(ctx: CheckContext) -> Iterator[Hit]:
@@ -679,7 +680,8 @@ def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
 
 RULES: tuple[Rule, ...] = (
     Rule("unreferenced-claim", "warning",
-         "A figure that no operative-paragraph reference covers (untagged activity or section paragraph).",
+         "A figure that no operative-paragraph reference covers (untagged activity or section paragraph; "
+         "in future actions: info).",
          check_unreferenced_claims),
     Rule("untagged-activity", "warning",
          "An activity that cites no operative paragraph (future actions: info).", check_untagged_activities),

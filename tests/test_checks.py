@@ -364,3 +364,10 @@ def test_cli_list_rules_and_no_files(capsys):
     listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert listed == rule_codes()
     assert main(["check"]) == 2
+
+
+def test_unlinked_figures_in_plans_are_info():
+    text = _report_text("We ran a course. [OP2]", future="We will train 400 customs officers in 2024.")
+    found = {(f.code, f.severity) for f in check_report(parse_report(text))}
+    assert ("unreferenced-claim", "info") in found and ("untagged-activity", "info") in found
+    assert all(sev == "info" for _, sev in found)
