@@ -8,8 +8,8 @@ command line to ``opmapper.cli`` (the only module that knows argparse), whose ``
 sub-command per extractor (``claims`` here; add ``tagger`` next to it).
 
 Claims: a predicted claim matches a gold claim when their values agree within 1e-6 (relative) and their
-spans overlap; matching is one-to-one, in text order. Scores are given at three levels of strictness
-(value; value+bound+unit; value+bound+unit+value_max), plus the accuracy of the counted head noun over
+spans overlap; matching is one-to-one, in text order. Scores are given at four levels of strictness
+(value; value+unit; value+bound+unit; value+bound+unit+value_max), plus the accuracy of the counted head noun over
 the claims matched on value.
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 from ._records import Record
 from .errors import InputError
 
-LEVELS = ("value", "value+bound+unit", "value+bound+unit+value_max")
+LEVELS = ("value", "value+unit", "value+bound+unit", "value+bound+unit+value_max")
 
 
 # ----------------------------------------------------------------------------------------- gold files
@@ -130,6 +130,8 @@ def _agrees(level: str, p: dict[str, Any], g: dict[str, Any]) -> bool:
         return False
     if level == "value":
         return True
+    if level == "value+unit":
+        return p.get("unit") == g.get("unit")
     if p.get("bound", "=") != g.get("bound", "=") or p.get("unit") != g.get("unit"):
         return False
     if level == "value+bound+unit":
