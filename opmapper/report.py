@@ -359,6 +359,7 @@ class ReportVocabulary:
 _ROMAN_PREFIX = re.compile(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+")
 _SECTION_NUMBER_STARTS = frozenset("IVX0123456789 \t")
 _MAX_LABEL_CHARS = 260
+_PROSE_WORDS = 5  # a line of at least this many words under a type is its description, not another type
 _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per line
 
 
@@ -1020,9 +1021,13 @@ class _Parser:
                 capital = not want_status and rest.lstrip()[:1].isupper()
                 new_row = (glued or capital or rest.startswith(("\t", "  ")) or row is None
                            or row.status is not None or row.desc_start is None)
+            elif whole is None and row is not None and row.desc_start is None and row.status is None and (
+                    (want_status and label_key(text) in self.c.status_by_key) or len(text.split()) >= _PROSE_WORDS):
+                new_row = False  # type, description and status on lines of their own (block labels missing)
+                self.warn(f"{what} labels missing: type, description and status read from the lines in turn")
             elif whole is None and (row is None or row.desc_start is None):
                 new_row = True  # an unknown entry in a list of types
-            elif want_status and row is not None and row.status is not None:
+            elif whole is None and want_status and row is not None and row.status is not None:
                 # The previous row is complete, yet this one starts with no known type.
                 row = _Row(ln.start)
                 rows.append(row)

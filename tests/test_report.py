@@ -685,3 +685,23 @@ def test_mangled_reports_never_raise(path):
             r = parse_report(text, claims=False)
             assert r.layout in LAYOUTS
             assert_offsets(r)
+
+
+def test_activity_blocks_without_their_labels():
+    import re
+
+    text = re.sub(r"^(Activity|Description and results/achievements of activities:|Status)\n", "",
+                  read("activity-report.txt"), flags=re.M)
+    r = parse_report(text, claims=False)
+    exp = EXPECTED["activity-report.txt"]
+    assert [(a.type, a.status) for a in r.activities] == list(zip(exp["types"], exp["statuses"], strict=True))
+    assert [[x.id for x in a.references] for a in r.activities] == exp["refs"]
+    assert any("activity labels missing" in w for w in r.warnings)
+    assert_offsets(r)
+
+
+def test_type_list_then_rows_after_a_completed_row():
+    text = ("WCC 2020 Res 040 - Activity Report\nActionDescriptionStatus\n"
+            "Field activitiesPatrols on 3 markets.Completed\nOther\nFundraisingA grant was won.On-going\n")
+    r = parse_report(text, claims=False)
+    assert [(a.type, a.status) for a in r.activities] == [(FIELD, DONE), (OTHER, None), (FUND, ON)]
