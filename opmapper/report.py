@@ -3,9 +3,18 @@
 CONTRACT (owned by the report-parsing work; checks, tagger, batch and render rely on these names).
 
 One linear pass over the lines: each line is either a field label (matched on a folded key, so case,
-spacing, punctuation, a trailing colon and mis-encoded accents do not matter) or a value line that
-belongs to the last label seen. Labels, activity types, statuses and layout markers are data
-(``ReportVocabulary``); pass your own to ``parse_report(..., vocabulary=...)``.
+spacing, punctuation, a trailing colon and mis-encoded accents do not matter; legacy forms put the value
+after the colon on the same line) or a value line that belongs to the last label seen. Labels, activity
+types, statuses, title words and layout markers are data (``ReportVocabulary``); pass your own to
+``parse_report(..., vocabulary=...)``.
+
+Layouts: the title (``... Activity Report`` / ``... Progress Report``) or, failing that, the shape of
+the activities (blocks with descriptions vs. a list of types) gives the kind; labels used by one form
+version only, inline ``label: value`` lines and flattened ``ActionDescriptionStatus`` rows vote for
+the older forms. Translated, mis-encoded or missing labels (layout 5) map onto the form they are a
+variant of, and ``Report.warnings`` says what was odd: the label language, mis-encoded characters
+(with line numbers), values placed by shape because labels were missing, a text that ends inside an
+activity or a label, a cut-off tag list, fields a complete report would have.
 """
 
 from __future__ import annotations
