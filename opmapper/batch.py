@@ -118,18 +118,35 @@ class Analyzer:
     def resolution(self, code: str | None):
         return self.resolutions.get(code) if code else None
 
-    def suggestions(self, report) -> list[dict[str, Any]]:
-        """Suggested paragraphs for every activity that has a description but no explicit tag."""
-        if self.tagger is None:
-            return []
-        out = []
-        for act in (*report.activities, *report.future_actions):
-            text = act.description.text if act.description else ""
-            if act.references or not text.strip():
-                continue
-            found = self.tagger.suggest(text, resolution=report.resolution_code, k=self.k)
-            out.append({"section": act.section, "index": act.index, "suggestions": [s.to_dict() for s in found]})
-        return out
+    def suggestions(self, report) -> tuple[list[dict[str, Any]], dict[tuple, list], str | None]:
+        """Suggested paragraphs for every activity that has a description but no explicit tag.
+
+        Returns the suggestions, the same answers keyed like ``tagger.suggest`` calls (so that the checks
+        reuse them instead of asking the model again), and a note when none could be made.
+        """
+        pending = [(act, act.description.text) for act in (*report.activities, *report.future_actions)
+                   if not act.references and act.description and act.description.text.strip()]
+        code = report.resolution_code
+        if self.tagger is None or not pending:
+            return [], {}, None
+        known = getattr(self.tagger, "class_slices_", None)
+        if code is None:
+            return [], {}, "no paragraph suggestions: the report does not say which resolution it implements"
+        if known is not None and code not in known:
+            return [], {}, f"no paragraph suggestions: the OP tagger was not trained for {code}"
+        texts = [text for _, text in pending]
+        try:
+            if hasattr(self.tagger, "suggest_many"):
+                found = self.tagger.suggest_many(texts, resolution=code, k=self.k)
+            else:
+                found = [self.tagger.suggest(text, resolution=code, k=self.k) for text in texts]
+        except (OpmapperError, KeyError, ValueError) as exc:
+            return [], {}, f"no paragraph suggestions: {exc}"
+        out, memo = [], {}
+        for (act, text), suggestions in zip(pending, found, strict=True):
+            memo[(text, code, self.k)] = suggestions
+            out.append({"section": act.section, "index": act.index, "suggestions": [s.to_dict() for s in suggestions]})
+        return out, memo, None
 
     def analyze(self, text: str, source: str | None = None, *, sha256: str | None = None,
                 encoding: str | None = None, html: bool = False) -> dict[str, Any]:
@@ -141,11 +158,12 @@ class Analyzer:
         report_dict = report.to_dict()
         report_dict.setdefault("text", text)  # the annotated view needs it; offsets point into it
         resolution = self.resolution(report.resolution_code)
-        suggestions = self.suggestions(report)
-        findings = [f.to_dict() for f in check_report(report, resolution, self.tagger)]
+        suggestions, answered, note = self.suggestions(report)
+        tagger = _AnsweredTagger(self.tagger, answered) if self.tagger is not None else None
+        findings = [f.to_dict() for f in check_report(report, resolution, tagger)]
         activities = (*report.activities, *report.future_actions)
         n_claims = sum(len(a.claims) for a in activities) + sum(len(s.claims) for s in report.sections())
-        notes = list(self.notes)
+        notes = list(self.notes) + ([note] if note else [])
         if report.resolution_code and resolution is None and self.resolutions:
             notes.append(f"resolution {report.resolution_code} is not among the loaded resolution texts")
         return {
@@ -169,6 +187,21 @@ class Analyzer:
             "findings": findings,
             "notes": notes,
         }
+
+
+class _AnsweredTagger:
+    """The tagger as the checks see it: questions already answered for this report are not asked again."""
+
+    def __init__(self, tagger, answered: Mapping[tuple, list]) -> None:
+        self.tagger = tagger
+        self.answered = answered
+
+    def suggest(self, text: str, resolution: str | None = None, k: int = SUGGESTIONS_PER_ACTIVITY):
+        found = self.answered.get((text, resolution, k))
+        return found if found is not None else self.tagger.suggest(text, resolution=resolution, k=k)
+
+    def __getattr__(self, name: str):
+        return getattr(self.tagger, name)
 
 
 _ANALYZERS: dict[tuple[str | None, str | None], Analyzer] = {}

@@ -379,3 +379,73 @@ def test_readme_dask_example_runs_on_a_local_cluster(archive, runs, tmp_path):
     assert totals == {"reports": len(archive["good"]), "errors": len(archive["reasons"])}
     for name in OUTPUTS:
         assert (out / name).read_bytes() == (runs["jobs1"][0] / name).read_bytes(), name
+
+
+# Short descriptions of ghost-gear work (WCC-2020-Res-091), tagged: enough to fit a small real tagger.
+TAGGER_TRAINING = [
+    ("We retrieved lost nets with local fishers and divers from the reef.", ["OP4"]),
+    ("Fishers and divers hauled abandoned traps out of the bay in a retrieval campaign.", ["OP4"]),
+    ("Volunteer divers lifted ghost nets from wrecks during three retrieval weeks.", ["OP4"]),
+    ("We mapped ghost gear hotspots along the coast with sonar surveys.", ["OP2"]),
+    ("A survey assessed where lost gear gathers in national waters and mapped the hotspots.", ["OP2"]),
+    ("Hotspot maps of derelict gear were drawn from fisher interviews and sonar.", ["OP2"]),
+    ("Port reception bins now collect worn-out nets for recycling into pellets.", ["OP3.c"]),
+    ("We opened a recycling facility for end-of-life fishing gear at the harbour.", ["OP3.c"]),
+    ("Harbour recycling of old nets started with a reception point on the quay.", ["OP3.c"]),
+    ("A school campaign raised awareness of marine debris from fishing.", ["OP6"]),
+    ("Radio spots and posters warned the public about plastic debris from fishing gear.", ["OP6"]),
+    ("An exhibition on marine litter from fishing toured coastal towns.", ["OP6"]),
+]
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory):
+    from opmapper.tagger import OpTagger
+
+    code = "WCC-2020-Res-091"
+    tagger = OpTagger(max_word_features=2000, max_char_features=2000, cv=2).fit(
+        [t for t, _ in TAGGER_TRAINING], [labels for _, labels in TAGGER_TRAINING], code,
+        paragraphs={code: opmapper.load_resolutions()[code]})
+    folder = tmp_path_factory.mktemp("model") / "tagger"
+    tagger.save(folder)
+    return folder
+
+
+def test_untagged_activities_get_suggestions_that_feed_coverage(small_model, tmp_path):
+    root = tmp_path / "archive"
+    root.mkdir()
+    for name in ("activity-report.txt", "activity-report-legacy.txt"):
+        shutil.copyfile(CORPUS / "examples" / name, root / name)
+    out = tmp_path / "out"
+    batch.run([root], out, jobs=1, model=small_model)
+    records = {Path(r["source"]).name: r for r in _records(out)}
+    ghost = records["activity-report.txt"]
+    assert ghost["resolution_code"] == "WCC-2020-Res-091"
+    untagged = {(a["section"], a["index"]) for a in ghost["report"]["activities"] + ghost["report"]["future_actions"]
+                if not a["references"] and (a["description"] or "").strip()}
+    assert untagged and {(s["section"], s["index"]) for s in ghost["suggestions"]} == untagged
+    suggested: dict[str, int] = {}
+    for entry in ghost["suggestions"]:
+        assert 1 <= len(entry["suggestions"]) <= batch.SUGGESTIONS_PER_ACTIVITY
+        for pid in {s["id"] for s in entry["suggestions"] if s["above_threshold"]}:
+            suggested[pid] = suggested.get(pid, 0) + 1
+    assert suggested, "the small model is confident about some ghost-gear activity"
+    coverage = {r["paragraph"]: r for r in _rows(out / "coverage.csv") if r["resolution_code"] == "WCC-2020-Res-091"}
+    for pid, count in suggested.items():
+        assert int(coverage[pid]["activities_suggested"]) == count, pid
+    assert sum(int(r["activities_suggested"]) for r in coverage.values()) == sum(suggested.values())
+    assert 'class="cell c-sug"' in (out / "summary.html").read_text(encoding="utf-8")
+    # The model knows nothing of the wildlife-trade resolution: no guesses, and the record says why.
+    wildlife = records["activity-report-legacy.txt"]
+    assert wildlife["suggestions"] == []
+    assert any("not trained for WCC-2020-Res-040" in note for note in wildlife["notes"])
+
+
+def test_a_named_model_that_cannot_be_loaded_stops_the_run_before_any_work(tmp_path, capsys):
+    root = tmp_path / "archive"
+    root.mkdir()
+    shutil.copyfile(EXAMPLES[0], root / EXAMPLES[0].name)
+    code = main(["batch", str(root), "-o", str(tmp_path / "out"), "--model", str(tmp_path / "nowhere"), "--quiet"])
+    assert code == 1
+    assert "nowhere" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "reports.jsonl").exists()
