@@ -208,6 +208,10 @@ class CheckContext:
 
     # -- structure
     @cached_property
+    def index(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @cached_property
     def blocks(self) -> list[tuple[int, int, str]]:
         """(start, end, where) of every activity and free-text section, for locating an offset."""
         out = [(a.start, a.end, activity_where(a)) for a in self.activities]
@@ -433,7 +437,7 @@ def _normalise(text: str) -> str:
 def check_duplicate_text(ctx: CheckContext) -> Iterator[Hit]:
     """Paragraphs, then sentences, that repeat earlier narrative text exactly or up to case and spacing."""
     min_words = ctx.config.duplicate_min_words
-    index = LineIndex(ctx.text)
+    index = ctx.index
     covered: list[tuple[int, int]] = []
 
     def scan(units: Iterable[TextSpan], kind: str) -> Iterator[Hit]:
@@ -585,7 +589,7 @@ def _fmt(value: float) -> str:
 def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
     """The same counted thing at two scales; totals in the results smaller than what activities report."""
     cfg = ctx.config
-    index = LineIndex(ctx.text)
+    index = ctx.index
     achieved = []   # (claim, where, activity or None), reported results only — plans may differ freely
     for act in ctx.report.activities:
         achieved += [(c, activity_where(act), act) for c in act.claims if c.modality == "achieved"]
@@ -741,7 +745,7 @@ def check_report(report, resolution=None, tagger=None, *, select=None, ignore=No
     """
     active = select_rules(rules, select, ignore)
     ctx = CheckContext(report, resolution, tagger, config)
-    index = LineIndex(report.text)
+    index = ctx.index
     findings = []
     for rule in active:
         if rule.needs == "resolution" and resolution is None:
