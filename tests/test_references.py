@@ -338,6 +338,19 @@ def test_custom_section_sign_convention():
     assert strip_references(text, patterns=patterns) == "Rangers were trained and data shared under."
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("See ¶ 4(b) and ¶3.", [("OP4.b", "¶ 4(b)"), ("OP3", "¶3")]),
+    ("Gemäss Ziffer 3 und Ziff. 4 wurde berichtet.", [("OP3", "Ziffer 3"), ("OP4", "Ziff. 4")]),
+    ("Gemäss Ziffern 2-4 wurde berichtet.", [("OP2", "Ziffern 2"), ("OP3", "Ziffern 2-4"), ("OP4", "4")]),
+])
+def test_custom_heads_of_any_shape(text, expected):
+    """Heads ending in a symbol or in a \\w class are found like the built-in ones."""
+    patterns = DEFAULT_PATTERNS.extended(operative_heads=[r"¶", r"Ziff\w*"])
+    assert find_references(text) == []
+    refs = find_references(text, patterns)
+    assert [(r.id, r.start, r.end) for r in refs] == _expected_spans(text, expected)
+
+
 def test_custom_preambular_head():
     patterns = DEFAULT_PATTERNS.extended(preambular_heads=[r"(?-i:PA)"])
     refs = find_references("The context in PA3 is cited.", patterns)
