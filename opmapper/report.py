@@ -368,6 +368,7 @@ class ReportVocabulary:
 _ROMAN_PREFIX = re.compile(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+")
 _SECTION_NUMBER_STARTS = frozenset("IVX0123456789 \t")
 _MAX_LABEL_CHARS = 260
+_INLINE_SEPARATOR = re.compile(r"[:\t]")
 _PROSE_WORDS = 5  # a line of at least this many words under a type is its description, not another type
 _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per line
 
@@ -652,8 +653,9 @@ class _Parser:
         m = self.c.spaced_label_re.match(text) if self.c.spaced_label_re is not None else None
         if m is not None:
             return m.lastgroup, self.c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
-        colon = text.find(":")
-        if 0 < colon <= _MAX_LABEL_CHARS:
+        colon = _INLINE_SEPARATOR.search(text, 0, _MAX_LABEL_CHARS + 1)  # "Label: value", "Label<TAB>value"
+        colon = colon.start() if colon is not None else -1
+        if 0 < colon:
             hit = self.c.label(label_key(text[:colon]))
             if hit is not None and hit[0] not in _NO_INLINE_LABELS:
                 rest = text[colon + 1:]

@@ -705,3 +705,10 @@ def test_type_list_then_rows_after_a_completed_row():
             "Field activitiesPatrols on 3 markets.Completed\nOther\nFundraisingA grant was won.On-going\n")
     r = parse_report(text, claims=False)
     assert [(a.type, a.status) for a in r.activities] == [(FIELD, DONE), (OTHER, None), (FUND, ON)]
+
+
+def test_tab_separated_label_and_value():
+    text = "WCC 2020 Res 040 - Activity Report\nIUCN Constituent\tTest Trust\nPeriod covered\t2021-2022\n"
+    r = parse_report(text, claims=False)
+    assert (r.constituent.text, r.period.text) == ("Test Trust", "2021-2022")
+    assert_offsets(r)
