@@ -1286,5 +1286,6 @@ def parse_report(text: str, source: str | None = None, *, nlp=None, claims: bool
     a Report with layout ``unknown`` and a warning. ``nlp`` is passed to ``find_claims``; ``claims=False``
     skips claim extraction.
     """
+    source = None if source is None else str(source)  # a Path is welcome; records hold its string
     text = _check_text(text, source)
     return _Parser(text, source, vocabulary, nlp, claims).run()

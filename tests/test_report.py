@@ -464,6 +464,12 @@ def test_prose_is_not_a_report():
     assert r.activities == () and r.resolution_code is None
 
 
+def test_path_as_source():
+    path = EXAMPLES / "progress-report.txt"
+    r = parse_report(path.read_text(encoding="utf-8"), source=path, claims=False)
+    assert r.source == str(path) and json.loads(json.dumps(r.to_dict()))["source"] == str(path)
+
+
 def test_bytes_are_decoded():
     r = parse_report(read("activity-report-es.txt").encode("cp1252"), source="es.txt", claims=False)
     assert r.constituent.text == "Fundación Costa Austral"
