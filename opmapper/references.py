@@ -627,14 +627,17 @@ def strip_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) 
 CONGRESS_YEARS = {1: 1996, 2: 2000, 3: 2004, 4: 2008, 5: 2012, 6: 2016}
 
 _DASH = "-\u2010\u2011\u2012\u2013"
-_KEYWORD = r"(?:IUCN" + _S + r"+)?(?P<kw>(?-i:[Rr]esolutions?|[Rr]ecommendations?|[Mm]otions?|Res|RES|Rec|REC)\.?)"
+# English, French and Spanish keywords (labels of translated reports; narratives may follow them).
+_RESOLUTION_WORDS = (r"[Rr][ée]solutions?|[Rr]esoluci[óo]n(?:es)?|[Rr]ecomm?[ae]ndations?|[Rr]ecomendaci[óo]n(?:es)?"
+                     r"|[Mm]otions?|[Mm]oci[óo]n(?:es)?")
+_KEYWORD = (r"(?:(?:IUCN|UICN)" + _S + r"+)?(?P<kw>(?-i:" + _RESOLUTION_WORDS + r"|Res|RES|Rec|REC)\.?)")
 # A plain number; lower-case "resolution 10" is too often something else ("a resolution 10 times
 # finer"), so lower-case keywords need the zero-padded three digits reports use ("resolution 036").
 _PLAIN = r"[0-9]{1,3}(?![0-9]|[./,:][0-9])"
 _MENTION = regex.compile(
     r"(?<![\p{L}\p{N}_])(?:"
     # WCC-2020-Res-040, WCC 2016 Res 001 (the keyword before it, if any, is part of the mention)
-    r"(?:(?:IUCN" + _S + r"+)?(?:Resolution|Recommendation|Motion)" + _S + r"+)?"
+    r"(?:(?:(?:IUCN|UICN)" + _S + r"+)?(?-i:" + _RESOLUTION_WORDS + r")" + _S + r"+)?"
     r"(?-i:WCC)[" + _DASH + r"_ ]?(?P<year>(?:19|20)[0-9]{2})[" + _DASH + r"_ ]?"
     r"(?P<wkind>(?-i:Res|RES|Rec|REC))[" + _DASH + r"_ .]?(?P<wnum>[0-9]{1,3})(?![0-9])"
     # Resolution 6.049, Recommendation 4.108, Res. 5.012 (numbered by Congress up to 2016)
@@ -642,7 +645,7 @@ _MENTION = regex.compile(
     r"(?P<cong>[1-9][0-9]?)\.(?P<dnum>[0-9]{2,3})(?![0-9]|[./][0-9])"
     # Resolution 036, IUCN Resolution 122, Res123, Motion 050, Resolutions 036 and 040
     r"|" + _KEYWORD + _S + r"*(?:no\.?" + _S + r"*|n[°º]" + _S + r"*|#)?(?P<pnum>" + _PLAIN + r")"
-    r"(?:(?:" + _S + r"*[,;&]" + _S + r"*(?:and" + _S + r"+)?|" + _S + r"+(?:and|or)" + _S + r"+)"
+    r"(?:(?:" + _S + r"*[,;&]" + _S + r"*(?:(?:and|et|y)" + _S + r"+)?|" + _S + r"+(?:and|or|et|ou|y|o)" + _S + r"+)"
     r"(?P<pnum>" + _PLAIN + r"))*"
     r")",
     regex.IGNORECASE,
@@ -651,7 +654,7 @@ _MENTION = regex.compile(
 
 def _mention_kind(keyword: str) -> str:
     k = keyword.lower()
-    return "motion" if k.startswith("mot") else "recommendation" if k.startswith("rec") else "resolution"
+    return "motion" if k.startswith("mo") else "recommendation" if k.startswith("rec") else "resolution"
 
 
 def find_resolution_mentions(text: str) -> list[ResolutionMention]:

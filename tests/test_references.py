@@ -442,6 +442,15 @@ MENTIONS = [
       (None, "resolution", "122", "122")]),
     ("Work under resolution 091 continued.", [(None, "resolution", "091", "resolution 091")]),
     ("Resolution 19.38 of the General Assembly", [(None, "resolution", "19.38", "Resolution 19.38")]),
+    # translated labels
+    ("La Résolution 6.049 et la Recommandation 4.108 sont liées.",
+     [("WCC-2016-Res-049", "resolution", "6.049", "Résolution 6.049"),
+      ("WCC-2008-Rec-108", "recommendation", "4.108", "Recommandation 4.108")]),
+    ("Las Resoluciones 040 y 041 y la Moción 050.",
+     [(None, "resolution", "040", "Resoluciones 040"), (None, "resolution", "041", "041"),
+      (None, "motion", "050", "Moción 050")]),
+    ("UICN Résolution WCC-2020-Res-040", [("WCC-2020-Res-040", "resolution", "040", "UICN Résolution WCC-2020-Res-040")]),
+    ("Résolution\n49226\nConstituant de l'UICN", []),
     # look-alikes
     ("UNGA Resolution 69/314 on wildlife trafficking.", []),
     ("Resolution\n49179\nIUCN Constituent", []),
