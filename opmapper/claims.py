@@ -324,9 +324,10 @@ class _Rules:
             rf"(?P<b>\d+|{_alt(list(lx.number_units) + list(lx.number_tens))})\b"
         )
         self.core_re = regex.compile(
-            r"(?i)\d|\b(?:" + _alt(word_numbers + list(lx.fractions) + ["a dozen"]) + r")\b"
+            r"(?i)\d+|\b(?:" + _alt(word_numbers + list(lx.fractions)) + r")\b"
         )
         self.prefilter = self.core_re
+        self.article_before_re = regex.compile(r"(?ri)\ban?\s+$")
         self.scale_after_re = regex.compile(
             rf"(?i)(?:\s*|-)(?P<w>{_alt(lx.scales)})(?![\w])"
         )
@@ -337,7 +338,7 @@ class _Rules:
         currency_symbols = [c for c in lx.currencies if not c[0].isalpha()]
         cur_alt = _alt(lx.currencies)
         self.currency_before_re = regex.compile(
-            rf"(?i)(?:(?<![\w$€£¥])(?:{_alt(currency_words)})\.?\s*|(?:{_alt(currency_symbols)})\s?)$"
+            rf"(?ri)(?:(?<![\w$€£¥])(?:{_alt(currency_words)})\.?\s*|(?:{_alt(currency_symbols)})\s?)$"
         )
         self.currency_after_re = regex.compile(
             rf"(?i)\s?(?P<k>[kKmM](?=€)|(?:[kKmM](?=EUR\b)))?(?P<c>{cur_alt})(?![A-Za-z])"
@@ -350,10 +351,10 @@ class _Rules:
         bound_alt = _alt(lx.bounds)
         filler_alt = _alt(lx.fillers)
         self.bound_before_re = regex.compile(
-            rf"(?i)(?<![\w])(?P<b>{bound_alt})\s+(?:(?:{filler_alt})\s+)?$"
+            rf"(?ri)(?<![\w])(?P<b>{bound_alt})\s+(?:(?:{filler_alt})\s+)?$"
         )
         self.bound_forms = {_re(r"\s+").sub(" ", k.lower()): v for k, v in lx.bounds.items()}
-        self.filler_before_re = regex.compile(rf"(?i)(?<![\w])(?:{filler_alt})\s+$")
+        self.filler_before_re = regex.compile(rf"(?ri)(?<![\w])(?:{filler_alt})\s+$")
         self.bound_after_re = regex.compile(rf"(?i)(?P<b>\+|\s+(?:{_alt(k for k in lx.bound_suffixes if k != '+')}))(?![\w])")
         self.suffix_forms = {_re(r"\s+").sub(" ", k.lower()): v for k, v in lx.bound_suffixes.items()}
         self.range_sep_re = regex.compile(r"(?i)\s*(?:-|–|—|to|and)\s*")
@@ -361,28 +362,28 @@ class _Rules:
         self.one_of_figure_re = regex.compile(
             r"(?i)\s+of\s+(?:the|these|those|its|our|their)\s+(?:\d|" + _alt(lx.number_units) + ")")
         self.change_before_re = regex.compile(
-            r"(?i)\b(?:rose|risen|rise|rises|fell|fallen|falls|fall|grew|grown|grow|grows|dropped|drop|drops|"
+            r"(?ri)\b(?:rose|risen|rise|rises|fell|fallen|falls|fall|grew|grown|grow|grows|dropped|drop|drops|"
             r"increased|increase|increases|decreased|decrease|decreases|declined|decline|declines|went|jumped|"
             r"climbed|reduced|reduce|cut|expanded|shrank|shrunk|improved|changed|moved|doubled|halved|"
             r"up|down|rising|falling|growing|increasing|decreasing|declining|improving)\b[^.;]{0,40}$")
-        self.between_re = regex.compile(r"(?i)(?<![\w])between\s+$")
-        self.from_re = regex.compile(r"(?i)(?<![\w])from\s+(?:(?:" + bound_alt + r")\s+)?$")
+        self.between_re = regex.compile(r"(?ri)(?<![\w])between\s+$")
+        self.from_re = regex.compile(r"(?ri)(?<![\w])from\s+(?:(?:" + bound_alt + r")\s+)?$")
         ref_alt = _alt(lx.reference_words)
         self.reference_before_re = regex.compile(
-            rf"(?i)(?<![\w])(?:{ref_alt})(?<=\W|\w(?!\w))[:#]?\s*(?:n[o°]\.?\s*)?"
+            rf"(?ri)(?<![\w])(?:{ref_alt})(?<=\W|\w(?!\w))[:#]?\s*(?:n[o°]\.?\s*)?"
             r"(?:\d[\w.]{0,5}\s*(?:,|&|and|to|-|–|or)\s*)*$"
         )
         month_alt = _alt(lx.months)
         self.month_after_re = regex.compile(rf"(?i)(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{month_alt})\b\.?")
-        self.month_before_re = regex.compile(rf"(?i)\b(?:{month_alt})\.?\s+(?:the\s+)?$")
+        self.month_before_re = regex.compile(rf"(?ri)\b(?:{month_alt})\.?\s+(?:the\s+)?$")
         self.year_re = regex.compile(r"(?:1[89]|20)\d\d")
-        self.denominator_before_re = regex.compile(r"(?i)(?:\bper|\bfactor\s+of|\bevery|/)\s*$")
+        self.denominator_before_re = regex.compile(r"(?ri)(?:\bper|\bfactor\s+of|\bevery|/)\s*$")
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
         self.planned_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.planned_markers) + r")(?![\w])")
         self.achieved_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
         self.sentence_break_re = regex.compile(
             r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
-        self.word_before_re = regex.compile(r"[\w.]*$")
+        self.word_before_re = regex.compile(r"(?r)[\w.]*$")
         self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
         self.never_figure_re = regex.compile(
             r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"             # +41 22 999 0000
@@ -495,17 +496,44 @@ class _Scanner:
     def cores(self):
         """Digit and word number cores, in text order, as (start, end, value, is_words)."""
         text = self.text
+        r = self.r
         out = []
-        for m in self.r.digit_re.finditer(text):
-            out.append((m.start(), m.end(), _parse_digits(m.group()), False))
-        for m in self.r.number_word_re.finditer(text):
-            value = _parse_number_words(m.group(), self.lx)
-            if value is not None:
-                out.append((m.start(), m.end(), value, True))
-        for m in self.r.fraction_re.finditer(text):
-            out.append((m.start(), m.end(), None, "fraction"))
-        for m in self.r.ratio_re.finditer(text):
-            out.append((m.start(), m.end(), None, "ratio"))
+        digits_to = words_to = fraction_to = -1
+        # one cheap pass finds where numbers may start; the precise patterns are tried there only
+        for hit in r.core_re.finditer(text):
+            p = hit.start()
+            if text[p].isdigit():
+                if p >= digits_to:
+                    m = r.digit_re.match(text, p)
+                    if m:
+                        out.append((m.start(), m.end(), _parse_digits(m.group()), False))
+                        digits_to = m.end()
+                    else:
+                        digits_to = hit.end()
+                starts = (p,)
+            else:
+                # "a dozen", "a third": the article before the word may open the number
+                article = r.article_before_re.search(text, max(0, p - 4), p)
+                starts = (article.start(), p) if article else (p,)
+                if p >= words_to:
+                    for q in starts:
+                        m = r.number_word_re.match(text, q)
+                        if m:
+                            value = _parse_number_words(m.group(), self.lx)
+                            if value is not None:
+                                out.append((m.start(), m.end(), value, True))
+                            words_to = m.end()
+                            break
+                if p >= fraction_to:
+                    for q in starts:
+                        m = r.fraction_re.match(text, q)
+                        if m:
+                            out.append((m.start(), m.end(), None, "fraction"))
+                            fraction_to = m.end()
+                            break
+            m = r.ratio_re.match(text, starts[0])
+            if m:
+                out.append((m.start(), m.end(), None, "ratio"))
         out.sort(key=lambda c: (c[0], -c[1]))
         return out
 
