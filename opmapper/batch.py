@@ -770,7 +770,7 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
 
     ``resolutions`` (code -> Resolution) gives coverage its full paragraph lists; default: the bundled ones.
     """
-    from .render.html import summary_page
+    from .render.html import report_index_row, summary_chunks
 
     out = Path(out_dir)
     pages = out / PAGES_DIR
@@ -784,8 +784,10 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
               "claims": _Table(out / "claims.csv", CLAIM_COLUMNS),
               "findings": _Table(out / "findings.csv", FINDING_COLUMNS)}
     tmp = reports_path.with_suffix(".jsonl.tmp")
+    index_tmp = out / f".{SUMMARY_HTML}.rows.tmp"  # the summary's list of reports, kept on disk, not in memory
     try:
-        with open(tmp, "wb") as sorted_fh, open(reports_path, "rb") if reports_path.exists() else io.BytesIO() as fh:
+        with open(tmp, "wb") as sorted_fh, open(index_tmp, "w", encoding="utf-8") as index_fh, \
+                open(reports_path, "rb") if reports_path.exists() else io.BytesIO() as fh:
             for key in sorted(latest):
                 offset, size, _sha = latest[key]
                 fh.seek(offset)
@@ -796,6 +798,13 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
                 if not (pages / f"{slug}.html").exists():
                     _write_page(record, str(pages))
                 _rows_of(record, summary, f"{PAGES_DIR}/{slug}.html", tables)
+                counts = record.get("counts") or {}
+                index_fh.write(report_index_row({
+                    "label": _label(record.get("source")), "source": record.get("source"),
+                    "href": f"{PAGES_DIR}/{slug}.html", "resolution_code": record.get("resolution_code"),
+                    "layout": record.get("layout"), "activities": counts.get("activities", 0),
+                    "tagged": counts.get("tagged_activities", 0), "suggested": counts.get("suggested_activities", 0),
+                    "claims": counts.get("claims", 0), "findings": counts.get("findings", 0)}) + "\n")
     finally:
         for table in tables.values():
             table.close()
@@ -814,5 +823,10 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     for row in summary.coverage_rows():
         coverage.write(row)
     coverage.close()
-    _write_atomic(str(out / SUMMARY_HTML), summary_page(summary.page_data(error_rows, interrupted)))
+    page_tmp = out / f"{SUMMARY_HTML}.tmp"
+    with open(index_tmp, encoding="utf-8") as rows, open(page_tmp, "w", encoding="utf-8", newline="\n") as page:
+        for chunk in summary_chunks(summary.page_data(error_rows, interrupted), (line.rstrip("\n") for line in rows)):
+            page.write(chunk)
+    os.replace(page_tmp, out / SUMMARY_HTML)
+    index_tmp.unlink()
     return {"reports": len(latest), "errors": len(error_rows)}

@@ -245,6 +245,17 @@ def test_pages_are_self_contained_and_escape_report_text(runs):
         assert (out / "reports" / f"{slug}.html").exists()
 
 
+def test_every_report_is_linked_even_when_the_grids_are_cut_short(runs, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(runs["jobs1"][0], out)
+    batch.finalize(out, max_grid_rows=1)
+    summary = (out / "summary.html").read_text(encoding="utf-8")
+    assert "more reports are not drawn" in summary
+    for record in _records(out):
+        assert f'href="reports/{batch.report_slug(record["source"], record["sha256"])}.html"' in summary
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
+
+
 def test_resume_does_no_repeated_work_and_changes_nothing(runs, archive, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(runs["jobs1"][0], out)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from opmapper.cli import main
-from opmapper.render.html import annotate_text, report_page, summary_page
+from opmapper.render.html import annotate_text, report_index_row, report_page, summary_page
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(|@import""", re.I)
 TEXT = "Trained 45 officers <in> Accra & Kumasi [OP2; OP4.b]"
@@ -167,3 +167,13 @@ def test_annotate_command_writes_one_page(tmp_path):
     assert '<span class="ref" title="reference OP2">OP2</span>' in page
     assert not EXTERNAL.search(page)
     assert main(["annotate", str(tmp_path / "missing.txt"), "-o", str(out)]) == 1
+
+
+def test_summary_page_lists_every_report_streamed_in():
+    rows = (report_index_row({"label": f"a/<r{i}>.txt", "source": f"a/<r{i}>.txt", "href": f"reports/r{i}.html",
+                              "resolution_code": "WCC-2020-Res-091", "activities": i, "claims": 2 * i})
+            for i in range(3))
+    page = summary_page(_summary(), rows)
+    assert page.count('<a href="reports/r') == 3 and "a/&lt;r2&gt;.txt" in page and "<r2>" not in page
+    assert page.index('id="reports"') > page.index("Findings by rule") and page.endswith("</html>\n")
+    assert 'id="reports"' not in summary_page(_summary())

@@ -74,13 +74,19 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _page(title: str, body: Iterable[str]) -> str:
-    head = (
+def _head(title: str) -> str:
+    return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
     )
-    return head + "".join(body) + "</body>\n</html>\n"
+
+
+PAGE_END = "</body>\n</html>\n"
+
+
+def _page(title: str, body: Iterable[str]) -> str:
+    return _head(title) + "".join(body) + PAGE_END
 
 
 def _fmt_number(value: Any) -> str:
@@ -328,14 +334,52 @@ def _grid(res: Mapping[str, Any]) -> Iterator[str]:
                "coverage.csv counts them all.</p>\n")
 
 
-def summary_page(summary: Mapping[str, Any]) -> str:
-    """The one-page overview of a batch run: coverage grids, silent paragraphs, largest claims, findings.
+def report_index_row(entry: Mapping[str, Any]) -> str:
+    """One line of the summary's list of all reports (no newline inside: batch streams these via a file).
+
+    ``entry``: ``label``, ``source``, ``href``, ``resolution_code``, ``layout``, ``activities``, ``tagged``,
+    ``suggested``, ``claims``, ``findings``.
+    """
+    label = esc(entry.get("label") or entry.get("source"))
+    link = f'<a href="{esc(entry["href"])}">{label}</a>' if entry.get("href") else label
+    cells = "".join(f'<td class="num">{esc(_fmt_number(entry.get(k, 0)))}</td>'
+                    for k in ("activities", "tagged", "suggested", "claims", "findings"))
+    return (f'<tr><td title="{esc(entry.get("source"))}">{link}</td><td>{esc(entry.get("resolution_code") or "")}</td>'
+            f'<td>{esc(entry.get("layout") or "")}</td>{cells}</tr>').replace("\n", " ")
+
+
+def summary_page(summary: Mapping[str, Any], report_rows: Iterable[str] = ()) -> str:
+    """The summary page as one string (see ``summary_chunks``)."""
+    return "".join(summary_chunks(summary, report_rows))
+
+
+def summary_chunks(summary: Mapping[str, Any], report_rows: Iterable[str] = ()) -> Iterator[str]:
+    """The one-page overview of a batch run, in pieces to write as they come: coverage grids, silent
+    paragraphs, largest claims, findings by rule, failed files, then every report (``report_rows``, from
+    ``report_index_row``, consumed lazily so an archive of any size streams through).
 
     ``summary`` is plain data: ``counts`` (mapping), ``notes`` (list of str), ``resolutions`` (list of
     mappings with ``code``, ``title``, ``known``, ``paragraphs``, ``uncovered``, ``rows``, ``totals``,
     ``more_rows``), ``largest_claims`` (list of mappings), ``findings_by_rule`` (list of mappings with
     ``code``, ``severity``, ``count``) and ``errors`` (list of mappings with ``source``, ``reason``).
     """
+    yield _head("opmapper batch summary")
+    yield from _summary_body(summary)
+    rows = iter(report_rows)
+    first = next(rows, None)
+    if first is not None:
+        yield (f'<h2 id="reports">Reports ({esc(_fmt_number((summary.get("counts") or {}).get("reports", "")))})</h2>\n'
+               '<table><tr><th>Report</th><th>Resolution</th><th>Layout</th><th class="num">Activities</th>'
+               '<th class="num">Tagged</th><th class="num">Suggested</th><th class="num">Claims</th>'
+               '<th class="num">Findings</th></tr>\n')
+        yield first + "\n"
+        for row in rows:
+            yield row + "\n"
+        yield "</table>\n"
+    yield PAGE_END
+
+
+def _summary_body(summary: Mapping[str, Any]) -> list[str]:
     counts = summary.get("counts") or {}
     body: list[str] = ["<h1>opmapper batch summary</h1>\n"]
     if summary.get("interrupted"):
@@ -349,8 +393,8 @@ def summary_page(summary: Mapping[str, Any]) -> str:
     body.append("</div>\n")
     for note in summary.get("notes") or []:
         body.append(f'<p class="note">{esc(note)}</p>\n')
-    body.append('<p class="small muted">Tables: reports.jsonl · activities.csv · claims.csv · findings.csv · '
-                "coverage.csv · errors.csv</p>\n")
+    body.append('<p class="small muted"><a href="#reports">Every report</a> · tables: reports.jsonl · activities.csv · '
+                "claims.csv · findings.csv · coverage.csv · errors.csv</p>\n")
 
     body.append("<h2>Coverage by resolution</h2>\n")
     body.append('<div class="legend"><span><span class="key c-tag"></span>T: explicitly tagged in the report</span>'
@@ -421,4 +465,4 @@ def summary_page(summary: Mapping[str, Any]) -> str:
         shown = len(errors)
         if counts.get("errors", shown) > shown:
             body.append(f'<p class="muted small">{esc(_fmt_number(counts["errors"] - shown))} more in errors.csv.</p>\n')
-    return _page("opmapper batch summary", body)
+    return body
