@@ -174,9 +174,12 @@ def _cmd_claims(args) -> int:
     cols = ["source", "line", "column", "value", "value_max", "bound", "unit", "kind", "counted",
             "counted_head", "verb", "modality", "start", "end", "text"]
 
+    def number(v: float) -> str:
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6g}"
+
     def describe(c: dict) -> str:
-        rng = f"-{c['value_max']:g}" if c["value_max"] is not None else ""
-        return (f"{c['bound']} {c['value']:g}{rng} {c['unit'] or ''} | {c['counted'] or '-'} | "
+        rng = f"-{number(c['value_max'])}" if c["value_max"] is not None else ""
+        return (f"{c['bound']} {number(c['value'])}{rng} {c['unit'] or ''} | {c['counted'] or '-'} | "
                 f"{c['verb'] or '-'} | {c['modality']}  {c['text']!r}")
 
     return _emit_spans(args, find_claims, cols, describe)
