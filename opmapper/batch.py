@@ -273,7 +273,7 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: str | os.Pa
     def add(path: str) -> None:
         if skip_root and os.path.abspath(path).startswith(skip_root):
             return
-        found.add(path)
+        found.add(os.path.normpath(path))  # "./a.txt" and "a.txt" are one input
 
     def walk(folder: str) -> None:
         for root, dirs, files in os.walk(folder):
@@ -326,6 +326,8 @@ def _init_worker(config: _WorkerConfig, ignore_sigint: bool = True) -> None:
 def _process(path: str) -> tuple[str, str, str | None, str | None]:
     """(status, source, sha256, payload): ("report", .., json line), ("error", .., reason), ("skipped", ..)."""
     config: _WorkerConfig = _WORKER["config"]
+    if path == "-":
+        return "error", path, None, "batch reads files, not standard input"
     sha = file_sha256(path)
     if sha is not None and sha in config.skip:
         return "skipped", path, sha, None

@@ -361,6 +361,7 @@ def test_inputs_are_folders_globs_and_names(archive, tmp_path):
     assert batch.expand_inputs([str(root / "**" / "*.md")]) == [str(root / "2023" / "portal" / "lantern_reef.md")]
     missing = str(tmp_path / "gone.txt")
     assert batch.expand_inputs([missing, str(root / "empty.txt")]) == sorted([missing, str(root / "empty.txt")])
+    assert batch.expand_inputs([str(root / "." / "empty.txt"), root / "empty.txt"]) == [str(root / "empty.txt")]
     inside = root / "2023"
     assert not [p for p in batch.expand_inputs([root], exclude=inside) if p.startswith(str(inside))]
 
@@ -460,3 +461,12 @@ def test_a_named_model_that_cannot_be_loaded_stops_the_run_before_any_work(tmp_p
     assert code == 1
     assert "nowhere" in capsys.readouterr().err
     assert not (tmp_path / "out" / "reports.jsonl").exists()
+
+
+def test_names_that_match_nothing_are_error_rows(tmp_path):
+    out = tmp_path / "out"
+    result = batch.run([tmp_path / "gone.txt", "-"], out, jobs=1)
+    rows = {(r["source"], r["reason"]) for r in _rows(out / "errors.csv")}
+    assert rows == {(str(tmp_path / "gone.txt"), "no such file"), ("-", "batch reads files, not standard input")}
+    assert result["errors"] == 2 and result["reports"] == 0
+    assert "gone.txt" in (out / "summary.html").read_text(encoding="utf-8")
