@@ -16,6 +16,24 @@ from spacy.tokens import Doc, Span
 from .references import DEFAULT_PATTERNS, ReferencePatterns, find_references
 
 CLAIMS_SPANS_KEY = "opmapper_claims"
+REFERENCES_SPANS_KEY = "opmapper_references"
+
+
+def _reference_spans(doc: Doc) -> list[Span] | None:
+    """doc._.op_references: read from ``doc.spans`` (labelled with the reference id), which serialises
+    with the Doc, so the spans survive ``nlp.pipe(n_process=2)``."""
+    group = doc.spans.get(REFERENCES_SPANS_KEY)
+    return list(group) if group is not None else None
+
+
+def _reference_record(span: Span) -> dict | None:
+    """span._.op_reference: the record of that span, found by id and offsets in the Doc's plain records.
+
+    Looked up rather than stored per span: two references can expand to the same tokens ("OP4(a-c)")."""
+    for rec in span.doc._.op_reference_records or ():
+        if rec["id"] == span.label_ and span.start_char <= rec["start"] and rec["end"] <= span.end_char:
+            return rec
+    return None
 
 
 def _claim_spans(doc: Doc) -> list[Span] | None:
@@ -27,12 +45,15 @@ def _claim_spans(doc: Doc) -> list[Span] | None:
 
 def _ensure_extensions() -> None:
     if not Doc.has_extension("op_references"):
-        Doc.set_extension("op_references", default=None)
+        Doc.set_extension("op_references", getter=_reference_spans)
+    if not Doc.has_extension("op_reference_records"):
+        Doc.set_extension("op_reference_records", default=None)   # list of Reference.to_dict()
+    if not Span.has_extension("op_reference"):
+        Span.set_extension("op_reference", getter=_reference_record)
     if not Doc.has_extension("claims"):
         Doc.set_extension("claims", getter=_claim_spans)
-    for name in ("op_reference", "claim"):
-        if not Span.has_extension(name):
-            Span.set_extension(name, default=None)
+    if not Span.has_extension("claim"):
+        Span.set_extension("claim", default=None)
 
 
 def spans_for(doc: Doc, records, extension: str) -> list[Span]:
@@ -53,7 +74,14 @@ class ReferencesComponent:
         self.patterns = patterns
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.op_references = spans_for(doc, find_references(doc.text, self.patterns), "op_reference")
+        records, spans = [], []
+        for ref in find_references(doc.text, self.patterns):
+            span = doc.char_span(ref.start, ref.end, label=ref.id, alignment_mode="expand")
+            if span is not None:
+                records.append(ref.to_dict())
+                spans.append(span)
+        doc._.op_reference_records = records
+        doc.spans[REFERENCES_SPANS_KEY] = spans
         return doc
 
 

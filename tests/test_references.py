@@ -532,7 +532,30 @@ def test_spacy_component_with_custom_patterns():
     assert [(s.text, s._.op_reference["id"]) for s in doc._.op_references] == [("§4b", "OP4.b"), ("OP2", "OP2")]
 
 
+PIPE_TEXTS = ["Rangers trained. [OP2]", "No reference here.", "Data shared (OP4.c) with customs.",
+              "Laws were amended as OP4(a-c) asks."]
+PIPE_IDS = [["OP2"], [], ["OP4.c"], ["OP4.a", "OP4.b", "OP4.c"]]
+
+
+def _ids(docs):
+    return [[s._.op_reference["id"] for s in d._.op_references] for d in docs]
+
+
 def test_spacy_pipe_many_docs(nlp):
-    texts = ["Rangers trained. [OP2]", "No reference here.", "Data shared (OP4.c) with customs."]
-    docs = list(nlp.pipe(texts))
-    assert [[s._.op_reference["id"] for s in d._.op_references] for d in docs] == [["OP2"], [], ["OP4.c"]]
+    docs = list(nlp.pipe(PIPE_TEXTS))
+    assert _ids(docs) == PIPE_IDS
+    # references expanding to overlapping tokens keep their own records (labels are the ids)
+    assert [s.label_ for s in docs[3]._.op_references] == PIPE_IDS[3]
+
+
+def test_spacy_doc_round_trips_through_bytes(nlp):
+    from spacy.tokens import Doc
+
+    doc = nlp(PIPE_TEXTS[3])
+    restored = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert _ids([restored]) == [PIPE_IDS[3]]
+    assert [s._.op_reference for s in restored._.op_references] == [r.to_dict() for r in find_references(PIPE_TEXTS[3])]
+
+
+def test_spacy_pipe_in_two_processes(nlp):
+    assert _ids(nlp.pipe(PIPE_TEXTS, n_process=2, batch_size=2)) == PIPE_IDS
