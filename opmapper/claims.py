@@ -184,7 +184,7 @@ class ClaimLexicon:
         further furthermore moreover however across against among amongst between beyond toward towards
         upon out up down off ever i we you he she they them us him me respectively approximately
         overall etc e.g. i.e. vs versus each besides plus namely across, despite due like unlike
-        alone ago later earlier today last next per during yesterday tomorrow yearly annually daily monthly weekly
+        alone ago later earlier today last next per during back away yesterday tomorrow yearly annually daily monthly weekly
     """.split())
     # nouns ending in -ing that may head or continue a counted phrase ("5 training sessions")
     ing_nouns: frozenset[str] = frozenset("""
@@ -263,10 +263,12 @@ class ClaimLexicon:
     # markers of a planned figure (regex fragments, matched case-insensitively)
     planned_markers: tuple[str, ...] = (
         r"will", r"shall", r"\w+'ll", r"aims?\s+(?:to|at)", r"aiming\s+(?:to|at)", r"plans?\s+to",
-        r"planning\s+to", r"planned", r"intends?\s+to", r"intending\s+to", r"(?:is|are)\s+to\s+be",
+        r"planning\s+to", r"intends?\s+to", r"intending\s+to", r"(?:is|are)\s+to\s+be",
         r"to\s+be\s+\w+ed", r"targets?\s+(?:of|to|is)", r"targeting", r"goal\s+(?:of|is)",
-        r"scheduled", r"expected\s+to", r"foresees?", r"foreseen", r"envisaged?", r"envisages",
-        r"proposed", r"seeks?\s+to", r"hopes?\s+to", r"going\s+to", r"would", r"next\s+year",
+        # "planned hydropower", "indicators proposed by IUCN": participles plan only after "is"/"are" or before "to"
+        r"(?:is|are|was|were|be|been|being|as|currently|also)\s+(?:planned|proposed|envisaged|foreseen|scheduled)",
+        r"(?:planned|proposed|envisaged|foreseen|scheduled)\s+(?:to|for)", r"expected\s+to", r"foresees?",
+        r"envisages?", r"seeks?\s+to", r"hopes?\s+to", r"going\s+to", r"would", r"next\s+year",
         r"upcoming", r"forthcoming", r"in\s+the\s+coming", r"wants?\s+to", r"commit(?:s|ted)?\s+to",
         r"pledged?\s+to", r"objective\s+(?:of|is)", r"ambition", r"by\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d",
     )
@@ -565,10 +567,10 @@ class _Scanner:
 
     # ---------------------------------------------------------------- helpers
     def _prev_char(self, i: int) -> str:
-        return self.text[i - 1] if i > 0 else ""
+        return self.text[i - 1] if i > 0 else " "  # a space at the edges: never "in" a set of marks
 
     def _next_char(self, i: int) -> str:
-        return self.text[i] if i < len(self.text) else ""
+        return self.text[i] if i < len(self.text) else " "
 
     def _before(self, i: int, n: int = 60) -> str:
         return self.text[max(0, i - n):i]
@@ -1216,7 +1218,12 @@ class _Phrase:
                 j -= 1
                 steps += 1
                 continue
-            if self._is_verb_form(low):
+            glued = _re(r"(?<=[a-z])(?=[A-Z][a-z]+$)").search(words[j][2])
+            if glued:  # "Capacity-buildingTrained": an activity label glued to the verb in flattened tables
+                tail = words[j][2][glued.start():]
+                if self._is_verb_form(tail.lower()):
+                    return tail, words[j][0] + glued.start()
+            elif self._is_verb_form(low):
                 return words[j][2], words[j][0]
             return None
         return None

@@ -112,6 +112,10 @@ FORMS = [
      [dict(value=0.0, counted_head="deaths")]),
     ("The awareness clip was viewed 35,000 times.",
      [dict(value=35000.0, counted_head="times")]),
+    ("27 rangers were hired in the second year.",
+     [dict(value=27.0, counted_head="rangers", verb="hired", text="27 rangers")]),
+    ("Fencing done: 600 m",
+     [dict(value=600.0, unit="m")]),
     ("Of the 58 traders interviewed, 31 said they had moved to private groups.",
      [dict(value=58.0, counted_head="traders"), dict(value=31.0, counted_head="traders")]),
 ]
