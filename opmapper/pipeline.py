@@ -85,9 +85,10 @@ class ReferencesComponent:
         return doc
 
 
-@Language.factory("opmapper_references")
-def make_references_component(nlp: Language, name: str) -> ReferencesComponent:
-    return ReferencesComponent()
+@Language.factory("opmapper_references", default_config={"extend": {}})
+def make_references_component(nlp: Language, name: str, extend: dict) -> ReferencesComponent:
+    """``config={"extend": {"operative_heads": ["§"]}}`` adds fragments to the default ReferencePatterns."""
+    return ReferencesComponent(DEFAULT_PATTERNS.extended(**extend) if extend else DEFAULT_PATTERNS)
 
 
 class ClaimsComponent:

@@ -527,9 +527,13 @@ def test_spacy_component_with_custom_patterns():
     from opmapper.pipeline import ReferencesComponent
 
     nlp = spacy.blank("en")
+    text = "Rangers were trained under §4b and OP2."
     component = ReferencesComponent(DEFAULT_PATTERNS.extended(operative_heads=[r"§"]))
-    doc = component(nlp("Rangers were trained under §4b and OP2."))
+    doc = component(nlp(text))
     assert [(s.text, s._.op_reference["id"]) for s in doc._.op_references] == [("§4b", "OP4.b"), ("OP2", "OP2")]
+    # the same through the factory's config, which must stay JSON-like
+    nlp.add_pipe("opmapper_references", config={"extend": {"operative_heads": ["§"]}})
+    assert [s.label_ for s in nlp(text)._.op_references] == ["OP4.b", "OP2"]
 
 
 PIPE_TEXTS = ["Rangers trained. [OP2]", "No reference here.", "Data shared (OP4.c) with customs.",
