@@ -126,6 +126,7 @@ def bench_finder(size_mb: float, repeat: int, seed: int) -> None:
 PATHOLOGICAL = {
     "one sub-paragraph after another": "OP1" + "(a)" * 20000,
     "a list of 20,000 numbers": "OPs 1" + ", 2" * 20000,
+    "20,000 commas, then 'and'": "OP 1" + ", 2" * 20000 + " and 3",
     "20,000 continued sub-paragraphs": "OP1(a)" + " and (b)" * 20000,
     "20,000 restated heads": "OP1; " * 20000,
     "digits and spaces only": "1 " * 50000,

@@ -285,7 +285,7 @@ class _Stop(Exception):
     """A continuation that does not belong to the chain: the chain ends before it."""
 
 
-_EVENT_NAMES = ("hop", "hpp", "hbare", "rng", "sep", "ssep", "srng", "num", "subc", "sub")
+_EVENT_NAMES = ("hop", "hpp", "hbare", "rng", "sep", "ssep", "srng", "num", "sub")
 _HEAD_KINDS = {"hop": "operative", "hpp": "preambular", "hbare": "bare"}
 _PLURAL_HEAD = regex.compile(r"s\b", regex.IGNORECASE)
 _AND_SEP = regex.compile(r"\b(?:and|or|et|y|ou)\b|&", regex.IGNORECASE)
@@ -343,8 +343,8 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
 def _walk_items(text: str, m: regex.Match) -> tuple[list[_Atom], bool]:
     """Atoms of a chain with lists, ranges or continued sub-paragraphs; True if it was cut short."""
     bracketed = _closed_bracket_around(text, m)
-    # Start offsets of "and"/"or"/"&" connectors: "OP 2, 3 and 4" is a list, "OP4, 12 staff" is not.
-    and_seps = [s for s, e in m.spans("sep") if _AND_SEP.search(text, s, e)]
+    # Where the last "and"/"or"/"&" connector starts: "OP 2, 3 and 4" is a list, "OP4, 12 staff" is not.
+    last_and = max((s for s, e in m.spans("sep") if _AND_SEP.search(text, s, e)), default=-1)
     atoms: list[_Atom] = []
     cur = -1             # index of the atom that receives sub-paragraph labels
     kind = "operative"
@@ -375,7 +375,7 @@ def _walk_items(text: str, m: regex.Match) -> tuple[list[_Atom], bool]:
                         heads_seen > 1
                         or (not (head_plural or bracketed)
                             and ((pending == "sep" and not _AND_SEP.search(connector)
-                                  and not any(a > s for a in and_seps))
+                                  and last_and < s)
                                  or (pending == "rng" and _SPACED_DASH.search(connector))))):
                     raise _Stop
                 number = int(text[s:e])
