@@ -1071,8 +1071,10 @@ class _Phrase:
             if not any(ch.isalpha() for ch in t):
                 break
             hyphen_next = i + 1 < limit and self._joined(i + 1)
-            if not glued and last is not None and self.is_plural(words[last][2].lower()):
-                break
+            if not glued and last is not None and self.is_plural(words[last][2].lower()) and not (
+                    words[last][2].lower() in self.lx.plural_nouns and self.is_plural(low)
+                    and low not in self.lx.plural_nouns):
+                break  # a plural ends the phrase, but "fish passes", "youth leaders" go on
             if not glued and not hyphen_next:
                 if low in self.lx.function_words:
                     if not (last is None and low in self.lx.count_premodifiers and self._modifies_next(i, limit)
@@ -1348,13 +1350,9 @@ def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None) -> list[Claim
     rows = []
     for fig, (ss, se) in zip(figures, spans, strict=True):
         counted, head, counted_end, verb = phrase.analyse(fig, ss, se)
-        if fig.unit is None and head in lexicon.time_units and set(counted.lower().split()) <= {
-                head, "more", "additional", "other", "further", "consecutive", "full", "whole", "past", "last",
-                "next", "few", "long", "short", "working", "calendar"} and \
-                not _re(r"(?i)\s+of\s+(?!the\b|a\b|an\b|its\b|their\b)\w").match(text[counted_end:counted_end + 30]):
-            continue  # "for 18 months", "every two weeks": a duration or a frequency, not a claim
         rows.append([fig, ss, se, counted, head, counted_end, verb])
     _inherit_heads(rows, phrase, text)
+    rows = [row for row in rows if not _is_duration(row, text, lexicon)]
     claims = []
     for fig, ss, se, counted, head, counted_end, verb in rows:
         verb_text, verb_pos = verb if verb else (None, None)
@@ -1370,6 +1368,21 @@ def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None) -> list[Claim
             start=fig.start, end=end, text=text[fig.start:end], sentence_start=ss, sentence_end=se,
         ))
     return claims
+
+
+def _is_duration(row: list, text: str, lexicon: ClaimLexicon) -> bool:
+    """'for 18 months', 'every two weeks', '5 and 7 years': a duration or frequency, not a claim.
+
+    '1,450 patrol days' and '26,480 hours of diving' stay: they count effort.
+    """
+    fig, counted, head, counted_end = row[0], row[3], row[4], row[5]
+    if fig.unit is not None or head not in lexicon.time_units or counted is None:
+        return False
+    plain = {head, "more", "additional", "other", "further", "consecutive", "full", "whole", "past", "last",
+             "next", "few", "long", "short", "working", "calendar"}
+    if not set(counted.lower().split()) <= plain:
+        return False
+    return not _re(r"(?i)\s+of\s+(?!the\b|a\b|an\b|its\b|their\b)\w").match(text[counted_end:counted_end + 30])
 
 
 def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
@@ -1390,7 +1403,8 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
         source = None
         nxt = rows[n + 1] if n + 1 < len(rows) and rows[n + 1][1] == ss else None
         if nxt is not None and nxt[4] and _re(
-                r"(?i)\s+(?:(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|its\s+|our\s+|their\s+)?|to\s+)").fullmatch(
+                r"(?i)\s+(?:(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|its\s+|our\s+|their\s+)?|to\s+|and\s+|or\s+)"
+        ).fullmatch(
                 text[fig.end:nxt[0].start]):
             source = nxt
         elif n > 0 and rows[n - 1][1] == ss and rows[n - 1][4] and (
