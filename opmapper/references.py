@@ -20,7 +20,7 @@ How it works, in small steps (in the spirit of eyecite):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
@@ -139,8 +139,6 @@ class ReferencePatterns:
 
     def extended(self, **more: list[str] | tuple[str, ...]) -> ReferencePatterns:
         """A copy with the given fragments appended to the fields of the same names."""
-        from dataclasses import replace
-
         updates = {}
         for name, fragments in more.items():
             if not hasattr(self, name):
