@@ -261,17 +261,25 @@ def _failure(exc: BaseException) -> str:
 
 
 # ------------------------------------------------------------------ inputs
-def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: str | os.PathLike[str] | None = None) -> list[str]:
+def expand_inputs(inputs: Iterable[str | os.PathLike[str]],
+                  exclude: Iterable[str | os.PathLike[str]] = ()) -> list[str]:
     """Files named, found under folders (recursively: .txt, .md, .html, .htm) or matched by globs; sorted.
 
     A name that matches nothing is kept, so that it becomes an error row ("no such file"), not a silence.
-    Files under ``exclude`` (the output folder) are left out.
+    Paths in ``exclude`` (files, or folders and everything under them: our own pages) are left out.
     """
-    skip_root = os.path.abspath(exclude) + os.sep if exclude is not None else None
+    if isinstance(exclude, (str, os.PathLike)):
+        exclude = [exclude]
+    skipped = [os.path.abspath(e) for e in exclude]
+
+    def excluded(path: str) -> bool:
+        full = os.path.abspath(path)
+        return any(full == e or full.startswith(e + os.sep) for e in skipped)
+
     found: set[str] = set()
 
     def add(path: str) -> None:
-        if skip_root and os.path.abspath(path).startswith(skip_root):
+        if excluded(path):
             return
         found.add(os.path.normpath(path))  # "./a.txt" and "a.txt" are one input
 
@@ -428,7 +436,7 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
     out.mkdir(parents=True, exist_ok=True)
     pages = out / PAGES_DIR
     pages.mkdir(exist_ok=True)
-    inputs = expand_inputs(paths, exclude=out)
+    inputs = expand_inputs(paths, exclude=[pages, out / SUMMARY_HTML])  # an OUT_DIR inside the archive
     jobs = max(1, jobs or os.cpu_count() or 1)
     analyzer = get_analyzer(model, resolutions)  # loaded here first: a bad --model fails before any work
     analyzer.warm_up()  # forked workers inherit the built pipeline

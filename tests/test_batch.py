@@ -363,7 +363,20 @@ def test_inputs_are_folders_globs_and_names(archive, tmp_path):
     assert batch.expand_inputs([missing, str(root / "empty.txt")]) == sorted([missing, str(root / "empty.txt")])
     assert batch.expand_inputs([str(root / "." / "empty.txt"), root / "empty.txt"]) == [str(root / "empty.txt")]
     inside = root / "2023"
-    assert not [p for p in batch.expand_inputs([root], exclude=inside) if p.startswith(str(inside))]
+    assert not [p for p in batch.expand_inputs([root], exclude=[inside]) if p.startswith(str(inside))]
+
+
+def test_an_output_folder_inside_the_archive_is_not_read_back(tmp_path):
+    root = tmp_path / "archive"
+    root.mkdir()
+    for path in EXAMPLES[:2]:
+        shutil.copyfile(path, root / path.name)
+    first = batch.run([root], root / "out", jobs=1)
+    again = batch.run([root], root / "out", jobs=1, resume=True)
+    assert first["inputs"] == again["inputs"] == 2 and again["skipped"] == 2
+    shutil.rmtree(root / "out")
+    batch.run([root], root, jobs=1)  # OUT_DIR is the archive itself: summary.html and reports/ land in it
+    assert batch.run([root], root, jobs=1)["inputs"] == 2
 
 
 def test_analyze_is_the_reports_jsonl_record_and_picklable(runs):
