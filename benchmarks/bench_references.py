@@ -110,10 +110,28 @@ def rates(fn, text: str, repeat: int) -> tuple[float, float, object]:
     return mb / max(min(cpu), 1e-9), mb / min(wall), result
 
 
+def corpus_text(size_mb: float) -> str | None:
+    """The project's hand-written corpus reports, repeated to about ``size_mb`` (None if absent)."""
+    files = sorted((ROOT / "corpus" / "reports").glob("*/*.txt"))
+    if not files:
+        return None
+    text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
+    return text * max(1, round(size_mb * 1_000_000 / len(text)))
+
+
 def bench_finder(size_mb: float, repeat: int, seed: int) -> None:
-    text = generated_text(size_mb, seed)
-    mb = len(text.encode("utf-8")) / 1e6
-    print(f"generated text: {mb:.1f} MB, {text.count(chr(10)):,} lines")
+    texts = [("generated text (dense in numbers and look-alikes)", generated_text(size_mb, seed)),
+             ("corpus/reports text, repeated", corpus_text(size_mb))]
+    for label, text in texts:
+        if text is None:
+            print(f"{label}: not available, skipped")
+            continue
+        mb = len(text.encode("utf-8")) / 1e6
+        print(f"{label}: {mb:.1f} MB, {text.count(chr(10)):,} lines")
+        bench_functions(text, repeat)
+
+
+def bench_functions(text: str, repeat: int) -> None:
     for name, fn in (("find_references", find_references), ("strip_references", strip_references),
                      ("find_resolution_mentions", find_resolution_mentions)):
         cpu, wall, result = rates(fn, text, repeat)
