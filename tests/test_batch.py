@@ -483,3 +483,19 @@ def test_names_that_match_nothing_are_error_rows(tmp_path):
     assert rows == {(str(tmp_path / "gone.txt"), "no such file"), ("-", "batch reads files, not standard input")}
     assert result["errors"] == 2 and result["reports"] == 0
     assert "gone.txt" in (out / "summary.html").read_text(encoding="utf-8")
+
+
+def test_resume_reanalyses_a_file_whose_content_changed(tmp_path):
+    root = tmp_path / "archive"
+    root.mkdir()
+    for path in EXAMPLES[:3]:
+        shutil.copyfile(path, root / path.name)
+    out = tmp_path / "out"
+    batch.run([root], out, jobs=1)
+    edited = root / EXAMPLES[0].name
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nAdditional Information\nSent again in 2024.\n",
+                      encoding="utf-8")
+    again = batch.run([root], out, jobs=1, resume=True)
+    assert again["analysed"] == 1 and again["skipped"] == 2 and again["reports"] == 3
+    records = [r for r in _records(out) if r["source"] == str(edited)]
+    assert [r["sha256"] for r in records] == [hashlib.sha256(edited.read_bytes()).hexdigest()]
