@@ -162,7 +162,7 @@ _SUB = (
     # letters listed or ranged inside one parenthesis: "4 (a, b and d)", "4(a-c)"
     r"(?:(?:(?P<ssep>" + _S + r"{0,3}[,;&]" + _S + r"{0,3}(?:and" + _S + r"{1,3})?|" + _S + r"{1,3}(?:and|or)" + _S
     + r"{1,3})|(?P<srng>" + _S + r"?[-–]" + _S + r"?))(?P<subc>(?P<sub>" + _SUBTOK + r")))*\)"
-    r"|" + _S + r"(?P<sub>[a-z])(?=" + _S + r"*(?:[;,)\]]|$))"
+    r"|" + _S + r"(?P<sub>[a-z])(?=" + _S + r"*(?:[;,)\]\r]|$))"
     r"|,?" + _S + r"+sub-?" + _S + r"?paragraphs?" + _S + r"+\(?(?P<sub>" + _SUBTOK + r")\)?(?![\p{L}\p{N}])"
     r")"
 )
@@ -482,7 +482,8 @@ def _bracket_group(text: str, chain: _Chain) -> tuple[int, int, bool]:
 _NUMBER_PROBE = regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])")
 _NUMBER_SIGN = regex.compile(r"(?:no\.?|n[°º]|#)", regex.IGNORECASE | regex.REVERSE)
 _HEAD_WINDOW = 80    # longest head we look back for ("paragraphes du préambule")
-_GAP = " \t\u00a0"
+# The characters _S matches (spaces, tabs, no-break and narrow no-break spaces...), for Python-side checks.
+_GAP = frozenset(chr(c) for c in range(0x3001) if regex.match(_S, chr(c)))
 
 
 def _skip_gap(text: str, i: int) -> int:

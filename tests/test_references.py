@@ -33,6 +33,8 @@ POSITIVES = [
     ("Guidance notes were drafted with the law commission [OP3]", [("OP3", "OP3")]),
     ("Two joint cases were opened across borders [OP4.b, OP5]", [("OP4.b", "OP4.b"), ("OP5", "OP5")]),
     ("Port officials received new scanners [ OP2 ]", [("OP2", "OP2")]),
+    ("Officers were trained (OP 1 b\r\nStatus", [("OP1.b", "OP 1 b")]),
+    ("A no-break space also separates OP\u00a04 from its number.", [("OP4", "OP\u00a04")]),
     ("Funding was secured from two donors [OP7 ; OP2]", [("OP7", "OP7"), ("OP2", "OP2")]),
     ("Listings were flagged to platforms [OP4.d; OP8; OP6]",
      [("OP4.d", "OP4.d"), ("OP8", "OP8"), ("OP6", "OP6")]),
@@ -154,6 +156,8 @@ POSITIVES = [
     ("Selon le paragraphe opérationnel 4, la loi a été révisée.", [("OP4", "paragraphe opérationnel 4")]),
     ("L'alinéa 2 du préambule est cité dans notre rapport.", [("PP2", "alinéa 2 du préambule")]),
     ("Según el párrafo dispositivo 2, capacitamos a la policía.", [("OP2", "párrafo dispositivo 2")]),
+    ("Conformément au paragraphe\u202f6 du dispositif (espace fine), un fonds a été créé.",
+     [("OP6", "paragraphe\u202f6 du dispositif")]),
     ("Los párrafos dispositivos 1 y 3 orientan el plan.",
      [("OP1", "párrafos dispositivos 1"), ("OP3", "3")]),
     ("El párrafo operativo 4 (b) se cumplió.", [("OP4.b", "párrafo operativo 4 (b)")]),
@@ -309,6 +313,7 @@ def test_glued_tag_list_stops_at_bracket():
     ("We trained 40 rangers. [OP2; \nStatus", ["OP2"]),
     ("We trained 40 rangers. [OP1.", ["OP1"]),
     ("We trained 40 rangers. [OP8On-going", ["OP8"]),
+    ("Windows line ends. [OP2; OP4\r\nStatus\r\nOn-going", ["OP2", "OP4"]),
 ])
 def test_cut_off_tag_lists_are_incomplete(text, ids):
     refs = find_references(text)
