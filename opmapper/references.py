@@ -330,9 +330,16 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
         if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
             atoms[0] = atoms[0]._replace(end=end)
     start = atoms[0].start
+    if qualifier_kind is None:
+        if _names_other_instrument_after(text, end, compiled):
+            return None
+        if atoms[0].kind == "bare" and _names_other_instrument_before(text, start, compiled):
+            # "Article 3, paragraph 2 and OP4": the bare paragraphs are the Article's, OP4 is ours.
+            atoms = [a for a in atoms if a.kind != "bare"]
+            if not atoms:
+                return None
+            start = atoms[0].start
     bare = any(a.kind == "bare" for a in atoms)
-    if qualifier_kind is None and not _accept_context(text, start, end, bare, compiled):
-        return None
     if bare:
         atoms = [a._replace(kind=qualifier_kind or "operative") if a.kind == "bare" else a for a in atoms]
     return _Chain(start, end, atoms)
@@ -416,15 +423,14 @@ def _sub_end(text: str, s: int, e: int) -> int:
     return e + 1 if s > 0 and text[s - 1] == "(" and e < len(text) and text[e] == ")" else e
 
 
-def _accept_context(text: str, start: int, end: int, bare: bool, compiled: _Compiled) -> bool:
-    """False when the reference names a paragraph of another instrument (or of the report itself)."""
-    if compiled.this_after.match(text, end):
-        return True
-    if compiled.other_after.match(text, end):
-        return False
-    if bare and compiled.other_before.search(text, max(0, start - 60), start):
-        return False
-    return True
+def _names_other_instrument_after(text: str, end: int, compiled: _Compiled) -> bool:
+    """True for "paragraph 5 of Decision 14/8" or "paragraph 2 above", not "paragraph 3 of this Resolution"."""
+    return compiled.this_after.match(text, end) is None and compiled.other_after.match(text, end) is not None
+
+
+def _names_other_instrument_before(text: str, start: int, compiled: _Compiled) -> bool:
+    """True for "Article 3, paragraph 2" or "Decision 14/8, paragraph 5"."""
+    return compiled.other_before.search(text, max(0, start - 60), start) is not None
 
 
 # --------------------------------------------------------------------------------------------------

@@ -174,6 +174,7 @@ POSITIVES = [
     ("Under OP4 - 5 workshops were held.", [("OP4", "OP4")]),
     ("Under OP4, OP5 and 12 other actions we trained staff.", [("OP4", "OP4"), ("OP5", "OP5")]),
     ("Resolution 036, paragraph 3 asks for data.", [("OP3", "paragraph 3")]),
+    ("Under Article 3, paragraph 2 and OP4 we reported.", [("OP4", "OP4")]),
 ]
 
 NEGATIVES = [
