@@ -267,7 +267,7 @@ class ClaimLexicon:
         r"to\s+be\s+\w+ed", r"targets?\s+(?:of|to|is)", r"targeting", r"goal\s+(?:of|is)",
         # "planned hydropower", "indicators proposed by IUCN": participles plan only after "is"/"are" or before "to"
         r"(?:is|are|was|were|be|been|being|as|currently|also)\s+(?:planned|proposed|envisaged|foreseen|scheduled)",
-        r"(?:planned|proposed|envisaged|foreseen|scheduled)\s+(?:to|for)", r"expected\s+to", r"foresees?",
+        r"(?:planned|proposed|envisaged|foreseen|scheduled)\s+(?:to|for)", r"expected\s+to", r"expects?", r"expecting", r"foresees?",
         r"envisages?", r"seeks?\s+to", r"hopes?\s+to", r"going\s+to", r"would", r"next\s+year",
         r"upcoming", r"forthcoming", r"in\s+the\s+coming", r"wants?\s+to", r"commit(?:s|ted)?\s+to",
         r"pledged?\s+to", r"objective\s+(?:of|is)", r"ambition", r"by\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d",
@@ -376,7 +376,9 @@ class _Rules:
             r"(?:\d[\w.]{0,5}\s*(?:,|&|and|to|-|–|or)\s*)*$"
         )
         month_alt = _alt(lx.months)
-        self.month_after_re = regex.compile(rf"(?i)(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{month_alt})\b\.?")
+        self.month_after_re = regex.compile(
+            rf"(?i)(?:st|nd|rd|th)?(?:\s*(?:[-–]|to|and|till|until)\s*\d{{1,2}}(?:st|nd|rd|th)?)?(?:\s+of)?\s+"
+            rf"(?:{month_alt})\b\.?")
         self.month_before_re = regex.compile(rf"(?ri)\b(?:{month_alt})\.?\s+(?:the\s+)?$")
         self.year_re = regex.compile(r"(?:1[89]|20)\d\d")
         self.denominator_before_re = regex.compile(r"(?ri)(?:\bper|\bfactor\s+of|\bevery|/)\s*$")
@@ -633,11 +635,14 @@ class _Scanner:
             return True
         return False
 
+    def _reference_trap(self, fig: _Figure) -> bool:
+        """'Target 12', 'section 4.2', 'Sites 1 to 4': a number after a reference word, unless it has a
+        unit ('the plan targets 30% protection')."""
+        return fig.unit is None and bool(self.r.reference_before_re.search(self._before(fig.start, 50)))
+
     def _context_trap(self, start: int, end: int, is_words: bool) -> bool:
-        """Traps that depend on the words around: references, dates, compound adjectives."""
+        """Traps that depend on the words around: dates, denominators, multipliers, score scales."""
         before = self._before(start, 50)
-        if self.r.reference_before_re.search(before):
-            return True
         # dates: "30 September 2022", "September 30, 2022", "May 2021"
         if self.r.month_after_re.match(self.text, end) or self.r.month_before_re.search(before):
             return True
@@ -684,6 +689,8 @@ class _Scanner:
             return None
         if fig.value_max is not None and fig.is_year_like:
             return None
+        if self._reference_trap(fig):
+            return None
         self._grow_left(fig)
         if fig.is_year_like and fig.unit is None and not fig.scaled and fig.bound == "=":
             return None
@@ -713,6 +720,8 @@ class _Scanner:
                 return None
         fig = _Figure(start, end, value, is_words=True)
         self._grow_right(fig)
+        if self._reference_trap(fig):
+            return None
         self._grow_left(fig)
         return fig
 
@@ -761,7 +770,7 @@ class _Scanner:
     def _ratio(self, start: int, end: int) -> _Figure | None:
         """'1 in 4', 'one in ten posts': a fraction of what was counted before."""
         m = self.r.ratio_re.match(self.text, start)
-        if not m or self._context_trap(start, end, False):
+        if not m or self._context_trap(start, end, False) or self.r.reference_before_re.search(self._before(start, 50)):
             return None
 
         def num(s: str) -> float | None:
@@ -835,17 +844,15 @@ class _Scanner:
                         fig.value_max = val
                         fig.end = send
                         return
-                    if second_fig.scaled and not fig.scaled:
-                        fig.value *= second_fig.scale_mult  # "15-20 million": the scale covers both
-                    fig.value_max = second_fig.value
-                    if second_fig.unit and not fig.unit:
-                        fig.unit, fig.kind = second_fig.unit, second_fig.kind
-                    fig.end = send
-                    pos = send
-                    fig.scaled = fig.scaled or second_fig.scaled
-                    if fig.value_max is not None and fig.value_max < fig.value:
-                        fig.value_max = None
-                        return
+                    low = fig.value * (second_fig.scale_mult if second_fig.scaled and not fig.scaled else 1)
+                    if second_fig.value > low:  # "€2.3m to 14 grantees" is no range
+                        fig.value = low  # "15-20 million": the scale covers both ends
+                        fig.value_max = second_fig.value
+                        if second_fig.unit and not fig.unit:
+                            fig.unit, fig.kind = second_fig.unit, second_fig.kind
+                        fig.end = send
+                        pos = send
+                        fig.scaled = fig.scaled or second_fig.scaled
         if fig.unit is None:
             pos = self._unit_after(fig, pos)
         if fig.unit is None and fig.glued_m is False:
@@ -1397,21 +1404,20 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
         fig, ss, se, counted, head = row[:5]
         if head is not None or (fig.unit is not None and fig.unit not in ("%", "fraction")):
             continue
+        nxt = rows[n + 1] if n + 1 < len(rows) and rows[n + 1][1] == ss else None
+        between = text[fig.end:nxt[0].start] if nxt is not None else ""
+        if nxt is not None and nxt[4] and nxt[0].unit is None and (
+                _re(r"(?i)\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|its\s+|our\s+|their\s+)?").fullmatch(between)
+                or (fig.unit is None and _re(r"(?i)\s+(?:to|and|or)\s+").fullmatch(between))):
+            # "nine of the 13 range States", "half of the 86 member states", "5 or 6 villages"
+            row[3], row[4] = nxt[3], nxt[4]
+            continue
         if fig.unit is not None and not fig.ratio and not _re(
                 r"(?i)\bof\s+(?:which|them|these|those|whom)\s+$").search(text[max(ss, fig.start - 30):fig.start]):
             continue  # "dropped by 34%": a share of nothing counted
-        source = None
-        nxt = rows[n + 1] if n + 1 < len(rows) and rows[n + 1][1] == ss else None
-        if nxt is not None and nxt[4] and _re(
-                r"(?i)\s+(?:(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|its\s+|our\s+|their\s+)?|to\s+|and\s+|or\s+)"
-        ).fullmatch(
-                text[fig.end:nxt[0].start]):
-            source = nxt
-        elif n > 0 and rows[n - 1][1] == ss and rows[n - 1][4] and (
-                rows[n - 1][0].unit is None or rows[n - 1][0].unit in ("%", "fraction")):
-            source = rows[n - 1]
-        if source is not None:
-            row[3], row[4] = source[3], source[4]
+        prev = rows[n - 1] if n > 0 and rows[n - 1][1] == ss else None
+        if prev is not None and prev[4] and (prev[0].unit is None or prev[0].unit in ("%", "fraction")):
+            row[3], row[4] = prev[3], prev[4]
         else:
             word = phrase.number_of_before(fig.start, ss) or phrase.plural_before(fig.start, ss, taken)
             if word is not None:

@@ -119,6 +119,18 @@ FORMS = [
      [dict(value=2.0, counted_head="convictions")]),
     ("We visited 5 or 6 villages on each trip.",
      [dict(value=5.0, counted_head="villages"), dict(value=6.0, counted_head="villages")]),
+    ("The fund disbursed €2.3m to 14 grantees in 9 countries.",
+     [dict(value=2.3e6, unit="EUR", value_max=None), dict(value=14.0, counted_head="grantees"),
+      dict(value=9.0, counted_head="countries")]),
+    ("Nearly half of the 86 member states have submitted national reports.",
+     [dict(value=0.5, bound="~", unit="fraction", counted_head="states"),
+      dict(value=86.0, counted_head="states", verb="submitted")]),
+    ("Goal 2 of the new strategy targets 30% protection of the coast.",
+     [dict(value=30.0, unit="%")]),
+    ("Between 2 and 5 million people depend on the lake.",
+     [dict(value=2e6, value_max=5e6, counted_head="people")]),
+    ("We expect around 1,000 participants at the next edition.",
+     [dict(value=1000.0, bound="~", modality="planned")]),
     ("27 rangers were hired in the second year.",
      [dict(value=27.0, counted_head="rangers", verb="hired", text="27 rangers")]),
     ("Fencing done: 600 m",
@@ -184,6 +196,9 @@ TRAPS = [
     "The ranger post at km 45 of the park road was rebuilt.",
     "The trial ran in Sites 1 to 4 of the estuary.",
     "A seal pup caught in a net was released by the team.",
+    "The forum (27-29 June 2022) met in Nairobi; the survey runs from 1 to 15 March.",
+    "Project ID 2022-ENV-0457 was approved under decree 14/2019.",
+    "The Secretariat produced a 12-page brief and a 45-minute documentary.",
 ]
 
 
