@@ -1167,6 +1167,12 @@ class _Phrase:
             elif nxt == "of" and fig.scaled:
                 j += 1
             run = self.noun_run(j, limit)
+            if run and fig.value != 1 and not self.is_plural(words[run[1]][2].lower()) and run[1] + 2 < limit \
+                    and words[run[1] + 1][2].lower() in ("and", "or"):
+                # "60 wildlife and customs officers": coordinated premodifiers share the plural head after them
+                other = self.noun_run(run[1] + 2, limit)
+                if other and self.is_plural(words[other[1]][2].lower()):
+                    run = (run[0], other[1])
             if run:
                 first, last = run
                 head = words[last][2].lower()

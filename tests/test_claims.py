@@ -131,6 +131,8 @@ FORMS = [
      [dict(value=2e6, value_max=5e6, counted_head="people")]),
     ("We expect around 1,000 participants at the next edition.",
      [dict(value=1000.0, bound="~", modality="planned")]),
+    ("Capacity-buildingTrained 60 wildlife and customs officers to identify pangolin scales.",
+     [dict(value=60.0, counted="wildlife and customs officers", counted_head="officers", verb="Trained")]),
     ("27 rangers were hired in the second year.",
      [dict(value=27.0, counted_head="rangers", verb="hired", text="27 rangers")]),
     ("Fencing done: 600 m",
