@@ -13,6 +13,7 @@ initializer; ``analyze`` uses the same per-process cache when called on its own 
 
 from __future__ import annotations
 
+import bisect
 import csv
 import glob
 import hashlib
@@ -30,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from . import render
-from ._records import LineIndex
 from .errors import InputError, ModelError, OpmapperError
 from .sources import DEFAULT_MAX_BYTES, HTML_SUFFIXES, TEXT_SUFFIXES, SourceText, read_source
 
@@ -545,10 +545,30 @@ class _Table:
         self.writer.writerow(columns)
 
     def write(self, row: Mapping[str, Any]) -> None:
-        self.writer.writerow([render.cell(row.get(k)) for k in self.columns])
+        self.writer.writerow([_cell(row.get(k)) for k in self.columns])
 
     def close(self) -> None:
         self.fh.close()
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell; plain strings and numbers (nearly every cell) skip the general formatter."""
+    if value is None:
+        return ""
+    if type(value) in (str, int, float):
+        return value
+    return render.cell(value)
+
+
+class _LineIndex:
+    """Offsets to 1-based (line, column), built with a regex scan: one per record, thousands of records."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
 
 
 @dataclass
@@ -625,13 +645,14 @@ class _Summary:
         group = (str(claim.get("kind") or ""), str(claim.get("unit") or ""))
         heap = self.top_claims.setdefault(group, [])
         self._tiebreak += 1
-        item = (float(value), -self._tiebreak, {**{k: claim.get(k) for k in ("kind", "unit", "counted", "text",
-                                                                               "modality", "value")},
-                                                "source": record.get("source"), "label": _label(record.get("source")),
-                                                "href": href})
+        rank = (float(value), -self._tiebreak)  # equal values: the first one met stays
+        if len(heap) >= self.claims_per_group and rank <= heap[0][:2]:
+            return
+        item = (*rank, {**{k: claim.get(k) for k in ("kind", "unit", "counted", "text", "modality", "value")},
+                        "source": record.get("source"), "label": _label(record.get("source")), "href": href})
         if len(heap) < self.claims_per_group:
             heapq.heappush(heap, item)
-        elif item[:2] > heap[0][:2]:
+        else:
             heapq.heapreplace(heap, item)
 
     def coverage_rows(self) -> Iterator[dict[str, Any]]:
@@ -723,7 +744,7 @@ def _where(act: Mapping[str, Any]) -> str:
 def _rows_of(record: Mapping[str, Any], summary: _Summary, href: str, tables: dict[str, _Table]) -> None:
     """Rows of the derived tables for one record, and its share of the coverage and the summary."""
     report = record.get("report") or {}
-    index = LineIndex(report.get("text") or "")
+    index = _LineIndex(report.get("text") or "")
     base = {"source": record.get("source"), "resolution_code": record.get("resolution_code")}
     above = {(s["section"], s["index"]): [x for x in s.get("suggestions") or [] if x.get("above_threshold", True)]
              for s in record.get("suggestions") or []}
