@@ -221,7 +221,7 @@ class ClaimLexicon:
     # nouns counting time: a bare "18 months" or "every two weeks" is a duration, not a claim
     time_units: frozenset[str] = frozenset("""
         second seconds minute minutes hour hours day days night nights week weeks month months year years
-        decade decades century centuries
+        decade decades century centuries generation generations season seasons
     """.split())
     # verbs after which "over" is a particle, not a bound: "handed over 140 sets", "extends over 30 km²"
     over_particle_verbs: frozenset[str] = frozenset("""
@@ -264,7 +264,7 @@ class ClaimLexicon:
     planned_markers: tuple[str, ...] = (
         r"will", r"shall", r"\w+'ll", r"aims?\s+(?:to|at)", r"aiming\s+(?:to|at)", r"plans?\s+to",
         r"planning\s+to", r"intends?\s+to", r"intending\s+to", r"(?:is|are)\s+to\s+be",
-        r"to\s+be\s+\w+ed", r"targets?\s+(?:of|to|is)", r"targeting", r"goal\s+(?:of|is)",
+        r"to\s+be\s+\w+ed", r"targets?\s+(?:of|to|is|for)", r"targeting", r"goal\s+(?:of|is)",
         # "planned hydropower", "indicators proposed by IUCN": participles plan only after "is"/"are" or before "to"
         r"(?:is|are|was|were|be|been|being|as|currently|also)\s+(?:planned|proposed|envisaged|foreseen|scheduled)",
         r"(?:planned|proposed|envisaged|foreseen|scheduled)\s+(?:to|for)", r"expected\s+to", r"expects?", r"expecting", r"foresees?",
@@ -329,6 +329,7 @@ class _Rules:
             r"(?i)\d+|\b(?:" + _alt(word_numbers + list(lx.fractions)) + r")\b"
         )
         self.prefilter = self.core_re
+        self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
         self.article_before_re = regex.compile(r"(?ri)\ban?\s+$")
         self.scale_after_re = regex.compile(
             rf"(?i)(?:\s*|-)(?P<w>{_alt(lx.scales)})(?![\w])"
@@ -506,6 +507,12 @@ class _Scanner:
         # one cheap pass finds where numbers may start; the precise patterns are tried there only
         for hit in r.core_re.finditer(text):
             p = hit.start()
+            if text[p].isdigit() and p >= digits_to:
+                m = r.slash_fraction_re.match(text, p)
+                if m:  # "3/4 of the seedlings" (a date or an id has no "of" after it)
+                    out.append((m.start(), m.end(), None, "slash"))
+                    digits_to = m.end()
+                    continue
             if text[p].isdigit():
                 if p >= digits_to:
                     m = r.digit_re.match(text, p)
@@ -552,6 +559,8 @@ class _Scanner:
                 fig = self._fraction(start, end)
             elif what == "ratio":
                 fig = self._ratio(start, end)
+            elif what == "slash":
+                fig = self._slash_fraction(start, end)
             elif what:
                 fig = self._word_figure(start, end, value)
             else:
@@ -649,8 +658,9 @@ class _Scanner:
         # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"
         if self.r.denominator_before_re.search(before) or self.r.multiplier_after_re.match(self.text, end):
             return True
-        if _re(r"(?i)\bout\s+of\s+$").search(before) and _re(r"(?:10|100|1000|five|ten)\b").match(self.text[start:end]):
-            return True  # "58 out of 100": the top of a score scale
+        if _re(r"(?i)\bout\s+of\s+$").search(before) and _re(r"(?:10|100|1000|five|ten)\b").match(
+                self.text[start:end]) and not _re(r"\s+(?!points\b)[a-z]{3,}").match(self.text, end):
+            return True  # "58 out of 100": the top of a score scale ("9 out of 10 visitors" counts visitors)
         return False
 
     def _compound_adjective(self, end: int) -> bool:
@@ -764,6 +774,15 @@ class _Scanner:
             numerator = 1.0 if num.lower() in ("a", "an", "one") else float(self.lx.number_units[num.lower()])
             value = numerator / self.lx.fractions[den]
         fig = _Figure(start, end, round(value, 4), unit="fraction", kind="other")
+        self._grow_left(fig)
+        return fig
+
+    def _slash_fraction(self, start: int, end: int) -> _Figure | None:
+        m = self.r.slash_fraction_re.match(self.text, start)
+        a, b = float(m.group("a")), float(m.group("b"))
+        if not 0 < a < b or self.r.month_after_re.match(self.text, end):
+            return None  # "3/4 of May" is a date
+        fig = _Figure(start, end, round(a / b, 4), unit="fraction", kind="other")
         self._grow_left(fig)
         return fig
 

@@ -133,6 +133,12 @@ FORMS = [
      [dict(value=1000.0, bound="~", modality="planned")]),
     ("Capacity-buildingTrained 60 wildlife and customs officers to identify pangolin scales.",
      [dict(value=60.0, counted="wildlife and customs officers", counted_head="officers", verb="Trained")]),
+    ("In total, 9 out of 10 visitors rated the trail as good.",
+     [dict(value=9.0, counted_head="visitors"), dict(value=10.0, counted_head="visitors")]),
+    ("Over 3/4 of the seedlings survived the first dry season.",
+     [dict(value=0.75, bound=">", unit="fraction", counted_head="seedlings")]),
+    ("The target for 2025 is 500 trained rangers.",
+     [dict(value=500.0, counted_head="rangers", modality="planned")]),
     ("27 rangers were hired in the second year.",
      [dict(value=27.0, counted_head="rangers", verb="hired", text="27 rangers")]),
     ("Fencing done: 600 m",
@@ -201,6 +207,8 @@ TRAPS = [
     "The forum (27-29 June 2022) met in Nairobi; the survey runs from 1 to 15 March.",
     "Project ID 2022-ENV-0457 was approved under decree 14/2019.",
     "The Secretariat produced a 12-page brief and a 45-minute documentary.",
+    "The index is scored out of 100 and the next visit is on 3/4 of May.",
+    "The population has declined over three generations.",
 ]
 
 
