@@ -659,7 +659,8 @@ class _Scanner:
         if self.r.denominator_before_re.search(before) or self.r.multiplier_after_re.match(self.text, end):
             return True
         if _re(r"(?i)\bout\s+of\s+$").search(before) and _re(r"(?:10|100|1000|five|ten)\b").match(
-                self.text[start:end]) and not _re(r"\s+(?!points\b)[a-z]{3,}").match(self.text, end):
+                self.text[start:end]) and (self._next_word(end) in self.lx.function_words
+                                           or not self._next_word(end).isalpha() or self._next_word(end) == "points"):
             return True  # "58 out of 100": the top of a score scale ("9 out of 10 visitors" counts visitors)
         return False
 
