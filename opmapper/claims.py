@@ -374,7 +374,7 @@ class _Rules:
         ref_alt = _alt(lx.reference_words)
         self.reference_before_re = regex.compile(
             rf"(?ri)(?<![\w])(?:{ref_alt})(?<=\W|\w(?!\w))[:#]?\s*(?:n[o°]\.?\s*)?"
-            r"(?:\d[\w.]{0,5}\s*(?:,|&|and|to|-|–|or)\s*)*$"
+            r"(?:\d[\w.]{0,5}\s*(?:,|&|and|to|-|–|or|of)\s*)*$"
         )
         month_alt = _alt(lx.months)
         self.month_after_re = regex.compile(
