@@ -264,7 +264,7 @@ class ClaimLexicon:
     planned_markers: tuple[str, ...] = (
         r"will", r"shall", r"\w+'ll", r"aims?\s+(?:to|at)", r"aiming\s+(?:to|at)", r"plans?\s+to",
         r"planning\s+to", r"intends?\s+to", r"intending\s+to", r"(?:is|are)\s+to\s+be",
-        r"to\s+be\s+\w+ed", r"targets?\s+(?:of|to|is|for)", r"targeting", r"goal\s+(?:of|is)",
+        r"to\s+be\s+\w+ed", r"targets?\s+(?:of|to|is|for|in)", r"targeting", r"goal\s+(?:of|is)",
         # "planned hydropower", "indicators proposed by IUCN": participles plan only after "is"/"are" or before "to"
         r"(?:is|are|was|were|be|been|being|as|currently|also)\s+(?:planned|proposed|envisaged|foreseen|scheduled)",
         r"(?:planned|proposed|envisaged|foreseen|scheduled)\s+(?:to|for)", r"expected\s+to", r"expects?", r"expecting", r"foresees?",
@@ -1294,7 +1294,8 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         return "planned"
     if before_a is not None:
         return "achieved"
-    after_p = min((p for p in planned if p >= rel), default=None)
+    clause_end = _re(r"[,;:(]|\s[-–—]\s|$").search(sent, rel + (fig_end - fig_start)).start()
+    after_p = min((p for p in planned if rel <= p < clause_end), default=None)  # "48%, against a target of 80%"
     after_a = min((a for a in achieved if a >= rel), default=None)
     if after_p is not None and (after_a is None or after_p < after_a):
         return "planned"
