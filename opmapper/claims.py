@@ -315,7 +315,7 @@ class _Rules:
         )
         # a digit number: "1,200", "1 200", "4.5", ".5"
         self.digit_re = regex.compile(
-            r"(?<![\w.,/:\-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?![,.]\d)"
+            r"(?<![\w.,/:\-])(?:\d{1,3},\d{1,2}(?=\s?(?:million|billion|mn|bn|mio|Mio|m\b|M\b))|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?![,.]\d)"
             r"|\d+(?:\.\d+)?|(?<![\d])\.\d+)"
         )
         self.second_digit_re = regex.compile(
@@ -437,6 +437,8 @@ def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
 
 
 def _parse_digits(s: str) -> float:
+    if _re(r"\d{1,3},\d{1,2}").fullmatch(s):
+        return float(s.replace(",", "."))  # "1,5 million": a decimal comma (only matched before a scale word)
     return float(_re(r"[,\s\u00a0\u202f\u2009]").sub("", s))
 
 
@@ -516,6 +518,8 @@ class _Scanner:
             if text[p].isdigit():
                 if p >= digits_to:
                     m = r.digit_re.match(text, p)
+                    if m is None and p and text[p - 1].isalpha() and r.currency_before_re.search(text, max(0, p - 5), p):
+                        m = r.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
                     if m:
                         out.append((m.start(), m.end(), _parse_digits(m.group()), False))
                         digits_to = m.end()
@@ -918,8 +922,6 @@ class _Scanner:
         if not m:
             return pos
         form = m.group("c").lower()
-        if form in ("$",) and m.group("k") is None and m.start("c") != pos:
-            return pos
         if form in ("cop", "rand", "francs", "dollar", "php") and m.group("k") is None:
             # words that are also other things: "CoP", "PHP"; only as written in capitals or after money scale
             if m.group("c") not in ("COP", "PHP") and form not in ("francs", "dollar"):
