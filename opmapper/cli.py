@@ -191,6 +191,7 @@ def _add_evaluate(sub) -> None:
     esub = p.add_subparsers(dest="what", metavar="WHAT")
     esub.required = True
     _add_evaluate_claims(esub)
+    _add_evaluate_tagger(esub)
 
 
 def _add_evaluate_claims(esub) -> None:
@@ -216,6 +217,36 @@ def _cmd_evaluate_claims(args) -> int:
         render.write_json(data, sys.stdout)
     else:
         print(format_claim_scores(scores, errors=args.errors))
+    return EXIT_OK
+
+
+def _add_evaluate_tagger(esub) -> None:
+    p = esub.add_parser("tagger", help="cross-validate the OP tagger (grouped by organisation) against baselines")
+    p.add_argument("--corpus", metavar="DIR", help="tagged reports (default: the bundled corpus/reports)")
+    p.add_argument("--resolutions", metavar="DIR", help="resolution texts (default: the bundled corpus)")
+    p.add_argument("--folds", type=_positive_int, default=5, help="number of folds (default: 5)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def _cmd_evaluate_tagger(args) -> int:
+    from pathlib import Path
+
+    from .evaluate import evaluate_tagger, format_tagger_report
+    from .resolution import load_resolutions
+    from .tagger import load_training_data
+
+    corpus = args.corpus or str(Path(__file__).resolve().parents[1] / "corpus" / "reports")
+    resolutions = load_resolutions(args.resolutions)
+    data = load_training_data([corpus])
+    try:
+        result = evaluate_tagger(data, resolutions, n_splits=args.folds, random_state=args.seed)
+    except ValueError as exc:
+        raise InputError(str(exc), corpus) from None
+    if args.format == "json":
+        render.write_json(result, sys.stdout)
+    else:
+        sys.stdout.write(format_tagger_report(result))
     return EXIT_OK
 
 
@@ -437,8 +468,127 @@ def _cmd_check(args) -> int:
     return EXIT_INPUT if inputs.failed or failing else EXIT_OK
 
 
+# ---------------------------------------------------------------- train / suggest (OP tagger)
+def _add_train(sub) -> None:
+    p = sub.add_parser("train", help="train an OP tagger on your own tagged reports",
+                       description="Learn from the activities that carry paragraph tags ([OP2; OP4.b]) and "
+                                   "from the resolutions' own text; write tagger.json + tagger.npz.")
+    p.add_argument("data", nargs="+", metavar="DATA", help="report files or folders (searched recursively)")
+    p.add_argument("--resolutions", metavar="DIR", help="folder of resolution texts (default: the bundled corpus)")
+    p.add_argument("--output", "-o", metavar="MODEL_DIR", required=True, help="folder to write the model to")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+
+
+def _cmd_train(args) -> int:
+    import time
+
+    from .resolution import load_resolutions
+    from .tagger import OpTagger, TrainingData, load_training_data
+
+    resolutions = load_resolutions(args.resolutions)
+    data = load_training_data(args.data)
+    keep = TrainingData()
+    skipped: dict[str, int] = {}
+    for i, code in enumerate(data.codes):
+        if code not in resolutions:
+            skipped[code] = skipped.get(code, 0) + 1
+            continue
+        for name in ("texts", "labels", "codes", "groups", "sources"):
+            getattr(keep, name).append(getattr(data, name)[i])
+    for code, n in sorted(skipped.items()):
+        print(f"opmapper train: warning: {n} tagged activities on {code} skipped: no resolution text for it",
+              file=sys.stderr)
+    if not keep.texts:
+        raise InputError("no tagged activities on a known resolution (tags look like [OP2; OP4.b])",
+                         ", ".join(args.data))
+    unknown = sum(len(resolutions[c].unknown(labs)) for labs, c in zip(keep.labels, keep.codes, strict=True))
+    if unknown:
+        print(f"opmapper train: warning: {unknown} tags name paragraphs their resolution lacks; ignored",
+              file=sys.stderr)
+    started = time.perf_counter()
+    tagger = OpTagger(random_state=args.seed).fit(keep.texts, keep.labels, keep.codes, paragraphs=resolutions,
+                                                  groups=keep.groups)
+    tagger.save(args.output)
+    per_code = {c: keep.codes.count(c) for c in sorted(set(keep.codes))}
+    print(f"trained on {len(keep.texts)} tagged activities from {len(set(keep.sources))} reports "
+          f"({len(set(keep.groups))} organisations) in {time.perf_counter() - started:.1f} s")
+    for code, n in per_code.items():
+        print(f"  {code:<20} {n:>5} activities")
+    print(f"model written to {args.output}")
+    return EXIT_OK
+
+
+def _add_suggest(sub) -> None:
+    p = sub.add_parser("suggest", help="suggest the operative paragraphs of untagged activities")
+    _files(p)
+    p.add_argument("--model", metavar="DIR", help="model folder (default: the model shipped in models/)")
+    p.add_argument("--k", type=_positive_int, default=3, help="suggestions per activity (default: 3)")
+    p.add_argument("--all", action="store_true", help="also activities that already carry references")
+    _add_format(p, choices=("text", "json", "jsonl", "csv"))
+
+
+SUGGESTION_COLUMNS = ["source", "resolution_code", "section", "index", "start", "end", "references", "rank",
+                      "id", "score", "above_threshold", "evidence", "description"]
+
+
+def _cmd_suggest(args) -> int:
+    from .errors import ModelError
+    from .report import parse_report
+    from .tagger import OpTagger
+
+    tagger = OpTagger.load(args.model)
+    inputs = _Inputs(args.files)
+    failed = 0
+
+    def results() -> Iterator[dict[str, Any]]:
+        nonlocal failed
+        for src in inputs:
+            report = parse_report(src.text, source=src.source, claims=False)
+            acts = [a for a in (*report.activities, *report.future_actions)
+                    if a.description is not None and a.description.text.strip() and (args.all or not a.references)]
+            if not acts:
+                continue
+            if report.resolution_code is None:
+                failed += 1
+                print(f"opmapper: error: {src.source}: the report names no resolution", file=sys.stderr)
+                continue
+            try:
+                lists = tagger.suggest_many([a.description.text for a in acts], report.resolution_code, k=args.k)
+            except ModelError as exc:
+                failed += 1
+                print(f"opmapper: error: {src.source}: {exc}", file=sys.stderr)
+                continue
+            for act, suggestions in zip(acts, lists, strict=True):
+                yield {"source": src.source, "resolution_code": report.resolution_code, "section": act.section,
+                       "index": act.index, "start": act.description.start, "end": act.description.end,
+                       "references": [r.id for r in act.references], "description": act.description.text,
+                       "suggestions": [s.to_dict() for s in suggestions]}
+
+    out = sys.stdout
+    if args.format == "json":
+        render.write_json(list(results()), out)
+    elif args.format == "jsonl":
+        render.write_jsonl(results(), out)
+    elif args.format == "csv":
+        render.write_csv(({**{k: v for k, v in r.items() if k != "suggestions"}, "rank": n, **s}
+                          for r in results() for n, s in enumerate(r["suggestions"], 1)), out, SUGGESTION_COLUMNS)
+    else:
+        current = None
+        for r in results():
+            if r["source"] != current:
+                current = r["source"]
+                out.write(f"== {current}  [{r['resolution_code']}]\n")
+            label = "activity" if r["section"] == "activities" else "future action"
+            tags = f"  (tagged {', '.join(r['references'])})" if r["references"] else ""
+            out.write(f"  {label} {r['index'] + 1}: {render.short(r['description'])}{tags}\n")
+            for s in r["suggestions"]:
+                mark = "*" if s["above_threshold"] else " "
+                out.write(f"      {s['id']:<10} {s['score']:.2f} {mark} {', '.join(s['evidence'])}\n")
+    return EXIT_INPUT if inputs.failed or failed else EXIT_OK
+
+
 # ---------------------------------------------------------------- main
-COMMANDS = ["parse", "refs", "claims", "evaluate", "batch", "annotate", "check"]
+COMMANDS = ["parse", "refs", "claims", "evaluate", "batch", "annotate", "check", "train", "suggest"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -238,6 +238,151 @@ def format_claim_scores(scores: ClaimScores, name: str = "opmapper", errors: boo
     return "\n".join(lines)
 
 
+# ----------------------------------------------------------------------------------------- tagger
+TAGGER_METHODS = ("tagger", "similarity", "most_frequent")
+
+
+def evaluate_tagger(data, resolutions, *, n_splits: int = 5, random_state: int = 0, params=None) -> dict:
+    """Grouped cross-validation of the OP tagger against two baselines.
+
+    Folds are made with GroupKFold on the reporting organisation, so no organisation's activities are
+    split between training and test. Gold labels are the tagged ids plus their enclosing paragraphs (a
+    tag on OP4.b also makes OP4 correct). Returns per-method, per-resolution metrics (``"overall"``
+    pools all resolutions) and per-paragraph precision/recall.
+    """
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    from .tagger import OpTagger, TrainingData, _best_f1_threshold, expand_labels
+
+    known = [i for i, code in enumerate(data.codes) if code in resolutions]
+    data = TrainingData(*([getattr(data, f)[i] for i in known] for f in ("texts", "labels", "codes", "groups", "sources")))
+    texts, codes = list(data.texts), np.array(data.codes, dtype=object)
+    groups = np.array(data.groups, dtype=object)
+    n_groups = len(set(data.groups))
+    if len(texts) < 4 or n_groups < 2:
+        raise ValueError(f"too little tagged data to cross-validate ({len(texts)} texts, {n_groups} organisations)")
+    k = min(n_splits, n_groups)
+    # rows: one per (text, method): the ranked ids, the scores and the predicted set
+    outcomes: dict[str, list] = {m: [None] * len(texts) for m in TAGGER_METHODS}
+    for train_idx, test_idx in GroupKFold(n_splits=k).split(texts, groups=groups):
+        tagger = OpTagger(random_state=random_state, **(params or {}))
+        tagger.fit([texts[i] for i in train_idx], [data.labels[i] for i in train_idx], list(codes[train_idx]),
+                   paragraphs=resolutions, groups=list(groups[train_idx]))
+        proba, sim_test, _ = tagger.scores([texts[i] for i in test_idx])
+        _, sim_train, _ = tagger.scores([texts[i] for i in train_idx])
+        Y_train = tagger._label_matrix([data.labels[i] for i in train_idx], codes[train_idx])
+        own = tagger._own_resolution_mask(codes[train_idx])
+        freq = np.zeros(len(tagger.classes_))
+        for code, sl in tagger.class_slices_.items():
+            rows = codes[train_idx] == code
+            if rows.any():
+                freq[sl] = Y_train[rows, sl].mean(axis=0)
+        freq_train = np.tile(freq, (len(train_idx), 1))
+        sim_thr = _best_f1_threshold(sim_train[own], Y_train[own], default=1.0)
+        freq_thr = _best_f1_threshold(freq_train[own], Y_train[own], default=1.0)
+        for row, i in enumerate(test_idx):
+            sl = tagger.class_slices_[codes[i]]
+            ids = [pid for _, pid in tagger.classes_[sl]]
+            # the most-frequent baseline ranks by frequency, ties by paragraph order
+            for method, scores, thr in (("tagger", proba[row, sl], tagger.thresholds_[sl]),
+                                        ("similarity", sim_test[row, sl], np.full(len(ids), sim_thr)),
+                                        ("most_frequent", freq[sl], np.full(len(ids), freq_thr))):
+                order = sorted(range(len(ids)), key=lambda j, s=scores: (-s[j], j))
+                outcomes[method][i] = ([ids[j] for j in order], {ids[j] for j in np.flatnonzero(scores >= thr)})
+
+    gold = [expand_labels(labs, resolutions[code]) for labs, code in zip(data.labels, codes, strict=True)]
+    as_tagged = [{lab for lab in labs if lab in resolutions[code]} for labs, code in
+                 zip(data.labels, codes, strict=True)]
+    result: dict = {"n_texts": len(texts), "n_organisations": n_groups, "n_folds": k, "methods": {}}
+    scopes = ["overall", *sorted(set(data.codes))]
+    for method in TAGGER_METHODS:
+        per_scope = {}
+        for scope in scopes:
+            rows = [i for i in range(len(texts)) if scope == "overall" or codes[i] == scope]
+            rows = [i for i in rows if gold[i]]
+            per_scope[scope] = _ranking_metrics(rows, outcomes[method], gold, as_tagged, codes)
+        result["methods"][method] = per_scope
+    return result
+
+
+def _ranking_metrics(rows, outcomes, gold, as_tagged, codes) -> dict:
+    if not rows:
+        return {"n": 0}
+    p1 = sum(outcomes[i][0][0] in gold[i] for i in rows) / len(rows)
+    p1_exact = sum(outcomes[i][0][0] in as_tagged[i] for i in rows) / len(rows)
+    r3 = sum(len(set(outcomes[i][0][:3]) & gold[i]) / len(gold[i]) for i in rows) / len(rows)
+    per_para: dict[str, dict[str, int]] = {}
+    for i in rows:
+        predicted = outcomes[i][1]
+        for pid in predicted | gold[i]:
+            key = f"{codes[i]} {pid}"
+            c = per_para.setdefault(key, {"tp": 0, "fp": 0, "fn": 0})
+            if pid in predicted and pid in gold[i]:
+                c["tp"] += 1
+            elif pid in predicted:
+                c["fp"] += 1
+            else:
+                c["fn"] += 1
+    tp = sum(c["tp"] for c in per_para.values())
+    fp = sum(c["fp"] for c in per_para.values())
+    fn = sum(c["fn"] for c in per_para.values())
+    micro_p = tp / (tp + fp) if tp + fp else 0.0
+    micro_r = tp / (tp + fn) if tp + fn else 0.0
+    micro_f1 = 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0
+    paragraphs = {}
+    f1s = []
+    for key, c in sorted(per_para.items(), key=lambda kv: _para_sort_key(kv[0])):
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        support = c["tp"] + c["fn"]
+        paragraphs[key] = {"precision": p, "recall": r, "support": support, "predicted": c["tp"] + c["fp"]}
+        if support:
+            f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+    return {"n": len(rows), "p_at_1": p1, "p_at_1_exact": p1_exact, "recall_at_3": r3,
+            "micro_precision": micro_p, "micro_recall": micro_r, "micro_f1": micro_f1,
+            "macro_f1": sum(f1s) / len(f1s) if f1s else 0.0, "paragraphs": paragraphs}
+
+
+def _para_sort_key(key: str):
+    import re
+
+    code, pid = key.split(" ", 1)
+    return (code, [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", pid)])
+
+
+def format_tagger_report(result: dict) -> str:
+    """A plain-text table of evaluate_tagger's result."""
+    lines = [f"OP tagger: grouped {result['n_folds']}-fold cross-validation by organisation "
+             f"({result['n_texts']} tagged activities, {result['n_organisations']} organisations)",
+             "gold = tagged ids plus their enclosing paragraphs; P@1 exact = top suggestion is an id as tagged",
+             ""]
+    methods = result["methods"]
+    head = f"{'scope':<18} {'method':<14} {'n':>4} {'P@1':>6} {'P@1ex':>6} {'R@3':>6} {'microP':>7} {'microR':>7} {'microF1':>8} {'macroF1':>8}"
+    lines.append(head)
+    lines.append("-" * len(head))
+    for scope in methods["tagger"]:
+        for method in TAGGER_METHODS:
+            m = methods[method][scope]
+            if not m.get("n"):
+                continue
+            lines.append(f"{scope:<18} {method:<14} {m['n']:>4} {m['p_at_1']:>6.3f} {m['p_at_1_exact']:>6.3f} "
+                         f"{m['recall_at_3']:>6.3f} {m['micro_precision']:>7.3f} {m['micro_recall']:>7.3f} "
+                         f"{m['micro_f1']:>8.3f} {m['macro_f1']:>8.3f}")
+    lines += ["", "per paragraph at the chosen thresholds (precision / recall):",
+              f"{'paragraph':<26} {'support':>7}  {'tagger':>11}  {'similarity':>11}  {'most_frequent':>13}"]
+    overall = {m: methods[m]["overall"].get("paragraphs", {}) for m in TAGGER_METHODS}
+    for key, tp in overall["tagger"].items():
+        if not tp["support"]:
+            continue
+        cells = []
+        for m in TAGGER_METHODS:
+            c = overall[m].get(key)
+            cells.append(f"{c['precision']:.2f}/{c['recall']:.2f}" if c else "0.00/0.00")
+        lines.append(f"{key:<26} {tp['support']:>7}  {cells[0]:>11}  {cells[1]:>11}  {cells[2]:>13}")
+    return "\n".join(lines) + "\n"
+
+
 # ----------------------------------------------------------------------------------------- entry point
 def main(argv: list[str] | None = None) -> int:
     """``python -m opmapper.evaluate <what> ...``: the ``opmapper evaluate`` command."""

@@ -45,6 +45,9 @@ FORMAT = "opmapper-tagger"
 FORMAT_VERSION = 1
 MODEL_JSON = "tagger.json"
 MODEL_NPZ = "tagger.npz"
+# A word needs a letter: counts and years ("2023", "000") say nothing about which paragraph is meant.
+WORD_TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"
+N_PAIR_FEATURES = 10
 
 
 @dataclass(frozen=True)
@@ -76,14 +79,15 @@ class TextFeatures:
 
     def __init__(self, word_vocabulary: Sequence[str], word_idf: np.ndarray, char_vocabulary: Sequence[str],
                  char_idf: np.ndarray, word_ngram_range=(1, 2), char_ngram_range=(3, 5),
-                 stop_words: Sequence[str] = ()) -> None:
+                 stop_words: Sequence[str] = (), token_pattern: str = WORD_TOKEN_PATTERN) -> None:
+        self.token_pattern = token_pattern
         self.word_vocabulary = list(word_vocabulary)
         self.char_vocabulary = list(char_vocabulary)
         self.word_idf = np.asarray(word_idf, dtype=np.float64)
         self.char_idf = np.asarray(char_idf, dtype=np.float64)
         self.stop_words = list(stop_words)
         self._word = CountVectorizer(ngram_range=tuple(word_ngram_range), stop_words=self.stop_words or None,
-                                     vocabulary={t: i for i, t in enumerate(self.word_vocabulary)})
+                                     token_pattern=token_pattern, vocabulary={t: i for i, t in enumerate(self.word_vocabulary)})
         self._char = CountVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngram_range),
                                      vocabulary={t: i for i, t in enumerate(self.char_vocabulary)})
 
@@ -99,7 +103,7 @@ class TextFeatures:
     def fit(cls, texts: Sequence[str], word_ngram_range, char_ngram_range, max_word_features: int,
             max_char_features: int, stop_words: Sequence[str]) -> TextFeatures:
         word = TfidfVectorizer(ngram_range=tuple(word_ngram_range), stop_words=list(stop_words) or None,
-                               sublinear_tf=True, max_features=max_word_features)
+                               token_pattern=WORD_TOKEN_PATTERN, sublinear_tf=True, max_features=max_word_features)
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngram_range), sublinear_tf=True,
                                min_df=2, max_features=max_char_features)
         word.fit(texts)
@@ -215,14 +219,15 @@ class OpTagger(BaseEstimator):
     """
 
     def __init__(self, word_ngram_range=(1, 2), char_ngram_range=(3, 5), max_word_features=20000,
-                 max_char_features=30000, C=10.0, blend=0.3, min_positive=2, cv=5, evidence_size=5,
-                 random_state=0):
+                 max_char_features=30000, C=10.0, blend=0.0, paragraph_weight=1.0, min_positive=1, cv=5,
+                 evidence_size=5, random_state=0):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.max_word_features = max_word_features
         self.max_char_features = max_char_features
         self.C = C
         self.blend = blend
+        self.paragraph_weight = paragraph_weight
         self.min_positive = min_positive
         self.cv = cv
         self.evidence_size = evidence_size
@@ -258,22 +263,22 @@ class OpTagger(BaseEstimator):
                                           self.max_word_features, self.max_char_features, stop)
         X = self.features_.transform(cleaned)
         self.paragraph_matrix_ = self.features_.transform(para_texts)
+        self.paragraph_targets_ = self._paragraph_targets()
         Y = self._label_matrix(labels, codes)
 
-        # Out-of-fold blended scores -> calibration and thresholds.
-        raw_oof = np.zeros(Y.shape)
-        has_oof = np.zeros(Y.shape, dtype=bool)
-        sim_all = self._similarity(X)
-        folds = self._folds(len(texts), groups, rng_seed)
-        for train_idx, test_idx in folds:
+        # Out-of-fold pair features -> calibration and thresholds.
+        feats_oof = np.zeros((*Y.shape, N_PAIR_FEATURES))
+        for train_idx, test_idx in self._folds(len(texts), groups, rng_seed):
             coef, intercept, has = self._fit_linear(X[train_idx], Y[train_idx], codes[train_idx])
-            raw_oof[test_idx], has_oof[test_idx] = self._raw_scores(X[test_idx], coef, intercept, has)
+            prior = self._prior(Y[train_idx], codes[train_idx])
+            feats_oof[test_idx] = self._pair_features(X[test_idx], coef, intercept, has, prior)
         mask = self._own_resolution_mask(codes)
-        self.calibration_ = self._fit_calibration(raw_oof[mask], has_oof[mask], sim_all[mask], Y[mask], rng_seed)
-        proba_oof = self._calibrate(raw_oof, has_oof)
+        self.calibration_ = self._fit_calibration(feats_oof[mask], Y[mask], rng_seed)
+        proba_oof = self._calibrate(feats_oof)
         self.thresholds_ = self._choose_thresholds(proba_oof, Y, mask)
 
         self.coef_, self.intercept_, self.has_model_ = self._fit_linear(X, Y, codes)
+        self.prior_ = self._prior(Y, codes)
         self.n_training_texts_ = len(texts)
         self.training_sha256_ = _training_digest(texts, labels, codes, self.resolutions_)
         self.oof_scores_ = proba_oof  # kept for inspection; not saved
@@ -317,6 +322,20 @@ class OpTagger(BaseEstimator):
             n = len(res.operative)
             self.class_slices_[code] = slice(start, start + n)
             start += n
+        pos = {c: i for i, c in enumerate(self.classes_)}
+        self.descendants_: dict[int, list[int]] = {}
+        for i, (code, pid) in enumerate(self.classes_):
+            for anc in self.resolutions_[code].ancestors(pid):
+                self.descendants_.setdefault(pos[(code, anc)], []).append(i)
+
+    def _paragraph_targets(self) -> np.ndarray:
+        """Row i: the classes the text of paragraph i exemplifies (itself and its enclosing paragraphs)."""
+        pos = {c: i for i, c in enumerate(self.classes_)}
+        out = np.zeros((len(self.classes_), len(self.classes_)), dtype=bool)
+        for i, (code, pid) in enumerate(self.classes_):
+            for target in (pid, *self.resolutions_[code].ancestors(pid)):
+                out[i, pos[(code, target)]] = True
+        return out
 
     def _label_matrix(self, labels, codes) -> np.ndarray:
         Y = np.zeros((len(labels), len(self.classes_)), dtype=bool)
@@ -352,15 +371,17 @@ class OpTagger(BaseEstimator):
             rows = np.flatnonzero(codes == code)
             if len(rows) == 0:
                 continue
-            Xc = X[rows]
+            # The resolution's own paragraphs join the tagged texts as examples of themselves.
+            Xc = sp.vstack([X[rows], self.paragraph_matrix_[sl]], format="csr")
+            weight = np.r_[np.ones(len(rows)), np.full(sl.stop - sl.start, float(self.paragraph_weight))]
             for j in range(sl.start, sl.stop):
-                y = Y[rows, j]
-                n_pos = int(y.sum())
-                if n_pos < self.min_positive or n_pos == len(y):
+                y = np.r_[Y[rows, j], self.paragraph_targets_[sl, j]]
+                n_pos = int(Y[rows, j].sum())
+                if n_pos < self.min_positive or n_pos == len(rows):
                     continue
-                clf = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear",
+                clf = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", dual=True,
                                          random_state=self.random_state)
-                clf.fit(Xc, y)
+                clf.fit(Xc, y, sample_weight=weight)
                 coef[j] = clf.coef_[0]
                 intercept[j] = clf.intercept_[0]
                 has[j] = True
@@ -376,28 +397,51 @@ class OpTagger(BaseEstimator):
             out[:, sl] = np.divide(block, top, out=np.zeros_like(block), where=top > 0)
         return out
 
-    def _raw_scores(self, X, coef, intercept, has):
-        sim = self._similarity(X)
-        lr = _sigmoid(np.asarray(X @ coef.T.astype(np.float64)) + intercept)
-        raw = np.where(has, (1.0 - self.blend) * lr + self.blend * sim, sim)
-        return raw, np.broadcast_to(has, raw.shape)
+    def _prior(self, Y, codes) -> np.ndarray:
+        """Log-odds of each paragraph among the training texts of its resolution (pooled when it has none)."""
+        freq = np.full(len(self.classes_), np.nan)
+        for code, sl in self.class_slices_.items():
+            rows = codes == code
+            if rows.any():
+                freq[sl] = (Y[rows, sl].sum(axis=0) + 0.5) / (rows.sum() + 1.0)
+        fill = np.nanmean(freq) if np.isfinite(freq).any() else 0.1
+        freq = np.where(np.isfinite(freq), freq, fill)
+        return np.log(freq / (1.0 - freq))
 
-    def _fit_calibration(self, raw, has, sim, y, seed) -> np.ndarray:
-        """Two Platt scalings: blended score -> probability for paragraphs with a classifier, and
-        similarity -> probability for those without one. The second is fitted on every (text,
-        paragraph) pair, since how well similarity predicts a tag can be learnt from tagged paragraphs too.
+    def _pair_features(self, X, coef, intercept, has, prior) -> np.ndarray:
+        """Per (text, paragraph): the blended classifier score, the similarity and the paragraph's prior.
+
+        Paragraphs without a classifier get their own similarity weight, so that the calibration can lean
+        on the wording where no tagged examples exist.
         """
-        out = np.array([4.0, -3.0, 4.0, -3.0])  # untrained fallback: a monotone squashing
-        for col, (x, target) in enumerate(((raw[has], y[has]), (sim.ravel(), y.ravel()))):
-            if x.size and target.any() and not target.all():
-                clf = LogisticRegression(C=100.0, solver="lbfgs", random_state=seed)
-                clf.fit(x.reshape(-1, 1), target)
-                out[2 * col:2 * col + 2] = (clf.coef_[0, 0], clf.intercept_[0])
-        return out
+        sim = self._similarity(X)
+        cosine = np.asarray((X @ self.paragraph_matrix_.T).todense())
+        margin = np.asarray(X @ coef.T.astype(np.float64)) + intercept
+        lr = _sigmoid(margin)
+        has_f = np.broadcast_to(has.astype(np.float64), sim.shape)
+        blended = has_f * ((1.0 - self.blend) * lr + self.blend * sim)
+        below = np.zeros_like(sim)  # the best sub-paragraph score: a parent is implemented through them
+        for j, kids in self.descendants_.items():
+            below[:, j] = np.maximum(blended[:, kids], sim[:, kids]).max(axis=1)
+        is_parent = np.zeros(sim.shape[1])
+        is_parent[list(self.descendants_)] = 1.0
+        return np.stack([blended, has_f, sim, sim * (1.0 - has_f), cosine,
+                         np.broadcast_to(prior, sim.shape), below, np.broadcast_to(is_parent, sim.shape),
+                         has_f * np.clip(margin, -10, 10) / 10.0, blended * sim], axis=-1)
 
-    def _calibrate(self, raw, has) -> np.ndarray:
-        a, b, a_sim, b_sim = self.calibration_
-        return np.where(has, _sigmoid(a * raw + b), _sigmoid(a_sim * raw + b_sim))
+    def _fit_calibration(self, feats, y, seed) -> np.ndarray:
+        """A logistic regression from pair features to the probability that the tag applies."""
+        feats = feats.reshape(-1, N_PAIR_FEATURES)
+        y = y.ravel()
+        if not y.any() or y.all():
+            return np.array([4.0, -2.0, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -3.0])  # untrained: a monotone squashing
+        clf = LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000, random_state=seed)
+        clf.fit(feats, y)
+        return np.concatenate([clf.coef_[0], clf.intercept_])
+
+    def _calibrate(self, feats) -> np.ndarray:
+        w = self.calibration_
+        return _sigmoid(feats @ w[:-1] + w[-1])
 
     def _choose_thresholds(self, proba, Y, mask) -> np.ndarray:
         """Per paragraph: the out-of-fold score threshold with the best F1 (a pooled one when too rare)."""
@@ -426,12 +470,12 @@ class OpTagger(BaseEstimator):
                              + ", ".join(self.class_slices_))
         return self.class_slices_[code]
 
-    def decision_scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
-        """Blended (uncalibrated) scores for every class, the has-model mask, and the text features."""
+    def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+        """Calibrated probabilities and scaled paragraph similarities for every class, and the features."""
         self._check_fitted()
         X = self.features_.transform([clean_text(t) for t in texts])
-        raw, has = self._raw_scores(X, self.coef_, self.intercept_, self.has_model_)
-        return raw, has, X
+        feats = self._pair_features(X, self.coef_, self.intercept_, self.has_model_, self.prior_)
+        return self._calibrate(feats), feats[..., 2], X
 
     def predict_proba(self, texts, resolution=None) -> np.ndarray:
         """Calibrated probabilities, one row per text; columns = ``self.labels(resolution)``.
@@ -441,8 +485,7 @@ class OpTagger(BaseEstimator):
         self._check_fitted()
         if isinstance(texts, str):
             texts = [texts]
-        raw, has, _ = self.decision_scores(list(texts))
-        proba = self._calibrate(raw, has)
+        proba, _, _ = self.scores(list(texts))
         if resolution is None and len(self.class_slices_) > 1:
             return proba
         return proba[:, self._slice(resolution)]
@@ -467,8 +510,8 @@ class OpTagger(BaseEstimator):
     def suggest_many(self, texts: Sequence[str], resolution=None, k: int | None = 3) -> list[list[Suggestion]]:
         self._check_fitted()
         sl = self._slice(resolution)
-        raw, has, X = self.decision_scores(list(texts))
-        proba = self._calibrate(raw[:, sl], has[:, sl])
+        proba, _, X = self.scores(list(texts))
+        proba = proba[:, sl]
         ids = [pid for _, pid in self.classes_[sl]]
         n_word = self.features_.n_word
         Xw = X[:, :n_word].tocsr()
@@ -502,7 +545,7 @@ class OpTagger(BaseEstimator):
                 break
             term = self.features_.word_vocabulary[idx[pos]]
             words = set(term.split())
-            if words <= covered:
+            if words & covered:
                 continue
             chosen.append(term)
             covered |= words
@@ -520,7 +563,7 @@ class OpTagger(BaseEstimator):
             buf, word_idf=self.features_.word_idf, char_idf=self.features_.char_idf,
             coef=self.coef_.astype(np.float32), intercept=self.intercept_, has_model=self.has_model_,
             paragraph_data=pm.data, paragraph_indices=pm.indices.astype(np.int32),
-            paragraph_indptr=pm.indptr.astype(np.int64), calibration=self.calibration_,
+            paragraph_indptr=pm.indptr.astype(np.int64), calibration=self.calibration_, prior=self.prior_,
         )
         npz_bytes = buf.getvalue()
         meta = self._metadata(hashlib.sha256(npz_bytes).hexdigest())
@@ -540,6 +583,7 @@ class OpTagger(BaseEstimator):
             "numpy_version": np.__version__,
             "params": _jsonable_params(self.get_params()),
             "stop_words": self.features_.stop_words,
+            "word_token_pattern": self.features_.token_pattern,
             "word_vocabulary": self.features_.word_vocabulary,
             "char_vocabulary": self.features_.char_vocabulary,
             "resolutions": {code: {"title": res.title, "labels": [p.id for p in res.operative],
@@ -602,7 +646,7 @@ class OpTagger(BaseEstimator):
         self = cls(**params)
         self.features_ = TextFeatures(meta["word_vocabulary"], arrays["word_idf"], meta["char_vocabulary"],
                                       arrays["char_idf"], self.word_ngram_range, self.char_ngram_range,
-                                      meta["stop_words"])
+                                      meta["stop_words"], meta["word_token_pattern"])
         self.resolutions_ = {
             code: Resolution(code=code, title=r["title"],
                              paragraphs=tuple(Paragraph(**p) for p in r["paragraphs"]))
@@ -625,8 +669,10 @@ class OpTagger(BaseEstimator):
             shape=(n_classes, n_features))
         self.thresholds_ = np.asarray(meta["thresholds"], dtype=np.float64)
         self.calibration_ = arrays["calibration"].astype(np.float64)
+        self.prior_ = arrays["prior"].astype(np.float64)
         for name_, arr, n in (("intercept", self.intercept_, n_classes), ("has_model", self.has_model_, n_classes),
-                              ("thresholds", self.thresholds_, n_classes), ("calibration", self.calibration_, 4)):
+                              ("thresholds", self.thresholds_, n_classes), ("prior", self.prior_, n_classes),
+                              ("calibration", self.calibration_, N_PAIR_FEATURES + 1)):
             if arr.shape != (n,):
                 raise ValueError(f"{name_} has shape {arr.shape}, expected ({n},)")
         self.n_training_texts_ = meta["training"]["n_texts"]
