@@ -232,7 +232,7 @@ class ClaimLexicon:
     """.split())
     # verbs whose forms mark the reported action ("includes", "reach", "train"); "-ed" words count too
     verbs: frozenset[str] = frozenset("""
-        include reach train plant restore protect engage involve mobilise mobilize raise secure build
+        include reach train plant restore protect engage involve adopt mobilise mobilize raise secure build
         rehabilitate establish create hire employ recruit support benefit fund award grant donate provide
         distribute deliver publish produce remove block flag seize confiscate arrest rescue release
         register record count survey monitor map assess identify detect collect gather attend join
@@ -1222,16 +1222,24 @@ class _Phrase:
     def verb_after(self, i: int, limit: int) -> tuple[str, int] | None:
         words = self.words
         aux = ("have", "has", "had", "been", "were", "was", "are", "is", "be", "being", "now", "already",
-               "also", "successfully", "so", "far", "recently", "since", "all", "then", "effectively", "each")
+               "also", "successfully", "so", "far", "recently", "since", "all", "then", "effectively", "each",
+               "will", "shall", "can", "could", "would", "may", "might", "must", "should", "to", "not", "still")
+        modals = ("will", "shall", "can", "could", "would", "may", "might", "must", "should", "to")
         j = i
         steps = 0
-        while j < limit and words[j][2].lower() in aux and steps < 5:
+        modal = False
+        while j < limit and words[j][2].lower() in aux and steps < 6:
+            w = words[j][2].lower()
+            if w == "to" and (j == i or words[j - 1][2].lower() not in ("is", "are", "was", "were")):
+                return None  # "officers to identify scales": a purpose, not the figure's action
+            modal = modal or w in modals
             j += 1
             steps += 1
         if j >= limit:
             return None
         low = words[j][2].lower()
-        if not self._is_participle(low):
+        # after "will", "can", "to": a base form from the verb lexicon ("12 municipalities will adopt")
+        if not (self._is_participle(low) or (modal and low in self.lx.verbs)):
             return None
         first = j
         last = j

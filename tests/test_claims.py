@@ -172,6 +172,10 @@ MODALITY = [
     ("The project intends to restore 2,000 ha of mangroves by 2027.", "planned", None),
     ("The partners trained 250 customs officers in 2021.", "achieved", "trained"),
     ("So far 64 schools have joined the programme.", "achieved", "joined"),
+    ("These 12 municipalities will adopt the plan next year.", "planned", "adopt"),
+    ("A further 2,000 seedlings are to be planted in the spring.", "planned", "planted"),
+    ("We trained 60 officers to identify pangolin scales.", "achieved", "trained"),
+    ("Marked gear now accounts for 48% of pots, against a target of 80%.", "achieved", None),
     ("We trained 300 teachers and will train 200 more next year.", None, None),
 ]
 
