@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import regex
+from spacy.attrs import IDX, LENGTH
 
 from ._records import Record
 
@@ -390,6 +391,7 @@ class _Rules:
             r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
         self.word_before_re = regex.compile(r"(?r)[\w.]*$")
         self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
+        self.never_figure_hint_re = regex.compile(r"[+/:()\-–]|\d[\s.]\d|\d\s?[ap]\.?m|\d\s?h")
         self.never_figure_re = regex.compile(
             r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"             # +41 22 999 0000
             r"|(?<!\w)\(\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"                     # (022) 999-0000
@@ -493,6 +495,8 @@ class _Scanner:
 
         Searched in a window around each candidate rather than over the whole text: figures are sparse.
         """
+        if not self.r.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
+            return False  # no separator or time mark next to the digits: nothing to look for
         lo, hi = max(0, start - 48), min(len(self.text), end + 48)
         return any(m.start() < end and start < m.end() for m in self.r.never_figure_re.finditer(self.text, lo, hi))
 
@@ -1352,13 +1356,17 @@ def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[t
     report with a few figures costs a few sentences of tokenisation, not the whole text.
     """
     words: list[tuple[int, int, str]] = []
+    offsets = doc.to_array([IDX, LENGTH]) if doc is not None else None  # far cheaper than Token objects
     for ss, se in spans:
         if doc is not None:
             span = doc.char_span(ss, se, alignment_mode="expand")
-            tokens = span if span is not None else ()
-            words.extend((t.idx, t.idx + len(t.text), t.text) for t in tokens)
+            if span is not None:
+                for a, length in offsets[span.start:span.end].tolist():
+                    words.append((a, a + length, text[a:a + length]))
         elif tokenizer is not None:
-            words.extend((ss + t.idx, ss + t.idx + len(t.text), t.text) for t in tokenizer(text[ss:se]))
+            for idx, length in tokenizer(text[ss:se]).to_array([IDX, LENGTH]).tolist():
+                a = ss + idx
+                words.append((a, a + length, text[a:a + length]))
         else:
             words.extend((ss + m.start(), ss + m.end(), m.group())
                          for m in _re(r"\w+(?:[.'’]\w+)*|[^\w\s]").finditer(text, ss, se))
