@@ -51,8 +51,9 @@ class Claim(Record):
 
 
 # ----------------------------------------------------------------------------------------- lexicon
-def _d(**kw: Any) -> Any:
-    return field(default_factory=lambda: kw["v"])
+def _table(mapping: dict) -> Any:
+    """A dict field whose default is a fresh copy of ``mapping`` for every lexicon."""
+    return field(default_factory=lambda: dict(mapping))
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,7 +64,7 @@ class ClaimLexicon:
     """
 
     # bound words before the number -> bound
-    bounds: dict[str, str] = _d(v={
+    bounds: dict[str, str] = _table({
         "about": "~", "around": "~", "roughly": "~", "some": "~", "nearly": "~", "almost": "~",
         "approximately": "~", "approx.": "~", "an estimated": "~", "approx": "~", "circa": "~", "ca.": "~", "c.": "~",
 "close to": "~", "around about": "~", "more or less": "~",
@@ -76,7 +77,7 @@ class ClaimLexicon:
         "as many as": "<=", "maximum of": "<=", "as much as": "<=",
     })
     # bound words after the figure -> bound
-    bound_suffixes: dict[str, str] = _d(v={
+    bound_suffixes: dict[str, str] = _table({
         "or more": ">=", "and more": ">=", "and above": ">=", "or above": ">=", "plus": ">=",
         "or less": "<=", "or fewer": "<=", "and below": "<=", "at most": "<=", "at least": ">=",
         "+": ">=",
@@ -84,7 +85,7 @@ class ClaimLexicon:
     # filler between a bound and the number: "over a total of 500", "an estimated total of"
     fillers: tuple[str, ...] = ("a total of", "total of", "a further", "an additional", "another", "the")
     # currency forms (before or after the number) -> ISO code
-    currencies: dict[str, str] = _d(v={
+    currencies: dict[str, str] = _table({
         "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "€uro": "EUR",
         "us$": "USD", "us $": "USD", "usd": "USD", "$": "USD", "us dollars": "USD", "dollars": "USD",
         "u.s. dollars": "USD", "dollar": "USD", "usd$": "USD",
@@ -96,7 +97,7 @@ class ClaimLexicon:
         "xof": "XOF", "cfa francs": "XOF", "idr": "IDR", "php": "PHP", "mxn": "MXN", "cop": "COP",
     })
     # measure units after the number -> (unit, kind)
-    units: dict[str, tuple[str, str]] = _d(v={
+    units: dict[str, tuple[str, str]] = _table({
         "%": ("%", "percentage"), "percent": ("%", "percentage"), "per cent": ("%", "percentage"),
         "per-cent": ("%", "percentage"), "pct": ("%", "percentage"), "percentage points": ("%", "percentage"),
         "percentage point": ("%", "percentage"),
@@ -116,28 +117,28 @@ class ClaimLexicon:
         "kilos": ("kg", "mass"), "kgs": ("kg", "mass"), "kilogram": ("kg", "mass"),
     })
     # scale words after the number -> multiplier
-    scales: dict[str, float] = _d(v={
+    scales: dict[str, float] = _table({
         "thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "trillion": 1e12,
         "mn": 1e6, "mln": 1e6, "mio": 1e6, "mio.": 1e6, "bn": 1e9, "bln": 1e9, "k": 1e3,
         "lakh": 1e5, "crore": 1e7,
     })
     # single letters glued to a number: "11k", "1.75m", "2.1B" ("m" needs money or a counted noun)
-    glued_scales: dict[str, float] = _d(v={"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "b": 1e9, "B": 1e9,
+    glued_scales: dict[str, float] = _table({"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "b": 1e9, "B": 1e9,
                                            "bn": 1e9, "mn": 1e6, "Bn": 1e9, "BN": 1e9})
-    number_units: dict[str, int] = _d(v={
+    number_units: dict[str, int] = _table({
         "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     })
-    number_tens: dict[str, int] = _d(v={
+    number_tens: dict[str, int] = _table({
         "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
         "eighty": 80, "ninety": 90,
     })
     # multiplier words inside a spelled-out number
-    number_multipliers: dict[str, int] = _d(v={"hundred": 100, "thousand": 1000, "million": 10**6,
+    number_multipliers: dict[str, int] = _table({"hundred": 100, "thousand": 1000, "million": 10**6,
                                                "billion": 10**9, "dozen": 12})
     # fraction denominators -> divisor
-    fractions: dict[str, int] = _d(v={
+    fractions: dict[str, int] = _table({
         "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
         "fifths": 5, "sixth": 6, "sixths": 6, "tenth": 10, "tenths": 10, "eighth": 8, "eighths": 8,
     })
@@ -163,6 +164,10 @@ class ClaimLexicon:
         "station", "stations", "lot", "lots", "parcel", "parcels", "factor", "grade", "size", "score",
         "rank", "ranked", "number", "scale",
     )
+    # "one" is a pronoun before or after these words: "one of the", "no one", "each one"
+    one_pronoun_next: frozenset[str] = frozenset(("of", "another", "or", "way", "hand", "side", "such", "day", "time",
+                                                  "thing", "the", ""))
+    one_pronoun_prev: frozenset[str] = frozenset(("no", "any", "every", "each", "the", "this", "that", "which"))
     # words whose full stop does not end a sentence
     abbreviations: frozenset[str] = frozenset("""
         e.g i.e approx ca c no nos dr mr mrs ms prof st vs etc fig figs p pp art res inc ltd co corp
@@ -460,6 +465,7 @@ class _Figure:
     scaled: bool = False
     glued_m: bool = False
     ratio: bool = False
+    scale_mult: float = 1.0  # what a scale word multiplied the number by ("20 million": 1e6)
 
 
 # ----------------------------------------------------------------------------------------- scanner
@@ -472,7 +478,6 @@ class _Scanner:
         self.r = rules
         self.lx = rules.lx
         self.doc = doc
-        self._tok_starts: list[int] | None = None
         self.excluded: list[tuple[int, int]] = []
         self.markers: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
 
@@ -728,14 +733,10 @@ class _Scanner:
             return None
         if words == "zero" and not (self._next_word(end) and self._next_word(end).endswith("s")):
             return None  # "zero net loss" is a target name; "zero deaths" is a count
-        if words in ("one", "a dozen") or words == "one":
-            # "one of the", "no one", "one another", "one-off": not figures
-            nxt = self._next_word(end)
-            if words == "one" and self.r.one_of_figure_re.match(self.text[end:end + 40]):
-                pass  # "one of the two funders"
-            elif words == "one" and (nxt in ("of", "another", "or", "way", "hand", "side", "such", "day", "time",
-                                          "thing", "the", "") or self._prev_word(start) in ("no", "any", "every",
-                                                                                         "each", "the", "this", "that", "which")):
+        if words == "one" and not self.r.one_of_figure_re.match(self.text[end:end + 40]):
+            # "one of the", "no one", "one another", "on the one hand": a pronoun, not a figure
+            # (but "one of the two funders" is one of a counted whole)
+            if self._next_word(end) in self.lx.one_pronoun_next or self._prev_word(start) in self.lx.one_pronoun_prev:
                 return None
         fig = _Figure(start, end, value, is_words=True)
         self._grow_right(fig)
@@ -859,12 +860,13 @@ class _Scanner:
         if m:
             sep = m.group().strip().lower()
             before = self._before(fig.start, 20)
+            is_range = True
             if sep == "and" and not self.r.between_re.search(before):
-                pass
+                is_range = False  # "15 and 20" is a range only after "between"
             elif sep == "to" and self.r.from_re.search(before) and self.r.change_before_re.search(
                     self._before(fig.start, 60)):
-                pass  # "rose from 212 to 74" reports a change: two figures, not a range
-            else:
+                is_range = False  # "rose from 212 to 74" reports a change: two figures, not a range
+            if is_range:
                 second = self._second_number(m.end(), fig)
                 if second is not None:
                     val, send, second_fig = second
@@ -883,7 +885,7 @@ class _Scanner:
                         fig.scaled = fig.scaled or second_fig.scaled
         if fig.unit is None:
             pos = self._unit_after(fig, pos)
-        if fig.unit is None and fig.glued_m is False:
+        if fig.unit is None and not fig.glued_m:
             pos = self._currency_after(fig, pos)
         fig.end = max(fig.end, pos)
         # "500+ members", "200 or more"
@@ -904,7 +906,7 @@ class _Scanner:
                 return None
             before = second.value
             p = self._scale(second, m.end())
-            second.scale_mult = second.value / before if before else 1.0  # type: ignore[attr-defined]
+            second.scale_mult = second.value / before if before else 1.0
             p = self._currency_after(second, p)
             if second.unit is None:
                 p = self._unit_after(second, p)
@@ -915,7 +917,6 @@ class _Scanner:
             if val is None:
                 return None
             second = _Figure(m.start(), m.end(), val, is_words=True)
-            second.scale_mult = 1.0  # type: ignore[attr-defined]
             return val, m.end(), second
         return None
 
@@ -935,8 +936,6 @@ class _Scanner:
         if m.group("k"):
             fig.value *= 1e3 if m.group("k") in "kK" else 1e6
             fig.scaled = True
-        elif fig.glued_m is False and self.text[pos - 1:pos] == "m" and False:
-            pass
         fig.unit = self.r.currency_forms[form]
         fig.kind = "money"
         return m.end()
@@ -981,8 +980,6 @@ class _Scanner:
                         fig.unit, fig.kind = code, "money"
                         fig.start -= len(m.group())
                         before = self._before(fig.start, 40)
-        if fig.glued_m and fig.kind == "money":
-            pass
         m = self.r.between_re.search(before)
         if m and fig.value_max is not None:
             fig.start -= len(m.group())
@@ -1212,10 +1209,7 @@ class _Phrase:
                         if post > end_idx + 1:  # keep "-ing" only with an object: "posts advertising wildlife"
                             end_idx = post
                     elif low == "of" and end_idx + 1 < limit:
-                        k = end_idx + 1
-                        if words[k][2].lower() in ("the", "local", "their", "our"):
-                            pass
-                        run2 = self.noun_run(k, limit)
+                        run2 = self.noun_run(end_idx + 1, limit)
                         if run2:
                             end_idx = run2[1] + 1
                 counted = self.s.text[words[first][0]:words[end_idx - 1][1]]
