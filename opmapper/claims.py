@@ -168,6 +168,31 @@ class ClaimLexicon:
     one_pronoun_next: frozenset[str] = frozenset(("of", "another", "or", "way", "hand", "side", "such", "day", "time",
                                                   "thing", "the", ""))
     one_pronoun_prev: frozenset[str] = frozenset(("no", "any", "every", "each", "the", "this", "that", "which"))
+    # words after "1.75m" that make it metres, not millions: "a 200m buffer", "500m high"
+    length_context: frozenset[str] = frozenset("""
+        high long wide deep tall depth altitude elevation above below buffer radius asl a.s.l in
+    """.split())
+    # words skipped when looking for the verb before a figure: "trained a total of over 500"
+    before_verb_skip: frozenset[str] = frozenset("""
+        a an the total now already also some over more than about around nearly almost approximately at least
+        up to successfully estimated additional further another roughly just well so far in excess minimum
+        maximum fewer less under
+    """.split())
+    # auxiliaries and adverbs between a counted phrase and its verb: "posts have now been removed"
+    auxiliaries: frozenset[str] = frozenset("""
+        have has had been were was are is be being now already also successfully so far recently since all
+        then effectively each will shall can could would may might must should to not still
+    """.split())
+    modals: frozenset[str] = frozenset("will shall can could would may might must should to".split())
+    # participles that make the figure planned: "500 rangers are scheduled"
+    planned_participles: frozenset[str] = frozenset("planned scheduled expected proposed envisaged foreseen".split())
+    # verbs of change: after one, "from 212 to 74" is two figures, not a range
+    change_verbs: frozenset[str] = frozenset("""
+        rose risen rise rises fell fallen falls fall grew grown grow grows dropped drop drops increased increase
+        increases decreased decrease decreases declined decline declines went jumped climbed reduced reduce cut
+        expanded shrank shrunk improved changed moved doubled halved up down rising falling growing increasing
+        decreasing declining improving
+    """.split())
     # words whose full stop does not end a sentence
     abbreviations: frozenset[str] = frozenset("""
         e.g i.e approx ca c no nos dr mr mrs ms prof st vs etc fig figs p pp art res inc ltd co corp
@@ -370,11 +395,7 @@ class _Rules:
         self.reference_hint_re = regex.compile(r"\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)")
         self.one_of_figure_re = regex.compile(
             r"(?i)\s+of\s+(?:the|these|those|its|our|their)\s+(?:\d|" + _alt(lx.number_units) + ")")
-        self.change_before_re = regex.compile(
-            r"(?ri)\b(?:rose|risen|rise|rises|fell|fallen|falls|fall|grew|grown|grow|grows|dropped|drop|drops|"
-            r"increased|increase|increases|decreased|decrease|decreases|declined|decline|declines|went|jumped|"
-            r"climbed|reduced|reduce|cut|expanded|shrank|shrunk|improved|changed|moved|doubled|halved|"
-            r"up|down|rising|falling|growing|increasing|decreasing|declining|improving)\b[^.;]{0,40}$")
+        self.change_before_re = regex.compile(rf"(?ri)\b(?:{_alt(lx.change_verbs)})\b[^.;]{{0,40}}$")
         self.between_re = regex.compile(r"(?ri)(?<![\w])between\s+$")
         self.from_re = regex.compile(r"(?ri)(?<![\w])from\s+(?:(?:" + bound_alt + r")\s+)?$")
         ref_alt = _alt(lx.reference_words)
@@ -947,8 +968,7 @@ class _Scanner:
             if fig.glued_m and fig.unit is None:
                 # "1.75m": millions, unless a length context follows ("a 200m buffer")
                 nxt = self._next_word(pos)
-                if nxt in ("high", "long", "wide", "deep", "tall", "depth", "altitude", "elevation", "above",
-                           "below", "buffer", "radius", "asl", "a.s.l", "in") or nxt == "":
+                if nxt in self.lx.length_context or nxt == "":
                     if not (_re(r"\.\d").search(text[fig.start:pos])):
                         fig.value /= 1e6
                         fig.unit, fig.kind = "m", "length"
@@ -1219,10 +1239,7 @@ class _Phrase:
 
     def verb_after(self, i: int, limit: int) -> tuple[str, int] | None:
         words = self.words
-        aux = ("have", "has", "had", "been", "were", "was", "are", "is", "be", "being", "now", "already",
-               "also", "successfully", "so", "far", "recently", "since", "all", "then", "effectively", "each",
-               "will", "shall", "can", "could", "would", "may", "might", "must", "should", "to", "not", "still")
-        modals = ("will", "shall", "can", "could", "would", "may", "might", "must", "should", "to")
+        aux, modals = self.lx.auxiliaries, self.lx.modals
         j = i
         steps = 0
         modal = False
@@ -1249,10 +1266,7 @@ class _Phrase:
 
     def verb_before(self, i: int, sent_start: int) -> tuple[str, int] | None:
         words = self.words
-        skip = {"a", "an", "the", "total", "now", "already", "also", "some", "over", "more", "than",
-                "about", "around", "nearly", "almost", "approximately", "at", "least", "up", "to", "successfully",
-                "estimated", "additional", "further", "another", "roughly", "just", "well", "so", "far",
-                "in", "excess", "minimum", "maximum", "fewer", "less", "under"}
+        skip = self.lx.before_verb_skip
         j = i - 1
         steps = 0
         while j >= 0 and words[j][0] >= sent_start and steps < 6:
@@ -1284,7 +1298,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         if _re(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$").search(around):
             return "planned"
         low = verb.lower()
-        if low.split()[0] in ("planned", "scheduled", "expected", "proposed", "envisaged", "foreseen"):
+        if low.split()[0] in scanner.lx.planned_participles:
             return "planned"
         if low.endswith("ed") or low.split()[0] in scanner.lx.irregular_participles:
             return "achieved"  # the figure's own verb is in the past: "trained 300 ... and will train 200"
