@@ -499,7 +499,8 @@ class _Scanner:
         self.r = rules
         self.lx = rules.lx
         self.doc = doc
-        self.excluded: list[tuple[int, int]] = []
+        self.excluded: list[tuple[int, int]] = []  # reference spans, sorted
+        self._excluded_starts: list[int] = []
         self.markers: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
 
     # ---------------------------------------------------------------- exclusions
@@ -515,6 +516,8 @@ class _Scanner:
         except Exception:  # a references bug must not break claims
             return
         self.excluded.extend((r.start, r.end) for r in refs)
+        self.excluded.sort()
+        self._excluded_starts = [a for a, _ in self.excluded]
 
     def _never_figure(self, start: int, end: int) -> bool:
         """Phone numbers, GUIDs, dates and times around [start, end): digit runs that are never figures.
@@ -527,7 +530,12 @@ class _Scanner:
         return any(m.start() < end and start < m.end() for m in self.r.never_figure_re.finditer(self.text, lo, hi))
 
     def _is_excluded(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.excluded) or self._never_figure(start, end)
+        if self.excluded:
+            # spans are sorted and short: only those starting shortly before ``end`` can overlap
+            k = bisect.bisect_left(self._excluded_starts, end)
+            if any(start < e for _, e in self.excluded[max(0, k - 8):k]):
+                return True
+        return self._never_figure(start, end)
 
     # ---------------------------------------------------------------- number cores
     def cores(self):
