@@ -175,13 +175,13 @@ class ClaimLexicon:
     # words skipped when looking for the verb before a figure: "trained a total of over 500"
     before_verb_skip: frozenset[str] = frozenset("""
         a an the total now already also some over more than about around nearly almost approximately at least
-        up to successfully estimated additional further another roughly just well so far in excess minimum
+        up to successfully additional further another roughly just well so far in excess minimum
         maximum fewer less under
     """.split())
     # auxiliaries and adverbs between a counted phrase and its verb: "posts have now been removed"
     auxiliaries: frozenset[str] = frozenset("""
         have has had been were was are is be being now already also successfully so far recently since all
-        then effectively each will shall can could would may might must should to not still
+        then effectively each will shall can could would may might must should to not still yet
     """.split())
     modals: frozenset[str] = frozenset("will shall can could would may might must should to".split())
     # participles that make the figure planned: "500 rangers are scheduled"

@@ -175,6 +175,8 @@ MODALITY = [
     ("These 12 municipalities will adopt the plan next year.", "planned", "adopt"),
     ("A further 2,000 seedlings are to be planted in the spring.", "planned", "planted"),
     ("We trained 60 officers to identify pangolin scales.", "achieved", "trained"),
+    ("An aerial count estimated 7,500 wildebeest in the floodplain.", "achieved", "estimated"),
+    ("The partners trained an estimated 500 farmers.", "achieved", "trained"),
     ("Marked gear now accounts for 48% of pots, against a target of 80%.", "achieved", None),
     ("We trained 300 teachers and will train 200 more next year.", None, None),
 ]
