@@ -674,6 +674,10 @@ class _Scanner:
             return True  # "1) training 2) outreach": a ")" closing no "(" marks a list item
         if nxt == "." and not head.strip() and _re(r"\.\s+\S").match(text[end:end + 3]):
             return True
+        if not head.strip() and "." in text[start:end] and _re(r"[ \t]+[A-Z][a-z]").match(text, end) and \
+                self._next_word(end) not in self.r.unit_forms and self._next_word(end) not in self.r.currency_forms \
+                and self._next_word(end) not in self.lx.scales:
+            return True  # "1.2 Training of teachers": a section number opening a heading line
         if nxt == ")" and prev == "(" and _re(r"\)\s+[A-Za-z]").match(text[end:end + 3]):
             return True
         # phone numbers: +41 22 ..., (022) 999-0000

@@ -222,6 +222,7 @@ TRAPS = [
     "The Secretariat produced a 12-page brief and a 45-minute documentary.",
     "The index is scored out of 100 and the next visit is on 3/4 of May.",
     "The population has declined over three generations.",
+    "1.2 Training of trainers\n2. Outreach",
 ]
 
 
