@@ -48,6 +48,8 @@ MODEL_NPZ = "tagger.npz"
 # A word needs a letter: counts and years ("2023", "000") say nothing about which paragraph is meant.
 WORD_TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"
 N_PAIR_FEATURES = 10
+SIMILARITY_FEATURES = [2, 4]   # scaled and raw cosine similarity to the paragraph's wording
+N_CALIBRATION = N_PAIR_FEATURES + 1 + len(SIMILARITY_FEATURES) + 1
 
 
 @dataclass(frozen=True)
@@ -463,18 +465,33 @@ class OpTagger(BaseEstimator):
                          has_f * np.clip(margin, -10, 10) / 10.0, blended * sim], axis=-1)
 
     def _fit_calibration(self, feats, y, seed) -> np.ndarray:
-        """A logistic regression from pair features to the probability that the tag applies."""
+        """Two logistic regressions from pair features to the probability that the tag applies.
+
+        Paragraphs with a classifier: all pair features, fitted on the pairs that had one. Paragraphs
+        without: the similarity alone, fitted on every pair -- how far the wording predicts a tag is
+        learnt from the tagged paragraphs and carried over to those that have no examples yet.
+        """
         feats = feats.reshape(-1, N_PAIR_FEATURES)
         y = y.ravel()
-        if not y.any() or y.all():
-            return np.array([4.0, -2.0, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -3.0])  # untrained: a monotone squashing
-        clf = LogisticRegression(C=10.0, solver="lbfgs", max_iter=1000, random_state=seed)
-        clf.fit(feats, y)
-        return np.concatenate([clf.coef_[0], clf.intercept_])
+        has = feats[:, 1] > 0
+        out = np.zeros(N_CALIBRATION)
+        out[[0, N_PAIR_FEATURES]] = (4.0, -3.0)                        # untrained: a monotone squashing
+        out[N_PAIR_FEATURES + 1:] = (4.0, 0.0, -3.0)
+        if y[has].any() and not y[has].all():
+            clf = LogisticRegression(C=10.0, solver="lbfgs", max_iter=1000, random_state=seed)
+            clf.fit(feats[has], y[has])
+            out[:N_PAIR_FEATURES + 1] = np.r_[clf.coef_[0], clf.intercept_]
+        if y.any() and not y.all():
+            clf = LogisticRegression(C=10.0, solver="lbfgs", max_iter=1000, random_state=seed)
+            clf.fit(feats[:, SIMILARITY_FEATURES], y)
+            out[N_PAIR_FEATURES + 1:] = np.r_[clf.coef_[0], clf.intercept_]
+        return out
 
     def _calibrate(self, feats) -> np.ndarray:
         w = self.calibration_
-        return _sigmoid(feats @ w[:-1] + w[-1])
+        with_model = _sigmoid(feats @ w[:N_PAIR_FEATURES] + w[N_PAIR_FEATURES])
+        wording_only = _sigmoid(feats[..., SIMILARITY_FEATURES] @ w[N_PAIR_FEATURES + 1:-1] + w[-1])
+        return np.where(feats[..., 1] > 0, with_model, wording_only)
 
     def _choose_thresholds(self, proba, Y, mask) -> np.ndarray:
         """Per paragraph: the out-of-fold score threshold with the best F1 (a pooled one when too rare)."""
@@ -704,7 +721,7 @@ class OpTagger(BaseEstimator):
         self.prior_ = arrays["prior"].astype(np.float64)
         for name_, arr, n in (("intercept", self.intercept_, n_classes), ("has_model", self.has_model_, n_classes),
                               ("thresholds", self.thresholds_, n_classes), ("prior", self.prior_, n_classes),
-                              ("calibration", self.calibration_, N_PAIR_FEATURES + 1)):
+                              ("calibration", self.calibration_, N_CALIBRATION)):
             if arr.shape != (n,):
                 raise ValueError(f"{name_} has shape {arr.shape}, expected ({n},)")
         self.n_training_texts_ = meta["training"]["n_texts"]

@@ -12,7 +12,7 @@ from sklearn.base import clone
 
 from opmapper.errors import ModelError
 from opmapper.resolution import parse_resolution
-from opmapper.tagger import OpTagger, Suggestion
+from opmapper.tagger import OpTagger, Suggestion, load_training_data
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -219,3 +219,137 @@ def test_arrays_from_another_model_are_refused(fitted, seals, tmp_path):
     (tmp_path / "a" / "tagger.npz").write_bytes((tmp_path / "b" / "tagger.npz").read_bytes())
     with pytest.raises(ModelError, match="tagger.npz.*checksum"):
         OpTagger.load(tmp_path / "a")
+
+
+# ------------------------------------------------------------------ training data and the command line
+TYPES = ["Capacity-building", "Policy influencing/advocacy", "Field activities", "Scientific/technical activities"]
+
+
+def legacy_report(organisation: str, activities: list[tuple[str, list[str]]], untagged: str) -> str:
+    """An activity report in the older flattened-table layout (type, description and status run together)."""
+    tagged = [text if "[" in text else f"{text} [{'; '.join(tags)}]" for text, tags in activities]
+    rows = [f"{TYPES[i % len(TYPES)]}{text}{'On-going' if i % 2 else 'Completed'}" for i, text in enumerate(tagged)]
+    rows.append(f"Field activities{untagged}On-going")
+    return "\n".join([
+        "WCC 2020 Res 777 - Activity Report", "IUCN Constituent: ", organisation, "IUCN Constituent type: ",
+        "IUCN Member organisation", "Period covered: ", "2021-2022", "Geographic scope: ", "Europe",
+        "Implementation",
+        "Indicate and briefly describe any actions that have been carried out to implement this Resolution: ",
+        "ActionDescriptionStatus", *rows,
+        "Please report on the result /achievement of the actions taken: ", "Work continues.",
+        "Future ActionDescription",
+        "Education/Communication/Raising awarenessPublish a leaflet for skippers on seal-safe navigation. [OP2]",
+        "Additional information: ", "",
+    ])
+
+
+ORGANISATIONS = ["Harbour Seal Trust", "Estuary Sailing Federation", "Wadden Coast Rangers", "North Sands Council"]
+
+
+@pytest.fixture(scope="module")
+def corpus_dirs(tmp_path_factory):
+    """Four organisations' reports on the written resolution, plus the resolution folder."""
+    root = tmp_path_factory.mktemp("seal_corpus")
+    (root / "resolutions").mkdir()
+    (root / "resolutions" / f"{CODE}.txt").write_text(SEALS, encoding="utf-8")
+    reports = root / "reports" / CODE
+    reports.mkdir(parents=True)
+    for n, org in enumerate(ORGANISATIONS):
+        share = TRAINING[n::len(ORGANISATIONS)]
+        untagged = ["Fishers in two harbours fitted acoustic pingers to their nets.",
+                    "Club members took a course on navigating near resting seals.",
+                    "Charts of the estuary now show where seals haul out.",
+                    "A speed limit for boats near the sandbanks came into force."][n]
+        (reports / f"{org.lower().replace(' ', '_')}.txt").write_text(legacy_report(org, share, untagged),
+                                                                         encoding="utf-8")
+    return root
+
+
+def test_load_training_data(corpus_dirs):
+    data = load_training_data([corpus_dirs / "reports"])
+    # every tagged activity plus every organisation's tagged future action; untagged ones are left out
+    assert len(data) == len(TRAINING) + len(ORGANISATIONS)
+    assert set(data.codes) == {CODE} and set(data.groups) == set(ORGANISATIONS)
+    assert sorted(map(sorted, data.labels)) == sorted([sorted(lab) for lab in LABELS] + [["OP2"]] * 4)
+    assert all("On-going" not in t and "Completed" not in t for t in data.texts)
+    assert not any("pingers" in t for t in data.texts)
+
+
+def run_cli(*argv) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from opmapper.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_train_suggest_evaluate(corpus_dirs, tmp_path):
+    res_dir, reports = corpus_dirs / "resolutions", corpus_dirs / "reports"
+    code, out, err = run_cli("train", "--resolutions", res_dir, reports, "-o", tmp_path / "model")
+    assert code == 0, err
+    assert "trained on 22 tagged activities" in out and (tmp_path / "model" / "tagger.npz").is_file()
+
+    files = sorted((reports / CODE).glob("*.txt"))
+    code, out, err = run_cli("suggest", *files, "--model", tmp_path / "model", "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    # only the untagged activity of each report is given suggestions
+    assert len(rows) == 4 and all(not r["references"] for r in rows)
+    by_text = {r["description"]: r["suggestions"] for r in rows}
+    pingers = by_text["Fishers in two harbours fitted acoustic pingers to their nets."]
+    assert "OP3" in [s["id"] for s in pingers] and len(pingers) == 3
+
+    code, out, _ = run_cli("suggest", files[0], "--model", tmp_path / "model", "--all", "--k", "2", "-f", "csv")
+    assert code == 0 and out.splitlines()[0].startswith("source,resolution_code")
+    # every activity (tagged ones, the untagged one) and the future action, two rows each
+    assert len(out.splitlines()) == 1 + 2 * (len(TRAINING[0::len(ORGANISATIONS)]) + 2)
+
+    code, out, _ = run_cli("suggest", files[0], "--model", tmp_path / "model")
+    assert code == 0 and "Club members took a course on navigating near resting seals." in out
+    assert "OP2" in out.split("resting seals.")[1].splitlines()[1]   # first suggestion line
+
+    code, out, err = run_cli("evaluate", "tagger", "--corpus", reports, "--resolutions", res_dir, "--folds", "2")
+    assert code == 0, err
+    assert "P@1" in out and "most_frequent" in out and CODE in out
+
+
+@pytest.mark.parametrize("argv, code, message", [
+    (["suggest", "{report}", "--model", "{tmp}/nowhere"], 1, "model file not found"),
+    (["suggest", "{tmp}/missing.txt", "--model", "{tmp}/model"], 1, "missing.txt"),
+    (["train", "{reports}"], 2, "-o"),
+    (["train", "--resolutions", "{res}", "{tmp}/empty", "-o", "{tmp}/m2"], 1, "no tagged activities"),
+    (["evaluate", "tagger", "--corpus", "{tmp}/empty", "--resolutions", "{res}"], 1, "too little tagged data"),
+])
+def test_cli_errors(corpus_dirs, fitted, tmp_path, argv, code, message):
+    (tmp_path / "empty").mkdir()
+    fitted.save(tmp_path / "model")
+    fill = {"tmp": tmp_path, "res": corpus_dirs / "resolutions", "reports": corpus_dirs / "reports",
+            "report": sorted((corpus_dirs / "reports" / CODE).glob("*.txt"))[0]}
+    got, out, err = run_cli(*[a.format(**fill) for a in argv])
+    assert got == code and message in err
+
+
+def test_suggest_on_a_resolution_the_model_does_not_know(fitted, tmp_path):
+    fitted.save(tmp_path / "model")
+    report = legacy_report("Someone", TRAINING[:2], "Anything at all.").replace("Res 777", "Res 040")
+    (tmp_path / "r.txt").write_text(report, encoding="utf-8")
+    code, _, err = run_cli("suggest", tmp_path / "r.txt", "--model", tmp_path / "model")
+    assert code == 1 and "WCC-2020-Res-040" in err and "r.txt" in err
+
+
+# ------------------------------------------------------------------ the shipped model
+def test_default_model_loads_and_knows_the_corpus():
+    from opmapper.resolution import load_resolutions
+
+    tagger = OpTagger.load()
+    corpus = load_resolutions()
+    assert set(tagger.resolutions_) == set(corpus)
+    for code, res in corpus.items():
+        assert tagger.labels(code) == [p.id for p in res.operative]
+    top = tagger.suggest("Trained 50 police officers and prosecutors to investigate wildlife cybercrime cases.",
+                         resolution="WCC-2020-Res-040", k=3)
+    assert {"OP2", "OP4.b"} & {s.id for s in top}
