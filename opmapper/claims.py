@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import regex
-from spacy.attrs import IDX, LENGTH
 
 from ._records import Record
 
@@ -1375,6 +1374,8 @@ def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[t
     From the Doc when there is one; else each span is tokenised alone by the spaCy tokenizer, so a long
     report with a few figures costs a few sentences of tokenisation, not the whole text.
     """
+    from spacy.attrs import IDX, LENGTH  # here, not at import: "import opmapper" need not load spaCy
+
     words: list[tuple[int, int, str]] = []
     offsets = doc.to_array([IDX, LENGTH]) if doc is not None else None  # far cheaper than Token objects
     for ss, se in spans:
