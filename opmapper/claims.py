@@ -335,8 +335,10 @@ class _Rules:
         # one spelled-out number word, "forty-two" counted as one word
         nw = rf"(?:(?:{unit_tens})-(?:{unit_ones})|{_alt(word_numbers)})"
         self.number_word_re = regex.compile(
-            rf"(?i)\b(?:a\s+(?=(?:dozen|hundred|thousand|million|billion)\b))?{nw}"
-            rf"(?:(?:\s+|-)(?:and\s+)?{nw})*\b(?:(?:\s+|-)(?:million|billion))?\b"
+            # "and" only after a multiplier: "one hundred and twenty" is one number, "two and three" two
+            rf"(?i)\b(?:a\s+(?:dozen|hundred|thousand|million|billion)\b|{nw})"
+            rf"(?:(?:\s+|-){nw}|(?<=hundred|thousand|million|billion)\s+and\s+{nw})*\b"
+            rf"(?:(?:\s+|-)(?:million|billion))?\b"
         )
         denominators = _alt(lx.fractions)
         numerators = _alt(["a", "an", "one", *[w for w in lx.number_units if 1 < lx.number_units[w] < 10]])
@@ -356,7 +358,7 @@ class _Rules:
             rf"(?P<b>\d+|{_alt(list(lx.number_units) + list(lx.number_tens))})\b"
         )
         self.core_re = regex.compile(
-            r"(?i)\d+|\b(?:" + _alt(word_numbers + list(lx.fractions)) + r")\b"
+            r"(?i)\d+|\b(?:" + _alt(word_numbers + list(lx.fractions) + ["million", "billion"]) + r")\b"
         )
         self.prefilter = self.core_re
         self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
@@ -929,6 +931,10 @@ class _Scanner:
 
     def _second_number(self, pos: int, first: _Figure):
         text = self.text
+        cur = _re(r"(?:[€$£]|(?:EUR|USD|CHF|GBP|US\$)\s?)").match(text, pos) if (
+            first.kind == "money" or self.r.currency_before_re.search(self._before(first.start, 6))) else None
+        if cur:  # "€5,000-€10,000": the currency repeated on the upper end
+            pos = cur.end()
         m = self.r.second_digit_re.match(text, pos)
         if m and not first.is_words:
             val = _parse_digits(m.group())
