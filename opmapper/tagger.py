@@ -355,6 +355,10 @@ class OpTagger(BaseEstimator):
         for i, (code, pid) in enumerate(self.classes_):
             for anc in self.resolutions_[code].ancestors(pid):
                 self.descendants_.setdefault(pos[(code, anc)], []).append(i)
+        self.local_descendants_ = {
+            sl.start: [(j - sl.start, [k - sl.start for k in kids])
+                       for j, kids in sorted(self.descendants_.items()) if sl.start <= j < sl.stop]
+            for sl in self.class_slices_.values()}
 
     def _paragraph_targets(self) -> np.ndarray:
         """Row i: the classes the text of paragraph i exemplifies (itself and its enclosing paragraphs)."""
@@ -444,24 +448,34 @@ class OpTagger(BaseEstimator):
         return np.log(freq / (1.0 - freq))
 
     def _pair_features(self, X, coef_columns, intercept, has, prior) -> np.ndarray:
-        """Per (text, paragraph): the blended classifier score, the similarity and the paragraph's prior.
+        """Pair features for every class (see ``_resolution_features``), resolution by resolution."""
+        out = np.empty((X.shape[0], len(self.classes_), N_PAIR_FEATURES))
+        para = self._paragraph_columns()
+        for sl in self.class_slices_.values():
+            out[:, sl] = self._resolution_features(X, coef_columns[:, sl], para[:, sl], intercept, has, prior, sl)
+        return out
 
-        Paragraphs without a classifier get their own similarity weight, so that the calibration can lean
-        on the wording where no tagged examples exist.
+    def _resolution_features(self, X, coef_columns, para_columns, intercept, has, prior, sl) -> np.ndarray:
+        """Per (text, paragraph of one resolution): classifier score, similarity to the paragraph's wording
+        (raw and scaled so the text's best paragraph is 1), the paragraph's prior, and the best score among
+        its sub-paragraphs (a parent is implemented through them).
+
+        ``coef_columns`` and ``para_columns`` hold the columns of the classes in ``sl`` only.
         """
-        cosine = np.asarray(X @ self._paragraph_columns())
-        sim = self._scaled(cosine)
-        margin = np.asarray(X @ coef_columns) + intercept
-        lr = _sigmoid(margin)
-        has_f = np.broadcast_to(has.astype(np.float64), sim.shape)
-        blended = has_f * ((1.0 - self.blend) * lr + self.blend * sim)
-        below = np.zeros_like(sim)  # the best sub-paragraph score: a parent is implemented through them
-        for j, kids in self.descendants_.items():
-            below[:, j] = np.maximum(blended[:, kids], sim[:, kids]).max(axis=1)
+        cosine = np.asarray(X @ para_columns)
+        top = cosine.max(axis=1, keepdims=True)
+        sim = np.divide(cosine, top, out=np.zeros_like(cosine), where=top > 0)
+        margin = np.asarray(X @ coef_columns) + intercept[sl]
+        has_f = np.broadcast_to(has[sl].astype(np.float64), sim.shape)
+        blended = has_f * ((1.0 - self.blend) * _sigmoid(margin) + self.blend * sim)
+        best = np.maximum(blended, sim)
+        below = np.zeros_like(sim)
         is_parent = np.zeros(sim.shape[1])
-        is_parent[list(self.descendants_)] = 1.0
+        for j, kids in self.local_descendants_[sl.start]:
+            below[:, j] = best[:, kids].max(axis=1)
+            is_parent[j] = 1.0
         return np.stack([blended, has_f, sim, sim * (1.0 - has_f), cosine,
-                         np.broadcast_to(prior, sim.shape), below, np.broadcast_to(is_parent, sim.shape),
+                         np.broadcast_to(prior[sl], sim.shape), below, np.broadcast_to(is_parent, sim.shape),
                          has_f * np.clip(margin, -10, 10) / 10.0, blended * sim], axis=-1)
 
     def _fit_calibration(self, feats, y, seed) -> np.ndarray:
@@ -520,14 +534,33 @@ class OpTagger(BaseEstimator):
                              + ", ".join(self.class_slices_))
         return self.class_slices_[code]
 
-    def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
-        """Calibrated probabilities and scaled paragraph similarities for every class, and the features."""
+    def scores(self, texts: Sequence[str], resolution=None) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+        """Calibrated probabilities and scaled paragraph similarities, and the text features.
+
+        Columns: every class in ``classes_``, or only those of ``resolution`` when one is named.
+        """
         self._check_fitted()
         X = self.features_.transform([clean_text(t) for t in texts])
-        if getattr(self, "_coef_columns", None) is None or self._coef_columns[0] is not self.coef_:
-            self._coef_columns = (self.coef_, _columns(self.coef_))   # cached: converting per call is slow
-        feats = self._pair_features(X, self._coef_columns[1], self.intercept_, self.has_model_, self.prior_)
+        if resolution is None:
+            feats = self._pair_features(X, self._columns_for(slice(None))[0], self.intercept_, self.has_model_,
+                                        self.prior_)
+        else:
+            sl = self._slice(resolution)
+            coef_columns, para_columns = self._columns_for(sl)
+            feats = self._resolution_features(X, coef_columns, para_columns, self.intercept_, self.has_model_,
+                                              self.prior_, sl)
         return self._calibrate(feats), feats[..., 2], X
+
+    def _columns_for(self, sl: slice) -> tuple[np.ndarray, np.ndarray]:
+        """Contiguous float64 coefficient and paragraph columns of a block of classes, cached per model."""
+        cache = getattr(self, "_column_cache", None)
+        if cache is None or cache[0] is not self.coef_ or cache[1] is not self.paragraph_matrix_:
+            cache = (self.coef_, self.paragraph_matrix_, {})
+            self._column_cache = cache
+        key = (sl.start, sl.stop)
+        if key not in cache[2]:
+            cache[2][key] = (_columns(self.coef_[sl]), np.ascontiguousarray(self._paragraph_columns()[:, sl]))
+        return cache[2][key]
 
     def predict_proba(self, texts, resolution=None) -> np.ndarray:
         """Calibrated probabilities, one row per text; columns = ``self.labels(resolution)``.
@@ -537,10 +570,9 @@ class OpTagger(BaseEstimator):
         self._check_fitted()
         if isinstance(texts, str):
             texts = [texts]
-        proba, _, _ = self.scores(list(texts))
         if resolution is None and len(self.class_slices_) > 1:
-            return proba
-        return proba[:, self._slice(resolution)]
+            return self.scores(list(texts))[0]
+        return self.scores(list(texts), resolution if resolution is not None else next(iter(self.class_slices_)))[0]
 
     def predict(self, texts, resolution=None) -> list[list[str]]:
         """Paragraph ids whose score reaches their cross-validated threshold, per text."""
@@ -562,8 +594,7 @@ class OpTagger(BaseEstimator):
     def suggest_many(self, texts: Sequence[str], resolution=None, k: int | None = 3) -> list[list[Suggestion]]:
         self._check_fitted()
         sl = self._slice(resolution)
-        proba, _, X = self.scores(list(texts))
-        proba = proba[:, sl]
+        proba, _, X = self.scores(list(texts), resolution)
         ids = [pid for _, pid in self.classes_[sl]]
         out = []
         for row in range(len(texts)):

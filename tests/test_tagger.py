@@ -353,3 +353,8 @@ def test_default_model_loads_and_knows_the_corpus():
     top = tagger.suggest("Trained 50 police officers and prosecutors to investigate wildlife cybercrime cases.",
                          resolution="WCC-2020-Res-040", k=3)
     assert {"OP2", "OP4.b"} & {s.id for s in top}
+    # scoring one resolution gives the same numbers as scoring all and taking its columns
+    texts = ["Fishers retrieved lost nets from the reef.", "Vulture-safe zones were set up."]
+    everything = tagger.predict_proba(texts)
+    for code in ("WCC-2020-Res-091", "WCC-2020-Res-118"):
+        assert np.allclose(everything[:, tagger.class_slices_[code]], tagger.predict_proba(texts, code))
