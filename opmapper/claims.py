@@ -361,6 +361,8 @@ class _Rules:
             r"(?i)\d+|\b(?:" + _alt(word_numbers + list(lx.fractions) + ["million", "billion"]) + r")\b"
         )
         self.prefilter = self.core_re
+        self.label_unit_re = regex.compile(
+            rf"(?ri)\((?P<u>{_alt(list(lx.currencies) + list(lx.units))})\)\s*:\s*$")
         self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
         self.article_before_re = regex.compile(r"(?ri)\ban?\s+$")
         self.scale_after_re = regex.compile(
@@ -1005,6 +1007,15 @@ class _Scanner:
     def _grow_left(self, fig: _Figure) -> None:
         text = self.text
         before = self._before(fig.start, 40)
+        if fig.unit is None:
+            # a form label that names the unit: "Budget (EUR): 12,000", "Area restored (ha): 350"
+            m = self.r.label_unit_re.search(before)
+            if m:
+                form = m.group("u").lower()
+                if form in self.r.currency_forms:
+                    fig.unit, fig.kind = self.r.currency_forms[form], "money"
+                elif form in self.r.unit_forms:
+                    fig.unit, fig.kind = self.r.unit_forms[form]
         if fig.unit is None or fig.kind != "money":
             m = self.r.currency_before_re.search(before)
             if m:
