@@ -2,6 +2,7 @@
 
     python -m opmapper.evaluate claims corpus/gold/claims.jsonl [--errors] [--format text|json]
     opmapper evaluate claims corpus/gold/claims.jsonl
+    python -m opmapper.evaluate tagger [--corpus DIR] [--resolutions DIR] [--folds 5] [--format text|json]
 
 One ``evaluate_<what>`` function per extractor returns a plain scores record; ``main(argv)`` hands the
 command line to ``opmapper.cli`` (the only module that knows argparse), whose ``evaluate`` command has one
