@@ -192,6 +192,11 @@ class ClaimLexicon:
         expanded shrank shrunk improved changed moved doubled halved up down rising falling growing increasing
         decreasing declining improving
     """.split())
+    # words before a year: "in 2019 rangers were trained" is a year, not 2019 rangers
+    year_prepositions: frozenset[str] = frozenset("""
+        in since by from during until till of to for between and before after early late mid circa as fy
+        around about the this that
+    """.split())
     # words whose full stop does not end a sentence
     abbreviations: frozenset[str] = frozenset("""
         e.g i.e approx ca c no nos dr mr mrs ms prof st vs etc fig figs p pp art res inc ltd co corp
@@ -745,15 +750,13 @@ class _Scanner:
                 fig.start > 3 and self.r.currency_before_re.search(self._before(fig.start, 8)))):
             # "75.000 euros", "EUR 512.300": a dot groups thousands in money written the European way
             fig.value = fig.value / float(core) * float(core.replace(".", ""))
-        if fig.unit is None and fig.is_year_like and not fig.scaled:
-            return None
         if fig.value_max is not None and fig.is_year_like:
-            return None
+            return None  # "2021-2024"
+        if fig.unit is None and fig.is_year_like and not fig.scaled and not self._year_like_count(fig):
+            return None  # "in 2021"
         if self._reference_trap(fig):
             return None
         self._grow_left(fig)
-        if fig.is_year_like and fig.unit is None and not fig.scaled and fig.bound == "=":
-            return None
         if self._alone_on_line(fig):
             return None
         return fig
@@ -852,6 +855,14 @@ class _Scanner:
         fig = _Figure(start, end, round(a / b, 4), unit="fraction", kind="other", ratio=True)
         self._grow_left(fig)
         return fig
+
+    def _year_like_count(self, fig: _Figure) -> bool:
+        """'Over 2000 people came' counts people; 'in 2019 rangers were trained' is a year."""
+        nxt = self._next_word(fig.end)
+        if not nxt.isalpha() or nxt in self.lx.time_units or nxt in self.lx.months or nxt in self.lx.function_words:
+            return False
+        plural = len(nxt) > 3 and nxt.endswith("s") and not nxt.endswith("ss") or nxt in self.lx.plural_nouns
+        return plural and self._prev_word(fig.start) not in self.lx.year_prepositions
 
     def _alone_on_line(self, fig: _Figure) -> bool:
         """A bare integer alone on its line is a form field value (a page id), not a claim."""
@@ -1039,8 +1050,6 @@ class _Scanner:
             if form == "over" and self._prev_word(fig.start - len(m.group())) in self.lx.over_particle_verbs:
                 bound = None  # "handed over 140 sets": a particle, not a bound
             if bound and not (form in ("some",) and fig.value_max is not None):
-                if form in ("over", "under", "above", "below", "beyond") and fig.is_year_like:
-                    return
                 fig.bound = bound if fig.value_max is None or bound in ("~",) else fig.bound
                 fig.start -= len(m.group())
                 return

@@ -154,6 +154,8 @@ FORMS = [
      [dict(value=12000.0, unit="EUR", kind="money")]),
     ("Area restored (ha): 350",
      [dict(value=350.0, unit="ha", kind="area")]),
+    ("Over 2000 people came to the festival, and some 2021 households joined the scheme.",
+     [dict(value=2000.0, bound=">", counted_head="people"), dict(value=2021.0, bound="~", counted_head="households")]),
     ("27 rangers were hired in the second year.",
      [dict(value=27.0, counted_head="rangers", verb="hired", text="27 rangers")]),
     ("Fencing done: 600 m",
@@ -231,6 +233,7 @@ TRAPS = [
     "The Secretariat produced a 12-page brief and a 45-minute documentary.",
     "The index is scored out of 100 and the next visit is on 3/4 of May.",
     "The population has declined over three generations.",
+    "In 2019 rangers were trained, and around 2000 the forest was cleared.",
     "1.2 Training of trainers\n2. Outreach",
 ]
 
