@@ -9,11 +9,13 @@ CONTRACT (owned by the tagger work; checks, batch and cli rely on these names).
 
 Method. Each text is stripped of its explicit references (so the model never learns the tag itself),
 then turned into word and character n-gram TF-IDF vectors. Per resolution, one logistic regression per
-operative paragraph (one-vs-rest; a label OP4.b also makes OP4 positive) scores the text; its probability
-is blended with the cosine similarity between the text and the paragraph's own wording, so paragraphs
-with few or no tagged examples can still be suggested. A logistic calibration fitted on out-of-fold
-blended scores turns the blend into a probability, and per-paragraph thresholds are chosen on the same
-out-of-fold scores (best F1).
+operative paragraph (one-vs-rest; a label OP4.b also makes OP4 positive), trained on the tagged texts
+and on the resolution's own paragraph texts, scores the text. The score is blended with the cosine
+similarity between the text and the paragraph's own wording by a logistic calibration fitted on
+out-of-fold scores (features: classifier score, similarity, the paragraph's prior, its best
+sub-paragraph score), which turns them into a probability. Paragraphs without tagged examples are
+scored from their wording alone, through a calibration of similarity learnt on all paragraphs, so they
+can still be suggested. Per-paragraph thresholds are chosen on the same out-of-fold scores (best F1).
 
 Persistence uses no pickle: arrays go to ``tagger.npz`` (read with ``allow_pickle=False``) and everything
 else (vocabularies, labels, thresholds, parameters, versions, SHA-256 of the training data and of the
@@ -239,8 +241,11 @@ class OpTagger(BaseEstimator):
     word_ngram_range, char_ngram_range : n-gram ranges of the word and character TF-IDF blocks.
     max_word_features, max_char_features : vocabulary caps (keep the saved model small).
     C : inverse regularisation strength of the per-paragraph logistic regressions.
-    blend : weight of the paragraph-text similarity in the blended score (0 = classifier only).
-    min_positive : tagged examples a paragraph needs before it gets its own classifier.
+    blend : a fixed share of paragraph-text similarity mixed into the classifier score before calibration
+        (the calibration also weighs the similarity itself, learning the blend; 0 leaves it all to it).
+    paragraph_weight : sample weight of each paragraph's own text as a training example of itself.
+    min_positive : tagged examples a paragraph needs before it gets its own classifier (otherwise it
+        is scored from its wording alone).
     cv : folds of the internal cross-validation used for calibration and thresholds.
     evidence_size : how many words a suggestion cites as evidence.
     random_state : seed for the fold split and the solver; same seed and data -> same scores.
