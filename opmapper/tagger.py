@@ -5,7 +5,8 @@ CONTRACT (owned by the tagger work; checks, batch and cli rely on these names).
     >>> tagger = OpTagger.load()                      # the model shipped in models/
     >>> tagger.suggest("We trained 40 customs officers to investigate online wildlife offers.",
     ...                resolution="WCC-2020-Res-040", k=3)
-    [Suggestion(id='OP2', score=0.81, evidence=('officers', 'investigate', ...)), ...]
+    [Suggestion(id='OP2', score=0.99995, evidence=('investigate', 'officers', 'customs', 'wildlife', 'trained'),
+                above_threshold=True), Suggestion(id='OP4.b', score=0.88147, ...), Suggestion(id='OP4', ...)]
 
 Method. Each text is stripped of its explicit references (so the model never learns the tag itself),
 then turned into word and character n-gram TF-IDF vectors. Per resolution, one logistic regression per
