@@ -267,6 +267,7 @@ def evaluate_tagger(data, resolutions, *, n_splits: int = 5, random_state: int =
     k = min(n_splits, n_groups)
     # rows: one per (text, method): the ranked ids, the scores and the predicted set
     outcomes: dict[str, list] = {m: [None] * len(texts) for m in TAGGER_METHODS}
+    pair_scores: list[dict[str, float]] = [{} for _ in texts]   # the tagger's probability per paragraph
     for train_idx, test_idx in GroupKFold(n_splits=k).split(texts, groups=groups):
         tagger = OpTagger(random_state=random_state, **(params or {}))
         tagger.fit([texts[i] for i in train_idx], [data.labels[i] for i in train_idx], list(codes[train_idx]),
@@ -292,11 +293,13 @@ def evaluate_tagger(data, resolutions, *, n_splits: int = 5, random_state: int =
                                         ("most_frequent", freq[sl], np.full(len(ids), freq_thr))):
                 order = sorted(range(len(ids)), key=lambda j, s=scores: (-s[j], j))
                 outcomes[method][i] = ([ids[j] for j in order], {ids[j] for j in np.flatnonzero(scores >= thr)})
+            pair_scores[i] = dict(zip(ids, proba[row, sl].tolist(), strict=True))
 
     gold = [expand_labels(labs, resolutions[code]) for labs, code in zip(data.labels, codes, strict=True)]
     as_tagged = [{lab for lab in labs if lab in resolutions[code]} for labs, code in
                  zip(data.labels, codes, strict=True)]
-    result: dict = {"n_texts": len(texts), "n_organisations": n_groups, "n_folds": k, "methods": {}}
+    result: dict = {"n_texts": len(texts), "n_organisations": n_groups, "n_folds": k, "methods": {},
+                    "calibration": _calibration(pair_scores, gold, outcomes["tagger"])}
     scopes = ["overall", *sorted(set(data.codes))]
     for method in TAGGER_METHODS:
         per_scope = {}
@@ -346,6 +349,24 @@ def _ranking_metrics(rows, outcomes, gold, as_tagged, codes) -> dict:
             "macro_f1": sum(f1s) / len(f1s) if f1s else 0.0, "paragraphs": paragraphs}
 
 
+def _calibration(pair_scores, gold, outcomes, bins: int = 10) -> dict:
+    """How far the tagger's scores are probabilities: Brier score and expected calibration error over all
+    (activity, paragraph) pairs, and the mean top score next to the share of top suggestions that are right."""
+    import numpy as np
+
+    p = np.array([s for scores in pair_scores for s in scores.values()])
+    y = np.array([pid in g for scores, g in zip(pair_scores, gold, strict=True) for pid in scores], dtype=float)
+    if p.size == 0:
+        return {}
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    ece = sum(abs(p[which == b].mean() - y[which == b].mean()) * (which == b).sum()
+              for b in range(bins) if (which == b).any()) / p.size
+    tops = [(scores[out[0][0]], out[0][0] in g) for scores, out, g in zip(pair_scores, outcomes, gold, strict=True)
+            if g and scores]
+    return {"pairs": int(p.size), "brier": float(np.mean((p - y) ** 2)), "ece": float(ece),
+            "mean_top_score": float(np.mean([t[0] for t in tops])), "top_correct": float(np.mean([t[1] for t in tops]))}
+
+
 def _para_sort_key(key: str):
     import re
 
@@ -371,6 +392,11 @@ def format_tagger_report(result: dict) -> str:
             lines.append(f"{scope:<18} {method:<14} {m['n']:>4} {m['p_at_1']:>6.3f} {m['p_at_1_exact']:>6.3f} "
                          f"{m['recall_at_3']:>6.3f} {m['micro_precision']:>7.3f} {m['micro_recall']:>7.3f} "
                          f"{m['micro_f1']:>8.3f} {m['macro_f1']:>8.3f}")
+    cal = result.get("calibration") or {}
+    if cal:
+        lines += ["", f"tagger calibration over {cal['pairs']} (activity, paragraph) pairs: Brier {cal['brier']:.3f}, "
+                      f"ECE {cal['ece']:.3f}; mean top score {cal['mean_top_score']:.3f} vs "
+                      f"{cal['top_correct']:.3f} of top suggestions right"]
     lines += ["", "per paragraph at the chosen thresholds (precision / recall):",
               f"{'paragraph':<26} {'support':>7}  {'tagger':>11}  {'similarity':>11}  {'most_frequent':>13}"]
     overall = {m: methods[m]["overall"].get("paragraphs", {}) for m in TAGGER_METHODS}
