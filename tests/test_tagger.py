@@ -358,3 +358,17 @@ def test_default_model_loads_and_knows_the_corpus():
     everything = tagger.predict_proba(texts)
     for code in ("WCC-2020-Res-091", "WCC-2020-Res-118"):
         assert np.allclose(everything[:, tagger.class_slices_[code]], tagger.predict_proba(texts, code))
+
+
+def test_ranking_metrics_by_hand():
+    from opmapper.evaluate import _ranking_metrics
+
+    outcomes = [(["OP4", "OP4.b", "OP2"], {"OP4", "OP4.b"}), (["OP1", "OP3", "OP2"], {"OP1"})]
+    gold = [{"OP4", "OP4.b", "OP2"}, {"OP2"}]
+    as_tagged = [{"OP4.b", "OP2"}, {"OP2"}]
+    m = _ranking_metrics([0, 1], outcomes, gold, as_tagged, [CODE, CODE])
+    assert (m["p_at_1"], m["p_at_1_exact"], m["recall_at_3"]) == (0.5, 0.0, 1.0)
+    assert m["micro_precision"] == pytest.approx(2 / 3) and m["micro_recall"] == pytest.approx(0.5)
+    assert m["micro_f1"] == pytest.approx(4 / 7)
+    assert m["macro_f1"] == pytest.approx(2 / 3)      # OP4 1.0, OP4.b 1.0, OP2 0.0; OP1 has no support
+    assert m["paragraphs"][f"{CODE} OP1"] == {"precision": 0.0, "recall": 0.0, "support": 0, "predicted": 1}
