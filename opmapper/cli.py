@@ -486,7 +486,13 @@ def _cmd_train(args) -> int:
     from .tagger import OpTagger, TrainingData, load_training_data
 
     resolutions = load_resolutions(args.resolutions)
-    data = load_training_data(args.data)
+    unreadable: list[InputError] = []
+
+    def skip(exc: InputError) -> None:
+        unreadable.append(exc)
+        print(f"opmapper: error: {exc}", file=sys.stderr)
+
+    data = load_training_data(args.data, on_error=skip)
     keep = TrainingData()
     skipped: dict[str, int] = {}
     for i, code in enumerate(data.codes):
@@ -515,7 +521,7 @@ def _cmd_train(args) -> int:
     for code, n in per_code.items():
         print(f"  {code:<20} {n:>5} activities")
     print(f"model written to {args.output}")
-    return EXIT_OK
+    return EXIT_INPUT if unreadable else EXIT_OK
 
 
 def _add_suggest(sub) -> None:

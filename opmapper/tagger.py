@@ -185,13 +185,14 @@ def report_files(paths: Iterable) -> list[Path]:
     return out
 
 
-def load_training_data(paths: Iterable, *, nlp=None) -> TrainingData:
+def load_training_data(paths: Iterable, *, nlp=None, on_error=None) -> TrainingData:
     """Tagged activities (and tagged future actions) from report files or folders.
 
     Labels are the ids of the operative references in each description; the resolution code is the
     report's own, or the name of its folder when the report does not say (corpus/reports/<CODE>/);
     the group is the reporting organisation, so cross-validation can keep an organisation's reports
-    together.
+    together. A file that cannot be read raises InputError, or is passed to ``on_error(exc)`` and skipped
+    when that is given.
     """
     from .report import parse_report
     from .resolution import normalise_code
@@ -199,7 +200,13 @@ def load_training_data(paths: Iterable, *, nlp=None) -> TrainingData:
 
     data = TrainingData()
     for path in report_files(paths):
-        src = read_source(str(path))
+        try:
+            src = read_source(str(path))
+        except InputError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            continue
         report = parse_report(src.text, source=src.source, nlp=nlp, claims=False)
         code = report.resolution_code or normalise_code(path.parent.name)
         if code is None:

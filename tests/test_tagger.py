@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from opmapper.errors import ModelError
+from opmapper.errors import InputError, ModelError
 from opmapper.resolution import parse_resolution
 from opmapper.tagger import OpTagger, Suggestion, load_training_data
 
@@ -331,6 +331,19 @@ def test_cli_errors(corpus_dirs, fitted, tmp_path, argv, code, message):
             "report": sorted((corpus_dirs / "reports" / CODE).glob("*.txt"))[0]}
     got, out, err = run_cli(*[a.format(**fill) for a in argv])
     assert got == code and message in err
+
+
+def test_train_skips_unreadable_files_and_says_so(corpus_dirs, tmp_path):
+    import shutil
+
+    shutil.copytree(corpus_dirs / "reports", tmp_path / "reports")
+    (tmp_path / "reports" / "broken.txt").write_bytes(b"\x00\x01binary\x00")
+    code, out, err = run_cli("train", "--resolutions", corpus_dirs / "resolutions", tmp_path / "reports",
+                             "-o", tmp_path / "model")
+    assert code == 1 and "broken.txt" in err and "binary" in err
+    assert "trained on 22 tagged activities" in out and (tmp_path / "model" / "tagger.json").is_file()
+    with pytest.raises(InputError, match="broken.txt"):
+        load_training_data([tmp_path / "reports"])
 
 
 def test_suggest_on_a_resolution_the_model_does_not_know(fitted, tmp_path):
