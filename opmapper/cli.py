@@ -593,8 +593,35 @@ def _cmd_suggest(args) -> int:
     return EXIT_INPUT if inputs.failed or failed else EXIT_OK
 
 
+# ---------------------------------------------------------------- analyze
+def _add_analyze(sub) -> None:
+    p = sub.add_parser("analyze", help="the whole job for each report: paragraphs (tagged or suggested), "
+                                       "figures and findings")
+    _files(p)
+    p.add_argument("--model", metavar="DIR", help="OP tagger folder (default: the model shipped in models/)")
+    p.add_argument("--resolutions", metavar="DIR", help="resolution texts (default: the bundled corpus)")
+    _add_format(p, choices=("text", "json", "jsonl"))
+
+
+def _cmd_analyze(args) -> int:
+    from .batch import get_analyzer
+
+    analyzer = get_analyzer(args.model, args.resolutions)
+    inputs = _Inputs(args.files)
+    records = (analyzer.analyze(src.text, source=src.source, encoding=src.encoding, html=src.is_html)
+               for src in inputs)
+    if args.format == "json":
+        render.write_json(list(records), sys.stdout)
+    elif args.format == "jsonl":
+        render.write_jsonl(records, sys.stdout)
+    else:
+        for record in records:
+            render.write_analysis_text(record, sys.stdout)
+    return EXIT_INPUT if inputs.failed else EXIT_OK
+
+
 # ---------------------------------------------------------------- main
-COMMANDS = ["parse", "refs", "claims", "evaluate", "batch", "annotate", "check", "train", "suggest"]
+COMMANDS = ["analyze", "parse", "refs", "claims", "evaluate", "batch", "annotate", "check", "train", "suggest"]
 
 
 def build_parser() -> argparse.ArgumentParser:

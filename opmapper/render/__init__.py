@@ -62,3 +62,54 @@ def location(source: str | None, index: LineIndex, offset: int) -> str:
 def short(text: str | None, width: int = 90) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _claim_phrase(claim: Mapping[str, Any]) -> str:
+    verb = f" ({claim['verb']})" if claim.get("verb") else ""
+    planned = " [planned]" if claim.get("modality") == "planned" else ""
+    return f"{short(claim.get('text'), 60)}{verb}{planned}"
+
+
+def write_analysis_text(record: Mapping[str, Any], stream: IO[str]) -> None:
+    """A readable digest of one ``opmapper.analyze`` record: what each activity implements (tagged or
+    suggested), the figures it claims, and the findings, in the order a reader meets them."""
+    rep = record["report"]
+    who = ", ".join(x for x in (rep.get("constituent"), rep.get("submitted_on")) if x)
+    stream.write(f"== {record.get('source') or '<text>'}\n")
+    stream.write(f"   {record.get('resolution_code') or 'resolution unknown'} · {record.get('layout')}"
+                 f"{f' · {who}' if who else ''}\n")
+    suggested = {(s["section"], s["index"]): s["suggestions"] for s in record.get("suggestions", [])}
+    for section, label in (("activities", "Activity"), ("future_actions", "Future action")):
+        for act in rep.get(section) or []:
+            stream.write(f"\n{label} {act['index'] + 1}: {act.get('type') or '?'}"
+                         f"{' · ' + act['status'] if act.get('status') else ''}\n")
+            stream.write(f"   {short(act.get('description'), 100)}\n")
+            if act.get("references"):
+                stream.write(f"   paragraphs (tagged):    {', '.join(r['id'] for r in act['references'])}\n")
+            elif (section, act["index"]) in suggested:
+                picks = suggested[(section, act["index"])]
+                shown = ", ".join(
+                    f"{s['id']} {s['score']:.2f}{'' if s.get('above_threshold', True) else '?'}" for s in picks)
+                stream.write(f"   paragraphs (suggested): {shown}\n")
+                if picks and picks[0].get("evidence"):
+                    stream.write(f"      because of: {', '.join(picks[0]['evidence'])}\n")
+            else:
+                stream.write("   paragraphs: none\n")
+            for claim in act.get("claims") or []:
+                stream.write(f"   figure: {_claim_phrase(claim)}\n")
+    for name in ("results", "challenges", "future", "additional"):
+        section = rep.get(name)
+        if section and section.get("claims"):
+            stream.write(f"\n{name.capitalize()}\n")
+            for claim in section["claims"]:
+                stream.write(f"   figure: {_claim_phrase(claim)}\n")
+    findings = record.get("findings") or []
+    if findings:
+        stream.write(f"\nFindings ({len(findings)})\n")
+        for f in findings:
+            stream.write(f"   {f['line']}:{f['column']}: {f['severity']} {f['code']} {f['message']}\n")
+    for note in record.get("notes") or []:
+        stream.write(f"note: {note}\n")
+    for warning in rep.get("warnings") or []:
+        stream.write(f"warning: {warning}\n")
+    stream.write("\n")
