@@ -205,6 +205,7 @@ class CheckContext:
         self._plan = re.compile("|".join(config.plan_markers), re.IGNORECASE)
         self._achieved = re.compile("|".join(config.achieved_markers), re.IGNORECASE)
         self._past = re.compile("|".join((*config.achieved_markers, *config.past_markers)), re.IGNORECASE)
+        self._suggested: dict[str, list] = {}  # tagger answers fetched ahead by ``prefetch_suggestions``
 
     # -- structure
     @cached_property
@@ -289,12 +290,29 @@ class CheckContext:
         """The tagger's paragraphs for ``text``: those above threshold, else the single best; () without one."""
         if self.tagger is None or not text.strip():
             return ()
-        try:
-            found = self.tagger.suggest(text, resolution=self.resolution_code, k=self.config.suggestions)
-        except (OpmapperError, KeyError, ValueError):
-            return ()
+        found = self._suggested.get(text)
+        if found is None:
+            try:
+                found = self.tagger.suggest(text, resolution=self.resolution_code, k=self.config.suggestions)
+            except (OpmapperError, KeyError, ValueError):
+                return ()
+            self._suggested[text] = found  # several figures of one sentence ask about the same text
         confident = [s.id for s in found if getattr(s, "above_threshold", True)]
         return tuple(confident or [s.id for s in found[:1]])
+
+    def prefetch_suggestions(self, texts: Iterable[str]) -> None:
+        """Ask the tagger about many texts in one call (one featurisation and one matrix product instead
+        of one per text); ``suggest`` then answers from memory. A tagger without ``suggest_many``, or one
+        that fails, is simply asked text by text later."""
+        many = getattr(self.tagger, "suggest_many", None) if self.tagger is not None else None
+        todo = list(dict.fromkeys(t for t in texts if t.strip() and t not in self._suggested))
+        if many is None or not todo:
+            return
+        try:
+            found = many(todo, resolution=self.resolution_code, k=self.config.suggestions)
+        except (OpmapperError, KeyError, ValueError):
+            return
+        self._suggested.update(zip(todo, found, strict=True))
 
 
 _ONLY_TAGS = re.compile(r"^\s*(?:\[[^\[\]\n]*\]?\s*)+$")
@@ -330,12 +348,13 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
     """
     cfg = ctx.config
     tagged = [c for a in ctx.activities if a.references for c in a.claims]
+    found = []
     for act in ctx.activities:
         if act.references:
             continue
         for claim in act.claims:
             if _is_figure(claim, cfg):
-                yield _claim_hit(ctx, claim, activity_where(act))
+                found.append((claim, activity_where(act)))
     for sec in ctx.report.sections():
         sec_end = sec.start + len(sec.text)
         for claim in sec.claims:
@@ -343,16 +362,22 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
                 continue
             lo, hi = ctx.paragraph_of(claim.start, sec.start, sec_end)
             if not any(lo <= ref.start < hi for ref in sec.references):
-                yield _claim_hit(ctx, claim, sec.name)
+                found.append((claim, sec.name))
+    ctx.prefetch_suggestions(_claim_sentence(ctx, claim) for claim, _ in found)  # one tagger call, not one per claim
+    for claim, where in found:
+        yield _claim_hit(ctx, claim, where)
+
+
+def _claim_sentence(ctx: CheckContext, claim) -> str:
+    s0, s1 = claim.sentence_start, claim.sentence_end
+    return ctx.text[s0:s1] if 0 <= s0 < s1 <= len(ctx.text) else claim.text
 
 
 def _claim_hit(ctx: CheckContext, claim, where: str) -> Hit:
-    s0, s1 = claim.sentence_start, claim.sentence_end
-    sentence = ctx.text[s0:s1] if 0 <= s0 < s1 <= len(ctx.text) else claim.text
     planned = where.startswith("future_actions") or where == "future"   # plans are rarely tagged
     return Hit(claim.start, claim.end, where,
                f'claim "{quote(claim.text)}" is not linked to any operative paragraph',
-               ctx.suggest(sentence), severity="info" if planned else None)
+               ctx.suggest(_claim_sentence(ctx, claim)), severity="info" if planned else None)
 
 
 def check_untagged_activities(ctx: CheckContext) -> Iterator[Hit]:
