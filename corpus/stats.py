@@ -1,7 +1,7 @@
 """Print label statistics for the bundled corpus (corpus/reports/<CODE>/*.txt).
 
-A plain script (standard library only) so that it runs before, and independently of,
-opmapper's own report parser. It reads the two layouts the corpus uses:
+A plain script (standard library plus the form's closed vocabularies from opmapper.report) that
+reads reports independently of opmapper's own report parser, so it cross-checks it. It reads the two layouts the corpus uses:
 
 * current activity reports: ``Activity`` / type / ``Description and results/achievements of
   activities:`` / text / ``Status`` blocks, and ``Future action / activity`` / type /
@@ -23,17 +23,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-ACTIVITY_TYPES = (
-    "Capacity-building",
-    "Convene stakeholders/Networking",
-    "Education/Communication/Raising awareness",
-    "Field activities",
-    "Fundraising",
-    "Policy influencing/advocacy",
-    "Scientific/technical activities",
-    "Other",
-)
-STATUSES = ("On-going", "Completed")
+# The form's closed vocabularies are shared facts; the parsing below stays independent of opmapper's parser.
+from opmapper.report import ACTIVITY_TYPES  # noqa: E402
 
 CURRENT_ACTIVITY = re.compile(
     r"^Activity\n(?P<type>[^\n]*)\nDescription and results/achievements of activities:\n"
