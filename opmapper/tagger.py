@@ -5,8 +5,8 @@ CONTRACT (owned by the tagger work; checks, batch and cli rely on these names).
     >>> tagger = OpTagger.load()                      # the model shipped in models/
     >>> tagger.suggest("We trained 40 customs officers to investigate online wildlife offers.",
     ...                resolution="WCC-2020-Res-040", k=3)
-    [Suggestion(id='OP2', score=0.99995, evidence=('investigate', 'officers', 'customs', 'wildlife', 'trained'),
-                above_threshold=True), Suggestion(id='OP4.b', score=0.88147, ...), Suggestion(id='OP4', ...)]
+    [Suggestion(id='OP2', score=0.99989, evidence=('investigate', 'officers', 'customs', 'wildlife', 'trained'),
+                above_threshold=True), Suggestion(id='OP4.b', score=0.88337, ...), Suggestion(id='OP5', ...)]
 
 Method. Each text is stripped of its explicit references (so the model never learns the tag itself),
 then turned into word and character n-gram TF-IDF vectors. Per resolution, one logistic regression per
@@ -17,6 +17,12 @@ out-of-fold scores (features: classifier score, similarity, the paragraph's prio
 sub-paragraph score), which turns them into a probability. Paragraphs without tagged examples are
 scored from their wording alone, through a calibration of similarity learnt on all paragraphs, so they
 can still be suggested. Per-paragraph thresholds are chosen on the same out-of-fold scores (best F1).
+
+Suggestions name the most specific paragraphs: a second calibration, fitted on the same out-of-fold
+scores, gives the probability that suggesting a paragraph is right *as tagged* (it is a tagged id or lies
+inside one) from the paragraph's own score, its parent's and its likeliest sub-paragraph's. ``suggest``
+ranks by it and skips a paragraph that encloses, or lies inside, one already suggested (OP4.b implies
+OP4). ``predict_proba`` keeps the "a sub-paragraph counts towards its parent" probabilities.
 
 Persistence uses no pickle: arrays go to ``tagger.npz`` (read with ``allow_pickle=False``) and everything
 else (vocabularies, labels, thresholds, parameters, versions, SHA-256 of the training data and of the
@@ -45,7 +51,7 @@ from .errors import InputError, ModelError
 from .resolution import Resolution, canonical_id
 
 FORMAT = "opmapper-tagger"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: adds the specific-suggestion calibration and thresholds
 MODEL_JSON = "tagger.json"
 MODEL_NPZ = "tagger.npz"
 # A word needs a letter: counts and years ("2023", "000") say nothing about which paragraph is meant.
@@ -53,12 +59,14 @@ WORD_TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"
 N_PAIR_FEATURES = 10
 SIMILARITY_FEATURES = [2, 4]   # scaled and raw cosine similarity to the paragraph's wording
 N_CALIBRATION = N_PAIR_FEATURES + 1 + len(SIMILARITY_FEATURES) + 1
+N_SPECIFIC_FEATURES = 6   # see OpTagger._specific_features
+N_SPECIFIC = N_SPECIFIC_FEATURES + 1
 
 
 @dataclass(frozen=True)
 class Suggestion(Record):
     id: str                       # "OP4.b"
-    score: float                  # calibrated probability
+    score: float                  # calibrated probability (see OpTagger.suggest for which event)
     evidence: tuple[str, ...]     # the words that drove it
     above_threshold: bool = True  # score >= the cross-validated threshold for this paragraph
 
@@ -317,12 +325,19 @@ class OpTagger(BaseEstimator):
         self.calibration_ = self._fit_calibration(feats_oof[mask], Y[mask], rng_seed)
         proba_oof = self._calibrate(feats_oof)
         self.thresholds_ = self._choose_thresholds(proba_oof, Y, mask)
+        # Most specific suggestions: P(suggesting this id is right as tagged), from the out-of-fold scores.
+        hits = self._hit_matrix(labels, codes)
+        spec_feats = self._specific_features(proba_oof)
+        self.specific_calibration_ = self._fit_specific_calibration(spec_feats[mask], hits[mask], rng_seed)
+        specific_oof = self._calibrate_specific(spec_feats)
+        self.specific_thresholds_ = self._choose_thresholds(specific_oof, hits, mask)
 
         self.coef_, self.intercept_, self.has_model_ = self._fit_linear(X, Y, codes)
         self.prior_ = self._prior(Y, codes)
         self.n_training_texts_ = len(texts)
         self.training_sha256_ = _training_digest(texts, labels, codes, self.resolutions_)
         self.oof_scores_ = proba_oof  # kept for inspection; not saved
+        self.oof_specific_scores_ = specific_oof
         return self
 
     def _resolve_inputs(self, texts, resolutions, paragraphs):
@@ -368,6 +383,14 @@ class OpTagger(BaseEstimator):
         for i, (code, pid) in enumerate(self.classes_):
             for anc in self.resolutions_[code].ancestors(pid):
                 self.descendants_.setdefault(pos[(code, anc)], []).append(i)
+        # direct parent of each class (-1 for top-level paragraphs), as an index into classes_
+        self.parent_index_ = np.array([pos.get((code, self.resolutions_[code].get(pid).parent), -1)
+                                       if self.resolutions_[code].get(pid).parent else -1
+                                       for code, pid in self.classes_], dtype=np.int64)
+        self.related_ = {i: set(self.descendants_.get(i, ())) for i in range(len(self.classes_))}
+        for i, kids in self.descendants_.items():
+            for k in kids:
+                self.related_[k].add(i)
         self.local_descendants_ = {
             sl.start: [(j - sl.start, [k - sl.start for k in kids])
                        for j, kids in sorted(self.descendants_.items()) if sl.start <= j < sl.stop]
@@ -389,6 +412,19 @@ class OpTagger(BaseEstimator):
             for pid in expand_labels(labs, self.resolutions_[code]):
                 Y[row, pos[(code, pid)]] = True
         return Y
+
+    def _hit_matrix(self, labels, codes) -> np.ndarray:
+        """H[row, j]: suggesting class j for text ``row`` is right *as tagged*: j is one of the tagged ids, or
+        lies inside one (a sub-paragraph implies its parent); a parent is not right for a tagged sub-paragraph."""
+        H = np.zeros((len(labels), len(self.classes_)), dtype=bool)
+        pos = {c: i for i, c in enumerate(self.classes_)}
+        for row, (labs, code) in enumerate(zip(labels, codes, strict=True)):
+            res = self.resolutions_[code]
+            tagged = {canonical_id(x) for x in labs} & {p.id for p in res.operative}
+            for (c, pid), j in pos.items():
+                if c == code and (pid in tagged or tagged.intersection(res.ancestors(pid))):
+                    H[row, j] = True
+        return H
 
     def _own_resolution_mask(self, codes) -> np.ndarray:
         mask = np.zeros((len(codes), len(self.classes_)), dtype=bool)
@@ -520,6 +556,43 @@ class OpTagger(BaseEstimator):
         wording_only = _sigmoid(feats[..., SIMILARITY_FEATURES] @ w[N_PAIR_FEATURES + 1:-1] + w[-1])
         return np.where(feats[..., 1] > 0, with_model, wording_only)
 
+    def _specific_features(self, proba: np.ndarray, sl: slice = slice(None)) -> np.ndarray:
+        """Features of (text, paragraph) for the specific score, from the calibrated scores ``proba`` of the
+        classes in ``sl`` (all classes by default): the paragraph's own log-odds; for a parent, its log-odds
+        again and those of its likeliest sub-paragraph (a parent is the answer only when no sub-paragraph
+        is); for a sub-paragraph, its parent's log-odds (a paragraph tagged as a whole makes its
+        sub-paragraphs right too)."""
+        start = sl.start or 0
+        stop = sl.stop if sl.stop is not None else len(self.classes_)
+        logit = np.log(np.clip(proba, 1e-6, 1 - 1e-6)) - np.log(np.clip(1 - proba, 1e-6, 1 - 1e-6))
+        n_cols = stop - start
+        is_parent = np.zeros(n_cols)
+        best_child = np.zeros_like(logit)
+        for j, kids in self.descendants_.items():
+            if start <= j < stop:
+                is_parent[j - start] = 1.0
+                best_child[..., j - start] = logit[..., [k - start for k in kids]].max(axis=-1)
+        parent = self.parent_index_[start:stop] - start
+        has_parent = (parent >= 0).astype(np.float64)
+        parent_logit = np.where(has_parent > 0, logit[..., np.maximum(parent, 0)], 0.0)
+        shape = logit.shape
+        return np.stack([logit, np.broadcast_to(is_parent, shape), is_parent * logit, best_child,
+                         parent_logit, np.broadcast_to(has_parent, shape)], axis=-1)
+
+    def _fit_specific_calibration(self, feats, y, seed) -> np.ndarray:
+        out = np.zeros(N_SPECIFIC)
+        out[0] = 1.0                       # untrained: the paragraph's own score
+        feats, y = feats.reshape(-1, N_SPECIFIC_FEATURES), y.ravel()
+        if y.any() and not y.all():
+            clf = LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000, random_state=seed)
+            clf.fit(feats, y)
+            out[:] = np.r_[clf.coef_[0], clf.intercept_]
+        return out
+
+    def _calibrate_specific(self, feats) -> np.ndarray:
+        w = self.specific_calibration_
+        return _sigmoid(feats @ w[:N_SPECIFIC_FEATURES] + w[N_SPECIFIC_FEATURES])
+
     def _choose_thresholds(self, proba, Y, mask) -> np.ndarray:
         """Per paragraph: the out-of-fold score threshold with the best F1 (a pooled one when too rare)."""
         pooled = _best_f1_threshold(proba[mask], Y[mask])
@@ -564,6 +637,13 @@ class OpTagger(BaseEstimator):
                                               self.prior_, sl)
         return self._calibrate(feats), feats[..., 2], X
 
+    def specific_scores(self, texts: Sequence[str], resolution=None) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+        """For each paragraph, the calibrated probability that suggesting it is right *as tagged* (it is a
+        tagged paragraph or lies inside one), then the ``predict_proba`` scores and the text features."""
+        proba, _, X = self.scores(texts, resolution)
+        sl = self._slice(resolution) if resolution is not None else slice(None)
+        return self._calibrate_specific(self._specific_features(proba, sl)), proba, X
+
     def _columns_for(self, sl: slice) -> tuple[np.ndarray, np.ndarray]:
         """Contiguous float64 coefficient and paragraph columns of a block of classes, cached per model."""
         cache = getattr(self, "_column_cache", None)
@@ -600,28 +680,59 @@ class OpTagger(BaseEstimator):
         self._check_fitted()
         return [pid for _, pid in self.classes_[self._slice(resolution)]]
 
-    def suggest(self, text: str, resolution: str | None = None, k: int = 3) -> list[Suggestion]:
-        """The ``k`` most likely paragraphs of ``resolution`` for ``text``, best first (k=None: all)."""
-        return self.suggest_many([text], resolution, k)[0]
+    def suggest(self, text: str, resolution: str | None = None, k: int = 3, specific: bool = True) -> list[Suggestion]:
+        """The ``k`` most likely paragraphs of ``resolution`` for ``text``, best first (k=None: all).
 
-    def suggest_many(self, texts: Sequence[str], resolution=None, k: int | None = 3) -> list[list[Suggestion]]:
+        ``specific=True`` (default): the most specific paragraphs, as a person tagging would name them. The
+        score is the probability that the paragraph is right as tagged (it is tagged, or lies inside a
+        tagged paragraph). A sub-paragraph implies its parent, so the parent of a suggested sub-paragraph
+        takes no slot of its own, nor does a sub-paragraph of a suggested parent; a parent is suggested
+        when it is likelier as a whole than any of its sub-paragraphs.
+        ``specific=False``: every paragraph ranked by ``predict_proba`` (a sub-paragraph counts towards its
+        parent, so OP4 scores at least about as high as OP4.b).
+        """
+        return self.suggest_many([text], resolution, k, specific=specific)[0]
+
+    def suggest_many(self, texts: Sequence[str], resolution=None, k: int | None = 3,
+                     specific: bool = True) -> list[list[Suggestion]]:
+        """``suggest`` for many texts of one resolution, scored in one pass."""
         self._check_fitted()
         sl = self._slice(resolution)
-        proba, _, X = self.scores(list(texts), resolution)
+        if specific:
+            proba, _, X = self.specific_scores(list(texts), resolution)
+            thresholds = self.specific_thresholds_
+        else:
+            proba, _, X = self.scores(list(texts), resolution)
+            thresholds = self.thresholds_
         ids = [pid for _, pid in self.classes_[sl]]
         out = []
         for row in range(len(texts)):
             order = sorted(range(len(ids)), key=lambda j: (-proba[row, j], j))
-            if k is not None:
+            if specific:
+                order = self._most_specific(order, sl.start, k)
+            elif k is not None:
                 order = order[:k]
             lo, hi = X.indptr[row], X.indptr[row + 1]
             idx, vals = X.indices[lo:hi], X.data[lo:hi]
             words = idx < self.features_.n_word
             out.append([Suggestion(id=ids[j], score=round(float(proba[row, j]), 6),
                                    evidence=self._evidence(idx[words], vals[words], sl.start + j),
-                                   above_threshold=bool(proba[row, j] >= self.thresholds_[sl.start + j]))
+                                   above_threshold=bool(proba[row, j] >= thresholds[sl.start + j]))
                         for j in order])
         return out
+
+    def _most_specific(self, order: list[int], start: int, k: int | None) -> list[int]:
+        """Walk the ranking, skipping paragraphs that enclose or lie inside one already chosen."""
+        chosen: list[int] = []
+        blocked: set[int] = set()
+        for j in order:
+            if j in blocked:
+                continue
+            chosen.append(j)
+            if k is not None and len(chosen) >= k:
+                break
+            blocked.update(r - start for r in self.related_[start + j])
+        return chosen
 
     def _evidence(self, idx: np.ndarray, vals: np.ndarray, j: int) -> tuple[str, ...]:
         """The words whose presence pushed paragraph j's score up most: their weight in the paragraph's
@@ -657,6 +768,7 @@ class OpTagger(BaseEstimator):
             coef=self.coef_.astype(np.float32), intercept=self.intercept_, has_model=self.has_model_,
             paragraph_data=pm.data, paragraph_indices=pm.indices.astype(np.int32),
             paragraph_indptr=pm.indptr.astype(np.int64), calibration=self.calibration_, prior=self.prior_,
+            specific_calibration=self.specific_calibration_,
         )
         npz_bytes = buf.getvalue()
         meta = self._metadata(hashlib.sha256(npz_bytes).hexdigest())
@@ -683,6 +795,7 @@ class OpTagger(BaseEstimator):
                                    "paragraphs": [p.to_dict() for p in res.paragraphs]}
                             for code, res in self.resolutions_.items()},
             "thresholds": [float(t) for t in self.thresholds_],
+            "specific_thresholds": [float(t) for t in self.specific_thresholds_],
             "training": {"n_texts": self.n_training_texts_, "sha256": self.training_sha256_},
             "arrays": {"file": MODEL_NPZ, "sha256": npz_sha256,
                        "coef_shape": list(self.coef_.shape)},
@@ -763,7 +876,10 @@ class OpTagger(BaseEstimator):
         self.thresholds_ = np.asarray(meta["thresholds"], dtype=np.float64)
         self.calibration_ = arrays["calibration"].astype(np.float64)
         self.prior_ = arrays["prior"].astype(np.float64)
-        for name_, arr, n in (("intercept", self.intercept_, n_classes), ("has_model", self.has_model_, n_classes),
+        self.specific_calibration_ = arrays["specific_calibration"].astype(np.float64)
+        self.specific_thresholds_ = np.asarray(meta["specific_thresholds"], dtype=np.float64)
+        for name_, arr, n in (("specific_calibration", self.specific_calibration_, N_SPECIFIC),
+                              ("specific_thresholds", self.specific_thresholds_, n_classes),("intercept", self.intercept_, n_classes), ("has_model", self.has_model_, n_classes),
                               ("thresholds", self.thresholds_, n_classes), ("prior", self.prior_, n_classes),
                               ("calibration", self.calibration_, N_CALIBRATION)):
             if arr.shape != (n,):

@@ -94,7 +94,7 @@ def test_predict_proba_shape_and_columns(fitted):
 def test_suggest_ranks_the_right_paragraph_first(fitted, text, expected):
     suggestions = fitted.suggest(text, resolution=CODE, k=3)
     assert [type(s) for s in suggestions] == [Suggestion] * 3
-    assert suggestions[0].id == expected or (suggestions[0].id == "OP1" and suggestions[1].id == expected)
+    assert suggestions[0].id == expected
     scores = [s.score for s in suggestions]
     assert scores == sorted(scores, reverse=True)
     assert all(s.id in fitted.labels(CODE) for s in suggestions)
@@ -104,6 +104,36 @@ def test_sub_paragraph_counts_for_its_parent(fitted):
     proba = dict(zip(fitted.labels(CODE), fitted.predict_proba(
         ["Speed limits for boats near the seal sandbanks were adopted."], CODE)[0], strict=True))
     assert proba["OP1"] > 0.5 and proba["OP1"] > proba["OP2"] and proba["OP1"] > proba["OP4"]
+
+
+@pytest.mark.parametrize("text", [
+    "Harbour masters lowered the speed limit for boats close to the sandbanks.",
+    "The navy's chart office now shows the seal haul-out sites on every nautical chart.",
+    "The council set a speed limit and put the seal banks on the charts.",
+])
+def test_specific_suggestions_leave_out_the_implied_parent(fitted, text):
+    ranked = [s.id for s in fitted.suggest(text, resolution=CODE, k=3, specific=False)]
+    specific = fitted.suggest(text, resolution=CODE, k=3)
+    ids = [s.id for s in specific]
+    # by score the parent OP1 sits beside its sub-paragraph; the specific list names the sub-paragraph only
+    assert "OP1" in ranked[:2] and ids[0] in ("OP1.a", "OP1.b") and "OP1" not in ids
+    assert len(ids) == len(set(ids)) == 3
+    assert [s.score for s in specific] == sorted((s.score for s in specific), reverse=True)
+    proba = dict(zip(fitted.labels(CODE), fitted.specific_scores([text], CODE)[0][0], strict=True))
+    assert [s.score for s in specific] == [round(float(proba[i]), 6) for i in ids]
+
+
+def test_specific_scores_learn_that_parents_are_rarely_tagged_as_a_whole(fitted):
+    text = "Speed limits for boats near the seal sandbanks were adopted."
+    specific, proba, _ = fitted.specific_scores([text], CODE)
+    col = {pid: j for j, pid in enumerate(fitted.labels(CODE))}
+    # OP1 is likely under "a sub-paragraph counts for its parent", but nobody tags OP1 itself
+    assert proba[0, col["OP1"]] > 0.5 and specific[0, col["OP1"]] < specific[0, col["OP1.a"]]
+    # the hit matrix: a sub-paragraph is right for its tagged parent, a parent is not right for a sub-paragraph
+    hits = fitted._hit_matrix([["OP1"], ["OP1.a"]], np.array([CODE, CODE], dtype=object))
+    ids = [pid for _, pid in fitted.classes_]
+    assert {ids[j] for j in np.flatnonzero(hits[0])} == {"OP1", "OP1.a", "OP1.b"}
+    assert {ids[j] for j in np.flatnonzero(hits[1])} == {"OP1.a"}
 
 
 def test_evidence_words_come_from_the_text(fitted):
@@ -172,6 +202,8 @@ def test_save_load_round_trip_identical_scores(fitted, tmp_path, monkeypatch):
     texts = TEXTS[:5] + ["Nets with pingers.", ""]
     assert np.array_equal(fitted.predict_proba(texts, CODE), loaded.predict_proba(texts, CODE))
     assert fitted.suggest(TEXTS[0], CODE, k=6) == loaded.suggest(TEXTS[0], CODE, k=6)
+    assert fitted.suggest(TEXTS[0], CODE, k=6, specific=False) == loaded.suggest(TEXTS[0], CODE, k=6, specific=False)
+    assert np.array_equal(fitted.specific_scores(texts, CODE)[0], loaded.specific_scores(texts, CODE)[0])
     assert loaded.get_params() == fitted.get_params()
     # the arrays file holds plain arrays only
     with np.load(tmp_path / "m" / "tagger.npz", allow_pickle=False) as npz:
@@ -385,3 +417,21 @@ def test_ranking_metrics_by_hand():
     assert m["micro_f1"] == pytest.approx(4 / 7)
     assert m["macro_f1"] == pytest.approx(2 / 3)      # OP4 1.0, OP4.b 1.0, OP2 0.0; OP1 has no support
     assert m["paragraphs"][f"{CODE} OP1"] == {"precision": 0.0, "recall": 0.0, "support": 0, "predicted": 1}
+
+
+def test_tagged_metrics_by_hand():
+    from opmapper.evaluate import _tagged_metrics
+
+    ancestors = {CODE: {"OP1": set(), "OP1.a": {"OP1"}, "OP1.b": {"OP1"}, "OP2": set(), "OP3": set()}}
+    outcomes = [
+        (["OP1.a", "OP3", "OP2"], {"OP1.a"}),      # tagged OP1: its sub-paragraph OP1.a is a hit
+        (["OP1", "OP1.b", "OP3"], {"OP1", "OP2"}),  # tagged OP1.b: the parent OP1 on top is no hit
+        (["OP3", "OP2", "OP1.a"], set()),          # tagged OP2 and OP1.b: one of two in the top 3
+    ]
+    as_tagged = [{"OP1"}, {"OP1.b"}, {"OP2", "OP1.b"}]
+    m = _tagged_metrics([0, 1, 2], outcomes, as_tagged, ancestors, [CODE] * 3)
+    assert m["p_at_1"] == pytest.approx(1 / 3)
+    assert m["recall_at_3"] == pytest.approx((1 + 1 + 0.5) / 3)      # per activity, then averaged
+    assert m["recall_at_3_micro"] == pytest.approx(3 / 4)            # pooled
+    # predicted: OP1.a right; OP1 wrong, OP2 wrong -> precision 1/3; found: OP1 of row 0 only -> recall 1/4
+    assert m["micro_precision"] == pytest.approx(1 / 3) and m["micro_recall"] == pytest.approx(1 / 4)
