@@ -135,14 +135,24 @@ class Analyzer:
         if known is not None and code not in known:
             return [], {}, f"no paragraph suggestions: the OP tagger was not trained for {code}"
         texts = [text for _, text in pending]
+        if hasattr(self.tagger, "suggest_many"):
+            # the checks' questions (sentences of unlinked figures) ride along: one tagger call per report
+            from .checks import DEFAULT_CONFIG, tagger_questions
+
+            extra = tagger_questions(report) if DEFAULT_CONFIG.suggestions == self.k else []
+            asked = list(dict.fromkeys([*texts, *extra]))
+        else:
+            asked = texts
         try:
             if hasattr(self.tagger, "suggest_many"):
-                found = self.tagger.suggest_many(texts, resolution=code, k=self.k)
+                answers = dict(zip(asked, self.tagger.suggest_many(asked, resolution=code, k=self.k), strict=True))
+                found = [answers[text] for text in texts]
             else:
+                answers = {}
                 found = [self.tagger.suggest(text, resolution=code, k=self.k) for text in texts]
         except (OpmapperError, KeyError, ValueError) as exc:
             return [], {}, f"no paragraph suggestions: {exc}"
-        out, memo = [], {}
+        out, memo = [], {(text, code, self.k): answer for text, answer in answers.items()}
         for (act, text), suggestions in zip(pending, found, strict=True):
             memo[(text, code, self.k)] = suggestions
             out.append({"section": act.section, "index": act.index, "suggestions": [s.to_dict() for s in suggestions]})
@@ -199,6 +209,16 @@ class _AnsweredTagger:
     def suggest(self, text: str, resolution: str | None = None, k: int = SUGGESTIONS_PER_ACTIVITY):
         found = self.answered.get((text, resolution, k))
         return found if found is not None else self.tagger.suggest(text, resolution=resolution, k=k)
+
+    def suggest_many(self, texts, resolution: str | None = None, k: int = SUGGESTIONS_PER_ACTIVITY):
+        found = [self.answered.get((text, resolution, k)) for text in texts]
+        missing = [text for text, answer in zip(texts, found, strict=True) if answer is None]
+        if missing:
+            many = getattr(self.tagger, "suggest_many", None)
+            fresh = iter(many(missing, resolution=resolution, k=k) if many is not None else
+                         [self.tagger.suggest(text, resolution=resolution, k=k) for text in missing])
+            found = [answer if answer is not None else next(fresh) for answer in found]
+        return found
 
     def __getattr__(self, name: str):
         return getattr(self.tagger, name)

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from ._records import LineIndex, Record
 from .errors import OpmapperError
@@ -346,6 +347,14 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
     A section figure that repeats one from a tagged activity (same value, unit and counted noun) is covered
     by that activity's tags.
     """
+    found = _unreferenced_claims(ctx)
+    ctx.prefetch_suggestions(_claim_sentence(ctx, claim) for claim, _ in found)  # one tagger call, not one per claim
+    for claim, where in found:
+        yield _claim_hit(ctx, claim, where)
+
+
+def _unreferenced_claims(ctx: CheckContext) -> list[tuple[Any, str]]:
+    """(claim, where) of every figure no paragraph reference covers."""
     cfg = ctx.config
     tagged = [c for a in ctx.activities if a.references for c in a.claims]
     found = []
@@ -363,9 +372,19 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
             lo, hi = ctx.paragraph_of(claim.start, sec.start, sec_end)
             if not any(lo <= ref.start < hi for ref in sec.references):
                 found.append((claim, sec.name))
-    ctx.prefetch_suggestions(_claim_sentence(ctx, claim) for claim, _ in found)  # one tagger call, not one per claim
-    for claim, where in found:
-        yield _claim_hit(ctx, claim, where)
+    return found
+
+
+def tagger_questions(report, config: CheckConfig = DEFAULT_CONFIG) -> list[str]:
+    """The texts ``check_report`` will ask the tagger about: descriptions of activities citing no
+    paragraph, and sentences of figures no reference covers. A caller that asks the tagger anyway
+    (``opmapper batch``) can add these to its own call and hand the answers over, so that a report
+    costs one tagger call instead of several."""
+    ctx = CheckContext(report, None, None, config)
+    texts = [a.description.text for a in ctx.activities
+             if not a.references and a.description is not None and a.description.text.strip()]
+    texts += [_claim_sentence(ctx, claim) for claim, _ in _unreferenced_claims(ctx)]
+    return list(dict.fromkeys(t for t in texts if t.strip()))
 
 
 def _claim_sentence(ctx: CheckContext, claim) -> str:
