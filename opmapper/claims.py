@@ -502,8 +502,9 @@ _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
 
 class _Scanner:
-    def __init__(self, text: str, rules: _Rules, doc=None) -> None:
+    def __init__(self, text: str, rules: _Rules, doc=None, references=None) -> None:
         self.text = text
+        self.references = references  # find_references(text), when the caller already has it
         self.r = rules
         self.lx = rules.lx
         self.doc = doc
@@ -518,7 +519,7 @@ class _Scanner:
             return
         try:
             from .references import find_references
-            refs = find_references(self.text)
+            refs = self.references if self.references is not None else find_references(self.text)
         except NotImplementedError:  # references not built yet: the local rules still catch "OP4"
             return
         except Exception:  # a references bug must not break claims
@@ -1430,11 +1431,11 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None) -> list[Claim]:
+def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None, references=None) -> list[Claim]:
     rules = _rules(lexicon)
     if not rules.prefilter.search(text):
         return []
-    scanner = _Scanner(text, rules, doc)
+    scanner = _Scanner(text, rules, doc, references)
     figures = scanner.scan()
     if not figures:
         return []
@@ -1529,10 +1530,14 @@ def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON) -> list[Claim]
     return _claims(doc.text, doc, lexicon)
 
 
-def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON) -> list[Claim]:
-    """All claims in ``text``; ``nlp`` is an optional shared pipeline (built once and cached if None)."""
+def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, references=None) -> list[Claim]:
+    """All claims in ``text``; ``nlp`` is an optional shared pipeline (built once and cached if None).
+
+    ``references``: ``opmapper.references.find_references(text)`` when the caller has already run it
+    (the report parser does), so that it is not run twice; figures inside references are never claims.
+    """
     rules = _rules(lexicon)
     if not rules.prefilter.search(text):
         return []
     nlp = nlp if nlp is not None else default_pipeline()
-    return _claims(text, None, lexicon, tokenizer=nlp.tokenizer)
+    return _claims(text, None, lexicon, tokenizer=nlp.tokenizer, references=references)

@@ -611,6 +611,7 @@ class _Parser:
         self.c = vocab.compiled
         self.nlp = nlp
         self.want_claims = want_claims
+        self.raw_references: dict[str, list] = {}  # text -> find_references(text), unshifted
         self.warnings: list[str] = []
         self.warned: set[str] = set()
         self.warnings_dropped = 0
@@ -930,6 +931,7 @@ class _Parser:
         from .references import find_references
 
         refs = find_references(body)
+        self.raw_references[body] = refs  # the claims of the same text reuse them
         cut = next((r for r in refs if not r.complete), None)
         if cut is not None:
             line = self.text.count("\n", 0, offset + cut.start) + 1
@@ -946,7 +948,7 @@ class _Parser:
         return tuple(dataclasses.replace(c, start=c.start + offset, end=c.end + offset,
                                          sentence_start=c.sentence_start + offset,
                                          sentence_end=c.sentence_end + offset)
-                     for c in find_claims(body, nlp=self.nlp))
+                     for c in find_claims(body, nlp=self.nlp, references=self.raw_references.get(body)))
 
     # ------------------------------------------------------------ activities
     def activity(self, section: str, start: int, end: int, type_span, desc_span, status_span,
