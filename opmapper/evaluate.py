@@ -364,10 +364,12 @@ def _tagged_metrics(rows, outcomes, as_tagged, ancestors, codes, k: int = 3) -> 
     def right(s, tagged, code):
         return s in tagged or bool(ancestors[code].get(s, set()) & tagged)
 
-    p1 = sum(bool(outcomes[i][0]) and right(outcomes[i][0][0], as_tagged[i], codes[i]) for i in rows) / len(rows)
+    top_right = [bool(outcomes[i][0]) and right(outcomes[i][0][0], as_tagged[i], codes[i]) for i in rows]
+    p1 = sum(top_right) / len(rows)
     found = [len(covered(outcomes[i][0][:k], as_tagged[i], codes[i])) for i in rows]
     n_gold = [len(as_tagged[i]) for i in rows]
     r3 = sum(f / g for f, g in zip(found, n_gold, strict=True)) / len(rows)
+    per_row_r3 = [f / g for f, g in zip(found, n_gold, strict=True)]
     tp_p = sum(sum(right(s, as_tagged[i], codes[i]) for s in outcomes[i][1]) for i in rows)
     n_pred = sum(len(outcomes[i][1]) for i in rows)
     tp_r = sum(len(covered(outcomes[i][1], as_tagged[i], codes[i])) for i in rows)
@@ -375,6 +377,7 @@ def _tagged_metrics(rows, outcomes, as_tagged, ancestors, codes, k: int = 3) -> 
     recall = tp_r / sum(n_gold)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"n": len(rows), "p_at_1": p1, "recall_at_3": r3, "recall_at_3_micro": sum(found) / sum(n_gold),
+            "p_at_1_ci95": _bootstrap_ci(top_right), "recall_at_3_ci95": _bootstrap_ci(per_row_r3),
             "ceiling_recall_at_3": sum(min(g, k) / g for g in n_gold) / len(rows),
             "micro_precision": precision, "micro_recall": recall, "micro_f1": f1}
 
@@ -415,6 +418,17 @@ def _ranking_metrics(rows, outcomes, gold, as_tagged, codes) -> dict:
     return {"n": len(rows), "p_at_1": p1, "p_at_1_exact": p1_exact, "recall_at_3": r3,
             "micro_precision": micro_p, "micro_recall": micro_r, "micro_f1": micro_f1,
             "macro_f1": sum(f1s) / len(f1s) if f1s else 0.0, "paragraphs": paragraphs}
+
+
+def _bootstrap_ci(values, n_resamples: int = 2000, seed: int = 0) -> list[float]:
+    """95% percentile bootstrap interval of the mean of per-activity values (activities resampled)."""
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
+        return [0.0, 0.0]
+    means = v[np.random.default_rng(seed).integers(0, v.size, (n_resamples, v.size))].mean(axis=1)
+    return [float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))]
 
 
 def _calibration(pair_scores, gold, outcomes, bins: int = 10) -> dict:
@@ -466,6 +480,10 @@ def format_tagger_report(result: dict) -> str:
                 lines.append(f"{scope:<18} {method:<15} {m['n']:>4} {m['p_at_1']:>6.3f} {m['recall_at_3']:>6.3f} "
                              f"{m['recall_at_3_micro']:>6.3f} {m['ceiling_recall_at_3']:>6.3f} "
                              f"{m['micro_precision']:>7.3f} {m['micro_recall']:>7.3f} {m['micro_f1']:>8.3f}")
+        ov = tagged["tagger"].get("overall", {})
+        if ov.get("n"):
+            lines.append(f"tagger overall, 95% bootstrap intervals over activities: P@1 {ov['p_at_1_ci95'][0]:.3f}-"
+                         f"{ov['p_at_1_ci95'][1]:.3f}, R@3 {ov['recall_at_3_ci95'][0]:.3f}-{ov['recall_at_3_ci95'][1]:.3f}")
         cal = result.get("specific_calibration") or {}
         if cal:
             lines += [f"specific scores over {cal['pairs']} (activity, paragraph) pairs: Brier {cal['brier']:.3f}, "

@@ -435,3 +435,5 @@ def test_tagged_metrics_by_hand():
     assert m["recall_at_3_micro"] == pytest.approx(3 / 4)            # pooled
     # predicted: OP1.a right; OP1 wrong, OP2 wrong -> precision 1/3; found: OP1 of row 0 only -> recall 1/4
     assert m["micro_precision"] == pytest.approx(1 / 3) and m["micro_recall"] == pytest.approx(1 / 4)
+    low, high = m["p_at_1_ci95"]
+    assert 0.0 <= low < m["p_at_1"] < high <= 1.0
