@@ -211,7 +211,7 @@ class CheckContext:
     # -- structure
     @cached_property
     def index(self) -> LineIndex:
-        return LineIndex(self.text)
+        return _LineIndex(self.text)
 
     @cached_property
     def blocks(self) -> list[tuple[int, int, str]]:
@@ -314,6 +314,19 @@ class CheckContext:
         except (OpmapperError, KeyError, ValueError):
             return
         self._suggested.update(zip(todo, found, strict=True))
+
+
+class _LineIndex(LineIndex):
+    """``LineIndex`` with the line starts found by ``str.find`` rather than a Python loop over every
+    character: the same starts, several times faster on a whole report."""
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        pos = text.find("\n")
+        while pos >= 0:
+            starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+        self._starts = starts
 
 
 _ONLY_TAGS = re.compile(r"^\s*(?:\[[^\[\]\n]*\]?\s*)+$")

@@ -48,6 +48,10 @@ class Claim(Record):
     sentence_start: int
     sentence_end: int
 
+    def to_dict(self) -> dict[str, Any]:
+        # every field is a plain number, string or None: no conversion to do (hot in batch runs)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
 
 # ----------------------------------------------------------------------------------------- lexicon
 def _table(mapping: dict) -> Any:
