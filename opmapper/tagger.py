@@ -21,8 +21,7 @@ can still be suggested. Per-paragraph thresholds are chosen on the same out-of-f
 Suggestions name the most specific paragraphs: a second calibration, fitted on the same out-of-fold
 scores, gives the probability that suggesting a paragraph is right *as tagged* (it is a tagged id or lies
 inside one) from the paragraph's own score, its parent's and its likeliest sub-paragraph's. ``suggest``
-ranks by it and skips a paragraph that encloses, or lies inside, one already suggested (OP4.b implies
-OP4). ``predict_proba`` keeps the "a sub-paragraph counts towards its parent" probabilities.
+ranks by it and skips a paragraph that encloses one already suggested (OP4.b implies OP4). ``predict_proba`` keeps the "a sub-paragraph counts towards its parent" probabilities.
 
 Persistence uses no pickle: arrays go to ``tagger.npz`` (read with ``allow_pickle=False``) and everything
 else (vocabularies, labels, thresholds, parameters, versions, SHA-256 of the training data and of the
@@ -387,10 +386,11 @@ class OpTagger(BaseEstimator):
         self.parent_index_ = np.array([pos.get((code, self.resolutions_[code].get(pid).parent), -1)
                                        if self.resolutions_[code].get(pid).parent else -1
                                        for code, pid in self.classes_], dtype=np.int64)
-        self.related_ = {i: set(self.descendants_.get(i, ())) for i in range(len(self.classes_))}
+        # enclosing paragraphs of each class, as indices into classes_ (implied by a suggestion of it)
+        self.ancestor_index_: dict[int, list[int]] = {i: [] for i in range(len(self.classes_))}
         for i, kids in self.descendants_.items():
             for k in kids:
-                self.related_[k].add(i)
+                self.ancestor_index_[k].append(i)
         self.local_descendants_ = {
             sl.start: [(j - sl.start, [k - sl.start for k in kids])
                        for j, kids in sorted(self.descendants_.items()) if sl.start <= j < sl.stop]
@@ -686,8 +686,8 @@ class OpTagger(BaseEstimator):
         ``specific=True`` (default): the most specific paragraphs, as a person tagging would name them. The
         score is the probability that the paragraph is right as tagged (it is tagged, or lies inside a
         tagged paragraph). A sub-paragraph implies its parent, so the parent of a suggested sub-paragraph
-        takes no slot of its own, nor does a sub-paragraph of a suggested parent; a parent is suggested
-        when it is likelier as a whole than any of its sub-paragraphs.
+        takes no slot of its own; a parent is suggested when it is likelier as a whole than any of its
+        sub-paragraphs (which may then follow it). ``k=None``: every paragraph not implied by one above.
         ``specific=False``: every paragraph ranked by ``predict_proba`` (a sub-paragraph counts towards its
         parent, so OP4 scores at least about as high as OP4.b).
         """
@@ -722,16 +722,18 @@ class OpTagger(BaseEstimator):
         return out
 
     def _most_specific(self, order: list[int], start: int, k: int | None) -> list[int]:
-        """Walk the ranking, skipping paragraphs that enclose or lie inside one already chosen."""
+        """Walk the ranking (column positions within the block starting at ``start``), skipping the
+        paragraphs that enclose one already chosen: a sub-paragraph implies them. A sub-paragraph ranked
+        after its own parent is kept -- it is the more specific alternative to the parent as a whole."""
         chosen: list[int] = []
-        blocked: set[int] = set()
+        implied: set[int] = set()
         for j in order:
-            if j in blocked:
+            if j in implied:
                 continue
             chosen.append(j)
             if k is not None and len(chosen) >= k:
                 break
-            blocked.update(r - start for r in self.related_[start + j])
+            implied.update(a - start for a in self.ancestor_index_[start + j])
         return chosen
 
     def _evidence(self, idx: np.ndarray, vals: np.ndarray, j: int) -> tuple[str, ...]:

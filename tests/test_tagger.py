@@ -123,6 +123,18 @@ def test_specific_suggestions_leave_out_the_implied_parent(fitted, text):
     assert [s.score for s in specific] == [round(float(proba[i]), 6) for i in ids]
 
 
+@pytest.mark.parametrize("ranking, listed", [
+    (["OP1.a", "OP1", "OP2", "OP3"], ["OP1.a", "OP2", "OP3"]),      # OP1 is implied by OP1.a
+    (["OP1.b", "OP1.a", "OP1", "OP4"], ["OP1.b", "OP1.a", "OP4"]),
+    (["OP1", "OP1.a", "OP2", "OP3"], ["OP1", "OP1.a", "OP2"]),      # parent as a whole first; OP1.a may follow
+])
+def test_most_specific_skips_implied_parents(fitted, ranking, listed):
+    col = {pid: j for j, pid in enumerate(fitted.labels(CODE))}
+    start = fitted.class_slices_[CODE].start
+    chosen = fitted._most_specific([col[pid] for pid in ranking], start, 3)
+    assert [fitted.labels(CODE)[j] for j in chosen] == listed
+
+
 def test_specific_scores_learn_that_parents_are_rarely_tagged_as_a_whole(fitted):
     text = "Speed limits for boats near the seal sandbanks were adopted."
     specific, proba, _ = fitted.specific_scores([text], CODE)
