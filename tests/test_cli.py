@@ -21,6 +21,8 @@ def test_analyze_text_shows_tags_suggestions_figures_and_findings(capsys):
     assert "paragraphs (suggested): OP6" in out                 # the untagged awareness exhibition
     assert "figure: 120 skippers (trained)" in out
     assert "unreferenced-claim" in out and "Findings (" in out
+    # the tagger's paragraphs ride along with the finding they would resolve
+    assert "cites no operative paragraph (suggested: OP6)" in out
 
 
 def test_analyze_json_is_the_analyze_record(capsys):

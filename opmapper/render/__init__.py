@@ -107,7 +107,8 @@ def write_analysis_text(record: Mapping[str, Any], stream: IO[str]) -> None:
     if findings:
         stream.write(f"\nFindings ({len(findings)})\n")
         for f in findings:
-            stream.write(f"   {f['line']}:{f['column']}: {f['severity']} {f['code']} {f['message']}\n")
+            hint = f" (suggested: {', '.join(f['suggestion'])})" if f.get("suggestion") else ""
+            stream.write(f"   {f['line']}:{f['column']}: {f['severity']} {f['code']} {f['message']}{hint}\n")
     for note in record.get("notes") or []:
         stream.write(f"note: {note}\n")
     for warning in rep.get("warnings") or []:
