@@ -75,6 +75,8 @@ class ReferencePatterns:
     - ``bare_heads``: words such as ``paragraph`` that open a reference whose kind is given by a
       trailing qualifier (operative when there is none) and that are dropped when they name a
       paragraph of another instrument (``Paragraph 66 (d) of the IUCN Regulations``).
+    - ``qualified_heads``: bare heads that open a reference only together with a trailing qualifier:
+      ``para 5 of the Resolution`` is ours, while a lone ``para 20`` is too often Spanish "for 20".
     - ``operative_qualifiers`` / ``preambular_qualifiers``: trailing phrases that belong to the
       reference (``of the Resolution``, ``du dispositif``, ``del preámbulo``).
     - ``this_instrument``: what may follow ``of`` and still mean the resolution being reported on.
@@ -102,6 +104,9 @@ class ReferencePatterns:
         r"alin[ée]as?",
         r"p[áa]rrafos?",
     )
+    qualified_heads: tuple[str, ...] = (
+        r"para",
+    )
     operative_qualifiers: tuple[str, ...] = (
         r"of" + _S + r"+the" + _S + r"+operative" + _S + r"+part",
         r"du" + _S + r"+dispositif",
@@ -119,9 +124,10 @@ class ReferencePatterns:
         r"(?:resolution|motion|recommendation|r[ée]solution|resoluci[óo]n|(?:adopted" + _S + r"+)?text)\b",
         r"(?-i:WCC|Res)\b",
     )
+    # Not "above"/"below": report fields carry no paragraph numbers of their own, so "as in para. 5
+    # above" points back at the resolution paragraph the report has been discussing.
     other_instrument: tuple[str, ...] = (
         r"(?:of|de|du|des|del)\b",
-        r"(?:above|below|ci-dessus|ci-dessous)\b",
     )
     other_instrument_before: tuple[str, ...] = (
         r"(?:article|art\.|rule|regulation|annex|section|decision|chapter|principle|clause|target|goal|"
@@ -214,7 +220,8 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
     heads = (
         r"(?:(?P<hop>" + _alt(tuple(patterns.operative_heads) + tuple(patterns.extra)) + r")"
         r"|(?P<hpp>" + _alt(tuple(patterns.preambular_heads)) + r")"
-        r"|(?P<hbare>" + _alt(tuple(patterns.bare_heads)) + r"))"
+        r"|(?P<hbare>" + _alt(tuple(patterns.bare_heads)) + r")"
+        r"|(?P<hqual>" + _alt(tuple(patterns.qualified_heads)) + r"))"
     )
     # "no." / "n°" / "#" between head and number: "operative paragraph no. 3".
     head = r"(?P<head>" + heads + r")[.\-]?" + _S + r"{0,2}(?:(?:no\.?|n[°º]|#)" + _S + r"{0,2})?"
@@ -266,7 +273,7 @@ def _sub_range(lo: str, hi: str) -> list[str] | None:
 
 
 class _Atom(NamedTuple):
-    kind: str            # "operative" | "preambular" | "bare" (decided by the qualifier)
+    kind: str            # "operative" | "preambular" | "bare" | "qualified" (both decided by the qualifier)
     paragraph: int
     subs: tuple[str, ...]
     start: int
@@ -283,8 +290,8 @@ class _Stop(Exception):
     """A continuation that does not belong to the chain: the chain ends before it."""
 
 
-_EVENT_NAMES = ("hop", "hpp", "hbare", "rng", "sep", "ssep", "srng", "num", "sub")
-_HEAD_KINDS = {"hop": "operative", "hpp": "preambular", "hbare": "bare"}
+_EVENT_NAMES = ("hop", "hpp", "hbare", "hqual", "rng", "sep", "ssep", "srng", "num", "sub")
+_HEAD_KINDS = {"hop": "operative", "hpp": "preambular", "hbare": "bare", "hqual": "qualified"}
 _PLURAL_HEAD = regex.compile(r"s\b", regex.IGNORECASE)
 _AND_SEP = regex.compile(r"\b(?:and|or|et|y|ou)\b|&", regex.IGNORECASE)
 _SPACED_DASH = regex.compile(r"\s[-–—]|[-–—]\s")
@@ -306,7 +313,8 @@ def _single(text: str, m: regex.Match) -> list[_Atom] | None:
     if len(nums) != 1 or m.spans("subc"):
         return None
     (s, e), = nums
-    kind = "operative" if m.group("hop") else "preambular" if m.group("hpp") else "bare"
+    kind = ("operative" if m.group("hop") else "preambular" if m.group("hpp")
+            else "qualified" if m.group("hqual") else "bare")
     subs = m.spans("sub")
     if subs:
         e = _sub_end(text, *subs[-1])
@@ -329,6 +337,11 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
         qualifier_kind = "operative" if m.group("qop") else "preambular"
         if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
             atoms[0] = atoms[0]._replace(end=end)
+    else:
+        # "para 20 comunidades": a qualified head without its qualifier is not a reference
+        atoms = [a for a in atoms if a.kind != "qualified"]
+        if not atoms:
+            return None
     start = atoms[0].start
     if qualifier_kind is None:
         if _names_other_instrument_after(text, end, compiled):
@@ -339,9 +352,10 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
             if not atoms:
                 return None
             start = atoms[0].start
-    bare = any(a.kind == "bare" for a in atoms)
+    bare = any(a.kind in ("bare", "qualified") for a in atoms)
     if bare:
-        atoms = [a._replace(kind=qualifier_kind or "operative") if a.kind == "bare" else a for a in atoms]
+        atoms = [a._replace(kind=qualifier_kind or "operative") if a.kind in ("bare", "qualified") else a
+                 for a in atoms]
     return _Chain(start, end, atoms)
 
 

@@ -175,6 +175,14 @@ POSITIVES = [
     ("Under OP4, OP5 and 12 other actions we trained staff.", [("OP4", "OP4"), ("OP5", "OP5")]),
     ("Resolution 036, paragraph 3 asks for data.", [("OP3", "paragraph 3")]),
     ("Under Article 3, paragraph 2 and OP4 we reported.", [("OP4", "OP4")]),
+    # "above"/"below": report fields have no numbered paragraphs, so these point back at the resolution's
+    ("The customs unit, as in para. 5 above, shared its seizure data.", [("OP5", "para. 5")]),
+    ("As noted in paragraph 2 above, funding fell.", [("OP2", "paragraph 2")]),
+    ("Both tasks in paragraphs 3 and 4 below were delayed.", [("OP3", "paragraphs 3"), ("OP4", "4")]),
+    # a bare "para" (no full stop) counts only with its qualifier: "para 20 comunidades" is Spanish "for 20"
+    ("Work under para 5 of the Resolution began in March.", [("OP5", "para 5 of the Resolution")]),
+    ("We reported on para 12 in this Resolution twice.", [("OP12", "para 12 in this Resolution")]),
+    ("Work under para. 5 of this Resolution began in March.", [("OP5", "para. 5 of this Resolution")]),
 ]
 
 NEGATIVES = [
@@ -202,7 +210,9 @@ NEGATIVES = [
     "This is set out in Decision 14/8, paragraph 5.",
     "Under Article 3, paragraph 2 States must report.",
     "Paragraph 7 of the 2030 Agenda is relevant.",
-    "As noted in paragraph 2 above, funding fell.",
+    "Officers met para 5 of the national plan targets.",
+    "Se entregaron redes para 5 de los puertos.",
+    "We trained staff on para 5 procedures.",
     "Operative paragraph 5 of UNGA resolution 69/314 calls for action.",
     "The workshop 2 sessions ran in parallel.",
     "The second MOP 3 meeting took place online.",
