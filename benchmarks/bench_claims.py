@@ -3,9 +3,10 @@
     python benchmarks/bench_claims.py [--repeat N] [--gold corpus/gold/claims.jsonl]
 
 Prints sentences/s and MB/s for: bare tokenisation (``nlp.make_doc``), ``find_claims`` per sentence,
-``find_claims`` on whole report files, and the ``opmapper_claims`` spaCy component via ``nlp.pipe``;
-then the ratio of find_claims time to bare tokenisation time (target: at most 10x; at least 10,000
-sentences/s on one core). Text: the gold sentences plus the sentences of the bundled report corpus.
+``find_claims`` on whole report files (against make_doc of the same files with a cold, a steady and a
+primed tokenizer cache: see ``whole_reports``), and the ``opmapper_claims`` spaCy component via
+``nlp.pipe``; then the ratio of find_claims time to bare tokenisation time (target: at most 10x; at
+least 10,000 sentences/s on one core). Text: the gold sentences plus the sentences of the bundled report corpus.
 Timings are the best of three runs in CPU (process) time, since the machine is shared.
 """
 
@@ -50,6 +51,59 @@ def best_of(fn, runs: int = 3) -> float:
     return best
 
 
+def whole_reports(docs: list[str], sentences: list[str], repeat: int) -> None:
+    """find_claims on whole report files against make_doc of the same files, cold and warm.
+
+    spaCy's tokenizer caches the tokens of each whitespace-separated chunk, but stops caching for the rest
+    of a text once it meets a special case ("e.g.", "don't"; spaCy issue #1250). So whole-report make_doc
+    has three honest baselines: COLD (a new tokenizer), STEADY (a tokenizer that has tokenised these
+    reports before, the best whole-text tokenisation reaches on its own) and PRIMED (its cache also
+    filled from every sentence tokenised separately: the fastest make_doc can be; find_claims's own
+    tokenizer reaches it since it tokenises sentence by sentence). Each run covers every file once.
+    """
+    joined = docs * repeat
+    mb = sum(len(d.encode("utf-8")) for d in joined) / 1e6
+    n_sent = sum(len([x for x in re.split(r"(?<=[.!?])\s+", line.strip()) if x]) for d in joined
+                 for line in d.splitlines())
+
+    def rate(t: float) -> str:
+        return f"{t:7.3f} s {n_sent / t:>10,.0f} sentences/s {mb / t:7.2f} MB/s"
+
+    def best_fresh(work) -> float:
+        """Best CPU time of ``work(nlp)`` over three new pipelines, each built outside the timing."""
+        best = float("inf")
+        for _ in range(3):
+            fresh = spacy.blank("en")
+            t0 = time.process_time()
+            work(fresh)
+            best = min(best, time.process_time() - t0)
+        return best
+
+    t_cold = best_fresh(lambda nlp: [nlp.make_doc(d) for d in joined])
+    t_claims_cold = best_fresh(lambda nlp: [find_claims(d, nlp) for d in joined])
+    steady = spacy.blank("en")
+    for _ in range(3):
+        [steady.make_doc(d) for d in joined]
+    t_steady = best_of(lambda: [steady.make_doc(d) for d in joined])
+    primed = spacy.blank("en")
+    for s in sentences:
+        primed.make_doc(s)
+    [primed.make_doc(d) for d in joined]
+    t_primed = best_of(lambda: [primed.make_doc(d) for d in joined])
+    nlp = spacy.blank("en")
+    [find_claims(d, nlp) for d in joined]
+    t_claims = best_of(lambda: [find_claims(d, nlp) for d in joined])
+    n_claims = sum(len(find_claims(d, nlp)) for d in joined)
+
+    print(f"whole reports: {len(joined)} files, {n_sent:,} sentences, {mb:.2f} MB, {n_claims:,} claims")
+    print(f"  make_doc, cold tokenizer        {rate(t_cold)}")
+    print(f"  make_doc, steady (reports seen) {rate(t_steady)}")
+    print(f"  make_doc, primed (+ sentences)  {rate(t_primed)}")
+    print(f"  find_claims, cold tokenizer     {rate(t_claims_cold)}   ratio to cold make_doc {t_claims_cold / t_cold:.1f}x")
+    print(f"  find_claims, warm tokenizer     {rate(t_claims)}   ratio to steady {t_claims / t_steady:.1f}x, "
+          f"to primed {t_claims / t_primed:.1f}x (target <= 10x)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5, help="repeat the sentence list N times (default 5)")
@@ -77,25 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"find_claims per sentence        {t_claims:7.3f} s {rate(t_claims)}   ({n_claims:,} claims)")
 
     if docs:
-        joined = docs * args.repeat
-        dmb = sum(len(d.encode("utf-8")) for d in joined) / 1e6
-        t_dtok = best_of(lambda: [blank.make_doc(d) for d in joined])
-        t_docs = best_of(lambda: [find_claims(d, nlp) for d in joined])
-        print(f"whole reports: tokenise {t_dtok:.3f} s ({dmb / t_dtok:.2f} MB/s), "
-              f"find_claims {t_docs:.3f} s ({dmb / t_docs:.2f} MB/s), ratio {t_docs / t_dtok:.1f}x "
-              "(tokenizer cache warm: every word seen before)")
-
-        def cold_tokenise() -> None:  # a new pipeline per run: the tokenizer cache starts empty
-            fresh = spacy.blank("en")
-            for d in joined:
-                fresh.make_doc(d)
-
-        t0 = time.process_time()
-        spacy.blank("en")
-        t_build = time.process_time() - t0
-        t_cold = best_of(cold_tokenise) - t_build
-        print(f"whole reports, cold tokenizer cache: tokenise {t_cold:.3f} s ({dmb / t_cold:.2f} MB/s), "
-              f"ratio {t_docs / t_cold:.1f}x")
+        whole_reports(docs, sentences[: n // args.repeat], args.repeat)
 
     comp = spacy.blank("en")
     comp.add_pipe("opmapper_claims")
