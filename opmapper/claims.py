@@ -317,6 +317,38 @@ class ClaimLexicon:
         r"(?:was|were)\s+\w+", r"to\s+date", r"so\s+far", r"already", r"since", r"in\s+(?:19|20)\d\d",
         r"last\s+year", r"now\s+(?:includes?|counts?|has|have|covers?|numbers?)",
     )
+    # achieved markers that still hold in a plan section (find_claims(context="future")): tense, not dates
+    # ("in 2025" there is a deadline, not a record)
+    future_achieved_markers: tuple[str, ...] = (
+        r"ha(?:s|ve|d)\s+(?:now\s+|already\s+|so\s+far\s+|successfully\s+)?(?:been\s+)?\w+(?:ed|en|t)",
+        r"(?:was|were)\s+\w+", r"to\s+date", r"so\s+far", r"already", r"last\s+year",
+    )
+    # bare verbs that open a plan when they start a sentence: "Seek EUR 1.2 million ...", "Train 300 judges"
+    plan_openers: frozenset[str] = frozenset("""
+        seek train extend continue develop strengthen promote support expand establish build hold organise
+        organize conduct launch publish create raise secure mobilise mobilize reach restore plant deliver
+        provide host run engage ensure finalise finalize complete carry scale replicate roll pursue explore
+        prepare submit draft update install equip recruit hire implement collaborate partner advocate lobby
+        convene design produce distribute rehabilitate protect designate adopt review revise identify assess
+        set start begin introduce increase reduce double triple upgrade open
+    """.split())
+    # a word after a sentence-initial verb that makes it a noun instead: "Support from 3 donors ...",
+    # "Review of 12 laws was ..."
+    opener_noun_next: frozenset[str] = frozenset("""
+        of from for by with to in on at and or is are was were has have had will would can could should
+        may might 's ’s
+    """.split())
+    # simple past forms that are not participles ending in -ed ("IFAW took", "we ran")
+    simple_past: frozenset[str] = frozenset("""
+        went came took grew fell rose gave saw became ran began got made said told kept brought bought sought
+        caught taught held met sent spent lost won led fed wrote drew drove built set found paid laid did
+    """.split())
+    # bounds that place a length rather than count it: "villages above 2,000 m", "at depths below 200 m"
+    position_bounds: frozenset[str] = frozenset(("above", "below", "higher than", "lower than", "deeper than",
+                                                 "shallower than"))
+    elevation_words: frozenset[str] = frozenset("""
+        altitude altitudes elevation elevations depth depths asl a.s.l a.s.l. amsl
+    """.split()) | frozenset(("sea level",))
 
 
 DEFAULT_LEXICON = ClaimLexicon()
@@ -425,6 +457,17 @@ class _Rules:
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
         self.planned_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.planned_markers) + r")(?![\w])")
         self.achieved_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
+        self.future_achieved_re = regex.compile(
+            r"(?i)(?<![\w])(?:" + "|".join(lx.future_achieved_markers) + r")(?![\w])")
+        # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
+        self.opener_re = regex.compile(r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)")
+        # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
+        self.subject_verb_re = regex.compile(
+            r"(?:\b(?i:we|they|he|she)|\b(?i:the|our|their)\s+\p{Ll}+|\b\p{Lu}[\p{L}&-]*)\s+"
+            r"(?i:(?:also|jointly|then|successfully|recently)\s+)?"
+            r"(?P<v>\p{Ll}+)\b")
+        self.position_bound_re = regex.compile(rf"(?i)(?:{_alt(lx.position_bounds)})\b")
+        self.elevation_re = regex.compile(rf"(?i)(?<![\w])(?:{_alt(lx.elevation_words)})(?![\w])")
         self.sentence_break_re = regex.compile(
             r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
         self.word_before_re = regex.compile(r"(?r)[\w.]*$")
@@ -502,6 +545,7 @@ class _Figure:
 
 
 # ----------------------------------------------------------------------------------------- scanner
+_QUOTES = frozenset("\"'“”‘’«»")
 _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
 
@@ -1251,6 +1295,8 @@ class _Phrase:
                 j += 2
             elif nxt == "of" and fig.scaled:
                 j += 1
+            elif nxt in _QUOTES and j + 1 < limit and words[j + 1][0] == words[j][1]:
+                j += 1  # '12 “judges”': the quotes around the counted noun are no boundary
             run = self.noun_run(j, limit)
             if run and fig.value != 1 and not self.is_plural(words[run[1]][2].lower()) and run[1] + 2 < limit \
                     and words[run[1] + 1][2].lower() in ("and", "or"):
@@ -1275,6 +1321,10 @@ class _Phrase:
                         if run2:
                             end_idx = run2[1] + 1
                 counted = self.s.text[words[first][0]:words[end_idx - 1][1]]
+                if j > i and end_idx < limit and words[end_idx][2] in _QUOTES \
+                        and words[end_idx][0] == words[end_idx - 1][1]:
+                    counted_end = words[end_idx][1]  # the figure's text keeps the closing quote
+                    end_idx += 1
                 after = end_idx
         verb = self.verb_after(after, limit) or self.verb_before(self._index_at(fig.start), sent_start)
         return counted, head, counted_end, verb
@@ -1313,6 +1363,9 @@ class _Phrase:
         steps = 0
         while j >= 0 and words[j][0] >= sent_start and steps < 6:
             low = words[j][2].lower()
+            if low in ("by", "to", "from") and j > 0 and words[j - 1][0] >= sent_start \
+                    and words[j - 1][2].lower() in self.lx.change_verbs and words[j - 1][2].lower() not in ("up", "down"):
+                return words[j - 1][2], words[j - 1][0]  # "Seizures fell by 30 percent", "rose to 41"
             if low in skip or low in self.s.r.currency_forms:
                 j -= 1
                 steps += 1
@@ -1330,28 +1383,42 @@ class _Phrase:
 
 # ----------------------------------------------------------------------------------------- modality
 def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None, sent_start: int, sent_end: int,
-              verb_pos: int | None) -> str:
+              verb_pos: int | None, context: str | None = None) -> str:
     text = scanner.text
     r = scanner.r
+    lx = scanner.lx
     sent = text[sent_start:sent_end]
     rel = fig_start - sent_start
     if verb is not None and verb_pos is not None:
-        around = text[max(sent_start, verb_pos - 30):verb_pos].lower()
-        if _re(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$").search(around):
+        lo = max(sent_start, verb_pos - 30)
+        m = _re(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$").search(text[lo:verb_pos].lower())
+        if m and not fig_start <= lo + m.start() < fig_end:  # not the bound's "to": "Up to 40 volunteers helped"
             return "planned"
         low = verb.lower()
-        if low.split()[0] in scanner.lx.planned_participles:
+        if low.split()[0] in lx.planned_participles:
             return "planned"
-        if low.endswith("ed") or low.split()[0] in scanner.lx.irregular_participles:
+        if low.endswith("ed") or low.split()[0] in lx.irregular_participles or low.split()[0] in lx.simple_past:
             return "achieved"  # the figure's own verb is in the past: "trained 300 ... and will train 200"
     markers = scanner.markers.get((sent_start, sent_end))
     if markers is None:  # once per sentence, however many figures it holds
+        planned_at = [m.start() for m in r.planned_re.finditer(sent)]
+        if _opens_with_plan(sent, r):
+            planned_at.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
         markers = scanner.markers[(sent_start, sent_end)] = (
-            [m.start() for m in r.planned_re.finditer(sent)], [m.start() for m in r.achieved_re.finditer(sent)])
+            planned_at, [m.start() for m in r.achieved_re.finditer(sent)])
     planned, achieved = markers
     if verb and verb.lower().endswith("ed") and not planned:
         return "achieved"
     before_p = max((p for p in planned if p < rel), default=None)
+    if context == "future":
+        # a plan section: planned unless the sentence says in past or perfect tense that it was done
+        # ("IFAW completed a review of 12 laws", "40 volunteers have been trained"), a slip the checks catch
+        before_a = max((m.start() for m in r.future_achieved_re.finditer(sent, 0, rel)), default=None)
+        if before_a is not None and (before_p is None or before_a > before_p):
+            return "achieved"
+        if verb is None and before_p is None and _past_after_subject(sent[:rel], r):
+            return "achieved"
+        return "planned"
     before_a = max((a for a in achieved if a < rel), default=None)
     if before_p is not None and (before_a is None or before_p > before_a):
         # a "by 2025" deadline only plans figures whose verb is not already in the past
@@ -1364,6 +1431,28 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     if after_p is not None and (after_a is None or after_p < after_a):
         return "planned"
     return "achieved"
+
+
+def _opens_with_plan(sent: str, r: _Rules) -> bool:
+    """'Seek EUR 1.2 million ...', 'Train 300 judges': a sentence opened by a bare verb is a plan.
+
+    Not 'Support from 3 donors ...' or 'Review of 12 laws was ...': there the word is a noun.
+    """
+    m = r.opener_re.match(sent)
+    return m is not None and m["w"].lower() in r.lx.plan_openers and m["n"].lower() not in r.lx.opener_noun_next
+
+
+def _past_after_subject(before: str, r: _Rules) -> bool:
+    """A simple past after a subject in ``before``: 'IFAW completed a review of ...', 'we held'."""
+    lx = r.lx
+    for m in r.subject_verb_re.finditer(before):
+        subject = before[m.start():m.start("v")].split()[0].lower()
+        if subject in lx.plan_openers or subject in lx.verbs:
+            continue  # "Restore degraded land": a bare verb and an adjective, not a subject and its verb
+        v = m["v"]
+        if v in lx.simple_past or (len(v) > 4 and v.endswith("ed") and v not in lx.not_participles):
+            return True
+    return False
 
 
 # ----------------------------------------------------------------------------------------- sentences
@@ -1435,7 +1524,8 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None, references=None) -> list[Claim]:
+def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None, references=None,
+            context: str | None = None) -> list[Claim]:
     rules = _rules(lexicon)
     if not rules.prefilter.search(text):
         return []
@@ -1456,11 +1546,11 @@ def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None, references=No
         counted, head, counted_end, verb = phrase.analyse(fig, ss, se)
         rows.append([fig, ss, se, counted, head, counted_end, verb])
     _inherit_heads(rows, phrase, text)
-    rows = [row for row in rows if not _is_duration(row, text, lexicon)]
+    rows = [row for row in rows if not _is_duration(row, text, lexicon) and not _is_position(row[0], text, rules)]
     claims = []
     for fig, ss, se, counted, head, counted_end, verb in rows:
         verb_text, verb_pos = verb if verb else (None, None)
-        modality = _modality(scanner, fig.start, fig.end, verb_text, ss, se, verb_pos)
+        modality = _modality(scanner, fig.start, fig.end, verb_text, ss, se, verb_pos, context)
         end = max(fig.end, counted_end)
         value = fig.value
         if fig.unit is None and math.isclose(value, round(value), rel_tol=1e-12):
@@ -1472,6 +1562,19 @@ def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None, references=No
             start=fig.start, end=end, text=text[fig.start:end], sentence_start=ss, sentence_end=se,
         ))
     return claims
+
+
+def _is_position(fig: _Figure, text: str, rules: _Rules) -> bool:
+    """'villages above 2,000 m', 'at depths below 200 m': a threshold saying where, not a figure achieved.
+
+    A measured range stays ('nets were found at depths between 10 and 30 m'), and so does a length
+    bounded by a counting word ('over 300 km of rivers').
+    """
+    if fig.kind != "length" or fig.bound == "=":
+        return False
+    if rules.position_bound_re.match(text, fig.start):
+        return True
+    return rules.elevation_re.search(text, max(0, fig.start - 30), min(len(text), fig.end + 25)) is not None
 
 
 def _is_duration(row: list, text: str, lexicon: ClaimLexicon) -> bool:
@@ -1529,19 +1632,22 @@ def default_pipeline():
     return spacy.blank("en")
 
 
-def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON) -> list[Claim]:
-    """All claims in an already tokenised Doc (used by the spaCy component)."""
-    return _claims(doc.text, doc, lexicon)
+def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON, context: str | None = None) -> list[Claim]:
+    """All claims in an already tokenised Doc (used by the spaCy component); ``context`` as in find_claims."""
+    return _claims(doc.text, doc, lexicon, context=context)
 
 
-def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, references=None) -> list[Claim]:
+def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, references=None,
+                context: str | None = None) -> list[Claim]:
     """All claims in ``text``; ``nlp`` is an optional shared pipeline (built once and cached if None).
 
     ``references``: ``opmapper.references.find_references(text)`` when the caller has already run it
     (the report parser does), so that it is not run twice; figures inside references are never claims.
+    ``context="future"``: the text describes plans (a future action, the future-actions section), so a
+    figure is "planned" unless its sentence says in past or perfect tense that it was done.
     """
     rules = _rules(lexicon)
     if not rules.prefilter.search(text):
         return []
     nlp = nlp if nlp is not None else default_pipeline()
-    return _claims(text, None, lexicon, tokenizer=nlp.tokenizer, references=references)
+    return _claims(text, None, lexicon, tokenizer=nlp.tokenizer, references=references, context=context)

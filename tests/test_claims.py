@@ -162,6 +162,22 @@ FORMS = [
      [dict(value=600.0, unit="m")]),
     ("Of the 58 traders interviewed, 31 said they had moved to private groups.",
      [dict(value=58.0, counted_head="traders"), dict(value=31.0, counted_head="traders")]),
+    # quotes around the counted noun are skipped, straight or curly
+    ("The academy trained 140 rangers and 12 “judges”.",
+     [dict(value=140.0, counted_head="rangers"), dict(value=12.0, counted="judges", counted_head="judges",
+                                                      text="12 “judges”")]),
+    ('Field teams mentored 25 "community scouts" this season.',
+     [dict(value=25.0, counted="community scouts", counted_head="scouts", text='25 "community scouts"')]),
+    # a change verb before "by" / "to" / "from" is the figure's verb
+    ("Seizures fell by 30 percent.", [dict(value=30.0, unit="%", verb="fell")]),
+    ("Reported snaring rose to 41 cases.", [dict(value=41.0, verb="rose")]),
+    # a length that says where is no claim; a measured range or a counted length stays
+    ("We mapped cloud forests above 2,000 m in the north.", []),
+    ("Divers checked the coral at depths below 200 m for bleaching.", []),
+    ("Nursery beds were set up at altitudes over 1,800 m.", []),
+    ("Most ghost nets lay at depths between 10 and 30 m.",
+     [dict(value=10.0, value_max=30.0, unit="m", bound="=")]),
+    ("Rangers patrolled over 300 km of river banks.", [dict(value=300.0, unit="km", bound=">")]),
 ]
 
 
@@ -189,7 +205,36 @@ MODALITY = [
     ("The partners trained an estimated 500 farmers.", "achieved", "trained"),
     ("Marked gear now accounts for 48% of pots, against a target of 80%.", "achieved", None),
     ("We trained 300 teachers and will train 200 more next year.", None, None),
+    # the bound's "to" is no infinitive: the verb is past
+    ("Up to 40 volunteers helped at each beach clean-up.", "achieved", "helped"),
+    # a bare verb opening the sentence makes it a plan, wherever it stands
+    ("Seek EUR 1.2 million from donors to build a net reception point in two more ports.", "planned", None),
+    ("Train 300 judges in wildlife law across East Africa.", "planned", "Train"),
+    ("Extend the text-message alerts to 12 more districts.", "planned", None),
+    # ... but not when the first word is a noun
+    ("Support from 3 donors covered the salaries of park staff.", "achieved", None),
 ]
+
+
+# A figure in a plan section (find_claims(context="future")): planned unless its sentence is in the past
+FUTURE_CONTEXT = [
+    ("Hold 3 regional workshops on the new guidelines in 2025.", "planned"),
+    ("In 2025 the coalition will bring 15 more platforms on board.", "planned"),
+    ("Mobilise 40 volunteers for the autumn bird count.", "planned"),
+    ("A further 2,000 seedlings for the riverbanks.", "planned"),
+    ("IFAW trained 300 judges in Kenya.", "achieved"),
+    ("IFAW completed a review of 12 national laws.", "achieved"),
+    ("Our partners held 4 workshops with customs staff.", "achieved"),
+    ("Forty volunteers have been trained.", "achieved"),
+    ("Restore degraded grassland in 12 districts.", "planned"),
+]
+
+
+@pytest.mark.parametrize("text,modality", FUTURE_CONTEXT, ids=[t[:40] for t, _ in FUTURE_CONTEXT])
+def test_future_context_modality(text, modality):
+    claims = find_claims(text, context="future")
+    assert claims
+    assert {c.modality for c in claims} == {modality}, [(c.text, c.verb, c.modality) for c in claims]
 
 
 @pytest.mark.parametrize("text,modality,verb", MODALITY, ids=[t[:40] for t, _, _ in MODALITY])
