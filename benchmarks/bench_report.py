@@ -42,7 +42,8 @@ def timed(label: str, text: str, **kw) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    what, _usage, inputs = __doc__.split("\n\n", 2)  # what it measures, how to run it, on what
+    ap = argparse.ArgumentParser(description=what, epilog=inputs, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 

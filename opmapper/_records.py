@@ -35,8 +35,14 @@ class LineIndex:
     """Maps character offsets to 1-based (line, column) pairs; built once per text."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0]
-        self._starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+        # str.find runs in C: several times faster than a Python loop over characters on long reports
+        starts = [0]
+        find = text.find
+        at = find("\n")
+        while at != -1:
+            starts.append(at + 1)
+            at = find("\n", at + 1)
+        self._starts = starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset) - 1

@@ -13,7 +13,6 @@ initializer; ``analyze`` uses the same per-process cache when called on its own 
 
 from __future__ import annotations
 
-import bisect
 import csv
 import glob
 import hashlib
@@ -31,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from . import render
-from .errors import InputError, ModelError, OpmapperError
+from ._records import LineIndex
+from .errors import InputError, ModelError, OpmapperError, OutputError
 from .sources import DEFAULT_MAX_BYTES, HTML_SUFFIXES, TEXT_SUFFIXES, SourceText, read_source
 
 INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -41,6 +41,9 @@ SUMMARY_HTML = "summary.html"
 PAGES_DIR = "reports"
 
 ERROR_COLUMNS = ["source", "sha256", "reason"]
+# The tables are for spreadsheets: with a UTF-8 byte-order mark, Excel opens them as UTF-8, not as the
+# local code page; every other reader (csv, pandas with encoding="utf-8-sig") skips the mark.
+CSV_ENCODING = render.CSV_ENCODING
 ACTIVITY_COLUMNS = ["source", "resolution_code", "layout", "section", "index", "type", "status", "references",
                     "suggested", "suggestion_scores", "claims", "line", "start", "end", "description"]
 CLAIM_COLUMNS = ["source", "resolution_code", "where", "paragraphs", "paragraphs_from", "value", "value_max",
@@ -285,7 +288,8 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]],
                   exclude: Iterable[str | os.PathLike[str]] = ()) -> list[str]:
     """Files named, found under folders (recursively: .txt, .md, .html, .htm) or matched by globs; sorted.
 
-    A name that matches nothing is kept, so that it becomes an error row ("no such file"), not a silence.
+    A name or glob that matches nothing, and a folder holding no report file, is kept, so that it becomes an
+    error row ("no such file", "no file matches", "no report files in this folder"), not a silence.
     Paths in ``exclude`` (files, or folders and everything under them: our own pages) are left out.
     """
     if isinstance(exclude, (str, os.PathLike)):
@@ -304,11 +308,14 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]],
         found.add(os.path.normpath(path))  # "./a.txt" and "a.txt" are one input
 
     def walk(folder: str) -> None:
+        before = len(found)
         for root, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in files:
                 if name.lower().endswith(INPUT_SUFFIXES) and not name.startswith("."):
                     add(os.path.join(root, name))
+        if len(found) == before and not excluded(folder):
+            found.add(os.path.normpath(folder))
 
     for item in inputs:
         name = str(item)
@@ -317,7 +324,10 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]],
         elif os.path.exists(name) or not glob.has_magic(name):
             add(name)
         else:
-            for match in glob.glob(name, recursive=True):
+            matches = glob.glob(name, recursive=True)
+            if not matches:
+                add(name)  # read_source reports "no file matches this pattern"
+            for match in matches:
                 if os.path.isdir(match):
                     walk(match)
                 else:
@@ -356,6 +366,8 @@ def _process(path: str) -> tuple[str, str, str | None, str | None]:
     config: _WorkerConfig = _WORKER["config"]
     if path == "-":
         return "error", path, None, "batch reads files, not standard input"
+    if os.path.isdir(path):  # expand_inputs keeps a folder only when it holds no report file
+        return "error", path, None, f"no report files ({', '.join(INPUT_SUFFIXES)}) in this folder"
     sha = file_sha256(path)
     if sha is not None and sha in config.skip:
         return "skipped", path, sha, None
@@ -437,7 +449,7 @@ def _scan_reports(path: Path) -> tuple[dict[str, tuple[int, int, str | None]], s
 def _read_errors(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding=CSV_ENCODING, newline="") as fh:  # utf-8-sig also reads files without the BOM
         return [{k: (row.get(k) or "") for k in ERROR_COLUMNS} for row in csv.DictReader(fh) if row.get("source")]
 
 
@@ -453,9 +465,13 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
     ``interrupted`` (Ctrl-C: the outputs cover the files finished).
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     pages = out / PAGES_DIR
-    pages.mkdir(exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        pages.mkdir(exist_ok=True)
+    except OSError as exc:
+        reason = "exists and is not a folder" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+        raise OutputError(f"cannot use as the output folder: {reason}", str(out_dir)) from None
     inputs = expand_inputs(paths, exclude=[pages, out / SUMMARY_HTML])  # an OUT_DIR inside the archive
     jobs = max(1, jobs or os.cpu_count() or 1)
     analyzer = get_analyzer(model, resolutions)  # loaded here first: a bad --model fails before any work
@@ -476,7 +492,7 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
     pool = None
     bar = None
     with open(out / REPORTS_JSONL, mode, encoding="utf-8", newline="\n") as reports_fh, \
-            open(errors_path, mode, encoding="utf-8", newline="") as errors_fh:
+            open(errors_path, mode, encoding=CSV_ENCODING, newline="") as errors_fh:
         errors_csv = csv.writer(errors_fh, lineterminator="\n")
         if errors_header:
             errors_csv.writerow(ERROR_COLUMNS)
@@ -501,7 +517,7 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
                     reports_fh.flush()
                     counts["analysed"] += 1
                 elif status == "error":
-                    errors_csv.writerow([source, sha or "", payload])
+                    errors_csv.writerow([render.cell(source), sha or "", render.cell(payload)])
                     errors_fh.flush()
                     counts["failed"] += 1
                 else:
@@ -535,7 +551,7 @@ def merge_records(files: Iterable[str | os.PathLike[str]], out_dir: str | os.Pat
     header = not (errors_path.exists() and errors_path.stat().st_size > 0)
     counts = Counter()
     with open(out / REPORTS_JSONL, "a", encoding="utf-8", newline="\n") as reports_fh, \
-            open(errors_path, "a", encoding="utf-8", newline="") as errors_fh:
+            open(errors_path, "a", encoding=CSV_ENCODING, newline="") as errors_fh:
         errors_csv = csv.writer(errors_fh, lineterminator="\n")
         if header:
             errors_csv.writerow(ERROR_COLUMNS)
@@ -546,7 +562,8 @@ def merge_records(files: Iterable[str | os.PathLike[str]], out_dir: str | os.Pat
                         continue
                     record = json.loads(line)
                     if "error" in record:
-                        errors_csv.writerow([record.get("source") or "", record.get("sha256") or "", record["error"]])
+                        errors_csv.writerow([render.cell(record.get("source")), record.get("sha256") or "",
+                                             render.cell(record["error"])])
                         counts["errors"] += 1
                     else:
                         reports_fh.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -560,35 +577,16 @@ class _Table:
 
     def __init__(self, path: Path, columns: list[str]) -> None:
         self.columns = columns
-        self.fh = open(path, "w", encoding="utf-8", newline="")
+        self.fh = open(path, "w", encoding=CSV_ENCODING, newline="")
         self.writer = csv.writer(self.fh, lineterminator="\n")
         self.writer.writerow(columns)
 
     def write(self, row: Mapping[str, Any]) -> None:
-        self.writer.writerow([_cell(row.get(k)) for k in self.columns])
+        cell = render.cell
+        self.writer.writerow([cell(row.get(k)) for k in self.columns])
 
     def close(self) -> None:
         self.fh.close()
-
-
-def _cell(value: Any) -> Any:
-    """A CSV cell; plain strings and numbers (nearly every cell) skip the general formatter."""
-    if value is None:
-        return ""
-    if type(value) in (str, int, float):
-        return value
-    return render.cell(value)
-
-
-class _LineIndex:
-    """Offsets to 1-based (line, column), built with a regex scan: one per record, thousands of records."""
-
-    def __init__(self, text: str) -> None:
-        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._starts, offset) - 1
-        return line + 1, offset - self._starts[line] + 1
 
 
 @dataclass
@@ -764,7 +762,7 @@ def _where(act: Mapping[str, Any]) -> str:
 def _rows_of(record: Mapping[str, Any], summary: _Summary, href: str, tables: dict[str, _Table]) -> None:
     """Rows of the derived tables for one record, and its share of the coverage and the summary."""
     report = record.get("report") or {}
-    index = _LineIndex(report.get("text") or "")
+    index = LineIndex(report.get("text") or "")
     base = {"source": record.get("source"), "resolution_code": record.get("resolution_code")}
     above = {(s["section"], s["index"]): [x for x in s.get("suggestions") or [] if x.get("above_threshold", True)]
              for s in record.get("suggestions") or []}
@@ -865,10 +863,10 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     errors = {(r["source"], r["sha256"], r["reason"]): r for r in _read_errors(out / ERRORS_CSV)
               if r["source"] not in analysed}  # a file that failed once and has since been analysed
     error_rows = [errors[k] for k in sorted(errors)]
-    with open(out / ERRORS_CSV, "w", encoding="utf-8", newline="") as fh:
+    with open(out / ERRORS_CSV, "w", encoding=CSV_ENCODING, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(ERROR_COLUMNS)
-        writer.writerows([r[k] for k in ERROR_COLUMNS] for r in error_rows)
+        writer.writerows([render.cell(r[k]) for k in ERROR_COLUMNS] for r in error_rows)
 
     coverage = _Table(out / "coverage.csv", COVERAGE_COLUMNS)
     for row in summary.coverage_rows():

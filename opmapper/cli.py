@@ -1,8 +1,19 @@
 """Command line: argument parsing, output formats and exit codes. The only module that knows argparse.
 
-Exit codes: 0 success; 1 an input could not be read (named on stderr; the others are still processed)
-or, for ``check``, a finding reached ``--fail-on``; 2 usage error; 3 ``batch`` finished but some files
-failed (listed in errors.csv).
+Exit codes:
+
+- 0 success (a readable text that is not a report is a success with a warning or note, as in ``parse``);
+- 1 an input could not be read or used (named on stderr; the other inputs are still processed): for
+  ``suggest`` that includes a report that names no resolution, or one the model has no paragraphs for;
+  for ``check``, also a finding at or above ``--fail-on``;
+- 2 usage error: a bad flag or value (argparse), an unknown rule code, and any path argument that cannot
+  be used: a ``--model``, ``--resolutions`` or ``--resolution`` that cannot be loaded, an ``-o``/``--out``
+  that cannot be created or written (a file where a folder is wanted, a missing parent folder);
+- 3 ``batch`` finished but some inputs failed (listed in errors.csv: unreadable files, and names or globs
+  that match nothing);
+- 130 interrupted.
+
+Every failure is one line on stderr, ``opmapper: error: <path>: <problem>``, never a traceback.
 
 Each subcommand is one ``_add_<name>(subparsers)`` and one ``_cmd_<name>(args)``.
 """
@@ -16,7 +27,7 @@ from typing import IO, Any
 
 from . import render
 from ._records import LineIndex
-from .errors import InputError, OpmapperError
+from .errors import InputError, ModelError, OpmapperError, OutputError, UsageError
 from .sources import SourceText, read_source
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BATCH_FAILED = 0, 1, 2, 3
@@ -36,6 +47,39 @@ class _Inputs:
             except InputError as exc:
                 self.failed += 1
                 print(f"opmapper: error: {exc}", file=sys.stderr)
+
+
+def _analyzer(args):
+    """The batch Analyzer for ``--model``/``--resolutions``; one that cannot be loaded is a usage error."""
+    from .batch import get_analyzer
+
+    try:
+        return get_analyzer(args.model, args.resolutions)
+    except OpmapperError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _resolutions(path: str | None):
+    """Resolutions from ``--resolutions`` (None: the bundled ones); a named folder that fails is a usage error."""
+    from .resolution import load_resolutions
+
+    try:
+        return load_resolutions(path)
+    except OpmapperError as exc:
+        if path is None:
+            raise
+        raise UsageError(str(exc)) from None
+
+
+def _output_folder(path: str) -> None:
+    """Create the ``-o`` folder now, before any work, or say plainly why it cannot be used."""
+    from pathlib import Path
+
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "exists and is not a folder" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+        raise OutputError(f"cannot use as the output folder: {reason}", path) from None
 
 
 def _add_format(p: argparse.ArgumentParser, choices=render.FORMATS) -> None:
@@ -224,7 +268,7 @@ def _add_evaluate_tagger(esub) -> None:
     p = esub.add_parser("tagger", help="cross-validate the OP tagger (grouped by organisation) against baselines")
     p.add_argument("--corpus", metavar="DIR", help="tagged reports (default: the bundled corpus/reports)")
     p.add_argument("--resolutions", metavar="DIR", help="resolution texts (default: the bundled corpus)")
-    p.add_argument("--folds", type=_positive_int, default=5, help="number of folds (default: 5)")
+    p.add_argument("--folds", type=_at_least(2), default=5, help="number of folds, at least 2 (default: 5)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
 
@@ -233,11 +277,10 @@ def _cmd_evaluate_tagger(args) -> int:
     from pathlib import Path
 
     from .evaluate import evaluate_tagger, format_tagger_report
-    from .resolution import load_resolutions
     from .tagger import load_training_data
 
     corpus = args.corpus or str(Path(__file__).resolve().parents[1] / "corpus" / "reports")
-    resolutions = load_resolutions(args.resolutions)
+    resolutions = _resolutions(args.resolutions)
     data = load_training_data([corpus])
     try:
         result = evaluate_tagger(data, resolutions, n_splits=args.folds, random_state=args.seed)
@@ -251,14 +294,23 @@ def _cmd_evaluate_tagger(args) -> int:
 
 
 # ---------------------------------------------------------------- batch / annotate
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
-    return number
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``minimum``."""
+
+    def whole_number(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}: {value!r}")
+        return number
+
+    whole_number.__name__ = f"whole number >= {minimum}"
+    return whole_number
+
+
+_positive_int = _at_least(1)
 
 
 def _add_batch(sub) -> None:
@@ -268,7 +320,9 @@ def _add_batch(sub) -> None:
                        description="Analyse every report under INPUT (files, folders searched recursively for "
                                    ".txt/.md/.html/.htm, or globs) into OUT_DIR: reports.jsonl, activities.csv, "
                                    "claims.csv, findings.csv, coverage.csv, errors.csv and summary.html. "
-                                   "Exit code 3 when any file failed (see errors.csv).")
+                                   "The CSV tables are UTF-8 with a byte-order mark, so spreadsheets open them as "
+                                   "UTF-8, and text that would run as a formula starts with '. "
+                                   "Exit code 3 when any input failed or matched nothing (see errors.csv).")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or globs")
     p.add_argument("-o", "--out", required=True, metavar="OUT_DIR", help="output folder (created if needed)")
     p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
@@ -285,6 +339,7 @@ def _add_batch(sub) -> None:
 def _cmd_batch(args) -> int:
     from . import batch
 
+    _analyzer(args)  # a bad --model/--resolutions is a usage error, before any output is written
     result = batch.run(args.inputs, args.out, jobs=args.jobs, resume=args.resume, model=args.model,
                        resolutions=args.resolutions, max_bytes=args.max_bytes,
                        progress=not args.quiet and sys.stderr.isatty())
@@ -308,19 +363,30 @@ def _add_annotate(sub) -> None:
 
 
 def _cmd_annotate(args) -> int:
-    from .batch import file_sha256, get_analyzer
+    import os
+
+    from .batch import file_sha256
     from .render.html import report_page
 
+    analyzer = _analyzer(args)
+    if args.out != "-":  # say so before the work, not after
+        folder = os.path.dirname(args.out) or "."
+        if os.path.isdir(args.out):
+            raise OutputError("cannot write the page: it is a folder", args.out)
+        if not os.path.isdir(folder):
+            raise OutputError(f"cannot write the page: no folder {folder}", args.out)
     src = read_source(args.file)
     sha = None if args.file == "-" else file_sha256(args.file)
-    record = get_analyzer(args.model, args.resolutions).analyze(src.text, src.source, sha256=sha,
-                                                                encoding=src.encoding, html=src.is_html)
+    record = analyzer.analyze(src.text, src.source, sha256=sha, encoding=src.encoding, html=src.is_html)
     page = report_page(record)
     if args.out == "-":
         sys.stdout.write(page)
     else:
-        with open(args.out, "w", encoding="utf-8") as fh:
-            fh.write(page)
+        try:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                fh.write(page)
+        except OSError as exc:
+            raise OutputError(f"cannot write the page ({exc.strerror or exc})", args.out) from None
     return EXIT_OK
 
 
@@ -482,10 +548,10 @@ def _add_train(sub) -> None:
 def _cmd_train(args) -> int:
     import time
 
-    from .resolution import load_resolutions
     from .tagger import OpTagger, TrainingData, load_training_data
 
-    resolutions = load_resolutions(args.resolutions)
+    resolutions = _resolutions(args.resolutions)
+    _output_folder(args.output)  # before training, not after it
     unreadable: list[InputError] = []
 
     def skip(exc: InputError) -> None:
@@ -514,7 +580,10 @@ def _cmd_train(args) -> int:
     started = time.perf_counter()
     tagger = OpTagger(random_state=args.seed).fit(keep.texts, keep.labels, keep.codes, paragraphs=resolutions,
                                                   groups=keep.groups)
-    tagger.save(args.output)
+    try:
+        tagger.save(args.output)
+    except OSError as exc:
+        raise OutputError(f"cannot write the model ({exc.strerror or exc})", exc.filename or args.output) from None
     per_code = {c: keep.codes.count(c) for c in sorted(set(keep.codes))}
     print(f"trained on {len(keep.texts)} tagged activities from {len(set(keep.sources))} reports "
           f"({len(set(keep.groups))} organisations) in {time.perf_counter() - started:.1f} s")
@@ -538,25 +607,55 @@ SUGGESTION_COLUMNS = ["source", "resolution_code", "section", "index", "start", 
 
 
 def _cmd_suggest(args) -> int:
-    from .errors import ModelError
     from .report import parse_report
     from .tagger import OpTagger
 
-    tagger = OpTagger.load(args.model)
+    try:
+        tagger = OpTagger.load(args.model)
+    except ModelError as exc:
+        if args.model is not None:
+            raise UsageError(str(exc)) from None
+        raise
+    known = getattr(tagger, "class_slices_", {})
     inputs = _Inputs(args.files)
     failed = 0
+
+    def note(source: str, message: str) -> None:
+        print(f"opmapper suggest: note: {source}: {message}", file=sys.stderr)
 
     def results() -> Iterator[dict[str, Any]]:
         nonlocal failed
         for src in inputs:
-            report = parse_report(src.text, source=src.source, claims=False)
-            acts = [a for a in (*report.activities, *report.future_actions)
-                    if a.description is not None and a.description.text.strip() and (args.all or not a.references)]
+            try:
+                report = parse_report(src.text, source=src.source, claims=False)
+            except InputError as exc:  # decoded, but still not report text: report it, go on
+                inputs.failed += 1
+                print(f"opmapper: error: {exc}", file=sys.stderr)
+                continue
+            described = [a for a in (*report.activities, *report.future_actions)
+                         if a.description is not None and a.description.text.strip()]
+            acts = [a for a in described if args.all or not a.references]
             if not acts:
+                if report.layout == "unknown" and not described:
+                    note(src.source, "not an implementation report (no report labels or title found); "
+                                     "nothing to suggest")
+                elif not described:
+                    note(src.source, "the report describes no activities; nothing to suggest")
+                else:
+                    note(src.source, f"all {len(described)} activities already name their paragraphs "
+                                     "(--all suggests for them too)")
                 continue
             if report.resolution_code is None:
                 failed += 1
-                print(f"opmapper: error: {src.source}: the report names no resolution", file=sys.stderr)
+                print(f"opmapper: error: {src.source}: the report names no resolution, so there are no paragraphs "
+                      "to suggest", file=sys.stderr)
+                continue
+            if known and report.resolution_code not in known:
+                failed += 1
+                print(f"opmapper: error: {src.source}: the model has no paragraphs for resolution "
+                      f"{report.resolution_code} (it knows {', '.join(known)}); train one that does with "
+                      f"`opmapper train REPORTS... --resolutions DIR -o MODEL_DIR` and pass --model MODEL_DIR",
+                      file=sys.stderr)
                 continue
             try:
                 lists = tagger.suggest_many([a.description.text for a in acts], report.resolution_code, k=args.k)
@@ -604,9 +703,7 @@ def _add_analyze(sub) -> None:
 
 
 def _cmd_analyze(args) -> int:
-    from .batch import get_analyzer
-
-    analyzer = get_analyzer(args.model, args.resolutions)
+    analyzer = _analyzer(args)
     inputs = _Inputs(args.files)
     records = (analyzer.analyze(src.text, source=src.source, encoding=src.encoding, html=src.is_html)
                for src in inputs)
@@ -652,8 +749,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("opmapper: interrupted", file=sys.stderr)
         return 130
+    except (UsageError, OutputError, ModelError) as exc:  # a path argument that cannot be used
+        print(f"opmapper: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OpmapperError as exc:
         print(f"opmapper: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # an output that failed mid-way (disk full, removed folder): name it, no traceback
+        if exc.filename is None:
+            raise
+        print(f"opmapper: error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT
 
 

@@ -1,12 +1,13 @@
 """Reading inputs: bytes from files or stdin to text, with the reason when that is impossible.
 
-Reports arrive as exported text (UTF-8 with or without BOM, or cp1252 from older Windows exports) or
-as saved portal pages (HTML). Everything that cannot become report text raises ``InputError`` naming
+Reports arrive as exported text (UTF-8 with or without BOM, UTF-16/UTF-32 with a BOM as "Unicode" saves
+from Windows editors, or cp1252 from older Windows exports) or as saved portal pages (HTML). Everything that cannot become report text raises ``InputError`` naming
 the file, so a batch can record it and carry on.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ class SourceText:
 
     source: str
     text: str
-    encoding: str  # "utf-8", "utf-8-sig", "cp1252"
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "utf-32", "cp1252"
     is_html: bool = False
 
 
@@ -38,8 +39,30 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 50)
 
 
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+UNICODE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
+    (b"\xff\xfe", "utf-16-le", "utf-16"),
+    (b"\xfe\xff", "utf-16-be", "utf-16"),
+)
+
+
 def decode_bytes(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
-    """Decode report bytes: UTF-8 (BOM stripped) first, then cp1252. Raises InputError."""
+    """Decode report bytes: a UTF-16/UTF-32 byte-order mark first (their NUL bytes would otherwise look
+    binary), then UTF-8 (BOM stripped), then cp1252. Returns (text, encoding); raises InputError."""
+    for bom, codec, name in UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"invalid {name.upper()} after a {name.upper()} byte-order mark "
+                                 f"at byte {exc.start + len(bom)}", source) from None
+            if not text.strip():
+                raise InputError("file is empty", source)
+            if looks_binary(text.encode("utf-8")):
+                raise InputError("file is binary, not a text report", source)
+            return text, name
     if not data.strip():
         raise InputError("file is empty", source)
     if looks_binary(data):
@@ -60,14 +83,22 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of a saved portal page, in reading order, one block per line."""
+    """Visible text of a saved portal page, in reading order, one block per line.
+
+    The ``<title>`` (shown in the browser tab, and often the only place a page names its resolution) is
+    kept as the first line; the rest of ``<head>`` is not text.
+    """
     from bs4 import BeautifulSoup  # imported here: only HTML inputs pay for it
 
     soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
+    title = " ".join(soup.title.get_text(" ").split()) if soup.title is not None else ""
+    for tag in soup(["script", "style", "noscript", "template", "head", "title"]):
         tag.decompose()
-    lines = (line.strip() for line in soup.get_text("\n").splitlines())
-    return "\n".join(line for line in lines if line)
+    lines = [line.strip() for line in soup.get_text("\n").splitlines()]
+    body = [line for line in lines if line]
+    if title and (not body or body[0] != title):
+        body.insert(0, title)
+    return "\n".join(body)
 
 
 def is_html(path: str, text: str) -> bool:
@@ -94,6 +125,8 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
     except InputError:
         raise
     except FileNotFoundError:
+        if glob.has_magic(name):  # a pattern the shell (or batch) could not expand
+            raise InputError("no file matches this pattern", name) from None
         raise InputError("no such file", name) from None
     except PermissionError:
         raise InputError("permission denied", name) from None

@@ -137,7 +137,7 @@ def _records(out: Path) -> list[dict]:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:  # the tables carry a BOM for spreadsheets
         return list(csv.DictReader(fh))
 
 
@@ -357,7 +357,7 @@ def test_inputs_are_folders_globs_and_names(archive, tmp_path):
     root = archive["root"]
     found = batch.expand_inputs([root])
     assert str(root / "notes.pdf") not in found and str(root / "2023" / "portal" / "green_mekong.html") in found
-    assert batch.expand_inputs([str(root / "*.md")]) == []
+    assert batch.expand_inputs([str(root / "*.md")]) == [str(root / "*.md")]  # kept: it becomes an error row
     assert batch.expand_inputs([str(root / "**" / "*.md")]) == [str(root / "2023" / "portal" / "lantern_reef.md")]
     missing = str(tmp_path / "gone.txt")
     assert batch.expand_inputs([missing, str(root / "empty.txt")]) == sorted([missing, str(root / "empty.txt")])
@@ -471,17 +471,20 @@ def test_a_named_model_that_cannot_be_loaded_stops_the_run_before_any_work(tmp_p
     root.mkdir()
     shutil.copyfile(EXAMPLES[0], root / EXAMPLES[0].name)
     code = main(["batch", str(root), "-o", str(tmp_path / "out"), "--model", str(tmp_path / "nowhere"), "--quiet"])
-    assert code == 1
+    assert code == 2  # a bad argument, like any other (cli docstring)
     assert "nowhere" in capsys.readouterr().err
     assert not (tmp_path / "out" / "reports.jsonl").exists()
 
 
 def test_names_that_match_nothing_are_error_rows(tmp_path):
     out = tmp_path / "out"
-    result = batch.run([tmp_path / "gone.txt", "-"], out, jobs=1)
+    (tmp_path / "empty_folder").mkdir()
+    result = batch.run([tmp_path / "gone.txt", "-", tmp_path / "nomatch*.txt", tmp_path / "empty_folder"], out, jobs=1)
     rows = {(r["source"], r["reason"]) for r in _rows(out / "errors.csv")}
-    assert rows == {(str(tmp_path / "gone.txt"), "no such file"), ("-", "batch reads files, not standard input")}
-    assert result["errors"] == 2 and result["reports"] == 0
+    assert rows == {(str(tmp_path / "gone.txt"), "no such file"), ("-", "batch reads files, not standard input"),
+                    (str(tmp_path / "nomatch*.txt"), "no file matches this pattern"),
+                    (str(tmp_path / "empty_folder"), "no report files (.txt, .md, .html, .htm) in this folder")}
+    assert result["errors"] == 4 and result["reports"] == 0
     assert "gone.txt" in (out / "summary.html").read_text(encoding="utf-8")
 
 

@@ -1,13 +1,18 @@
 """Output: records to text, JSON, JSONL and CSV (and, in ``render.html``, HTML pages).
 
 The one place that turns records into rows. Records come in with ``to_dict()``; nested values become
-"; "-joined strings (lists of scalars) or JSON (anything deeper) in CSV cells.
+"; "-joined strings (lists of scalars) or JSON (anything deeper) in CSV cells. CSV cells are opened in
+spreadsheets, so text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return) gets a leading ``'``; numbers, negative ones included, are left as they are.
+CSV files written to disk use ``CSV_ENCODING`` (UTF-8 with a byte-order mark, which Excel needs to
+recognise UTF-8); CSV written to standard output is plain UTF-8.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
@@ -31,8 +36,28 @@ def write_jsonl(items: Iterable[Any], stream: IO[str]) -> None:
         stream.write("\n")
 
 
+CSV_ENCODING = "utf-8-sig"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?")
+
+
+def formula_safe(text: str) -> str:
+    """``text`` as a spreadsheet will show it: a leading ``'`` when it would otherwise be run as a formula
+    (``=HYPERLINK(...)``, ``-1+2``, ``@SUM(...)``, a bare ``=``); written numbers such as ``-12.5`` and a
+    lone ``-`` or ``+`` (text to every spreadsheet; ``-`` is also standard input's name) stay."""
+    if text and text[0] in FORMULA_STARTS and text not in ("-", "+") and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def cell(value: Any) -> Any:
-    """One CSV cell: scalars as they are, lists of scalars joined, anything deeper as JSON."""
+    """One CSV cell: numbers as they are, text made formula-safe, lists of scalars joined, anything
+    deeper as JSON."""
+    kind = type(value)
+    if kind is str:  # nearly every cell: the fast path
+        return formula_safe(value)
+    if kind is int or kind is float:
+        return value
     value = to_jsonable(value)
     if value is None:
         return ""
@@ -40,10 +65,12 @@ def cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, list):
         if all(not isinstance(v, (list, dict)) for v in value):
-            return "; ".join("" if v is None else str(v) for v in value)
-        return json.dumps(value, ensure_ascii=False)
+            return formula_safe("; ".join("" if v is None else str(v) for v in value))
+        return formula_safe(json.dumps(value, ensure_ascii=False))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return formula_safe(value)
     return value
 
 
