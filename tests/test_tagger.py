@@ -362,7 +362,7 @@ def test_cli_train_suggest_evaluate(corpus_dirs, tmp_path):
 
 
 @pytest.mark.parametrize("argv, code, message", [
-    (["suggest", "{report}", "--model", "{tmp}/nowhere"], 1, "model file not found"),
+    (["suggest", "{report}", "--model", "{tmp}/nowhere"], 2, "model file not found"),  # a bad argument
     (["suggest", "{tmp}/missing.txt", "--model", "{tmp}/model"], 1, "missing.txt"),
     (["train", "{reports}"], 2, "-o"),
     (["train", "--resolutions", "{res}", "{tmp}/empty", "-o", "{tmp}/m2"], 1, "no tagged activities"),
