@@ -924,7 +924,8 @@ class _Parser:
             return
         start, end = lines[0].start, lines[-1].end
         body = self.text[start:end]
-        self.f[name] = Section(name, body, start, end, self.references(body, start), self.claims(body, start))
+        self.f[name] = Section(name, body, start, end, self.references(body, start),
+                               self.claims(body, start, context="future" if name == "future" else None))
 
     # ------------------------------------------------------------ references and claims, shifted
     def references(self, body: str, offset: int) -> tuple[Reference, ...]:
@@ -940,7 +941,9 @@ class _Parser:
             self.warn(f"line {line}: tag list cut off: {shown[:60]!r}")
         return tuple(dataclasses.replace(r, start=r.start + offset, end=r.end + offset) for r in refs)
 
-    def claims(self, body: str, offset: int) -> tuple[Claim, ...]:
+    def claims(self, body: str, offset: int, context: str | None = None) -> tuple[Claim, ...]:
+        """``context="future"`` for future actions and the future section: their figures are plans
+        unless said in the past (the claims extractor knows tense; the parser knows the section)."""
         if not self.want_claims or not body:
             return ()
         from .claims import find_claims
@@ -948,7 +951,8 @@ class _Parser:
         return tuple(dataclasses.replace(c, start=c.start + offset, end=c.end + offset,
                                          sentence_start=c.sentence_start + offset,
                                          sentence_end=c.sentence_end + offset)
-                     for c in find_claims(body, nlp=self.nlp, references=self.raw_references.get(body)))
+                     for c in find_claims(body, nlp=self.nlp, references=self.raw_references.get(body),
+                                          context=context))
 
     # ------------------------------------------------------------ activities
     def activity(self, section: str, start: int, end: int, type_span, desc_span, status_span,
@@ -971,7 +975,8 @@ class _Parser:
         claims: tuple[Claim, ...] = ()
         if desc is not None and desc.text:
             refs = self.references(desc.text, desc.start)
-            claims = self.claims(desc.text, desc.start)
+            claims = self.claims(desc.text, desc.start,
+                                 context="future" if section == "future_actions" else None)
         act = Activity(section, index, type_name, type_field, desc, status_name, status_field, refs, claims,
                        start, end)
         items.append(act)

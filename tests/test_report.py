@@ -718,3 +718,37 @@ def test_tab_separated_label_and_value():
     r = parse_report(text, claims=False)
     assert (r.constituent.text, r.period.text) == ("Test Trust", "2021-2022")
     assert_offsets(r)
+
+
+# Figures in future actions and the free-text future section are plans unless said in the past; the
+# same sentence among the activities keeps the tense it is written in.
+_FUTURE_ROWS = ("WCC 2020 Res 040 - Activity Report\nActionDescriptionStatus\n"
+                "Capacity-buildingWe trained 45 customs officers in two ports.Completed\n"
+                "Future ActionDescription\n"
+                "FundraisingSeek EUR 1.2 million from donors for a net collection point in two more ports.\n"
+                "Capacity-buildingIn 2025, a course for 30 prosecutors in the capital.\n"
+                "Capacity-buildingGreenwatch trained 300 judges in Kenya.\n")
+_FUTURE_SECTION = ("WCC 2016 Res 022 - Progress Report\nGeneral information\n"
+                   "Describe the results/achievements of the actions taken: \nSome 60 rangers joined the scheme.\n"
+                   "Briefly describe what future actions are needed for the implementation of this Resolution: \n"
+                   "An early-warning service for the twelve villages in the valley.\n"
+                   "Up to 40 volunteers helped with the pilot last year.\n")
+FUTURE_MODALITY = [
+    (_FUTURE_ROWS, [("activities", "45 customs officers", "achieved"), ("activities", "two ports", "achieved"),
+                    ("future_actions", "EUR 1.2 million", "planned"),
+                    ("future_actions", "two more ports", "planned"),
+                    ("future_actions", "30 prosecutors", "planned"),
+                    ("future_actions", "300 judges", "achieved")]),
+    (_FUTURE_SECTION, [("results", "Some 60 rangers", "achieved"),
+                       ("future", "twelve villages", "planned"),
+                       ("future", "Up to 40 volunteers", "achieved")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", FUTURE_MODALITY, ids=["future-rows", "future-section"])
+def test_future_figures_are_planned_unless_said_in_the_past(text, expected):
+    r = parse_report(text)
+    found = [(a.section, c.text, c.modality) for a in (*r.activities, *r.future_actions) for c in a.claims]
+    found += [(s.name, c.text, c.modality) for s in r.sections() for c in s.claims]
+    assert sorted(found) == sorted(expected)
+    assert_offsets(r)
