@@ -100,6 +100,17 @@ PAST_MARKERS = (
     rf"^\s*(?:(?!(?:{NOT_PARTICIPLES}|based|planned|scheduled|expected|intended)\b)[a-z]{{2,}}ed|held|ran|met|"
     r"built|made|took|gave|won|began|wrote|taught|led|brought|sent|found|spent|sold|drew|set\s+up)\b",
 )
+# simple past after a named or pronoun subject, tight enough for a future action's sentence: "We completed
+# the review", "IFAW trained 300 judges" (not "the newly created network", not "we decided to")
+_SIMPLE_PAST = (r"(?:(?!(?:" + NOT_PARTICIPLES + r"|planned|intended|hoped|wanted|expected|aimed|wished|decided|"
+                r"agreed|committed|pledged|proposed|based|related|interested)\b)[a-z]{3,}ed|held|ran|met|built|made|"
+                r"took|gave|won|began|wrote|taught|led|brought|sent|found|spent|sold|caught|drew|did)\b")
+FUTURE_PAST_MARKERS = (
+    r"\b(?:we|they|he|she)\s+(?:also\s+|jointly\s+|then\s+|successfully\s+|recently\s+)?" + _SIMPLE_PAST,
+    # a name as subject only where a subject stands, not inside the sentence: "a LIFE integrated project"
+    r"(?:^[^\w]*|,\s*)(?-i:[A-Z]{2,}[A-Za-z]*)\s+(?:also\s+|jointly\s+|successfully\s+|recently\s+)?"
+    + _SIMPLE_PAST,
+)
 
 # Which report fields each layout's form asks for. Keys name Report attributes ("resolution" is the
 # resolution code or the portal page id; "results" is the results section).
@@ -131,6 +142,7 @@ class CheckConfig:
     plan_markers: tuple[str, ...] = PLAN_MARKERS
     achieved_markers: tuple[str, ...] = ACHIEVED_MARKERS
     past_markers: tuple[str, ...] = PAST_MARKERS
+    future_past_markers: tuple[str, ...] = FUTURE_PAST_MARKERS
     # a bracketed list that looks like paragraph tags: "[OP2; OP4.b]", also "[0P4]" and "[OP2; OP4"
     tag_list: str = r"\[(?P<body>[^\[\]\n]{0,120}?)(?P<close>\]|(?=\s*(?:\n|$)))"
     tag_like: str = r"(?i)(?:\b|(?<=\d))[O0]\s?P\s?\.?\s?\d|\bPP\s?\d|\bOP\b"
@@ -206,6 +218,7 @@ class CheckContext:
         self._plan = re.compile("|".join(config.plan_markers), re.IGNORECASE)
         self._achieved = re.compile("|".join(config.achieved_markers), re.IGNORECASE)
         self._past = re.compile("|".join((*config.achieved_markers, *config.past_markers)), re.IGNORECASE)
+        self._future_past = re.compile("|".join(config.future_past_markers), re.IGNORECASE)
         self._suggested: dict[str, list] = {}  # tagger answers fetched ahead by ``prefetch_suggestions``
 
     # -- structure
@@ -274,7 +287,9 @@ class CheckContext:
         return bool(self._plan.search(text))
 
     def achieved_marker(self, text: str):
-        return self._achieved.search(text)
+        """A perfect or past passive ("have trained", "were trained"), or a simple past after a named or
+        pronoun subject ("IFAW trained", "we completed")."""
+        return self._achieved.search(text) or self._future_past.search(text)
 
     def reports_done(self, text: str) -> bool:
         """Anything said as done: the achieved markers plus a simple past after a subject ("We held")."""
@@ -721,12 +736,16 @@ def _same_verb(a: str | None, b: str | None) -> bool:
 def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
     """Future actions that report results as done; Completed activities whose text only makes plans."""
     future = [n for n in ctx.narratives if n.where.startswith("future_actions") or n.where == "future"]
+    # the claims of future text were read as plans unless said in the past ("IFAW completed a review of 12
+    # national laws"): an achieved one is a result reported as a future action
+    done_at = [c.start for a in ctx.report.future_actions for c in a.claims if c.modality == "achieved"]
+    if ctx.report.future is not None:
+        done_at += [c.start for c in ctx.report.future.claims if c.modality == "achieved"]
     for span in future:
         for sent in ctx.sentences(span):
             if ctx.is_plan(sent.text):
                 continue
-            m = ctx.achieved_marker(sent.text)
-            if m:
+            if ctx.achieved_marker(sent.text) or any(sent.start <= p < sent.end for p in done_at):
                 yield Hit(sent.start, sent.end, sent.where,
                           f'future action states an achieved result: "{quote(sent.text, 60)}"')
     for act in ctx.report.activities:

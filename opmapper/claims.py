@@ -325,7 +325,7 @@ class ClaimLexicon:
     )
     # bare verbs that open a plan when they start a sentence: "Seek EUR 1.2 million ...", "Train 300 judges"
     plan_openers: frozenset[str] = frozenset("""
-        seek train extend continue develop strengthen promote support expand establish build hold organise
+        seek apply train extend continue develop strengthen promote support expand establish build hold organise
         organize conduct launch publish create raise secure mobilise mobilize reach restore plant deliver
         provide host run engage ensure finalise finalize complete carry scale replicate roll pursue explore
         prepare submit draft update install equip recruit hire implement collaborate partner advocate lobby
@@ -333,10 +333,9 @@ class ClaimLexicon:
         set start begin introduce increase reduce double triple upgrade open
     """.split())
     # a word after a sentence-initial verb that makes it a noun instead: "Support from 3 donors ...",
-    # "Review of 12 laws was ..."
+    # "Review of 12 laws was ..." ("with", "in", "on" follow verbs too: "Engage with 12 ministries")
     opener_noun_next: frozenset[str] = frozenset("""
-        of from for by with to in on at and or is are was were has have had will would can could should
-        may might 's ’s
+        of from for to and or is are was were has have had will would can could should may might 's ’s
     """.split())
     # simple past forms that are not participles ending in -ed ("IFAW took", "we ran")
     simple_past: frozenset[str] = frozenset("""
@@ -1397,8 +1396,12 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         low = verb.lower()
         if low.split()[0] in lx.planned_participles:
             return "planned"
-        if low.endswith("ed") or low.split()[0] in lx.irregular_participles or low.split()[0] in lx.simple_past:
-            return "achieved"  # the figure's own verb is in the past: "trained 300 ... and will train 200"
+        if (low.endswith("ed") or low.split()[0] in lx.irregular_participles or low.split()[0] in lx.simple_past) \
+                and not (verb_pos >= fig_end and _opens_with_plan(sent, r)
+                         and not _re(r"(?i)\b(?:has|have|had|was|were|been|is|are)\b").search(text, fig_end, verb_pos)):
+            # the figure's own verb is in the past: "trained 300 ... and will train 200"; but after an
+            # imperative a bare participle is a reduced relative: "Build 12 parks chosen with residents"
+            return "achieved"
     markers = scanner.markers.get((sent_start, sent_end))
     if markers is None:  # once per sentence, however many figures it holds
         planned_at = [m.start() for m in r.planned_re.finditer(sent)]
@@ -1449,7 +1452,12 @@ def _past_after_subject(before: str, r: _Rules) -> bool:
         subject = before[m.start():m.start("v")].split()[0].lower()
         if subject in lx.plan_openers or subject in lx.verbs:
             continue  # "Restore degraded land": a bare verb and an adjective, not a subject and its verb
+        if subject not in ("we", "they", "he", "she") and before[:m.start()].strip(" \t\"'“‘(-•*").rstrip(",") \
+                and not before[:m.start()].rstrip().endswith(","):
+            continue  # a name inside the sentence is rarely its subject: "a LIFE integrated project"
         v = m["v"]
+        if _re(r"\s+to\s").match(before, m.end()):
+            continue  # "we decided to extend ...", "they agreed to fund ...": an intention
         if v in lx.simple_past or (len(v) > 4 and v.endswith("ed") and v not in lx.not_participles):
             return True
     return False

@@ -115,6 +115,22 @@ def test_seed_report(seed_text, resolutions):
                                                   "malformed-reference", "planned-as-achieved")]
 
 
+@pytest.mark.parametrize("done", [
+    "IFAW trained 300 judges in Kenya.",
+    "IFAW completed a review of 12 national laws.",
+    "Forty volunteers have been trained.",
+])
+def test_seed_future_action_stating_a_result(seed_text, resolutions, done):
+    """One future action of the real sample replaced by a result: that action, and only it, is flagged."""
+    plan = "IFAW intends to undertake a review of current best practices"
+    start = seed_text.index(plan)
+    end = seed_text.index("\n", start)
+    text = seed_text[:start] + done + seed_text[end:]
+    report = parse_report(text)
+    hits = [f for f in check_report(report, resolutions.get(report.resolution_code)) if f.code == "planned-as-achieved"]
+    assert [text[f.start:f.end] for f in hits] == [done]
+
+
 # ---------------------------------------------------------------- rules on single activities
 def _report_text(description: str, status: str = "On-going", future: str = "We will repeat the course. [OP2]",
                  results: str = "The course ran twice. [OP2]") -> str:
@@ -160,6 +176,16 @@ def test_malformed_tag_lists(tags, bad):
     ("We will train forty volunteers in fire suppression. [OP2]", False),
     ("Building on the volunteers who have been trained, we will extend the course. [OP2]", False),
     ("A second course is planned for 2024. [OP2]", False),
+    # plain past tense, with or without a figure
+    ("Greenwatch trained 300 judges in Kenya. [OP2]", True),
+    ("Greenwatch completed a review of 12 national laws. [OP2]", True),
+    ("We completed the review of the fisheries act. [OP2]", True),
+    ("In 2023, WWF held two courses for park staff. [OP2]", True),
+    # plans, however they are worded
+    ("Seek EUR 1.2 million from donors to build net collection points in two more ports. [OP2]", False),
+    ("Build 12 village nurseries chosen with residents (2024-2025). [OP2]", False),
+    ("Apply with partners for a LIFE integrated project on river restoration (about 15 M€). [OP2]", False),
+    ("We decided to extend the course to 3 more districts. [OP2]", False),
 ])
 def test_future_actions_stating_results(future, flagged):
     assert ("planned-as-achieved" in _codes_for(_report_text("We ran a course. [OP2]", future=future))) is flagged

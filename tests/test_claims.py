@@ -227,6 +227,9 @@ FUTURE_CONTEXT = [
     ("Our partners held 4 workshops with customs staff.", "achieved"),
     ("Forty volunteers have been trained.", "achieved"),
     ("Restore degraded grassland in 12 districts.", "planned"),
+    ("We decided to extend the course to 3 more districts.", "planned"),
+    ("Apply with partners for a LIFE integrated project of about EUR 15 million.", "planned"),
+    ("Build 12 village nurseries chosen with residents.", "planned"),
 ]
 
 
