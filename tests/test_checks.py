@@ -280,6 +280,34 @@ def test_tagger_suggestions(resolutions):
     assert all(f.suggestion == ("OP4.c",) for f in findings if f.code == "untagged-activity")
 
 
+class _BatchingTagger(_FakeTagger):
+    """A tagger that can answer many texts in one call, and counts its calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+
+    def suggest_many(self, texts, resolution=None, k=3):
+        self.batches.append(list(texts))
+        return [self.suggest(text, resolution, k) for text in texts]
+
+
+def test_claim_sentences_are_asked_in_one_batch(resolutions):
+    one_by_one, batching = _FakeTagger(), _BatchingTagger()
+    _, singly = _check("claims.txt", resolutions, tagger=one_by_one)
+    report, batched = _check("claims.txt", resolutions, tagger=batching)
+    assert [f.to_dict() for f in batched] == [f.to_dict() for f in singly]
+    claim_hits = [f for f in batched if f.code == "unreferenced-claim"]
+    assert len(claim_hits) >= 2 and len(batching.batches) == 1
+    # every text is asked once, however many figures its sentence holds
+    asked = [text for text, _ in batching.calls]
+    assert len(asked) == len(set(asked))
+    # tagger_questions lists everything check_report asks, so a caller can ask it all up front
+    from opmapper.checks import tagger_questions
+
+    assert set(asked) <= set(tagger_questions(report))
+
+
 # ---------------------------------------------------------------- settings and the command line
 def test_settings_from_pyproject(tmp_path):
     assert load_settings(tmp_path).select is None

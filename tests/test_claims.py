@@ -437,3 +437,20 @@ def test_seed_report(seed_text):
     for c in claims:
         assert "CoP19" not in c.text and "49179" not in c.text
         assert c.modality == "achieved"
+
+
+def test_references_found_by_the_caller_are_used_not_found_again():
+    from types import SimpleNamespace
+
+    from opmapper.references import find_references
+
+    text = "Under paragraph 3 of the resolution we trained 40 rangers and 12 judges."
+    refs = find_references(text)
+    assert refs, "the sentence cites a paragraph"
+    assert find_claims(text, references=refs) == find_claims(text)
+    assert all(c.value != 3 for c in find_claims(text, references=refs))
+    # the given spans are what is excluded: a span over "40 rangers" removes that figure
+    at = text.index("40 rangers")
+    fake = [SimpleNamespace(start=at, end=at + len("40 rangers"))]
+    assert [c.value for c in find_claims(text, references=fake)] == [12.0]
+    assert [c.value for c in find_claims(text)] == [40.0, 12.0]
