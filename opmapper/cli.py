@@ -153,17 +153,7 @@ def _cmd_parse(args) -> int:
                 inputs.failed += 1
                 print(f"opmapper: error: {exc}", file=sys.stderr)
 
-    reports = parsed()
-    out = sys.stdout
-    if args.format == "json":
-        render.write_json(list(reports), out)
-    elif args.format == "jsonl":
-        render.write_jsonl(reports, out)
-    elif args.format == "csv":
-        render.write_csv((row for rep in reports for row in _activity_rows(rep)), out, ACTIVITY_COLUMNS)
-    else:
-        for rep in reports:
-            _report_text(rep, out)
+    render.emit(parsed(), args.format, sys.stdout, text=_report_text, columns=ACTIVITY_COLUMNS, rows=_activity_rows)
     return EXIT_INPUT if inputs.failed else EXIT_OK
 
 
@@ -191,16 +181,10 @@ def _emit_spans(args, find: Callable[[str], list], columns: list[str], describe:
                 line, col = index.line_col(rec.start)
                 yield {"source": src.source, "line": line, "column": col, **rec.to_dict()}
 
-    out = sys.stdout
-    if args.format == "json":
-        render.write_json(list(rows()), out)
-    elif args.format == "jsonl":
-        render.write_jsonl(rows(), out)
-    elif args.format == "csv":
-        render.write_csv(rows(), out, columns)
-    else:
-        for row in rows():
-            out.write(f"{row['source']}:{row['line']}:{row['column']}: {describe(row)}\n")
+    def line(row: dict[str, Any], out: IO[str]) -> None:
+        out.write(f"{row['source']}:{row['line']}:{row['column']}: {describe(row)}\n")
+
+    render.emit(rows(), args.format, sys.stdout, text=line, columns=columns)
     return EXIT_INPUT if inputs.failed else EXIT_OK
 
 
@@ -515,21 +499,17 @@ def _cmd_check(args) -> int:
         for f in check_report(report, resolution_for(report), tagger, select=select, ignore=ignore):
             rows.append({"source": src.source, **f.to_dict()})
 
-    out = sys.stdout
-    if args.format == "json":
-        render.write_json(rows, out)
-    elif args.format == "jsonl":
-        render.write_jsonl(rows, out)
-    elif args.format == "csv":
-        render.write_csv(rows, out, FINDING_COLUMNS)
-    else:
-        for r in rows:
-            hint = f" (suggested: {', '.join(r['suggestion'])})" if r["suggestion"] else ""
-            out.write(f"{r['source']}:{r['line']}:{r['column']}: {r['severity']} {r['code']} {r['message']}{hint}\n")
+    def finding_line(r: dict[str, Any], out: IO[str]) -> None:
+        hint = f" (suggested: {', '.join(r['suggestion'])})" if r["suggestion"] else ""
+        out.write(f"{r['source']}:{r['line']}:{r['column']}: {r['severity']} {r['code']} {r['message']}{hint}\n")
+
+    def summary(out: IO[str]) -> None:
         counts = {sev: sum(r["severity"] == sev for r in rows) for sev in ("error", "warning", "info")}
         out.write(f"{len(rows)} finding{'s' if len(rows) != 1 else ''} in {checked} report"
                   f"{'s' if checked != 1 else ''}: {counts['error']} error(s), {counts['warning']} warning(s), "
                   f"{counts['info']} info\n")
+
+    render.emit(rows, args.format, sys.stdout, text=finding_line, columns=FINDING_COLUMNS, footer=summary)
     failing = any(SEVERITY_RANK[r["severity"]] >= SEVERITY_RANK[fail_on] for r in rows)
     return EXIT_INPUT if inputs.failed or failing else EXIT_OK
 
@@ -669,26 +649,26 @@ def _cmd_suggest(args) -> int:
                        "references": [r.id for r in act.references], "description": act.description.text,
                        "suggestions": [s.to_dict() for s in suggestions]}
 
-    out = sys.stdout
-    if args.format == "json":
-        render.write_json(list(results()), out)
-    elif args.format == "jsonl":
-        render.write_jsonl(results(), out)
-    elif args.format == "csv":
-        render.write_csv(({**{k: v for k, v in r.items() if k != "suggestions"}, "rank": n, **s}
-                          for r in results() for n, s in enumerate(r["suggestions"], 1)), out, SUGGESTION_COLUMNS)
-    else:
-        current = None
-        for r in results():
-            if r["source"] != current:
-                current = r["source"]
-                out.write(f"== {current}  [{r['resolution_code']}]\n")
-            label = "activity" if r["section"] == "activities" else "future action"
-            tags = f"  (tagged {', '.join(r['references'])})" if r["references"] else ""
-            out.write(f"  {label} {r['index'] + 1}: {render.short(r['description'])}{tags}\n")
-            for s in r["suggestions"]:
-                mark = "*" if s["above_threshold"] else " "
-                out.write(f"      {s['id']:<10} {s['score']:.2f} {mark} {', '.join(s['evidence'])}\n")
+    def suggestion_rows(r: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        base = {k: v for k, v in r.items() if k != "suggestions"}
+        for rank, s in enumerate(r["suggestions"], 1):
+            yield {**base, "rank": rank, **s}
+
+    heading = {"source": None}  # text output: one heading per report
+
+    def activity_text(r: dict[str, Any], out: IO[str]) -> None:
+        if r["source"] != heading["source"]:
+            heading["source"] = r["source"]
+            out.write(f"== {r['source']}  [{r['resolution_code']}]\n")
+        label = "activity" if r["section"] == "activities" else "future action"
+        tags = f"  (tagged {', '.join(r['references'])})" if r["references"] else ""
+        out.write(f"  {label} {r['index'] + 1}: {render.short(r['description'])}{tags}\n")
+        for s in r["suggestions"]:
+            mark = "*" if s["above_threshold"] else " "
+            out.write(f"      {s['id']:<10} {s['score']:.2f} {mark} {', '.join(s['evidence'])}\n")
+
+    render.emit(results(), args.format, sys.stdout, text=activity_text, columns=SUGGESTION_COLUMNS,
+                rows=suggestion_rows)
     return EXIT_INPUT if inputs.failed or failed else EXIT_OK
 
 
@@ -707,13 +687,7 @@ def _cmd_analyze(args) -> int:
     inputs = _Inputs(args.files)
     records = (analyzer.analyze(src.text, source=src.source, encoding=src.encoding, html=src.is_html)
                for src in inputs)
-    if args.format == "json":
-        render.write_json(list(records), sys.stdout)
-    elif args.format == "jsonl":
-        render.write_jsonl(records, sys.stdout)
-    else:
-        for record in records:
-            render.write_analysis_text(record, sys.stdout)
+    render.emit(records, args.format, sys.stdout, text=render.write_analysis_text)
     return EXIT_INPUT if inputs.failed else EXIT_OK
 
 

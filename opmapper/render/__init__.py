@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
 from .._records import LineIndex, to_jsonable
@@ -141,3 +141,24 @@ def write_analysis_text(record: Mapping[str, Any], stream: IO[str]) -> None:
     for warning in rep.get("warnings") or []:
         stream.write(f"warning: {warning}\n")
     stream.write("\n")
+
+
+def emit(items: Iterable[Any], fmt: str, stream: IO[str], *, text: Callable[[Any, IO[str]], None],
+         columns: list[str] | None = None, rows: Callable[[Any], Iterable[Mapping[str, Any]]] | None = None,
+         footer: Callable[[IO[str]], None] | None = None) -> None:
+    """Write a stream of records in one of FORMATS: the records themselves as JSON or JSONL, their
+    ``rows(item)`` (default: the item itself) under ``columns`` as CSV, or ``text(item, stream)`` for each
+    item followed by ``footer(stream)`` as text. Items are consumed lazily except for JSON."""
+    if fmt == "json":
+        write_json(list(items), stream)
+    elif fmt == "jsonl":
+        write_jsonl(items, stream)
+    elif fmt == "csv":
+        if columns is None:
+            raise ValueError("CSV output needs columns")
+        write_csv((row for item in items for row in (rows(item) if rows else (item,))), stream, columns)
+    else:
+        for item in items:
+            text(item, stream)
+        if footer is not None:
+            footer(stream)
