@@ -456,6 +456,12 @@ def _para_sort_key(key: str):
     return (code, [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", pid)])
 
 
+def _calibration_line(what: str, cal: dict) -> str:
+    return (f"{what} over {cal['pairs']} (activity, paragraph) pairs: Brier {cal['brier']:.3f}, "
+            f"ECE {cal['ece']:.3f}; mean top score {cal['mean_top_score']:.3f} vs "
+            f"{cal['top_correct']:.3f} of top suggestions right")
+
+
 def format_tagger_report(result: dict) -> str:
     """A plain-text table of evaluate_tagger's result."""
     lines = [f"OP tagger: grouped {result['n_folds']}-fold cross-validation by organisation "
@@ -484,11 +490,8 @@ def format_tagger_report(result: dict) -> str:
         if ov.get("n"):
             lines.append(f"tagger overall, 95% bootstrap intervals over activities: P@1 {ov['p_at_1_ci95'][0]:.3f}-"
                          f"{ov['p_at_1_ci95'][1]:.3f}, R@3 {ov['recall_at_3_ci95'][0]:.3f}-{ov['recall_at_3_ci95'][1]:.3f}")
-        cal = result.get("specific_calibration") or {}
-        if cal:
-            lines += [f"specific scores over {cal['pairs']} (activity, paragraph) pairs: Brier {cal['brier']:.3f}, "
-                      f"ECE {cal['ece']:.3f}; mean top score {cal['mean_top_score']:.3f} vs "
-                      f"{cal['top_correct']:.3f} of top suggestions right"]
+        if result.get("specific_calibration"):
+            lines.append(_calibration_line("specific scores", result["specific_calibration"]))
         lines.append("")
     lines += ["(a) IDS PLUS PARENTS, every paragraph ranked by score (`suggest(specific=False)`, `predict_proba`):",
               "    gold = tagged ids plus their enclosing paragraphs (a tag OP4.b makes {OP4, OP4.b} gold); "
@@ -505,11 +508,8 @@ def format_tagger_report(result: dict) -> str:
             lines.append(f"{scope:<18} {method:<15} {m['n']:>4} {m['p_at_1']:>6.3f} {m['p_at_1_exact']:>6.3f} "
                          f"{m['recall_at_3']:>6.3f} {m['micro_precision']:>7.3f} {m['micro_recall']:>7.3f} "
                          f"{m['micro_f1']:>8.3f} {m['macro_f1']:>8.3f}")
-    cal = result.get("calibration") or {}
-    if cal:
-        lines += [f"scores over {cal['pairs']} (activity, paragraph) pairs: Brier {cal['brier']:.3f}, "
-                      f"ECE {cal['ece']:.3f}; mean top score {cal['mean_top_score']:.3f} vs "
-                      f"{cal['top_correct']:.3f} of top suggestions right"]
+    if result.get("calibration"):
+        lines.append(_calibration_line("scores", result["calibration"]))
     lines += ["", "per paragraph at the chosen thresholds, (a) ids plus parents (precision / recall):",
               f"{'paragraph':<26} {'support':>7}  {'tagger':>11}  {'similarity':>11}  {'most_frequent':>13}"]
     overall = {m: methods[m]["overall"].get("paragraphs", {}) for m in TAGGER_METHODS}
