@@ -50,3 +50,15 @@ def test_analyze_reports_unreadable_input_and_goes_on(tmp_path, capsys):
 def test_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def test_every_public_name_resolves_lazily():
+    import subprocess
+    import sys
+
+    import opmapper
+
+    assert all(getattr(opmapper, name) is not None for name in opmapper.__all__)
+    # `import opmapper` alone must not load scikit-learn (start-up of every small command)
+    probe = "import sys, opmapper, opmapper.references; print('sklearn' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
