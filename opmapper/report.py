@@ -95,8 +95,8 @@ class Activity(Record):
             "description": desc.text if desc else None,
             "description_span": _span(desc),
             "span": [self.start, self.end],
-            "references": to_jsonable(self.references),
-            "claims": to_jsonable(self.claims),
+            "references": _record_dicts(self.references),
+            "claims": _record_dicts(self.claims),
         }
 
 
@@ -116,8 +116,8 @@ class Section(Record):
             "name": self.name,
             "text": self.text,
             "span": [self.start, self.end],
-            "references": to_jsonable(self.references),
-            "claims": to_jsonable(self.claims),
+            "references": _record_dicts(self.references),
+            "claims": _record_dicts(self.claims),
         }
 
 
@@ -193,6 +193,30 @@ def _text(f: Field | None) -> str | None:
 
 def _span(f: Field | None) -> list[int] | None:
     return [f.start, f.end] if f is not None else None
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _record_dicts(records) -> list[dict[str, Any]]:
+    """``to_jsonable(records)`` for a tuple of records, without its per-value type dispatch on the plain
+    values most fields hold (hot in batch runs: every reference and claim of every report)."""
+    out = []
+    for rec in records:
+        cls = type(rec)
+        if cls.to_dict is not Record.to_dict:  # a record with its own to_dict
+            out.append(rec.to_dict())
+            continue
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(rec))
+        row = {}
+        for name in names:
+            value = getattr(rec, name)
+            row[name] = value if type(value) in _PLAIN else to_jsonable(value)
+        out.append(row)
+    return out
 
 
 # ---------------------------------------------------------------- vocabulary (data)
