@@ -167,6 +167,17 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     for span in clean:
         if span["kind"] == "finding":
             anchors.setdefault(span["start"], []).append(span)
+    # One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
+    # (every start and end is an edge), so the spans covering each piece are kept up to date instead of
+    # testing every span against every piece. Covering spans keep their order in ``spans``.
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for i, span in enumerate(clean):
+        if span["end"] > span["start"]:
+            opening.setdefault(span["start"], []).append(i)
+            closing.setdefault(span["end"], []).append(i)
+    active: set[int] = set()
+    titles: dict[int, str] = {}
     out: list[str] = []
     for a, b in zip(edges, edges[1:] + [None], strict=True):
         for span in anchors.get(a, ()):
@@ -174,19 +185,25 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
             sev = esc(span["item"].get("severity", "info"))
             out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" '
                        f'title="{esc(_span_title(span))}">[{num + 1}]</a>')
+        active.difference_update(closing.get(a, ()))
+        active.update(opening.get(a, ()))
         if b is None or b <= a:
             continue
-        covering = [s for s in clean if s["start"] <= a and s["end"] >= b]
         piece = esc(text[a:b])
-        if not covering:
+        if not active:
             out.append(piece)
             continue
+        covering = sorted(active)
         classes = []
-        for s in covering:
+        for i in covering:
+            s = clean[i]
             cls = s["kind"] if s["kind"] != "finding" else f"f-{s['item'].get('severity', 'info')}"
             if cls not in classes:
                 classes.append(cls)
-        title = "; ".join(dict.fromkeys(_span_title(s) for s in covering))
+        for i in covering:
+            if i not in titles:
+                titles[i] = _span_title(clean[i])
+        title = "; ".join(dict.fromkeys(titles[i] for i in covering))
         out.append(f'<span class="{esc(" ".join(classes))}" title="{esc(title)}">{piece}</span>')
     return "".join(out)
 
