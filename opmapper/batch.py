@@ -582,11 +582,28 @@ class _Table:
         self.writer.writerow(columns)
 
     def write(self, row: Mapping[str, Any]) -> None:
-        cell = render.cell
-        self.writer.writerow([cell(row.get(k)) for k in self.columns])
+        self.writer.writerow([_cell(row.get(k)) for k in self.columns])
 
     def close(self) -> None:
         self.fh.close()
+
+
+_PLAIN_CELL = frozenset({str, int, float, bool, type(None)})
+
+
+def _cell(value: Any) -> Any:
+    """``render.cell`` with the cells of the derived tables that are not text or numbers -- empty
+    values and lists of paragraph ids -- formatted here, without its general conversion of records."""
+    kind = type(value)
+    if kind is str:
+        return render.formula_safe(value)
+    if kind is int or kind is float:
+        return value
+    if value is None:
+        return ""
+    if kind is list and all(type(v) in _PLAIN_CELL for v in value):
+        return render.formula_safe("; ".join("" if v is None else str(v) for v in value))
+    return render.cell(value)
 
 
 @dataclass
