@@ -34,6 +34,7 @@ import hashlib
 import io
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,11 +143,9 @@ class TextFeatures:
         for text in texts:
             for analyse, vocab, idf, offset in ((word_an, word_vocab, self.word_idf, 0),
                                                 (char_an, char_vocab, self.char_idf, n_word)):
-                counts: dict[int, int] = {}
-                for term in analyse(text):
-                    j = vocab.get(term)
-                    if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
+                # Counter counts in C: the char n-grams of a text are many, most of them out of vocabulary
+                counts = Counter(map(vocab.get, analyse(text)))
+                counts.pop(None, None)
                 if not counts:
                     continue
                 keys = sorted(counts)
