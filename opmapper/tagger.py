@@ -61,6 +61,7 @@ SIMILARITY_FEATURES = [2, 4]   # scaled and raw cosine similarity to the paragra
 N_CALIBRATION = N_PAIR_FEATURES + 1 + len(SIMILARITY_FEATURES) + 1
 N_SPECIFIC_FEATURES = 6   # see OpTagger._specific_features
 N_SPECIFIC = N_SPECIFIC_FEATURES + 1
+CHAR_COLUMN_CACHE_SIZE = 50_000  # distinct words whose char n-gram columns TextFeatures keeps
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,25 @@ class TextFeatures:
         cv = sorted(char.vocabulary_, key=char.vocabulary_.get)
         return cls(wv, word.idf_, cv, char.idf_, word_ngram_range, char_ngram_range, stop_words)
 
+    def _char_columns(self, text: str) -> list[int]:
+        """Vocabulary columns of the char_wb n-grams of ``text``, with repeats. char_wb n-grams never
+        cross a word boundary, so they are those of each word on its own: made by the vectoriser once per
+        distinct word and kept (words recur from report to report), not once per occurrence."""
+        cache = self.__dict__.setdefault("_word_char_columns", {})
+        if len(cache) > CHAR_COLUMN_CACHE_SIZE:
+            cache.clear()
+        vectoriser = self._char
+        vocab = self._analysers[3]
+        words = vectoriser._white_spaces.sub(" ", vectoriser.build_preprocessor()(vectoriser.decode(text))).split()
+        out: list[int] = []
+        for word in words:
+            cols = cache.get(word)
+            if cols is None:
+                cols = cache[word] = tuple(j for j in map(vocab.get, vectoriser._char_wb_ngrams(word))
+                                           if j is not None)
+            out.extend(cols)
+        return out
+
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows of [word block | char block]: sublinear tf x idf, each block l2-normalised, x 1/sqrt(2).
 
@@ -133,7 +153,7 @@ class TextFeatures:
         text, no intermediate matrices), which is several times faster than two CountVectorizer calls.
         """
         if self._analysers is None:
-            self._analysers = (self._word.build_analyzer(), self._char.build_analyzer(),
+            self._analysers = (self._word.build_analyzer(), self._char_columns,
                                {t: i for i, t in enumerate(self.word_vocabulary)},
                                {t: i for i, t in enumerate(self.char_vocabulary)})
         word_an, char_an, word_vocab, char_vocab = self._analysers
@@ -143,9 +163,11 @@ class TextFeatures:
         for text in texts:
             for analyse, vocab, idf, offset in ((word_an, word_vocab, self.word_idf, 0),
                                                 (char_an, char_vocab, self.char_idf, n_word)):
-                # Counter counts in C: the char n-grams of a text are many, most of them out of vocabulary
-                counts = Counter(map(vocab.get, analyse(text)))
-                counts.pop(None, None)
+                if analyse is char_an:  # already vocabulary columns
+                    counts = Counter(char_an(text))
+                else:  # Counter counts in C; most word n-grams are out of vocabulary
+                    counts = Counter(map(vocab.get, analyse(text)))
+                    counts.pop(None, None)
                 if not counts:
                     continue
                 keys = sorted(counts)
