@@ -370,6 +370,30 @@ def summary_page(summary: Mapping[str, Any], report_rows: Iterable[str] = ()) ->
     return "".join(summary_chunks(summary, report_rows))
 
 
+def _table_or_message(items, empty: str, header: str, row) -> list[str]:
+    """A table with ``row(item)`` per item under ``header``, or a muted line saying there is nothing."""
+    if not items:
+        return [f'<p class="muted">{esc(empty)}</p>\n']
+    return [f"<table>{header}\n", *(row(item) for item in items), "</table>\n"]
+
+
+def _largest_claim_row(c: Mapping[str, Any]) -> str:
+    href = c.get("href")
+    src = esc(c.get("label") or c.get("source"))
+    link = f'<a href="{esc(href)}">{src}</a>' if href else src
+    planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
+    return (f'<tr><td>{esc(c.get("kind"))}</td><td class="num">{esc(_fmt_number(c.get("value")))}</td>'
+            f'<td>{esc(c.get("unit") or "")}</td><td>{esc(c.get("counted") or "")}{planned}</td>'
+            f'<td>{esc(c.get("text"))}</td><td>{link}</td></tr>\n')
+
+
+def _rule_row(r: Mapping[str, Any]) -> str:
+    sev = esc(r.get("severity"))
+    return (f'<tr><td><code>{esc(r.get("code"))}</code></td><td><span class="sev sev-{sev}">{sev}</span>'
+            f'</td><td class="num">{esc(_fmt_number(r.get("count")))}</td>'
+            f'<td class="num">{esc(_fmt_number(r.get("reports")))}</td></tr>\n')
+
+
 def summary_chunks(summary: Mapping[str, Any], report_rows: Iterable[str] = ()) -> Iterator[str]:
     """The one-page overview of a batch run, in pieces to write as they come: coverage grids, silent
     paragraphs, largest claims, findings by rule, failed files, then every report (``report_rows``, from
@@ -441,44 +465,24 @@ def _summary_body(summary: Mapping[str, Any]) -> list[str]:
 
     body.append("<h2>Largest claims</h2>\n")
     claims = summary.get("largest_claims") or []
-    if not claims:
-        body.append('<p class="muted">No claims found.</p>\n')
-    else:
-        body.append('<table><tr><th>Kind</th><th class="num">Value</th><th>Unit</th><th>Counted</th>'
-                    "<th>As written</th><th>Report</th></tr>\n")
-        for c in claims:
-            href = c.get("href")
-            src = esc(c.get("label") or c.get("source"))
-            link = f'<a href="{esc(href)}">{src}</a>' if href else src
-            planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
-            body.append(f'<tr><td>{esc(c.get("kind"))}</td><td class="num">{esc(_fmt_number(c.get("value")))}</td>'
-                        f'<td>{esc(c.get("unit") or "")}</td><td>{esc(c.get("counted") or "")}{planned}</td>'
-                        f'<td>{esc(c.get("text"))}</td><td>{link}</td></tr>\n')
-        body.append("</table>\n")
+    body.extend(_table_or_message(
+        claims, "No claims found.",
+        '<tr><th>Kind</th><th class="num">Value</th><th>Unit</th><th>Counted</th><th>As written</th><th>Report</th></tr>',
+        _largest_claim_row))
 
     body.append("<h2>Findings by rule</h2>\n")
     rules = summary.get("findings_by_rule") or []
-    if not rules:
-        body.append('<p class="muted">No findings.</p>\n')
-    else:
-        body.append('<table><tr><th>Rule</th><th>Severity</th><th class="num">Findings</th>'
-                    '<th class="num">Reports</th></tr>\n')
-        for r in rules:
-            sev = esc(r.get("severity"))
-            body.append(f'<tr><td><code>{esc(r.get("code"))}</code></td><td><span class="sev sev-{sev}">{sev}</span>'
-                        f'</td><td class="num">{esc(_fmt_number(r.get("count")))}</td>'
-                        f'<td class="num">{esc(_fmt_number(r.get("reports")))}</td></tr>\n')
-        body.append("</table>\n")
+    body.extend(_table_or_message(
+        rules, "No findings.",
+        '<tr><th>Rule</th><th>Severity</th><th class="num">Findings</th><th class="num">Reports</th></tr>',
+        _rule_row))
 
     errors = summary.get("errors") or []
     body.append(f"<h2>Files that failed ({esc(_fmt_number(counts.get('errors', len(errors))))})</h2>\n")
-    if not errors:
-        body.append('<p class="muted">None.</p>\n')
-    else:
-        body.append("<table><tr><th>File</th><th>Reason</th></tr>\n")
-        for e in errors:
-            body.append(f'<tr><td>{esc(e.get("source"))}</td><td>{esc(e.get("reason"))}</td></tr>\n')
-        body.append("</table>\n")
+    body.extend(_table_or_message(
+        errors, "None.", "<tr><th>File</th><th>Reason</th></tr>",
+        lambda e: f'<tr><td>{esc(e.get("source"))}</td><td>{esc(e.get("reason"))}</td></tr>\n'))
+    if errors:
         shown = len(errors)
         if counts.get("errors", shown) > shown:
             body.append(f'<p class="muted small">{esc(_fmt_number(counts["errors"] - shown))} more in errors.csv.</p>\n')
