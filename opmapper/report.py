@@ -527,7 +527,6 @@ _PERIOD_RE = re.compile(r"^(?:(?:\d{1,2}[/.])?(?:\d{1,2}[/.])?\d{4}|[A-Z][a-z]+\
                         r"(?:(?:\d{1,2}[/.])?(?:\d{1,2}[/.])?\d{4}|[A-Z][a-z]+\.?\s+\d{4})$")
 _ITEM_SPLIT_RE = re.compile(r"\s*[;,]\s*")
 _MOJIBAKE_RE = re.compile("\ufffd|[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u2013-\u203a\u20ac\u2122]|â€")
-_BINARY_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _LANGUAGE_NAMES = {"fr": "French", "es": "Spanish", "en": "English"}
 
 
@@ -571,12 +570,11 @@ def _check_text(text: Any, source: str | None) -> str:
         raise InputError(f"expected report text (str), got {type(text).__name__}", source)
     if not text.strip():
         raise InputError("text is empty", source)
-    sample = text[:8192]
-    if "\x00" in sample:
-        raise InputError("text contains NUL characters: binary data, not a report", source)
-    controls = len(_BINARY_RE.findall(sample))
-    if controls > max(8, len(sample) // 50):
-        raise InputError(f"text contains {controls} control characters: binary data, not a report", source)
+    from .sources import binary_evidence
+
+    evidence = binary_evidence(text)
+    if evidence:
+        raise InputError(f"text contains {evidence}: binary data, not a report", source)
     return text
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +31,26 @@ class SourceText:
     is_html: bool = False
 
 
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes, or many control characters, mean this is not a text export."""
+# Control characters that do not occur in exported report text (tab, line and page breaks, vertical tab and
+# carriage return do). Bytes are read as Latin-1 so that each byte is one character.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def binary_evidence(data: bytes | str) -> str | None:
+    """What makes this look like binary data rather than a report ("NUL characters", "37 control
+    characters"), judged on its first 8 KiB; None for text."""
     sample = data[:8192]
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls > max(8, len(sample) // 50)
+    if isinstance(sample, bytes):
+        sample = sample.decode("latin-1")
+    if "\x00" in sample:
+        return "NUL characters"
+    controls = len(_CONTROL_CHARACTERS.findall(sample))
+    return f"{controls} control characters" if controls > max(8, len(sample) // 50) else None
+
+
+def looks_binary(data: bytes | str) -> bool:
+    """NUL bytes, or many control characters, mean this is not a text export."""
+    return binary_evidence(data) is not None
 
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
@@ -60,7 +74,7 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
                                  f"at byte {exc.start + len(bom)}", source) from None
             if not text.strip():
                 raise InputError("file is empty", source)
-            if looks_binary(text.encode("utf-8")):
+            if looks_binary(text):
                 raise InputError("file is binary, not a text report", source)
             return text, name
     if not data.strip():

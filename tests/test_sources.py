@@ -12,7 +12,7 @@ from opmapper import render
 from opmapper._records import LineIndex
 from opmapper.errors import InputError
 from opmapper.report import parse_report
-from opmapper.sources import decode_bytes, html_to_text, read_source
+from opmapper.sources import binary_evidence, decode_bytes, html_to_text, read_source
 
 TEXT = "WCC 2020 Res 040 - Activity Report\nIUCN Constituent: Réseau des Forêts Sèches – Kaolack\n"
 
@@ -142,3 +142,17 @@ def test_line_index_matches_counting_newlines(text):
     for offset in range(len(text) + 1):
         before = text[:offset]
         assert index.line_col(offset) == (before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+@pytest.mark.parametrize("sample, evidence", [
+    ("Activity\nCapacity-building\tOn-going\r\n\f", None),
+    ("Word export with manual\x0bline\x0bbreaks " * 20, None),          # vertical tabs are text
+    ("abc\x00def", "NUL characters"),
+    ("\x01\x02\x03\x7f" * 10, "40 control characters"),
+])
+def test_binary_evidence_is_one_judgement_for_bytes_and_text(sample, evidence):
+    assert binary_evidence(sample) == evidence
+    assert binary_evidence(sample.encode("latin-1")) == evidence
+    if evidence:
+        with pytest.raises(InputError, match=f"text contains {evidence}: binary data"):
+            parse_report(sample, source="x.txt")
