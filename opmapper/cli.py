@@ -113,6 +113,11 @@ def _activity_rows(report) -> Iterator[dict[str, Any]]:
         }
 
 
+def _claim_lines(claims, out: IO[str]) -> None:
+    for c in claims:
+        out.write(f"      claim: {c.text!r} value={c.value:g} unit={c.unit or '-'} counted={c.counted or '-'}\n")
+
+
 def _report_text(report, out: IO[str]) -> None:
     d = report.to_dict()
     out.write(f"== {report.source or '<text>'}  [{report.layout}]\n")
@@ -130,12 +135,10 @@ def _report_text(report, out: IO[str]) -> None:
         label = "activity" if act.section == "activities" else "future action"
         out.write(f"  {label} {act.index + 1}: {act.type or '?'} | {act.status or '-'} | {refs}\n")
         out.write(f"      {render.short(act.description.text if act.description else '')}\n")
-        for c in act.claims:
-            out.write(f"      claim: {c.text!r} value={c.value:g} unit={c.unit or '-'} counted={c.counted or '-'}\n")
+        _claim_lines(act.claims, out)
     for section in report.sections():
         out.write(f"  {section.name}: {render.short(section.text)}\n")
-        for c in section.claims:
-            out.write(f"      claim: {c.text!r} value={c.value:g} unit={c.unit or '-'} counted={c.counted or '-'}\n")
+        _claim_lines(section.claims, out)
     for w in report.warnings:
         out.write(f"  warning: {w}\n")
 
@@ -202,12 +205,9 @@ def _cmd_claims(args) -> int:
     cols = ["source", "line", "column", "value", "value_max", "bound", "unit", "kind", "counted",
             "counted_head", "verb", "modality", "start", "end", "text"]
 
-    def number(v: float) -> str:
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6g}"
-
     def describe(c: dict) -> str:
-        rng = f"-{number(c['value_max'])}" if c["value_max"] is not None else ""
-        return (f"{c['bound']} {number(c['value'])}{rng} {c['unit'] or ''} | {c['counted'] or '-'} | "
+        rng = f"-{render.number(c['value_max'])}" if c["value_max"] is not None else ""
+        return (f"{c['bound']} {render.number(c['value'])}{rng} {c['unit'] or ''} | {c['counted'] or '-'} | "
                 f"{c['verb'] or '-'} | {c['modality']}  {c['text']!r}")
 
     return _emit_spans(args, find_claims, cols, describe)

@@ -81,6 +81,18 @@ def write_csv(rows: Iterable[Mapping[str, Any]], stream: IO[str], fieldnames: li
         writer.writerow({k: cell(row.get(k)) for k in fieldnames})
 
 
+def number(value: Any, digits: int = 6) -> str:
+    """A figure for people to read: whole numbers with thousands separators (``11,000,000``), others to
+    ``digits`` significant digits; None as an empty string."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}g}"
+    return "" if value is None else str(value)
+
+
 def location(source: str | None, index: LineIndex, offset: int) -> str:
     line, col = index.line_col(offset)
     return f"{source or '<text>'}:{line}:{col}"

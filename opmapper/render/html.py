@@ -14,6 +14,8 @@ import html
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from . import number as _readable_number
+
 CSS = """
 :root { --tag: #1b7f5a; --sug: #e0a526; --none: #eceff1; --ref: #d6ecff; --claim: #fff1b8;
         --err: #c62828; --warn: #ef6c00; --info: #546e7a; --ink: #1f2328; --muted: #5f6b76; }
@@ -90,13 +92,7 @@ def _page(title: str, body: Iterable[str]) -> str:
 
 
 def _fmt_number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.4g}"
-    return "" if value is None else str(value)
+    return _readable_number(value, digits=4)
 
 
 # ------------------------------------------------------------------ annotated report
