@@ -215,8 +215,8 @@ def parse_resolution(text: str, source: str | None = None, *,
             continue
         if op_re.match(lines[idx][2]) or pre_re.match(lines[idx][2]) or congress_re.match(lines[idx][2]):
             break
-        if code is None and not heading and normalise_code(content, patterns):
-            code = normalise_code(content, patterns)
+        if code is None and not heading and (found := normalise_code(content, patterns)):
+            code = found
             idx += 1
             continue
         heading.append(content)
