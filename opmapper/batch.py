@@ -361,32 +361,35 @@ def _init_worker(config: _WorkerConfig, ignore_sigint: bool = True) -> None:
         _WORKER["error"] = f"cannot load the analyser: {exc}"
 
 
-def _process(path: str) -> tuple[str, str, str | None, str | None]:
-    """(status, source, sha256, payload): ("report", .., json line), ("error", .., reason), ("skipped", ..)."""
+def _process(path: str) -> tuple[str, str, str | None, str | None, _Derived | None]:
+    """(status, source, sha256, payload, derived): ("report", .., json line, its part of the derived
+    outputs), ("error", .., reason, None), ("skipped", .., None, None)."""
     config: _WorkerConfig = _WORKER["config"]
     if path == "-":
-        return "error", path, None, "batch reads files, not standard input"
+        return "error", path, None, "batch reads files, not standard input", None
     if os.path.isdir(path):  # expand_inputs keeps a folder only when it holds no report file
-        return "error", path, None, f"no report files ({', '.join(INPUT_SUFFIXES)}) in this folder"
+        return "error", path, None, f"no report files ({', '.join(INPUT_SUFFIXES)}) in this folder", None
     sha = file_sha256(path)
     if sha is not None and sha in config.skip:
-        return "skipped", path, sha, None
+        return "skipped", path, sha, None, None
     if "error" in _WORKER:
-        return "error", path, sha, _WORKER["error"]
+        return "error", path, sha, _WORKER["error"], None
     try:
         src: SourceText = read_source(path, max_bytes=config.max_bytes)
     except InputError as exc:
-        return "error", path, sha, exc.reason
+        return "error", path, sha, exc.reason, None
     except Exception as exc:  # noqa: BLE001
-        return "error", path, sha, f"cannot read file: {type(exc).__name__}: {exc}"
+        return "error", path, sha, f"cannot read file: {type(exc).__name__}: {exc}", None
     try:
         record = _WORKER["analyzer"].analyze(src.text, path, sha256=sha, encoding=src.encoding, html=src.is_html)
         line = json.dumps(record, ensure_ascii=False)  # already plain data: no need for to_jsonable
+        derived = None
         if config.pages_dir:
-            _write_page(record, config.pages_dir)
+            page = _write_page(record, config.pages_dir)
+            derived = _derive(record, f"{PAGES_DIR}/{os.path.basename(page)}")
     except Exception as exc:  # noqa: BLE001 - one bad report must never end a run of thousands
-        return "error", path, sha, _failure(exc)
-    return "report", path, sha, line
+        return "error", path, sha, _failure(exc), None
+    return "report", path, sha, line, derived
 
 
 # ------------------------------------------------------------------ pages
@@ -490,6 +493,10 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
     counts = Counter()
     interrupted = False
     pool = None
+    reports_path = out / REPORTS_JSONL
+    fresh = mode == "w" or not reports_path.exists() or reports_path.stat().st_size == 0
+    # a fresh run writes the derived tables as reports arrive; a resumed one rebuilds them at the end
+    collector = _Collector(out, analyzer.resolutions, max_grid_rows) if fresh else None
     bar = None
     with open(out / REPORTS_JSONL, mode, encoding="utf-8", newline="\n") as reports_fh, \
             open(errors_path, mode, encoding=CSV_ENCODING, newline="") as errors_fh:
@@ -511,10 +518,12 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
                 pool = multiprocessing.Pool(min(jobs, len(inputs)), initializer=_init_worker, initargs=(config,))
                 size = chunksize or max(1, min(8, len(inputs) // (jobs * 8)))
                 results = pool.imap(_process, inputs, chunksize=size)
-            for status, source, sha, payload in results:
+            for status, source, sha, payload, derived in results:
                 if status == "report":
                     reports_fh.write(payload + "\n")
                     reports_fh.flush()
+                    if collector is not None:
+                        collector.add(source, derived)
                     counts["analysed"] += 1
                 elif status == "error":
                     errors_csv.writerow([render.cell(source), sha or "", render.cell(payload)])
@@ -528,13 +537,16 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
                 pool.close()
         except KeyboardInterrupt:
             interrupted = True
+            if collector is not None:
+                collector.valid = False  # the interrupt may have cut a report's rows: rebuild them
         finally:
             if pool is not None:
                 pool.terminate()
                 pool.join()
             if bar is not None:
                 bar.close()
-    totals = finalize(out, resolutions=analyzer.resolutions, interrupted=interrupted, max_grid_rows=max_grid_rows)
+    totals = finalize(out, resolutions=analyzer.resolutions, interrupted=interrupted, max_grid_rows=max_grid_rows,
+                      collected=collector)
     return {"inputs": len(inputs), "analysed": counts["analysed"], "skipped": counts["skipped"],
             "failed": counts["failed"], **totals, "interrupted": interrupted, "out_dir": str(out)}
 
@@ -582,10 +594,28 @@ class _Table:
         self.writer.writerow(columns)
 
     def write(self, row: Mapping[str, Any]) -> None:
-        self.writer.writerow([_cell(row.get(k)) for k in self.columns])
+        self.writer.writerow(_cells(row, self.columns))
 
     def close(self) -> None:
         self.fh.close()
+
+
+def _cells(row: Mapping[str, Any], columns: list[str]) -> list[Any]:
+    """A row's cells in column order. ~20 rows per report, ~15 cells each: the common cells (text,
+    numbers, None) are formatted inline, because a function call per cell was most of the tables' cost."""
+    cells = []
+    for key in columns:
+        value = row.get(key)
+        kind = type(value)
+        if kind is str:
+            if value and value[0] in render.FORMULA_STARTS:
+                value = render.formula_safe(value)
+        elif value is None:
+            value = ""
+        elif kind is not int and kind is not float:
+            value = _cell(value)
+        cells.append(value)
+    return cells
 
 
 _PLAIN_CELL = frozenset({str, int, float, bool, type(None)})
@@ -639,13 +669,13 @@ class _Summary:
         self.top_claims: dict[tuple[str, str], list[tuple[float, int, dict[str, Any]]]] = {}
         self._tiebreak = 0
 
-    def add(self, record: Mapping[str, Any], tagged: Mapping[str, int], suggested: Mapping[str, int],
-            claims_for: Mapping[str, int], cited: set[str], href: str) -> None:
-        """``tagged``/``suggested``: activities per paragraph; ``cited``: paragraphs cited anywhere."""
-        code = record.get("resolution_code")
+    def add(self, share: Mapping[str, Any]) -> None:
+        """One report's share (``_derive``): its coverage, counts, findings, notes and claims."""
+        code = share["resolution_code"]
+        tagged, suggested, claims_for = share["tagged"], share["suggested"], share["claims_for"]
         view = self.views.setdefault(code, _ResolutionView(code))
         view.reports += 1
-        reported = cited | set(tagged) | set(suggested)
+        reported = set(share["cited"]) | set(tagged) | set(suggested)
         for pid in reported | set(claims_for):
             cov = view.cover.setdefault(pid, _Cover())
             cov.activities_tagged += tagged.get(pid, 0)
@@ -655,40 +685,34 @@ class _Summary:
             view.cover[pid].reports += 1
         if len(view.rows) < self.max_grid_rows:
             cells = {pid: "sug" for pid in suggested}
-            cells.update({pid: "tag" for pid in cited | set(tagged)})
-            view.rows.append({"label": _label(record.get("source")), "source": record.get("source"),
-                              "href": href, "cells": cells})
+            cells.update({pid: "tag" for pid in set(share["cited"]) | set(tagged)})
+            view.rows.append({"label": share["label"], "source": share["source"], "href": share["href"],
+                              "cells": cells})
         else:
             view.more_rows += 1
-        for key in ("activities", "tagged_activities", "suggested_activities", "claims", "findings"):
-            self.counts[key] += int((record.get("counts") or {}).get(key, 0))
+        for key, value in share["counts"].items():
+            self.counts[key] += value
         self.counts["reports"] += 1
-        seen_rules = set()
-        for f in record.get("findings") or []:
-            self.rules.setdefault(f.get("code"), Counter())["count"] += 1
-            self.severity.setdefault(f.get("code"), f.get("severity"))
-            seen_rules.add(f.get("code"))
-        self.rule_reports.update(seen_rules)
-        for note in record.get("notes") or []:
-            if not note.startswith("resolution "):  # per-report notes stay on the report's page
-                self.notes.setdefault(note)
+        for code_, severity in share["findings"]:
+            self.rules.setdefault(code_, Counter())["count"] += 1
+            self.severity.setdefault(code_, severity)
+        self.rule_reports.update({code_ for code_, _ in share["findings"]})
+        for note in share["notes"]:
+            self.notes.setdefault(note)
+        for value, item in share["claims"]:
+            self.add_claim(value, item)
 
-    def add_claim(self, claim: Mapping[str, Any], record: Mapping[str, Any], href: str) -> None:
-        value = claim.get("value_max") if claim.get("value_max") is not None else claim.get("value")
-        if not isinstance(value, (int, float)):
-            return
-        group = (str(claim.get("kind") or ""), str(claim.get("unit") or ""))
+    def add_claim(self, value: float, item: dict[str, Any]) -> None:
+        group = (str(item.get("kind") or ""), str(item.get("unit") or ""))
         heap = self.top_claims.setdefault(group, [])
         self._tiebreak += 1
         rank = (float(value), -self._tiebreak)  # equal values: the first one met stays
         if len(heap) >= self.claims_per_group and rank <= heap[0][:2]:
             return
-        item = (*rank, {**{k: claim.get(k) for k in ("kind", "unit", "counted", "text", "modality", "value")},
-                        "source": record.get("source"), "label": _label(record.get("source")), "href": href})
         if len(heap) < self.claims_per_group:
-            heapq.heappush(heap, item)
+            heapq.heappush(heap, (*rank, item))
         else:
-            heapq.heapreplace(heap, item)
+            heapq.heapreplace(heap, (*rank, item))
 
     def coverage_rows(self) -> Iterator[dict[str, Any]]:
         for view in self._views():
@@ -776,11 +800,30 @@ def _where(act: Mapping[str, Any]) -> str:
     return f"{act.get('section')}[{act.get('index')}]"
 
 
-def _rows_of(record: Mapping[str, Any], summary: _Summary, href: str, tables: dict[str, _Table]) -> None:
-    """Rows of the derived tables for one record, and its share of the coverage and the summary."""
+@dataclass(frozen=True)
+class _Derived:
+    """One report's part of the derived outputs: its rows of activities.csv, claims.csv and findings.csv
+    (CSV text), its row in the summary's list of reports, and its share of coverage and the summary.
+
+    Made where the report was analysed (in a worker), so that the one main process only appends text and
+    adds up counts, and made the same way when ``finalize`` rebuilds the outputs from reports.jsonl.
+    """
+
+    activities: str
+    claims: str
+    findings: str
+    index_row: str
+    share: dict[str, Any]
+
+
+def _derive(record: Mapping[str, Any], href: str) -> _Derived:
+    from .render.html import report_index_row
+
     report = record.get("report") or {}
+    source = record.get("source")
     index = LineIndex(report.get("text") or "")
-    base = {"source": record.get("source"), "resolution_code": record.get("resolution_code")}
+    base = {"source": source, "resolution_code": record.get("resolution_code")}
+    label = _label(source)
     above = {(s["section"], s["index"]): [x for x in s.get("suggestions") or [] if x.get("above_threshold", True)]
              for s in record.get("suggestions") or []}
     allsugg = {(s["section"], s["index"]): s.get("suggestions") or [] for s in record.get("suggestions") or []}
@@ -788,12 +831,19 @@ def _rows_of(record: Mapping[str, Any], summary: _Summary, href: str, tables: di
     suggested: Counter = Counter()
     claims_for: Counter = Counter()
     cited: set[str] = set()
+    activity_rows: list[list[Any]] = []
+    claim_rows: list[list[Any]] = []
+    top: list[tuple[float, dict[str, Any]]] = []
 
     def claim_row(claim: Mapping[str, Any], where: str, paragraphs: Sequence[str], origin: str) -> None:
         line, column = index.line_col(int(claim.get("start", 0)))
-        tables["claims"].write({**base, **claim, "where": where, "paragraphs": list(paragraphs),
-                                "paragraphs_from": origin if paragraphs else "", "line": line, "column": column})
-        summary.add_claim(claim, record, href)
+        claim_rows.append(_cells({**base, **claim, "where": where, "paragraphs": list(paragraphs),
+                                  "paragraphs_from": origin if paragraphs else "", "line": line, "column": column},
+                                 CLAIM_COLUMNS))
+        value = claim.get("value_max") if claim.get("value_max") is not None else claim.get("value")
+        if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
+            top.append((value, {**{k: claim.get(k) for k in ("kind", "unit", "counted", "text", "modality", "value")},
+                                "source": source, "label": label, "href": href}))
         for pid in paragraphs:
             claims_for[pid] += 1
 
@@ -802,13 +852,13 @@ def _rows_of(record: Mapping[str, Any], summary: _Summary, href: str, tables: di
         key = (act.get("section"), act.get("index"))
         sugg = [] if refs else list(dict.fromkeys(x.get("id") for x in above.get(key, [])))
         description, start, end = _description(act)
-        tables["activities"].write({
+        activity_rows.append(_cells({
             **base, "layout": record.get("layout"), "section": act.get("section"), "index": act.get("index"),
             "type": act.get("type"), "status": act.get("status"), "references": refs, "suggested": sugg,
             "suggestion_scores": [f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])],
             "claims": len(act.get("claims") or []), "line": index.line_col(start)[0],
             "start": start, "end": end, "description": description,
-        })
+        }, ACTIVITY_COLUMNS))
         tagged.update(refs)
         suggested.update(sugg)
         for claim in act.get("claims") or []:
@@ -824,19 +874,92 @@ def _rows_of(record: Mapping[str, Any], summary: _Summary, href: str, tables: di
             lo, hi = claim.get("sentence_start", claim.get("start")), claim.get("sentence_end", claim.get("end"))
             near = list(dict.fromkeys(r.get("id") for r in refs if lo <= r.get("start", -1) < hi))
             claim_row(claim, name, near, "tag")
-    for finding in record.get("findings") or []:
-        tables["findings"].write({**base, **finding})
-    summary.add(record, tagged, suggested, claims_for, cited, href)
+    findings = record.get("findings") or []
+    counts = record.get("counts") or {}
+    share = {
+        "resolution_code": record.get("resolution_code"), "source": source, "label": label, "href": href,
+        "tagged": dict(tagged), "suggested": dict(suggested), "claims_for": dict(claims_for), "cited": sorted(cited),
+        "counts": {key: int(counts.get(key, 0)) for key in
+                   ("activities", "tagged_activities", "suggested_activities", "claims", "findings")},
+        "findings": [(f.get("code"), f.get("severity")) for f in findings],
+        "notes": [n for n in record.get("notes") or [] if not n.startswith("resolution ")],  # those stay on the page
+        "claims": top,
+    }
+    index_row = report_index_row({
+        "label": label, "source": source, "href": href, "resolution_code": record.get("resolution_code"),
+        "layout": record.get("layout"), "activities": counts.get("activities", 0),
+        "tagged": counts.get("tagged_activities", 0), "suggested": counts.get("suggested_activities", 0),
+        "claims": counts.get("claims", 0), "findings": counts.get("findings", 0)})
+    return _Derived(_csv_text(activity_rows), _csv_text(claim_rows),
+                    _csv_text([_cells({**base, **f}, FINDING_COLUMNS) for f in findings]), index_row, share)
+
+
+def _csv_text(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+class _Collector:
+    """The derived outputs of a fresh run, written as reports arrive (in input order, which is the final
+    sorted order), so that ``finalize`` need not read reports.jsonl back. Any doubt -- a source out of
+    order, an interruption mid-write -- sets ``valid`` to False and ``finalize`` rebuilds from reports.jsonl.
+    """
+
+    def __init__(self, out: Path, resolutions: Mapping[str, Any], max_grid_rows: int) -> None:
+        self.out = out
+        self.summary = _Summary(resolutions, max_grid_rows)
+        self.tables = {name: _Table(_part(out, f"{name}.csv"), columns) for name, columns in _DERIVED_TABLES.items()}
+        self.index_fh = open(out / INDEX_ROWS_TMP, "w", encoding="utf-8")
+        self.sources: list[str] = []
+        self.valid = True
+        self.last: str | None = None
+
+    def add(self, source: str, derived: _Derived) -> None:
+        if not self.valid:
+            return
+        if self.last is not None and source <= self.last:
+            self.valid = False
+            return
+        self.valid = False  # until this report is written whole
+        self.tables["activities"].fh.write(derived.activities)
+        self.tables["claims"].fh.write(derived.claims)
+        self.tables["findings"].fh.write(derived.findings)
+        self.index_fh.write(derived.index_row + "\n")
+        self.summary.add(derived.share)
+        self.sources.append(source)
+        self.last = source
+        self.valid = True
+
+    def close(self) -> None:
+        for table in self.tables.values():
+            table.close()
+        self.index_fh.close()
+
+    def discard(self) -> None:
+        self.close()
+        for name in _DERIVED_TABLES:
+            _part(self.out, f"{name}.csv").unlink(missing_ok=True)
+
+
+_DERIVED_TABLES = {"activities": ACTIVITY_COLUMNS, "claims": CLAIM_COLUMNS, "findings": FINDING_COLUMNS}
+INDEX_ROWS_TMP = f".{SUMMARY_HTML}.rows.tmp"  # the summary's list of reports, kept on disk, not in memory
+
+
+def _part(out: Path, name: str) -> Path:
+    return out / f".{name}.part"
 
 
 def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] | None = None,
-             interrupted: bool = False, max_grid_rows: int = 400) -> dict[str, int]:
+             interrupted: bool = False, max_grid_rows: int = 400, collected: _Collector | None = None) -> dict[str, int]:
     """Rewrite reports.jsonl and errors.csv sorted by source (one record per source: the latest), and
     regenerate activities/claims/findings/coverage CSVs and summary.html from them, streaming.
 
     ``resolutions`` (code -> Resolution) gives coverage its full paragraph lists; default: the bundled ones.
+    ``collected``: what ``run`` gathered while analysing; used when it covers exactly the reports in
+    reports.jsonl, in order (a fresh run), else everything is rebuilt from reports.jsonl.
     """
-    from .render.html import report_index_row, summary_chunks
+    from .render.html import summary_chunks
 
     out = Path(out_dir)
     pages = out / PAGES_DIR
@@ -845,36 +968,19 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     latest, _ = _scan_reports(reports_path)
     if resolutions is None:
         resolutions = get_analyzer().resolutions
-    summary = _Summary(resolutions, max_grid_rows)
-    tables = {"activities": _Table(out / "activities.csv", ACTIVITY_COLUMNS),
-              "claims": _Table(out / "claims.csv", CLAIM_COLUMNS),
-              "findings": _Table(out / "findings.csv", FINDING_COLUMNS)}
-    tmp = reports_path.with_suffix(".jsonl.tmp")
-    index_tmp = out / f".{SUMMARY_HTML}.rows.tmp"  # the summary's list of reports, kept on disk, not in memory
-    try:
-        with open(tmp, "wb") as sorted_fh, open(index_tmp, "w", encoding="utf-8") as index_fh, \
-                open(reports_path, "rb") if reports_path.exists() else io.BytesIO() as fh:
-            for key in sorted(latest):
-                offset, size, _sha = latest[key]
-                fh.seek(offset)
-                line = fh.read(size)
-                sorted_fh.write(line)
-                record = json.loads(line)
-                slug = report_slug(record.get("source"), record.get("sha256"))
-                if not (pages / f"{slug}.html").exists():
-                    _write_page(record, str(pages))
-                _rows_of(record, summary, f"{PAGES_DIR}/{slug}.html", tables)
-                counts = record.get("counts") or {}
-                index_fh.write(report_index_row({
-                    "label": _label(record.get("source")), "source": record.get("source"),
-                    "href": f"{PAGES_DIR}/{slug}.html", "resolution_code": record.get("resolution_code"),
-                    "layout": record.get("layout"), "activities": counts.get("activities", 0),
-                    "tagged": counts.get("tagged_activities", 0), "suggested": counts.get("suggested_activities", 0),
-                    "claims": counts.get("claims", 0), "findings": counts.get("findings", 0)}) + "\n")
-    finally:
-        for table in tables.values():
-            table.close()
-    os.replace(tmp, reports_path)
+    if collected is not None:
+        collected.close()
+        keys = list(latest)
+        if collected.valid and keys == collected.sources and keys == sorted(keys):
+            # reports.jsonl already holds one line per source, in order: nothing to re-read or re-derive
+            for name in _DERIVED_TABLES:
+                os.replace(_part(out, f"{name}.csv"), out / f"{name}.csv")
+            summary = collected.summary
+        else:
+            collected.discard()
+            collected = None
+    if collected is None:
+        summary = _rebuild(out, latest, resolutions, max_grid_rows)
 
     analysed = set(latest)
     errors = {(r["source"], r["sha256"], r["reason"]): r for r in _read_errors(out / ERRORS_CSV)
@@ -889,6 +995,7 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     for row in summary.coverage_rows():
         coverage.write(row)
     coverage.close()
+    index_tmp = out / INDEX_ROWS_TMP
     page_tmp = out / f"{SUMMARY_HTML}.tmp"
     with open(index_tmp, encoding="utf-8") as rows, open(page_tmp, "w", encoding="utf-8", newline="\n") as page:
         for chunk in summary_chunks(summary.page_data(error_rows, interrupted), (line.rstrip("\n") for line in rows)):
@@ -896,3 +1003,36 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     os.replace(page_tmp, out / SUMMARY_HTML)
     index_tmp.unlink()
     return {"reports": len(latest), "errors": len(error_rows)}
+
+
+def _rebuild(out: Path, latest: Mapping[str, tuple[int, int, str | None]], resolutions: Mapping[str, Any],
+             max_grid_rows: int) -> _Summary:
+    """reports.jsonl rewritten sorted, and the derived tables, pages and summary rows made from it."""
+    pages = out / PAGES_DIR
+    reports_path = out / REPORTS_JSONL
+    summary = _Summary(resolutions, max_grid_rows)
+    tables = {name: _Table(out / f"{name}.csv", columns) for name, columns in _DERIVED_TABLES.items()}
+    tmp = reports_path.with_suffix(".jsonl.tmp")
+    try:
+        with open(tmp, "wb") as sorted_fh, open(out / INDEX_ROWS_TMP, "w", encoding="utf-8") as index_fh, \
+                open(reports_path, "rb") if reports_path.exists() else io.BytesIO() as fh:
+            for key in sorted(latest):
+                offset, size, _sha = latest[key]
+                fh.seek(offset)
+                line = fh.read(size)
+                sorted_fh.write(line)
+                record = json.loads(line)
+                slug = report_slug(record.get("source"), record.get("sha256"))
+                if not (pages / f"{slug}.html").exists():
+                    _write_page(record, str(pages))
+                derived = _derive(record, f"{PAGES_DIR}/{slug}.html")
+                tables["activities"].fh.write(derived.activities)
+                tables["claims"].fh.write(derived.claims)
+                tables["findings"].fh.write(derived.findings)
+                index_fh.write(derived.index_row + "\n")
+                summary.add(derived.share)
+    finally:
+        for table in tables.values():
+            table.close()
+    os.replace(tmp, reports_path)
+    return summary

@@ -164,6 +164,22 @@ def test_outputs_are_identical_for_one_and_two_workers(runs):
         assert (one / "reports" / name).read_bytes() == (two / "reports" / name).read_bytes()
 
 
+def test_tables_written_during_the_run_equal_a_rebuild_from_reports_jsonl(runs, tmp_path):
+    # a fresh run writes the derived tables as reports arrive; finalize alone rebuilds them from the
+    # records: the two ways must give the same bytes (and no part files may be left behind)
+    fresh = runs["jobs1"][0]
+    rebuilt = tmp_path / "rebuilt"
+    rebuilt.mkdir()
+    shutil.copy(fresh / "reports.jsonl", rebuilt / "reports.jsonl")
+    shutil.copy(fresh / "errors.csv", rebuilt / "errors.csv")
+    batch.finalize(rebuilt)
+    for name in OUTPUTS:
+        assert (fresh / name).read_bytes() == (rebuilt / name).read_bytes(), name
+    assert sorted(p.name for p in (fresh / "reports").glob("*.html")) == \
+        sorted(p.name for p in (rebuilt / "reports").glob("*.html"))
+    assert sorted(p.name for p in fresh.iterdir()) == sorted([*OUTPUTS, "reports"])
+
+
 @pytest.mark.parametrize(
     ("name", "encoding", "html", "must_contain", "must_not_contain"),
     [
