@@ -602,13 +602,18 @@ class _Table:
 
 def _cells(row: Mapping[str, Any], columns: list[str]) -> list[Any]:
     """A row's cells in column order. ~20 rows per report, ~15 cells each: the common cells (text,
-    numbers, None) are formatted inline, because a function call per cell was most of the tables' cost."""
+    numbers, None, lists of paragraph ids) are formatted inline, because a function call per cell was
+    most of the tables' cost."""
+    starts = render.FORMULA_STARTS
     cells = []
     for key in columns:
         value = row.get(key)
         kind = type(value)
+        if kind is list and all(type(v) is str for v in value):
+            value = "; ".join(value)
+            kind = str
         if kind is str:
-            if value and value[0] in render.FORMULA_STARTS:
+            if value and value[0] in starts:
                 value = render.formula_safe(value)
         elif value is None:
             value = ""
