@@ -392,6 +392,94 @@ def _process(path: str) -> tuple[str, str, str | None, str | None, _Derived | No
     return "report", path, sha, line, derived
 
 
+WORKER_DIED = ("the worker process analysing this file stopped abruptly (killed, out of memory or crashed); "
+               "the other files were analysed")
+
+
+def _process_chunk(paths: list[str]) -> list[tuple]:
+    return [_process(path) for path in paths]
+
+
+class _WorkerPool:
+    """``_process`` over the inputs in ``jobs`` worker processes; results come back in input order.
+
+    Built on ``concurrent.futures.ProcessPoolExecutor`` rather than ``multiprocessing.Pool`` because the
+    latter waits forever when a worker is killed (out of memory, a crash in native code). Here a dead
+    worker breaks the pool; the files of the chunks it took down are then run again one at a time in a
+    new pool, and a file that kills a worker on its own becomes an error row. Only a bounded window of
+    chunks is in flight, so memory does not grow with the archive.
+    """
+
+    def __init__(self, jobs: int, config: _WorkerConfig, chunksize: int) -> None:
+        self.jobs = jobs
+        self.config = config
+        self.chunksize = chunksize
+        self.executor = None
+
+    def _start(self):
+        import concurrent.futures
+        import multiprocessing
+
+        # fork where there is fork: workers inherit the warmed-up analyser instead of loading their own
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.executor = concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=context,
+                                                               initializer=_init_worker, initargs=(self.config,))
+        return self.executor
+
+    def map(self, inputs: Sequence[str]) -> Iterator[tuple]:
+        from collections import deque
+        from concurrent.futures.process import BrokenProcessPool
+
+        pending = deque(list(inputs[i:i + self.chunksize]) for i in range(0, len(inputs), self.chunksize))
+        window: deque = deque()  # (chunk, future), in input order
+        executor = self._start()
+        while pending or window:
+            while pending and len(window) < self.jobs * 4:
+                chunk = pending.popleft()
+                window.append((chunk, executor.submit(_process_chunk, chunk)))
+            chunk, future = window.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                # every unfinished chunk in flight is lost with the pool: finished ones keep their results
+                lost = [(chunk, None)] + [(c, f.result() if f.done() and f.exception() is None else None)
+                                          for c, f in window]
+                window.clear()
+                executor.shutdown(wait=True)
+                executor = self._start()
+                for lost_chunk, done in lost:
+                    if done is not None:
+                        yield from done
+                        continue
+                    for path in lost_chunk:  # one at a time: a death now names its file
+                        try:
+                            yield executor.submit(_process, path).result()
+                        except BrokenProcessPool:
+                            executor.shutdown(wait=True)
+                            executor = self._start()
+                            yield "error", path, file_sha256(path), WORKER_DIED, None
+                continue
+            yield from results
+
+    def shutdown(self) -> None:
+        """All work done: let the workers exit."""
+        executor, self.executor = self.executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
+
+    def close(self) -> None:
+        """Stop at once: queued work is cancelled and running workers are ended (Ctrl-C, errors)."""
+        executor, self.executor = self.executor, None
+        if executor is None:
+            return
+        # ProcessPoolExecutor has no public way (before Python 3.14) to end running workers; without it an
+        # interrupt would wait for the chunks in flight
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
 # ------------------------------------------------------------------ pages
 def report_slug(source: str | None, sha256: str | None = None) -> str:
     """A stable, unique file name for a report's page, readable from its source path."""
@@ -513,11 +601,9 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
                 _init_worker(config, ignore_sigint=False)
                 results: Iterator = map(_process, inputs)
             else:
-                import multiprocessing
-
-                pool = multiprocessing.Pool(min(jobs, len(inputs)), initializer=_init_worker, initargs=(config,))
-                size = chunksize or max(1, min(8, len(inputs) // (jobs * 8)))
-                results = pool.imap(_process, inputs, chunksize=size)
+                pool = _WorkerPool(min(jobs, len(inputs)), config,
+                                   chunksize or max(1, min(8, len(inputs) // (jobs * 8))))
+                results = pool.map(inputs)
             for status, source, sha, payload, derived in results:
                 if status == "report":
                     reports_fh.write(payload + "\n")
@@ -534,15 +620,14 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
                 if bar is not None:
                     bar.update(1)
             if pool is not None:
-                pool.close()
+                pool.shutdown()
         except KeyboardInterrupt:
             interrupted = True
             if collector is not None:
                 collector.valid = False  # the interrupt may have cut a report's rows: rebuild them
         finally:
             if pool is not None:
-                pool.terminate()
-                pool.join()
+                pool.close()
             if bar is not None:
                 bar.close()
     totals = finalize(out, resolutions=analyzer.resolutions, interrupted=interrupted, max_grid_rows=max_grid_rows,

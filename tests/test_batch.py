@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing
+import os
 import pickle
 import re
 import shutil
@@ -349,6 +351,35 @@ def test_an_exception_in_one_report_is_an_error_row_not_a_crash(tmp_path, monkey
     assert [(e["source"], e["reason"]) for e in errors] == [
         (victim, "analysis failed: RuntimeError: parser tripped on line 7")]
     assert result["reports"] == len(EXAMPLES[:3]) - 1
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                    reason="the workers inherit the patched analyser only when forked")
+def test_a_worker_that_dies_costs_its_file_only(tmp_path, monkeypatch):
+    # a report that kills the process analysing it (out of memory, a crash in native code) must not hang
+    # or end the run: it becomes an error row and every other file is analysed as usual
+    root = tmp_path / "archive"
+    root.mkdir()
+    for i, path in enumerate(EXAMPLES * 3):
+        shutil.copyfile(path, root / f"{i:02d}_{path.name}")
+    names = sorted(str(p) for p in root.iterdir())
+    victim = names[len(names) // 2]
+    expected = batch.run([root], tmp_path / "expected", jobs=1)
+    real = batch.Analyzer.analyze
+
+    def deadly(self, text, source=None, **kw):
+        if source == victim:
+            os._exit(9)  # as abrupt as the kernel's out-of-memory killer: no exception, no clean-up
+        return real(self, text, source, **kw)
+
+    monkeypatch.setattr(batch.Analyzer, "analyze", deadly)
+    result = batch.run([root], tmp_path / "out", jobs=2, chunksize=3)
+    errors = _rows(tmp_path / "out" / "errors.csv")
+    assert [e["source"] for e in errors] == [victim]
+    assert "stopped abruptly" in errors[0]["reason"]
+    assert result["reports"] == expected["reports"] - 1 and result["failed"] == 1
+    kept = [r for r in _records(tmp_path / "expected") if r["source"] != victim]
+    assert _records(tmp_path / "out") == kept
 
 
 @pytest.mark.parametrize(
