@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from ._records import Record, to_jsonable
-from .claims import Claim
+from ._records import Record, shifted, to_jsonable
+from .claims import Claim, find_claims
 from .errors import InputError
-from .references import Reference
+from .references import Reference, find_references, find_resolution_mentions
+from .sources import binary_evidence, decode_bytes
 
 LAYOUTS = ("activity-report", "progress-report", "activity-report-legacy", "progress-report-legacy", "unknown")
 ACTIVITY_TYPES = (
@@ -563,15 +564,11 @@ def _split_lines(text: str) -> list[_Line]:
 
 def _check_text(text: Any, source: str | None) -> str:
     if isinstance(text, (bytes, bytearray)):
-        from .sources import decode_bytes
-
         return decode_bytes(bytes(text), source or "<bytes>")[0]
     if not isinstance(text, str):
         raise InputError(f"expected report text (str), got {type(text).__name__}", source)
     if not text.strip():
         raise InputError("text is empty", source)
-    from .sources import binary_evidence
-
     evidence = binary_evidence(text)
     if evidence:
         raise InputError(f"text contains {evidence}: binary data, not a report", source)
@@ -611,6 +608,7 @@ class _Row:
         self.status_span: tuple[int, int] | None = None
 
 
+_CLAIM_OFFSETS = ("start", "end", "sentence_start", "sentence_end")
 _BLOCK_LABELS = frozenset({"description", "status"})
 _CONSTITUENT_TARGETS = frozenset({"constituent", "constituent_type", "constituent_type_again"})
 _NO_INLINE_LABELS = frozenset({"activity", "future_action", "general", "implementation"})
@@ -713,8 +711,6 @@ class _Parser:
         return self.build()
 
     def find_title(self, head: list[_Line]) -> None:
-        from .references import find_resolution_mentions
-
         for ln in head[:30]:  # saved portal pages put navigation text before the title
             if len(ln.text) > 160:
                 continue
@@ -901,8 +897,6 @@ class _Parser:
         if _PAGE_ID_RE.match(value):
             self.f.setdefault("page_id", int(value))
             return
-        from .references import find_resolution_mentions
-
         mentions = [m for m in find_resolution_mentions(value) if m.kind != "motion"]
         for mention in mentions:
             if mention.code:
@@ -951,8 +945,6 @@ class _Parser:
 
     # ------------------------------------------------------------ references and claims, shifted
     def references(self, body: str, offset: int) -> tuple[Reference, ...]:
-        from .references import find_references
-
         refs = find_references(body)
         self.raw_references[body] = refs  # the claims of the same text reuse them
         cut = next((r for r in refs if not r.complete), None)
@@ -961,18 +953,14 @@ class _Parser:
             bracket = body.rfind("[", 0, cut.start + 1)
             shown = body[bracket if bracket >= 0 else cut.start:].split("\n", 1)[0]
             self.warn(f"line {line}: tag list cut off: {shown[:60]!r}")
-        return tuple(dataclasses.replace(r, start=r.start + offset, end=r.end + offset) for r in refs)
+        return tuple(shifted(r, offset) for r in refs)
 
     def claims(self, body: str, offset: int, context: str | None = None) -> tuple[Claim, ...]:
         """``context="future"`` for future actions and the future section: their figures are plans
         unless said in the past (the claims extractor knows tense; the parser knows the section)."""
         if not self.want_claims or not body:
             return ()
-        from .claims import find_claims
-
-        return tuple(dataclasses.replace(c, start=c.start + offset, end=c.end + offset,
-                                         sentence_start=c.sentence_start + offset,
-                                         sentence_end=c.sentence_end + offset)
+        return tuple(shifted(c, offset, _CLAIM_OFFSETS)
                      for c in find_claims(body, nlp=self.nlp, references=self.raw_references.get(body),
                                           context=context))
 
