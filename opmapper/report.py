@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from ._records import Record, shifted, to_jsonable
@@ -401,6 +401,9 @@ _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per lin
 _NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
 
 
+# Bounded: the same label, type and status lines recur in every report, while each description line
+# is new and soon evicted. The parser asks for the key of most lines two or three times.
+@lru_cache(maxsize=4096)
 def label_key(text: str) -> str:
     """Folded form used to match labels and values: lower-case ASCII letters and digits only.
 
@@ -550,8 +553,26 @@ class _Line(NamedTuple):
     text: str
 
 
+# Line breaks that str.splitlines honours besides "\n"; texts without them (nearly all) take the fast path.
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# A line's content without the whitespace around it (``\s`` is exactly what str.strip removes).
+_LINE_CONTENT = re.compile(r"\S(?:[^\n]*\S)?")
+
+
 def _split_lines(text: str) -> list[_Line]:
+    """The non-blank lines, stripped, with their 1-based numbers and offsets."""
     lines = []
+    if not _OTHER_LINE_BREAKS.search(text):
+        # One scan for the contents instead of splitting, stripping and measuring every line in Python.
+        no = 1
+        last = 0
+        count = text.count
+        for m in _LINE_CONTENT.finditer(text):
+            start, end = m.span()
+            no += count("\n", last, start)
+            last = start
+            lines.append(_Line(no, start, end, m.group()))
+        return lines
     pos = 0
     for no, raw in enumerate(text.splitlines(True), 1):
         stripped = raw.strip()
