@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
-from typing import Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 import regex
 
@@ -41,6 +41,12 @@ class Reference(Record):
     end: int
     text: str                    # the matched text (text[start:end] of the input)
     complete: bool = True        # False when taken from a tag list that was cut off ("[OP2; OP4")
+
+    def to_dict(self) -> dict[str, Any]:
+        # Record.to_dict spelt out (hot in batch runs: every reference of every report)
+        return {"id": self.id, "kind": self.kind, "paragraph": self.paragraph,
+                "subparagraph": list(self.subparagraph), "start": self.start, "end": self.end,
+                "text": self.text, "complete": self.complete}
 
 
 @dataclass(frozen=True)
