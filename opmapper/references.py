@@ -609,8 +609,8 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
 # --------------------------------------------------------------------------------------------------
 
 def _canonical(kind: str, paragraph: int, subs: tuple[str, ...]) -> str:
-    return ".".join(("OP" if kind == "operative" else "PP") + str(paragraph) if i == 0 else p
-                    for i, p in enumerate((str(paragraph),) + subs))
+    head = ("OP" if kind == "operative" else "PP") + str(paragraph)
+    return ".".join((head, *subs)) if subs else head
 
 
 def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -> list[Reference]:
@@ -618,18 +618,12 @@ def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -
     _check_text(text, "find_references")
     refs: list[Reference] = []
     for chain, _gs, _ge, complete in _chains(text, patterns):
-        for a in chain.atoms:
-            refs.append(Reference(
-                id=_canonical(a.kind, a.paragraph, a.subs),
-                kind=a.kind,
-                paragraph=a.paragraph,
-                subparagraph=a.subs,
-                start=a.start,
-                end=a.end,
-                text=text[a.start:a.end],
-                complete=complete,
-            ))
-    refs.sort(key=lambda r: (r.start, r.end))
+        for kind, paragraph, subs, start, end in chain.atoms:
+            # positional arguments, in field order: id, kind, paragraph, subparagraph, start, end, text, complete
+            refs.append(Reference(_canonical(kind, paragraph, subs), kind, paragraph, subs, start, end,
+                                  text[start:end], complete))
+    if len(refs) > 1:
+        refs.sort(key=lambda r: (r.start, r.end))
     return refs
 
 
