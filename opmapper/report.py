@@ -393,7 +393,6 @@ class ReportVocabulary:
 _ROMAN_PREFIX = re.compile(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+")
 _SECTION_NUMBER_STARTS = frozenset("IVX0123456789 \t")
 _MAX_LABEL_CHARS = 260
-_INLINE_SEPARATOR = re.compile(r"[:\t]")
 _PROSE_WORDS = 5  # a line of at least this many words under a type is its description, not another type
 _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per line
 
@@ -416,6 +415,15 @@ def label_key(text: str) -> str:
             text = text[m.end():]
     # bytes.translate is several times faster than a regex substitution, and this runs on every line.
     return text.lower().encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
+
+
+def _inline_separator(text: str) -> int:
+    """Offset of the first ":" or tab that could end an inline label ("Label: value"), or -1.
+
+    Two ``str.find`` calls: several times faster than a regex search over a long prose line."""
+    colon = text.find(":", 0, _MAX_LABEL_CHARS + 1)
+    tab = text.find("\t", 0, _MAX_LABEL_CHARS + 1)
+    return colon if tab < 0 else tab if colon < 0 else min(colon, tab)
 
 
 def _ascii_fold(ch: str) -> str:
@@ -680,27 +688,27 @@ class _Parser:
 
     def classify(self, line: _Line) -> tuple[str, str, int | None] | None:
         """(field, language, offset of an inline value or None) when the line is a label."""
+        c = self.c
         text = line.text
         key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
         if key is not None:
-            hit = self.c.label_by_key.get(key)
+            hit = c.label_by_key.get(key)
             if hit is not None:
                 return hit[0], hit[1], None
-        m = self.c.spaced_label_re.match(text) if self.c.spaced_label_re is not None else None
+        m = c.spaced_label_re.match(text) if c.spaced_label_re is not None else None
         if m is not None:
-            return m.lastgroup, self.c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
-        colon = _INLINE_SEPARATOR.search(text, 0, _MAX_LABEL_CHARS + 1)  # "Label: value", "Label<TAB>value"
-        colon = colon.start() if colon is not None else -1
+            return m.lastgroup, c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
+        colon = _inline_separator(text)  # "Label: value", "Label<TAB>value"
         if 0 < colon:
-            hit = self.c.label(label_key(text[:colon]))
+            hit = c.label(label_key(text[:colon]))
             if hit is not None and hit[0] not in _NO_INLINE_LABELS:
                 rest = text[colon + 1:]
                 value_at = colon + 1 + len(rest) - len(rest.lstrip())
                 return hit[0], hit[1], (value_at if value_at < len(text) else None)
-        if key and self.c.prefix_re is not None:
-            m = self.c.prefix_re.match(key)
+        if key and c.prefix_re is not None:
+            m = c.prefix_re.match(key)
             if m is not None:
-                name, lang = self.c.prefix_labels[int(m.lastgroup[1:])]
+                name, lang = c.prefix_labels[int(m.lastgroup[1:])]
                 return name, lang, None
         return None
 
