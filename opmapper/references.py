@@ -681,6 +681,9 @@ _MENTION = regex.compile(
 )
 
 
+_ASCII_DIGIT = regex.compile(r"[0-9]")
+
+
 def _mention_kind(keyword: str) -> str:
     k = keyword.lower()
     return "motion" if k.startswith("mo") else "recommendation" if k.startswith("rec") else "resolution"
@@ -695,6 +698,8 @@ def find_resolution_mentions(text: str) -> list[ResolutionMention]:
     """
     _check_text(text, "find_resolution_mentions")
     out: list[ResolutionMention] = []
+    if _ASCII_DIGIT.search(text) is None:
+        return out  # every mention has a number; this screen is far cheaper than the mention pattern's scan
     for m in _MENTION.finditer(text):
         if m.group("wnum"):
             kind = "recommendation" if m.group("wkind").lower() == "rec" else "resolution"

@@ -996,13 +996,15 @@ class _Parser:
     def references(self, body: str, offset: int) -> tuple[Reference, ...]:
         refs = find_references(body)
         self.raw_references[body] = refs  # the claims of the same text reuse them
+        if not refs:
+            return ()
         cut = next((r for r in refs if not r.complete), None)
         if cut is not None:
             line = self.text.count("\n", 0, offset + cut.start) + 1
             bracket = body.rfind("[", 0, cut.start + 1)
             shown = body[bracket if bracket >= 0 else cut.start:].split("\n", 1)[0]
             self.warn(f"line {line}: tag list cut off: {shown[:60]!r}")
-        return tuple(shifted(r, offset) for r in refs)
+        return tuple([shifted(r, offset) for r in refs])
 
     def claims(self, body: str, offset: int, context: str | None = None) -> tuple[Claim, ...]:
         """``context="future"`` for future actions and the future section: their figures are plans
