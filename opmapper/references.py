@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
-from typing import Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 import regex
 
@@ -41,6 +41,12 @@ class Reference(Record):
     end: int
     text: str                    # the matched text (text[start:end] of the input)
     complete: bool = True        # False when taken from a tag list that was cut off ("[OP2; OP4")
+
+    def to_dict(self) -> dict[str, Any]:
+        # Record.to_dict spelt out (hot in batch runs: every reference of every report)
+        return {"id": self.id, "kind": self.kind, "paragraph": self.paragraph,
+                "subparagraph": list(self.subparagraph), "start": self.start, "end": self.end,
+                "text": self.text, "complete": self.complete}
 
 
 @dataclass(frozen=True)
@@ -195,6 +201,10 @@ def _alt(fragments: tuple[str, ...]) -> str:
 
 class _Compiled(NamedTuple):
     chain: regex.Pattern
+    # The chain's group numbers by name: ``regex`` looks a group up by number several times faster
+    # than by name, and the walk reads a dozen groups of every chain.
+    group: dict[str, int]
+    event_groups: tuple[int, ...]   # numbers of the _EVENT_NAMES groups, in that order
     head_before: regex.Pattern   # reverse: .match(text, pos, end) finds a head word ending at end
     head_tails: dict             # two-character strings -> whether a head word can end with them
     this_after: regex.Pattern
@@ -241,11 +251,15 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
         r"(?<![\p{L}\p{N}_])" + head + item + r"(?:" + continuation + r")*" + qualifier
     )
     flags = regex.IGNORECASE | regex.MULTILINE | regex.V0
+    chain_pattern = regex.compile(chain, flags)
+    group = dict(chain_pattern.groupindex)
     this_after = r",?" + _S + r"{1,3}(?:of|de|du|del|in)" + _S + r"+(?:" + _alt(patterns.this_instrument) + r")"
     other_after = r",?" + _S + r"{1,3}(?:" + _alt(patterns.other_instrument) + r")"
     other_before = r"(?:" + _alt(patterns.other_instrument_before) + r")\Z"
     return _Compiled(
-        regex.compile(chain, flags),
+        chain_pattern,
+        group,
+        tuple(group[name] for name in _EVENT_NAMES),
         regex.compile(r"(?<![\p{L}\p{N}_])" + heads.replace("?P<", "?P<b"), flags | regex.REVERSE),
         {},
         regex.compile(this_after, flags),
@@ -297,25 +311,26 @@ _AND_SEP = regex.compile(r"\b(?:and|or|et|y|ou)\b|&", regex.IGNORECASE)
 _SPACED_DASH = regex.compile(r"\s[-–—]|[-–—]\s")
 
 
-def _events(m: regex.Match) -> list[tuple[int, int, str, int, int]]:
+def _events(m: regex.Match, compiled: _Compiled) -> list[tuple[int, int, str, int, int]]:
     """(start, order, name, start, end) of every capture the walk cares about, in text order."""
     events = []
-    for order, name in enumerate(_EVENT_NAMES):
-        for s, e in m.spans(name):
+    for order, (name, spans) in enumerate(zip(_EVENT_NAMES, m.spans(*compiled.event_groups), strict=True)):
+        for s, e in spans:
             events.append((s, order, name, s, e))
     events.sort()
     return events
 
 
-def _single(text: str, m: regex.Match) -> list[_Atom] | None:
+def _single(text: str, m: regex.Match, compiled: _Compiled) -> list[_Atom] | None:
     """The atom of a one-item chain ("OP4.b", "operative paragraph 3"), or None if it has more."""
-    nums = m.spans("num")
-    if len(nums) != 1 or m.spans("subc"):
+    g = compiled.group
+    nums = m.spans(g["num"])
+    if len(nums) != 1 or m.spans(g["subc"]):
         return None
     (s, e), = nums
-    kind = ("operative" if m.group("hop") else "preambular" if m.group("hpp")
-            else "qualified" if m.group("hqual") else "bare")
-    subs = m.spans("sub")
+    kind = ("operative" if m.group(g["hop"]) else "preambular" if m.group(g["hpp"])
+            else "qualified" if m.group(g["hqual"]) else "bare")
+    subs = m.spans(g["sub"])
     if subs:
         e = _sub_end(text, *subs[-1])
     return [_Atom(kind, int(text[s:nums[0][1]]), tuple(text[a:b].lower() for a, b in subs), m.start(), e)]
@@ -323,18 +338,19 @@ def _single(text: str, m: regex.Match) -> list[_Atom] | None:
 
 def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
     """Turn one chain match into expanded atoms, dropping what fails the context checks."""
-    atoms = _single(text, m)
+    atoms = _single(text, m, compiled)
     stopped = False
     if atoms is None:
-        atoms, stopped = _walk_items(text, m)
+        atoms, stopped = _walk_items(text, m, compiled)
     if not atoms:
         return None
 
     qualifier_kind = None
     # The chain ends where the match does (closing ")" of "4 (a, b)" included) unless it was cut short.
     end = max(a.end for a in atoms) if stopped else m.end()
-    if not stopped and (m.group("qop") or m.group("qpp")):
-        qualifier_kind = "operative" if m.group("qop") else "preambular"
+    qop, qpp = m.group(compiled.group["qop"], compiled.group["qpp"])
+    if not stopped and (qop or qpp):
+        qualifier_kind = "operative" if qop else "preambular"
         if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
             atoms[0] = atoms[0]._replace(end=end)
     else:
@@ -359,11 +375,11 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
     return _Chain(start, end, atoms)
 
 
-def _walk_items(text: str, m: regex.Match) -> tuple[list[_Atom], bool]:
+def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_Atom], bool]:
     """Atoms of a chain with lists, ranges or continued sub-paragraphs; True if it was cut short."""
     bracketed = _closed_bracket_around(text, m)
     # Where the last "and"/"or"/"&" connector starts: "OP 2, 3 and 4" is a list, "OP4, 12 staff" is not.
-    last_and = max((s for s, e in m.spans("sep") if _AND_SEP.search(text, s, e)), default=-1)
+    last_and = max((s for s, e in m.spans(compiled.group["sep"]) if _AND_SEP.search(text, s, e)), default=-1)
     atoms: list[_Atom] = []
     cur = -1             # index of the atom that receives sub-paragraph labels
     kind = "operative"
@@ -373,10 +389,10 @@ def _walk_items(text: str, m: regex.Match) -> tuple[list[_Atom], bool]:
     pending: str | None = None
     pending_span = (0, 0)
     # Each continued sub-paragraph "(c)" or "c" holds one label: its span, keyed by the label's start.
-    continued = {cs + 1 if text[cs] == "(" else cs: (cs, ce) for cs, ce in m.spans("subc")}
+    continued = {cs + 1 if text[cs] == "(" else cs: (cs, ce) for cs, ce in m.spans(compiled.group["subc"])}
     stopped = False
     try:
-        for _, _, name, s, e in _events(m):
+        for _, _, name, s, e in _events(m, compiled):
             if name in _HEAD_KINDS:
                 kind = _HEAD_KINDS[name]
                 head_start = s
@@ -593,8 +609,8 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
 # --------------------------------------------------------------------------------------------------
 
 def _canonical(kind: str, paragraph: int, subs: tuple[str, ...]) -> str:
-    return ".".join(("OP" if kind == "operative" else "PP") + str(paragraph) if i == 0 else p
-                    for i, p in enumerate((str(paragraph),) + subs))
+    head = ("OP" if kind == "operative" else "PP") + str(paragraph)
+    return ".".join((head, *subs)) if subs else head
 
 
 def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -> list[Reference]:
@@ -602,18 +618,12 @@ def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -
     _check_text(text, "find_references")
     refs: list[Reference] = []
     for chain, _gs, _ge, complete in _chains(text, patterns):
-        for a in chain.atoms:
-            refs.append(Reference(
-                id=_canonical(a.kind, a.paragraph, a.subs),
-                kind=a.kind,
-                paragraph=a.paragraph,
-                subparagraph=a.subs,
-                start=a.start,
-                end=a.end,
-                text=text[a.start:a.end],
-                complete=complete,
-            ))
-    refs.sort(key=lambda r: (r.start, r.end))
+        for kind, paragraph, subs, start, end in chain.atoms:
+            # positional arguments, in field order: id, kind, paragraph, subparagraph, start, end, text, complete
+            refs.append(Reference(_canonical(kind, paragraph, subs), kind, paragraph, subs, start, end,
+                                  text[start:end], complete))
+    if len(refs) > 1:
+        refs.sort(key=lambda r: (r.start, r.end))
     return refs
 
 
@@ -671,6 +681,9 @@ _MENTION = regex.compile(
 )
 
 
+_ASCII_DIGIT = regex.compile(r"[0-9]")
+
+
 def _mention_kind(keyword: str) -> str:
     k = keyword.lower()
     return "motion" if k.startswith("mo") else "recommendation" if k.startswith("rec") else "resolution"
@@ -685,6 +698,8 @@ def find_resolution_mentions(text: str) -> list[ResolutionMention]:
     """
     _check_text(text, "find_resolution_mentions")
     out: list[ResolutionMention] = []
+    if _ASCII_DIGIT.search(text) is None:
+        return out  # every mention has a number; this screen is far cheaper than the mention pattern's scan
     for m in _MENTION.finditer(text):
         if m.group("wnum"):
             kind = "recommendation" if m.group("wkind").lower() == "rec" else "resolution"
