@@ -5,7 +5,7 @@ CONTRACT (owned by the claims work; other modules rely on these names and fields
 
 How it works, in small steps:
 
-1. a cheap regex prefilter skips texts without digits or number words;
+1. a cheap scan for digits and number words skips texts without any;
 2. ``spacy.blank("en")`` tokenises (plus a sentencizer, cut again at line breaks);
 3. a scanner finds number cores (digits or number words) in the text and grows each to the left
    (bound words, currency) and to the right (scale words, ranges, units, "or more");
@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -397,10 +398,13 @@ class _Rules:
             rf"(?i)\b(?P<a>\d+|{_alt(['one', 'a', 'two', 'three', 'four', 'five'])})\s+in\s+(?:every\s+)?"
             rf"(?P<b>\d+|{_alt(list(lx.number_units) + list(lx.number_tens))})\b"
         )
-        self.core_re = regex.compile(
-            r"(?i)\d+|\b(?:" + _alt(word_numbers + list(lx.fractions) + ["million", "billion"]) + r")\b"
-        )
-        self.prefilter = self.core_re
+        core_words = word_numbers + list(lx.fractions) + ["million", "billion"]
+        self.core_re = regex.compile(r"(?i)\d+|\b(?:" + _alt(core_words) + r")\b")
+        # In ASCII text regex's \w is [A-Za-z0-9_], so core_re finds every run of digits and every whole
+        # word that is a number word: a plain-re scan of the words and a set lookup find the same, faster
+        self.core_words = frozenset(w.lower() for w in core_words) \
+            if all(w.isascii() and w.isalpha() for w in core_words) else None
+        self.ascii_core_re = re.compile(r"[0-9]+|(?<![A-Za-z0-9_])([A-Za-z]+)(?![A-Za-z0-9_])")
         self.label_unit_re = regex.compile(
             rf"(?ri)\((?P<u>{_alt(list(lx.currencies) + list(lx.units))})\)\s*:\s*$")
         self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
@@ -483,6 +487,15 @@ class _Rules:
         )
 
 
+    def core_hits(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
+        if self.core_words is not None and text.isascii():
+            words = self.core_words
+            return [m.span() for m in self.ascii_core_re.finditer(text)
+                    if m.group(1) is None or m.group(1).lower() in words]
+        return [m.span() for m in self.core_re.finditer(text)]
+
+
 @functools.lru_cache(maxsize=16)
 def _rules(lexicon: ClaimLexicon) -> _Rules:
     return _Rules(lexicon)
@@ -562,6 +575,8 @@ class _Scanner:
     # ---------------------------------------------------------------- exclusions
     def _exclusions_from_references(self) -> None:
         """Spans of explicit paragraph references (opmapper.references) are never claims."""
+        if self.references is not None and not self.references:
+            return  # the caller found none: nothing to exclude
         if not self.r.reference_hint_re.search(self.text):
             return
         try:
@@ -585,24 +600,27 @@ class _Scanner:
         lo, hi = max(0, start - 48), min(len(self.text), end + 48)
         return any(m.start() < end and start < m.end() for m in self.r.never_figure_re.finditer(self.text, lo, hi))
 
-    def _is_excluded(self, start: int, end: int) -> bool:
+    def _in_reference(self, start: int, end: int) -> bool:
         if self.excluded:
             # spans are sorted and short: only those starting shortly before ``end`` can overlap
             k = bisect.bisect_left(self._excluded_starts, end)
             if any(start < e for _, e in self.excluded[max(0, k - 8):k]):
                 return True
-        return self._never_figure(start, end)
+        return False
+
+    def _is_excluded(self, start: int, end: int) -> bool:
+        return self._in_reference(start, end) or self._never_figure(start, end)
 
     # ---------------------------------------------------------------- number cores
-    def cores(self):
-        """Digit and word number cores, in text order, as (start, end, value, is_words)."""
+    def cores(self, hits: list[tuple[int, int]]):
+        """Digit and word number cores, in text order, as (start, end, value, is_words); ``hits`` are
+        :meth:`_Rules.core_hits`."""
         text = self.text
         r = self.r
         out = []
         digits_to = words_to = fraction_to = -1
         # one cheap pass finds where numbers may start; the precise patterns are tried there only
-        for hit in r.core_re.finditer(text):
-            p = hit.start()
+        for p, hit_end in hits:
             if text[p].isdigit() and p >= digits_to:
                 m = r.slash_fraction_re.match(text, p)
                 if m:  # "3/4 of the seedlings" (a date or an id has no "of" after it)
@@ -618,7 +636,7 @@ class _Scanner:
                         out.append((m.start(), m.end(), _parse_digits(m.group()), False))
                         digits_to = m.end()
                     else:
-                        digits_to = hit.end()
+                        digits_to = hit_end
                 starts = (p,)
             else:
                 # "a dozen", "a third": the article before the word may open the number
@@ -647,10 +665,10 @@ class _Scanner:
         return out
 
     # ---------------------------------------------------------------- main loop
-    def scan(self) -> list[_Figure]:
+    def scan(self, hits: list[tuple[int, int]]) -> list[_Figure]:
         figures: list[_Figure] = []
         consumed_to = -1
-        for start, end, value, what in self.cores():
+        for start, end, value, what in self.cores(hits):
             if start < consumed_to:
                 continue
             if what == "fraction":
@@ -670,8 +688,8 @@ class _Scanner:
         if figures:  # references are costlier than the figures: look them up only when needed
             before = len(self.excluded)
             self._exclusions_from_references()
-            if len(self.excluded) > before:
-                figures = [f for f in figures if not self._is_excluded(f.start, f.end)]
+            if len(self.excluded) > before:  # (no figure kept is a phone number or date: that was tested)
+                figures = [f for f in figures if not self._in_reference(f.start, f.end)]
         return figures
 
     # ---------------------------------------------------------------- helpers
@@ -1532,13 +1550,12 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None, references=None,
+def _claims(text: str, doc, rules: _Rules, hits: list[tuple[int, int]], tokenizer=None, references=None,
             context: str | None = None) -> list[Claim]:
-    rules = _rules(lexicon)
-    if not rules.prefilter.search(text):
-        return []
+    """The claims of ``text``, whose number hits (``rules.core_hits(text)``) are not empty."""
+    lexicon = rules.lx
     scanner = _Scanner(text, rules, doc, references)
-    figures = scanner.scan()
+    figures = scanner.scan(hits)
     if not figures:
         return []
     sentences = _sentences(doc, text, rules)
@@ -1642,7 +1659,9 @@ def default_pipeline():
 
 def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON, context: str | None = None) -> list[Claim]:
     """All claims in an already tokenised Doc (used by the spaCy component); ``context`` as in find_claims."""
-    return _claims(doc.text, doc, lexicon, context=context)
+    rules = _rules(lexicon)
+    hits = rules.core_hits(doc.text)
+    return _claims(doc.text, doc, rules, hits, context=context) if hits else []
 
 
 def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, references=None,
@@ -1655,7 +1674,8 @@ def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, re
     figure is "planned" unless its sentence says in past or perfect tense that it was done.
     """
     rules = _rules(lexicon)
-    if not rules.prefilter.search(text):
+    hits = rules.core_hits(text)
+    if not hits:  # no digit, no number word: no claim (and no need to load spaCy)
         return []
     nlp = nlp if nlp is not None else default_pipeline()
-    return _claims(text, None, lexicon, tokenizer=nlp.tokenizer, references=references, context=context)
+    return _claims(text, None, rules, hits, tokenizer=nlp.tokenizer, references=references, context=context)
