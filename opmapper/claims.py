@@ -384,6 +384,44 @@ def _plain_ascii(s: str) -> int:
     return 1 if s.isascii() and _RE_ONLY_SPACE.search(s) is None else 0
 
 
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_SPACE = " \t\n\r\f\v"  # regex's \s in plain ASCII text
+
+
+class _EndGuard:
+    """What a reverse ``$``-anchored pattern can end on, whitespace aside: a cheap test that skips it.
+
+    Its matches end (before trailing whitespace) with a whole word in ``words``, a word ending in one of
+    ``suffixes`` or a character in ``marks``. Built from the pattern's word lists: a form ending in ASCII
+    letters gives its last run of letters (the patterns put a word boundary or whitespace before each
+    form, so the text's last word is exactly that run), any other form its last character. Only for plain
+    ASCII text (:func:`_plain_ascii`), where (?i) folds ASCII letters only.
+    """
+
+    def __init__(self, forms, suffixes=(), marks: str = "") -> None:
+        words, last_marks = set(), set(marks)
+        for form in forms:
+            form = form.lower()
+            run = form[len(form.rstrip(_ASCII_LETTERS)):]
+            if run:
+                words.add(run)
+            elif form:
+                last_marks.add(form[-1])
+        self.words = frozenset(words)
+        self.suffixes = tuple(suffixes)
+        self.marks = frozenset(last_marks)
+
+    def may_end(self, s: str) -> bool:
+        """False when no match can end ``s`` (plain ASCII); True when one may."""
+        s = s.rstrip(_ASCII_SPACE)
+        if not s:
+            return False
+        if s[-1] in self.marks:
+            return True
+        word = s[len(s.rstrip(_ASCII_LETTERS)):].lower()
+        return bool(word) and (word in self.words or word.endswith(self.suffixes))
+
+
 class _Rules:
     """A lexicon compiled into regexes and lookup tables, built once per lexicon object."""
 
@@ -424,6 +462,17 @@ class _Rules:
         self.core_words = frozenset(w.lower() for w in core_words) \
             if all(w.isascii() and w.isalpha() for w in core_words) else None
         self.ascii_core_re = re.compile(r"[0-9]+|(?<![A-Za-z0-9_])([A-Za-z]+)(?![A-Za-z0-9_])")
+        # the guards of the costlier reverse patterns below (see _Scanner._ends)
+        self.currency_end = _EndGuard(lx.currencies, marks=".")
+        self.bound_end = _EndGuard(list(lx.bounds) + list(lx.fillers))
+        self.filler_end = _EndGuard(lx.fillers)
+        # "Target 12", "paragraphs 3, 4 and", "No. 5": a reference word, or a separator after its numbers
+        # (glued to them: "12aand"), or the marks of "No.", "n°", "section:"
+        self.reference_end = _EndGuard(lx.reference_words, suffixes=("and", "to", "or", "of", "no"),
+                                       marks=",&-–:#.°")
+        self.month_end = _EndGuard(list(lx.months) + ["the"], marks=".")
+        self.denominator_end = _EndGuard(["per", "of", "every", "/"])
+        self.out_of_end = _EndGuard(["of"])
         self.label_unit_re = regex.compile(
             rf"(?ri)\((?P<u>{_alt(list(lx.currencies) + list(lx.units))})\)\s*:\s*$")
         self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
@@ -523,6 +572,19 @@ def _rules(lexicon: ClaimLexicon) -> _Rules:
 
 
 # ----------------------------------------------------------------------------------------- numbers
+def _at_end(pattern: Any, s: str, pos: int = 0, endpos: int | None = None) -> Any:
+    """``pattern.search(s, pos, endpos)`` for a reverse ``(?r)`` pattern that ends with ``$``, faster.
+
+    A reverse search tries every end position from the right, but ``$`` holds only at the end (or before
+    a final newline): a match tried at the end alone gives the same answer unless the text ends in one.
+    """
+    end = len(s) if endpos is None else endpos
+    m = pattern.match(s, pos, end)
+    if m is None and end > pos and s[end - 1] == "\n":
+        m = pattern.search(s, pos, end)
+    return m
+
+
 def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
     """'one hundred and twenty' -> 120; 'a dozen' -> 12; 'forty-two' -> 42."""
     tokens = _re(r"[\s\-]+").split(words.lower().strip())
@@ -592,6 +654,13 @@ class _Scanner:
         self.excluded: list[tuple[int, int]] = []  # reference spans, sorted
         self._excluded_starts: list[int] = []
         self.markers: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+        self.plain = _plain_ascii(text)
+
+    def _ends(self, pattern, guard: _EndGuard, s: str):
+        """``pattern.search(s)`` for a reverse ``$``-anchored pattern, skipped where ``guard`` rules it out."""
+        if self.plain and not guard.may_end(s):
+            return None
+        return _at_end(pattern, s)
 
     # ---------------------------------------------------------------- exclusions
     def _exclusions_from_references(self) -> None:
@@ -651,7 +720,7 @@ class _Scanner:
             if text[p].isdigit():
                 if p >= digits_to:
                     m = r.digit_re.match(text, p)
-                    if m is None and p and text[p - 1].isalpha() and r.currency_before_re.search(text, max(0, p - 5), p):
+                    if m is None and p and text[p - 1].isalpha() and _at_end(r.currency_before_re, text, max(0, p - 5), p):
                         m = r.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
                     if m:
                         out.append((m.start(), m.end(), _parse_digits(m.group()), False))
@@ -728,7 +797,7 @@ class _Scanner:
         return m.group(1).lower() if m else ""
 
     def _prev_word(self, i: int) -> str:
-        m = _re(r"([\w'’.-]+)\s*$").search(self._before(i, 40))
+        m = _at_end(_re(r"(?r)([\w'’.-]+)\s*$"), self._before(i, 40))
         return m.group(1).lower() if m else ""
 
     # ---------------------------------------------------------------- trap tests on a digit core
@@ -738,7 +807,7 @@ class _Scanner:
         if after_separator:  # the second number of "15-20": the hyphen before it is the range's
             prev = " "
         # glued to letters before: CoP19, OP4, Res040, FY2022, GUID pieces (currency symbols excepted)
-        if prev.isalpha() and not self.r.currency_before_re.search(text[max(0, start - 5):start]):
+        if prev.isalpha() and not _at_end(self.r.currency_before_re, text[max(0, start - 5):start]):
             return True
         if prev in "#§" or (prev == "-" and start >= 2 and text[start - 2].isalnum()):
             return True
@@ -788,18 +857,19 @@ class _Scanner:
     def _reference_trap(self, fig: _Figure) -> bool:
         """'Target 12', 'section 4.2', 'Sites 1 to 4': a number after a reference word, unless it has a
         unit ('the plan targets 30% protection')."""
-        return fig.unit is None and bool(self.r.reference_before_re.search(self._before(fig.start, 50)))
+        return fig.unit is None and bool(
+            self._ends(self.r.reference_before_re, self.r.reference_end, self._before(fig.start, 50)))
 
     def _context_trap(self, start: int, end: int, is_words: bool) -> bool:
         """Traps that depend on the words around: dates, denominators, multipliers, score scales."""
         before = self._before(start, 50)
         # dates: "30 September 2022", "September 30, 2022", "May 2021"
-        if self.r.month_after_re.match(self.text, end) or self.r.month_before_re.search(before):
+        if self.r.month_after_re.match(self.text, end) or self._ends(self.r.month_before_re, self.r.month_end, before):
             return True
         # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"
-        if self.r.denominator_before_re.search(before) or self.r.multiplier_after_re.match(self.text, end):
+        if self._ends(self.r.denominator_before_re, self.r.denominator_end, before) or self.r.multiplier_after_re.match(self.text, end):
             return True
-        if _re(r"(?i)\bout\s+of\s+$").search(before) and _re(r"(?:10|100|1000|five|ten)\b").match(
+        if self._ends(_re(r"(?ri)\bout\s+of\s+$"), self.r.out_of_end, before) and _re(r"(?:10|100|1000|five|ten)\b").match(
                 self.text[start:end]) and (self._next_word(end) in self.lx.function_words
                                            or not self._next_word(end).isalpha() or self._next_word(end) == "points"):
             return True  # "58 out of 100": the top of a score scale ("9 out of 10 visitors" counts visitors)
@@ -834,7 +904,7 @@ class _Scanner:
             return None
         self._grow_right(fig)
         if _re(r"\d{1,3}(?:\.\d{3})+").fullmatch(core) and (fig.kind == "money" or core.count(".") > 1 or (
-                fig.start > 3 and self.r.currency_before_re.search(self._before(fig.start, 8)))):
+                fig.start > 3 and _at_end(self.r.currency_before_re, self._before(fig.start, 8)))):
             # "75.000 euros", "EUR 512.300": a dot groups thousands in money written the European way
             fig.value = fig.value / float(core) * float(core.replace(".", ""))
         if fig.value_max is not None and fig.is_year_like:
@@ -925,7 +995,8 @@ class _Scanner:
     def _ratio(self, start: int, end: int) -> _Figure | None:
         """'1 in 4', 'one in ten posts': a fraction of what was counted before."""
         m = self.r.ratio_re.match(self.text, start)
-        if not m or self._context_trap(start, end, False) or self.r.reference_before_re.search(self._before(start, 50)):
+        if not m or self._context_trap(start, end, False) or self._ends(
+                self.r.reference_before_re, self.r.reference_end, self._before(start, 50)):
             return None
 
         def num(s: str) -> float | None:
@@ -1032,7 +1103,7 @@ class _Scanner:
     def _second_number(self, pos: int, first: _Figure):
         text = self.text
         cur = _re(r"(?:[€$£]|(?:EUR|USD|CHF|GBP|US\$)\s?)").match(text, pos) if (
-            first.kind == "money" or self.r.currency_before_re.search(self._before(first.start, 6))) else None
+            first.kind == "money" or self._ends(self.r.currency_before_re, self.r.currency_end, self._before(first.start, 6))) else None
         if cur:  # "€5,000-€10,000": the currency repeated on the upper end
             pos = cur.end()
         m = self.r.second_digit_re.match(text, pos)
@@ -1115,7 +1186,7 @@ class _Scanner:
                 elif form in self.r.unit_forms:
                     fig.unit, fig.kind = self.r.unit_forms[form]
         if fig.unit is None or fig.kind != "money":
-            m = self.r.currency_before_re.search(before)
+            m = self._ends(self.r.currency_before_re, self.r.currency_end, before)
             if m:
                 form = _re(r"\s+").sub(" ", m.group().strip().rstrip(".").lower())
                 code = self.r.currency_forms.get(form) or self.r.currency_forms.get(form + ".")
@@ -1130,7 +1201,7 @@ class _Scanner:
         if m and fig.value_max is not None:
             fig.start -= len(m.group())
             return
-        m = self.r.bound_before_re.search(before)
+        m = self._ends(self.r.bound_before_re, self.r.bound_end, before)
         if m:
             form = _re(r"\s+").sub(" ", m.group("b").lower())
             bound = self.r.bound_forms.get(form)
@@ -1140,7 +1211,7 @@ class _Scanner:
                 fig.bound = bound if fig.value_max is None or bound in ("~",) else fig.bound
                 fig.start -= len(m.group())
                 return
-        m = self.r.filler_before_re.search(before)
+        m = self._ends(self.r.filler_before_re, self.r.filler_end, before)
         if m and not fig.is_words and "the" not in m.group().lower().split():
             fig.start -= len(m.group())
 
