@@ -391,6 +391,14 @@ class _Twins:
             setattr(self, name, _plain_twin(getattr(rules, name)))
 
 
+def _ascii_letter_classes(pattern: str) -> str:
+    """``pattern`` with regex's letter classes as ASCII ranges: the same pattern for plain ASCII text
+    (``\\p{L}`` only inside a set: ``[\\p{L}&-]``)."""
+    out = pattern.replace(r"\p{Lu}", "[A-Z]").replace(r"\p{Ll}", "[a-z]").replace(r"[\p{L}", "[A-Za-z")
+    assert r"\p{" not in out, pattern
+    return out
+
+
 # ASCII controls that plain re's \s matches and regex's does not
 _RE_ONLY_SPACE = re.compile("[\x1c-\x1f]")
 
@@ -557,12 +565,17 @@ class _Rules:
         self.future_achieved_res = _pair(
             r"(?i)(?<![\w])(?:" + "|".join(lx.future_achieved_markers) + r")(?![\w])")
         # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
-        self.opener_re = regex.compile(r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)")
+        opener = r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)"
         # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
-        self.subject_verb_re = regex.compile(
-            r"(?:\b(?i:we|they|he|she)|\b(?i:the|our|their)\s+\p{Ll}+|\b\p{Lu}[\p{L}&-]*)\s+"
-            r"(?i:(?:also|jointly|then|successfully|recently)\s+)?"
-            r"(?P<v>\p{Ll}+)\b")
+        subject_verb = (r"(?:\b(?i:we|they|he|she)|\b(?i:the|our|their)\s+\p{Ll}+|\b\p{Lu}[\p{L}&-]*)\s+"
+                        r"(?i:(?:also|jointly|then|successfully|recently)\s+)?"
+                        r"(?P<v>\p{Ll}+)\b")
+        # (regex, plain re) pairs as for the markers: in ASCII the letter classes are plain ranges
+        self.opener_res = (regex.compile(opener), re.compile(_ascii_letter_classes(opener)))
+        self.subject_verb_res = (regex.compile(subject_verb), re.compile(_ascii_letter_classes(subject_verb)))
+        # "will", "to", ... up to two words before a verb (lower-cased): "will be trained", "to train"
+        self.modal_before_res = _pair(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$")
+        self.clause_end_res = _pair(r"[,;:(]|\s[-–—]\s|$")
         self.position_bound_re = regex.compile(rf"(?i)(?:{_alt(lx.position_bounds)})\b")
         self.elevation_re = regex.compile(rf"(?i)(?<![\w])(?:{_alt(lx.elevation_words)})(?![\w])")
         self.sentence_break_re = regex.compile(
@@ -576,7 +589,7 @@ class _Rules:
             r"|(?<![\w,.])0\d{2,4}(?:[ \-]\d{2,4}){2,}\b"                             # 0800 123 456
             r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"      # GUIDs
             r"|\b\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                               # 30/09/2022, 2022-09-30
-            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?<=[:hmsHMS]\d\d|m|\.|s)"
+            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?:(?<=[:hmsHMS]\d\d)|(?<=[m.s]))"
             r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"                          # 3 pm
         )
         self.twins = _Twins(self, _TWINNED)
@@ -838,8 +851,8 @@ class _Scanner:
             return True
         if prev in "#§" or (prev == "-" and start >= 2 and text[start - 2].isalnum()):
             return True
-        # ordinals: 5th, 1st, 22nd
-        if _re(r"(?i)(?:st|nd|rd|th)\b").match(text[end:end + 3]):
+        # ordinals: 5th, 1st, 22nd (the first test spares the pattern: "ſt" is an "st" to (?i))
+        if nxt in "sSnNrRtTſ" and _re(r"(?i)(?:st|nd|rd|th)\b").match(text[end:end + 3]):
             return True
         # times, ratios, dates, ids: 11:05, 09/30/2022, C/94/17, 2019/20, 1.2.3, 6.049.1
         if nxt in ":/\\" and self._next_char(end + 1).isdigit():
@@ -872,9 +885,10 @@ class _Scanner:
         if nxt == ")" and prev == "(" and _re(r"\)\s+[A-Za-z]").match(text[end:end + 3]):
             return True
         # phone numbers: +41 22 ..., (022) 999-0000
-        if _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) and _re(r"[\s\-]\d").match(text[end:end + 2]):
+        if "+" in text[max(0, start - 4):start] and _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) \
+                and _re(r"[\s\-]\d").match(text[end:end + 2]):
             return True
-        if _re(r"[\s\-.]\d{2,4}[\s\-.]\d{3,4}\b").match(text[end:end + 11]) and (
+        if (nxt in "-." or nxt.isspace()) and _re(r"[\s\-.]\d{2,4}[\s\-.]\d{3,4}\b").match(text[end:end + 11]) and (
                 prev in "(+" or _re(r"\)").match(text[end:end + 1])):
             return True
         if prev == "(" and nxt == ")" and _re(r"\)\s*\d").match(text[end:end + 3]):
@@ -1525,25 +1539,25 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     lx = scanner.lx
     sent = text[sent_start:sent_end]
     rel = fig_start - sent_start
+    plain = scanner.plain or _plain_ascii(sent)  # which of each (regex, plain re) pair to use
     if verb is not None and verb_pos is not None:
         lo = max(sent_start, verb_pos - 30)
-        m = _re(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$").search(text[lo:verb_pos].lower())
+        m = r.modal_before_res[plain].search(text[lo:verb_pos].lower())
         if m and not fig_start <= lo + m.start() < fig_end:  # not the bound's "to": "Up to 40 volunteers helped"
             return "planned"
         low = verb.lower()
         if low.split()[0] in lx.planned_participles:
             return "planned"
         if (low.endswith("ed") or low.split()[0] in lx.irregular_participles or low.split()[0] in lx.simple_past) \
-                and not (verb_pos >= fig_end and _opens_with_plan(sent, r)
+                and not (verb_pos >= fig_end and _opens_with_plan(sent, r, plain)
                          and not _re(r"(?i)\b(?:has|have|had|was|were|been|is|are)\b").search(text, fig_end, verb_pos)):
             # the figure's own verb is in the past: "trained 300 ... and will train 200"; but after an
             # imperative a bare participle is a reduced relative: "Build 12 parks chosen with residents"
             return "achieved"
     markers = scanner.markers.get((sent_start, sent_end))
     if markers is None:  # once per sentence, however many figures it holds
-        plain = _plain_ascii(sent)
         planned_at = [m.start() for m in r.planned_res[plain].finditer(sent)]
-        if _opens_with_plan(sent, r):
+        if _opens_with_plan(sent, r, plain):
             planned_at.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
         markers = scanner.markers[(sent_start, sent_end)] = (
             planned_at, [m.start() for m in r.achieved_res[plain].finditer(sent)])
@@ -1554,11 +1568,10 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     if context == "future":
         # a plan section: planned unless the sentence says in past or perfect tense that it was done
         # ("IFAW completed a review of 12 laws", "40 volunteers have been trained"), a slip the checks catch
-        future_achieved_re = r.future_achieved_res[_plain_ascii(sent)]
-        before_a = max((m.start() for m in future_achieved_re.finditer(sent, 0, rel)), default=None)
+        before_a = max((m.start() for m in r.future_achieved_res[plain].finditer(sent, 0, rel)), default=None)
         if before_a is not None and (before_p is None or before_a > before_p):
             return "achieved"
-        if verb is None and before_p is None and _past_after_subject(sent[:rel], r):
+        if verb is None and before_p is None and _past_after_subject(sent[:rel], r, plain):
             return "achieved"
         return "planned"
     before_a = max((a for a in achieved if a < rel), default=None)
@@ -1567,7 +1580,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         return "planned"
     if before_a is not None:
         return "achieved"
-    clause_end = _re(r"[,;:(]|\s[-–—]\s|$").search(sent, rel + (fig_end - fig_start)).start()
+    clause_end = r.clause_end_res[plain].search(sent, rel + (fig_end - fig_start)).start()
     after_p = min((p for p in planned if rel <= p < clause_end), default=None)  # "48%, against a target of 80%"
     after_a = min((a for a in achieved if a >= rel), default=None)
     if after_p is not None and (after_a is None or after_p < after_a):
@@ -1575,19 +1588,19 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     return "achieved"
 
 
-def _opens_with_plan(sent: str, r: _Rules) -> bool:
+def _opens_with_plan(sent: str, r: _Rules, plain: int = 0) -> bool:
     """'Seek EUR 1.2 million ...', 'Train 300 judges': a sentence opened by a bare verb is a plan.
 
     Not 'Support from 3 donors ...' or 'Review of 12 laws was ...': there the word is a noun.
     """
-    m = r.opener_re.match(sent)
+    m = r.opener_res[plain].match(sent)
     return m is not None and m["w"].lower() in r.lx.plan_openers and m["n"].lower() not in r.lx.opener_noun_next
 
 
-def _past_after_subject(before: str, r: _Rules) -> bool:
+def _past_after_subject(before: str, r: _Rules, plain: int = 0) -> bool:
     """A simple past after a subject in ``before``: 'IFAW completed a review of ...', 'we held'."""
     lx = r.lx
-    for m in r.subject_verb_re.finditer(before):
+    for m in r.subject_verb_res[plain].finditer(before):
         subject = before[m.start():m.start("v")].split()[0].lower()
         if subject in lx.plan_openers or subject in lx.verbs:
             continue  # "Restore degraded land": a bare verb and an adjective, not a subject and its verb
