@@ -416,8 +416,8 @@ _ASCII_SPACE = " \t\n\r\f\v"  # regex's \s in plain ASCII text
 class _EndGuard:
     """What a reverse ``$``-anchored pattern can end on, whitespace aside: a cheap test that skips it.
 
-    Its matches end (before trailing whitespace) with a whole word in ``words``, a word ending in one of
-    ``suffixes`` or a character in ``marks``. Built from the pattern's word lists: a form ending in ASCII
+    Its matches end (before trailing whitespace) with a whole word in ``words``, a character in ``marks``,
+    or a word ending in one of ``suffixes`` glued to a number ("12aand": a digit, "." or "_" before it). Built from the pattern's word lists: a form ending in ASCII
     letters gives its last run of letters (the patterns put a word boundary or whitespace before each
     form, so the text's last word is exactly that run), any other form its last character. Only for plain
     ASCII text (:func:`_plain_ascii`), where (?i) folds ASCII letters only.
@@ -443,15 +443,19 @@ class _EndGuard:
             return False
         if s[-1] in self.marks:
             return True
-        word = s[len(s.rstrip(_ASCII_LETTERS)):].lower()
-        return bool(word) and (word in self.words or word.endswith(self.suffixes))
+        cut = len(s.rstrip(_ASCII_LETTERS))
+        word = s[cut:].lower()
+        if not word:
+            return False
+        if word in self.words:
+            return True
+        return word.endswith(self.suffixes) and cut > 0 and (s[cut - 1].isdigit() or s[cut - 1] in "._")
 
 
-# the forward patterns of _Rules that have plain-re twins (_Rules.twins)
-_TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "fraction_re", "number_word_re",
-            "scale_after_re", "glued_scale_re", "currency_after_re", "unit_after_re", "bound_after_re", "range_sep_re",
-            "month_after_re", "multiplier_after_re", "year_re", "never_figure_hint_re", "never_figure_re", "one_of_figure_re",
-            "reference_hint_re", "sentence_break_re", "sentence_end_re")
+# the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
+_TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
+            "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
+            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re")
 
 
 class _Rules:
@@ -500,8 +504,8 @@ class _Rules:
         self.filler_end = _EndGuard(lx.fillers)
         # "Target 12", "paragraphs 3, 4 and", "No. 5": a reference word, or a separator after its numbers
         # (glued to them: "12aand"), or the marks of "No.", "n°", "section:"
-        self.reference_end = _EndGuard(lx.reference_words, suffixes=("and", "to", "or", "of", "no"),
-                                       marks=",&-–:#.°")
+        self.reference_end = _EndGuard(list(lx.reference_words) + ["and", "to", "or", "of", "no"],
+                                       suffixes=("and", "to", "or", "of"), marks=",&-–:#.°")
         self.month_end = _EndGuard(list(lx.months) + ["the"], marks=".")
         self.denominator_end = _EndGuard(["per", "of", "every", "/"])
         self.out_of_end = _EndGuard(["of"])
@@ -574,7 +578,7 @@ class _Rules:
         self.opener_res = (regex.compile(opener), re.compile(_ascii_letter_classes(opener)))
         self.subject_verb_res = (regex.compile(subject_verb), re.compile(_ascii_letter_classes(subject_verb)))
         # "will", "to", ... up to two words before a verb (lower-cased): "will be trained", "to train"
-        self.modal_before_res = _pair(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$")
+        self.modal_before_re = regex.compile(r"(?r)(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$")
         self.clause_end_res = _pair(r"[,;:(]|\s[-–—]\s|$")
         self.position_bound_re = regex.compile(rf"(?i)(?:{_alt(lx.position_bounds)})\b")
         self.elevation_re = regex.compile(rf"(?i)(?<![\w])(?:{_alt(lx.elevation_words)})(?![\w])")
@@ -589,7 +593,7 @@ class _Rules:
             r"|(?<![\w,.])0\d{2,4}(?:[ \-]\d{2,4}){2,}\b"                             # 0800 123 456
             r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"      # GUIDs
             r"|\b\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                               # 30/09/2022, 2022-09-30
-            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?:(?<=[:hmsHMS]\d\d)|(?<=[m.s]))"
+            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?<=[:hmsHMS]\d\d|m|\.|s)"
             r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"                          # 3 pm
         )
         self.twins = _Twins(self, _TWINNED)
@@ -652,7 +656,18 @@ def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
     return float(total + current) if seen else None
 
 
+def _in_follows(text: str, end: int) -> bool:
+    """Whitespace then "in" (any case) at ``end``: what "1 in 4" needs after its first number."""
+    j = end
+    n = len(text)
+    while j < n and text[j].isspace():  # str.isspace takes in all of regex's \s
+        j += 1
+    return j > end and text[j:j + 2].lower() == "in"
+
+
 def _parse_digits(s: str) -> float:
+    if s.isdecimal():  # most numbers: no comma, point or space to read
+        return float(s)
     if _re(r"\d{1,3},\d{1,2}").fullmatch(s):
         return float(s.replace(",", "."))  # "1,5 million": a decimal comma (only matched before a scale word)
     return float(_re(r"[,\s\u00a0\u202f\u2009]").sub("", s))
@@ -706,7 +721,7 @@ class _Scanner:
         """Spans of explicit paragraph references (opmapper.references) are never claims."""
         if self.references is not None and not self.references:
             return  # the caller found none: nothing to exclude
-        if not self.fwd.reference_hint_re.search(self.text):
+        if not self.r.reference_hint_re.search(self.text):
             return
         try:
             from .references import find_references
@@ -727,7 +742,7 @@ class _Scanner:
         if not self.fwd.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
             return False  # no separator or time mark next to the digits: nothing to look for
         lo, hi = max(0, start - 48), min(len(self.text), end + 48)
-        return any(m.start() < end and start < m.end() for m in self.fwd.never_figure_re.finditer(self.text, lo, hi))
+        return any(m.start() < end and start < m.end() for m in self.r.never_figure_re.finditer(self.text, lo, hi))
 
     def _in_reference(self, start: int, end: int) -> bool:
         if self.excluded:
@@ -751,13 +766,14 @@ class _Scanner:
         digits_to = words_to = fraction_to = -1
         # one cheap pass finds where numbers may start; the precise patterns are tried there only
         for p, hit_end in hits:
-            if text[p].isdigit() and p >= digits_to:
+            digit = text[p].isdigit()
+            if digit and p >= digits_to:
                 m = fwd.slash_fraction_re.match(text, p)
                 if m:  # "3/4 of the seedlings" (a date or an id has no "of" after it)
                     out.append((m.start(), m.end(), None, "slash"))
                     digits_to = m.end()
                     continue
-            if text[p].isdigit():
+            if digit:
                 if p >= digits_to:
                     m = fwd.digit_re.match(text, p)
                     if m is None and p and text[p - 1].isalpha() and _at_end(r.currency_before_re, text, max(0, p - 5), p):
@@ -774,7 +790,7 @@ class _Scanner:
                 starts = (article.start(), p) if article else (p,)
                 if p >= words_to:
                     for q in starts:
-                        m = fwd.number_word_re.match(text, q)
+                        m = r.number_word_re.match(text, q)
                         if m:
                             value = _parse_number_words(m.group(), self.lx)
                             if value is not None:
@@ -783,12 +799,13 @@ class _Scanner:
                             break
                 if p >= fraction_to:
                     for q in starts:
-                        m = fwd.fraction_re.match(text, q)
+                        m = r.fraction_re.match(text, q)
                         if m:
                             out.append((m.start(), m.end(), None, "fraction"))
                             fraction_to = m.end()
                             break
-            m = fwd.ratio_re.match(text, starts[0])
+            # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern)
+            m = fwd.ratio_re.match(text, starts[0]) if not digit or _in_follows(text, hit_end) else None
             if m:
                 out.append((m.start(), m.end(), None, "ratio"))
         out.sort(key=lambda c: (c[0], -c[1]))
@@ -983,7 +1000,7 @@ class _Scanner:
         return fig
 
     def _fraction(self, start: int, end: int) -> _Figure | None:
-        m = self.fwd.fraction_re.match(self.text, start)
+        m = self.r.fraction_re.match(self.text, start)
         if not m or m.end() != end:
             return None
         num, den = m.group("num"), m.group("den").lower()
@@ -1161,7 +1178,7 @@ class _Scanner:
             if second.unit is None:
                 p = self._unit_after(second, p)
             return val, p, second
-        m = self.fwd.number_word_re.match(text, pos)
+        m = self.r.number_word_re.match(text, pos)
         if m and first.is_words:
             val = _parse_number_words(m.group(), self.lx)
             if val is None:
@@ -1192,7 +1209,7 @@ class _Scanner:
 
     def _unit_after(self, fig: _Figure, pos: int) -> int:
         text = self.text
-        m = self.fwd.unit_after_re.match(text, pos)
+        m = self.r.unit_after_re.match(text, pos)
         if not m:
             if fig.glued_m and fig.unit is None:
                 # "1.75m": millions, unless a length context follows ("a 200m buffer")
@@ -1542,7 +1559,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     plain = scanner.plain or _plain_ascii(sent)  # which of each (regex, plain re) pair to use
     if verb is not None and verb_pos is not None:
         lo = max(sent_start, verb_pos - 30)
-        m = r.modal_before_res[plain].search(text[lo:verb_pos].lower())
+        m = _at_end(r.modal_before_re, text[lo:verb_pos].lower())
         if m and not fig_start <= lo + m.start() < fig_end:  # not the bound's "to": "Up to 40 volunteers helped"
             return "planned"
         low = verb.lower()
@@ -1629,7 +1646,7 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
     else:
         base = []
         pos = 0
-        for m in patterns.sentence_break_re.finditer(text):
+        for m in rules.sentence_break_re.finditer(text):
             w = rules.word_before_re.search(text, max(0, m.start() - 12), m.start())
             word = w.group().lower() if w else ""
             if word in rules.lx.abbreviations or (len(word) == 1 and word.isalpha()):
