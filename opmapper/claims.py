@@ -1667,11 +1667,76 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
 
 
 # ----------------------------------------------------------------------------------------- API
+class _ChunkTokenizer:
+    """spaCy's tokenizer, with the tokens of each whitespace-delimited chunk remembered.
+
+    spaCy cuts a text at whitespace and tokenises every chunk on its own (affixes and special cases never
+    reach across a space), so a span's tokens are its chunks' tokens side by side: looking most chunks up
+    skips building a Doc for every figure's sentence (same tokens as the tokenizer on 100k spans, fuzzed
+    with its special cases). Only for a tokenizer nobody changes afterwards: the default pipeline's.
+    """
+
+    MAX_CHUNKS = 50_000  # distinct chunks kept; the table is emptied when full (a bounded memo)
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        # chunk -> its tokens as (start, end, text) inside the chunk, or None for one token (most words)
+        self.chunks: dict[str, tuple[tuple[int, int, str], ...] | None] = {}
+
+    def _tokens(self, chunk: str) -> tuple[tuple[int, int, str], ...] | None:
+        from spacy.attrs import IDX, LENGTH
+
+        if len(self.chunks) >= self.MAX_CHUNKS:
+            self.chunks.clear()
+        tokens = tuple((a, a + n, chunk[a:a + n])
+                       for a, n in self.tokenizer(chunk).to_array([IDX, LENGTH]).tolist())
+        if len(tokens) == 1 and tokens[0][2] == chunk:
+            tokens = None
+        self.chunks[chunk] = tokens
+        return tokens
+
+    def _add(self, chunk: str, at: int, out: list[tuple[int, int, str]]) -> None:
+        tokens = self.chunks[chunk] if chunk in self.chunks else self._tokens(chunk)
+        if tokens is None:
+            out.append((at, at + len(chunk), chunk))
+        else:
+            out.extend((at + a, at + b, t) for a, b, t in tokens)
+
+    def words(self, text: str, start: int, end: int, out: list[tuple[int, int, str]]) -> None:
+        """Append the tokens of text[start:end], as ``tokenizer(text[start:end])`` gives them."""
+        prev = start
+        for m in _CHUNK_RE.finditer(text, start, end):
+            at = m.start()
+            if at != prev:
+                self._whitespace(text, start, prev, at, out)
+            self._add(m.group(), at, out)
+            prev = m.end()
+        if prev < end:
+            self._whitespace(text, start, prev, end, out)
+
+    def _whitespace(self, text: str, start: int, a: int, b: int, out: list[tuple[int, int, str]]) -> None:
+        # spaCy's rule: one space after a token is that token's trailing space; the rest of the run (or a
+        # run at the span's start, or one opening with another space character) is a token of its own
+        if a > start and text[a] == " ":
+            a += 1
+        if a < b:
+            self._add(text[a:b], a, out)
+
+
+_CHUNK_RE = re.compile(r"\S+")  # str.isspace whitespace, as spaCy's tokenizer cuts
+
+
+@functools.lru_cache(maxsize=1)
+def _default_chunk_tokenizer() -> _ChunkTokenizer:
+    return _ChunkTokenizer(default_pipeline().tokenizer)
+
+
 def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[tuple[int, int, str]]:
     """Tokens (start, end, text) of the given sorted, disjoint character spans only.
 
-    From the Doc when there is one; else each span is tokenised alone by the spaCy tokenizer, so a long
-    report with a few figures costs a few sentences of tokenisation, not the whole text.
+    From the Doc when there is one; else each span is tokenised alone by the spaCy tokenizer (or a
+    :class:`_ChunkTokenizer`), so a long report with a few figures costs a few sentences of
+    tokenisation, not the whole text.
     """
     from spacy.attrs import IDX, LENGTH  # here, not at import: "import opmapper" need not load spaCy
 
@@ -1683,6 +1748,8 @@ def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[t
             if span is not None:
                 for a, length in offsets[span.start:span.end].tolist():
                     words.append((a, a + length, text[a:a + length]))
+        elif isinstance(tokenizer, _ChunkTokenizer):
+            tokenizer.words(text, ss, se, words)
         elif tokenizer is not None:
             for idx, length in tokenizer(text[ss:se]).to_array([IDX, LENGTH]).tolist():
                 a = ss + idx
@@ -1830,5 +1897,6 @@ def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, re
     hits = rules.core_hits(text)
     if not hits:  # no digit, no number word: no claim (and no need to load spaCy)
         return []
-    nlp = nlp if nlp is not None else default_pipeline()
-    return _claims(text, None, rules, hits, tokenizer=nlp.tokenizer, references=references, context=context)
+    # the default pipeline is ours and never changed: its tokens can be remembered per chunk
+    tokenizer = nlp.tokenizer if nlp is not None else _default_chunk_tokenizer()
+    return _claims(text, None, rules, hits, tokenizer=tokenizer, references=references, context=context)
