@@ -5,7 +5,7 @@ CONTRACT (owned by the claims work; other modules rely on these names and fields
 
 How it works, in small steps:
 
-1. a cheap regex prefilter skips texts without digits or number words;
+1. a cheap scan for digits and number words skips texts without any;
 2. ``spacy.blank("en")`` tokenises (plus a sentencizer, cut again at line breaks);
 3. a scanner finds number cores (digits or number words) in the text and grows each to the left
    (bound words, currency) and to the right (scale words, ranges, units, "or more");
@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -364,6 +365,99 @@ def _alt(words) -> str:
     return "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in parts)
 
 
+def _plain_twin(compiled: Any) -> Any:
+    """A regex pattern compiled by plain re, for plain ASCII text (:func:`_plain_ascii`), where both read
+    it alike; the regex pattern itself if plain re cannot read it or folds its case differently."""
+    if "ı" in compiled.pattern or "İ" in compiled.pattern:  # the one case fold the two disagree on in ASCII
+        return compiled
+    try:
+        return re.compile(compiled.pattern)
+    except re.error:  # regex-only syntax: variable-width lookbehind, reverse search, \p{..}
+        return compiled
+
+
+def _pair(pattern: str) -> tuple[Any, Any]:
+    """``pattern`` compiled by regex and its plain twin, indexed by :func:`_plain_ascii`."""
+    compiled = regex.compile(pattern)
+    return compiled, _plain_twin(compiled)
+
+
+class _Twins:
+    """Plain-re twins of the rules' forward patterns, under the same names, for plain ASCII texts:
+    plain re runs them two to three times faster."""
+
+    def __init__(self, rules: Any, names: tuple[str, ...]) -> None:
+        for name in names:
+            setattr(self, name, _plain_twin(getattr(rules, name)))
+
+
+def _ascii_letter_classes(pattern: str) -> str:
+    """``pattern`` with regex's letter classes as ASCII ranges: the same pattern for plain ASCII text
+    (``\\p{L}`` only inside a set: ``[\\p{L}&-]``)."""
+    out = pattern.replace(r"\p{Lu}", "[A-Z]").replace(r"\p{Ll}", "[a-z]").replace(r"[\p{L}", "[A-Za-z")
+    assert r"\p{" not in out, pattern
+    return out
+
+
+# ASCII controls that plain re's \s matches and regex's does not
+_RE_ONLY_SPACE = re.compile("[\x1c-\x1f]")
+
+
+def _plain_ascii(s: str) -> int:
+    """1 if regex and plain re read ``s`` alike (ASCII: the same \\w, \\b, \\d and case folding; and no
+    character that only plain re counts as \\s), else 0: the index into a :func:`_pair`."""
+    return 1 if s.isascii() and _RE_ONLY_SPACE.search(s) is None else 0
+
+
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_SPACE = " \t\n\r\f\v"  # regex's \s in plain ASCII text
+
+
+class _EndGuard:
+    """What a reverse ``$``-anchored pattern can end on, whitespace aside: a cheap test that skips it.
+
+    Its matches end (before trailing whitespace) with a whole word in ``words``, a character in ``marks``,
+    or a word ending in one of ``suffixes`` glued to a number ("12aand": a digit, "." or "_" before it). Built from the pattern's word lists: a form ending in ASCII
+    letters gives its last run of letters (the patterns put a word boundary or whitespace before each
+    form, so the text's last word is exactly that run), any other form its last character. Only for plain
+    ASCII text (:func:`_plain_ascii`), where (?i) folds ASCII letters only.
+    """
+
+    def __init__(self, forms, suffixes=(), marks: str = "") -> None:
+        words, last_marks = set(), set(marks)
+        for form in forms:
+            form = form.lower()
+            run = form[len(form.rstrip(_ASCII_LETTERS)):]
+            if run:
+                words.add(run)
+            elif form:
+                last_marks.add(form[-1])
+        self.words = frozenset(words)
+        self.suffixes = tuple(suffixes)
+        self.marks = frozenset(last_marks)
+
+    def may_end(self, s: str) -> bool:
+        """False when no match can end ``s`` (plain ASCII); True when one may."""
+        s = s.rstrip(_ASCII_SPACE)
+        if not s:
+            return False
+        if s[-1] in self.marks:
+            return True
+        cut = len(s.rstrip(_ASCII_LETTERS))
+        word = s[cut:].lower()
+        if not word:
+            return False
+        if word in self.words:
+            return True
+        return word.endswith(self.suffixes) and cut > 0 and (s[cut - 1].isdigit() or s[cut - 1] in "._")
+
+
+# the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
+_TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
+            "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
+            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re")
+
+
 class _Rules:
     """A lexicon compiled into regexes and lookup tables, built once per lexicon object."""
 
@@ -397,10 +491,24 @@ class _Rules:
             rf"(?i)\b(?P<a>\d+|{_alt(['one', 'a', 'two', 'three', 'four', 'five'])})\s+in\s+(?:every\s+)?"
             rf"(?P<b>\d+|{_alt(list(lx.number_units) + list(lx.number_tens))})\b"
         )
-        self.core_re = regex.compile(
-            r"(?i)\d+|\b(?:" + _alt(word_numbers + list(lx.fractions) + ["million", "billion"]) + r")\b"
-        )
-        self.prefilter = self.core_re
+        core_words = word_numbers + list(lx.fractions) + ["million", "billion"]
+        self.core_re = regex.compile(r"(?i)\d+|\b(?:" + _alt(core_words) + r")\b")
+        # In ASCII text regex's \w is [A-Za-z0-9_], so core_re finds every run of digits and every whole
+        # word that is a number word: a plain-re scan of the words and a set lookup find the same, faster
+        self.core_words = frozenset(w.lower() for w in core_words) \
+            if all(w.isascii() and w.isalpha() for w in core_words) else None
+        self.ascii_core_re = re.compile(r"[0-9]+|(?<![A-Za-z0-9_])([A-Za-z]+)(?![A-Za-z0-9_])")
+        # the guards of the costlier reverse patterns below (see _Scanner._ends)
+        self.currency_end = _EndGuard(lx.currencies, marks=".")
+        self.bound_end = _EndGuard(list(lx.bounds) + list(lx.fillers))
+        self.filler_end = _EndGuard(lx.fillers)
+        # "Target 12", "paragraphs 3, 4 and", "No. 5": a reference word, or a separator after its numbers
+        # (glued to them: "12aand"), or the marks of "No.", "n°", "section:"
+        self.reference_end = _EndGuard(list(lx.reference_words) + ["and", "to", "or", "of", "no"],
+                                       suffixes=("and", "to", "or", "of"), marks=",&-–:#.°")
+        self.month_end = _EndGuard(list(lx.months) + ["the"], marks=".")
+        self.denominator_end = _EndGuard(["per", "of", "every", "/"])
+        self.out_of_end = _EndGuard(["of"])
         self.label_unit_re = regex.compile(
             rf"(?ri)\((?P<u>{_alt(list(lx.currencies) + list(lx.units))})\)\s*:\s*$")
         self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
@@ -454,17 +562,24 @@ class _Rules:
         self.year_re = regex.compile(r"(?:1[89]|20)\d\d")
         self.denominator_before_re = regex.compile(r"(?ri)(?:\bper|\bfactor\s+of|\bevery|/)\s*$")
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
-        self.planned_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.planned_markers) + r")(?![\w])")
-        self.achieved_re = regex.compile(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
-        self.future_achieved_re = regex.compile(
+        # marker patterns as (regex, plain re) pairs: the second is for plain ASCII sentences (_plain_ascii),
+        # where both modules read the same pattern alike and plain re runs these alternations twice as fast
+        self.planned_res = _pair(r"(?i)(?<![\w])(?:" + "|".join(lx.planned_markers) + r")(?![\w])")
+        self.achieved_res = _pair(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
+        self.future_achieved_res = _pair(
             r"(?i)(?<![\w])(?:" + "|".join(lx.future_achieved_markers) + r")(?![\w])")
         # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
-        self.opener_re = regex.compile(r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)")
+        opener = r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)"
         # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
-        self.subject_verb_re = regex.compile(
-            r"(?:\b(?i:we|they|he|she)|\b(?i:the|our|their)\s+\p{Ll}+|\b\p{Lu}[\p{L}&-]*)\s+"
-            r"(?i:(?:also|jointly|then|successfully|recently)\s+)?"
-            r"(?P<v>\p{Ll}+)\b")
+        subject_verb = (r"(?:\b(?i:we|they|he|she)|\b(?i:the|our|their)\s+\p{Ll}+|\b\p{Lu}[\p{L}&-]*)\s+"
+                        r"(?i:(?:also|jointly|then|successfully|recently)\s+)?"
+                        r"(?P<v>\p{Ll}+)\b")
+        # (regex, plain re) pairs as for the markers: in ASCII the letter classes are plain ranges
+        self.opener_res = (regex.compile(opener), re.compile(_ascii_letter_classes(opener)))
+        self.subject_verb_res = (regex.compile(subject_verb), re.compile(_ascii_letter_classes(subject_verb)))
+        # "will", "to", ... up to two words before a verb (lower-cased): "will be trained", "to train"
+        self.modal_before_re = regex.compile(r"(?r)(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$")
+        self.clause_end_res = _pair(r"[,;:(]|\s[-–—]\s|$")
         self.position_bound_re = regex.compile(rf"(?i)(?:{_alt(lx.position_bounds)})\b")
         self.elevation_re = regex.compile(rf"(?i)(?<![\w])(?:{_alt(lx.elevation_words)})(?![\w])")
         self.sentence_break_re = regex.compile(
@@ -481,6 +596,16 @@ class _Rules:
             r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?<=[:hmsHMS]\d\d|m|\.|s)"
             r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"                          # 3 pm
         )
+        self.twins = _Twins(self, _TWINNED)
+
+
+    def core_hits(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
+        if self.core_words is not None and text.isascii():
+            words = self.core_words
+            return [m.span() for m in self.ascii_core_re.finditer(text)
+                    if m.group(1) is None or m.group(1).lower() in words]
+        return [m.span() for m in self.core_re.finditer(text)]
 
 
 @functools.lru_cache(maxsize=16)
@@ -489,6 +614,19 @@ def _rules(lexicon: ClaimLexicon) -> _Rules:
 
 
 # ----------------------------------------------------------------------------------------- numbers
+def _at_end(pattern: Any, s: str, pos: int = 0, endpos: int | None = None) -> Any:
+    """``pattern.search(s, pos, endpos)`` for a reverse ``(?r)`` pattern that ends with ``$``, faster.
+
+    A reverse search tries every end position from the right, but ``$`` holds only at the end (or before
+    a final newline): a match tried at the end alone gives the same answer unless the text ends in one.
+    """
+    end = len(s) if endpos is None else endpos
+    m = pattern.match(s, pos, end)
+    if m is None and end > pos and s[end - 1] == "\n":
+        m = pattern.search(s, pos, end)
+    return m
+
+
 def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
     """'one hundred and twenty' -> 120; 'a dozen' -> 12; 'forty-two' -> 42."""
     tokens = _re(r"[\s\-]+").split(words.lower().strip())
@@ -518,7 +656,18 @@ def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
     return float(total + current) if seen else None
 
 
+def _in_follows(text: str, end: int) -> bool:
+    """Whitespace then "in" (any case) at ``end``: what "1 in 4" needs after its first number."""
+    j = end
+    n = len(text)
+    while j < n and text[j].isspace():  # str.isspace takes in all of regex's \s
+        j += 1
+    return j > end and text[j:j + 2].lower() == "in"
+
+
 def _parse_digits(s: str) -> float:
+    if s.isdecimal():  # most numbers: no comma, point or space to read
+        return float(s)
     if _re(r"\d{1,3},\d{1,2}").fullmatch(s):
         return float(s.replace(",", "."))  # "1,5 million": a decimal comma (only matched before a scale word)
     return float(_re(r"[,\s\u00a0\u202f\u2009]").sub("", s))
@@ -558,10 +707,20 @@ class _Scanner:
         self.excluded: list[tuple[int, int]] = []  # reference spans, sorted
         self._excluded_starts: list[int] = []
         self.markers: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+        self.plain = _plain_ascii(text)
+        self.fwd = rules.twins if self.plain else rules  # the forward patterns to use on this text
+
+    def _ends(self, pattern, guard: _EndGuard, s: str):
+        """``pattern.search(s)`` for a reverse ``$``-anchored pattern, skipped where ``guard`` rules it out."""
+        if self.plain and not guard.may_end(s):
+            return None
+        return _at_end(pattern, s)
 
     # ---------------------------------------------------------------- exclusions
     def _exclusions_from_references(self) -> None:
         """Spans of explicit paragraph references (opmapper.references) are never claims."""
+        if self.references is not None and not self.references:
+            return  # the caller found none: nothing to exclude
         if not self.r.reference_hint_re.search(self.text):
             return
         try:
@@ -580,45 +739,50 @@ class _Scanner:
 
         Searched in a window around each candidate rather than over the whole text: figures are sparse.
         """
-        if not self.r.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
+        if not self.fwd.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
             return False  # no separator or time mark next to the digits: nothing to look for
         lo, hi = max(0, start - 48), min(len(self.text), end + 48)
         return any(m.start() < end and start < m.end() for m in self.r.never_figure_re.finditer(self.text, lo, hi))
 
-    def _is_excluded(self, start: int, end: int) -> bool:
+    def _in_reference(self, start: int, end: int) -> bool:
         if self.excluded:
             # spans are sorted and short: only those starting shortly before ``end`` can overlap
             k = bisect.bisect_left(self._excluded_starts, end)
             if any(start < e for _, e in self.excluded[max(0, k - 8):k]):
                 return True
-        return self._never_figure(start, end)
+        return False
+
+    def _is_excluded(self, start: int, end: int) -> bool:
+        return self._in_reference(start, end) or self._never_figure(start, end)
 
     # ---------------------------------------------------------------- number cores
-    def cores(self):
-        """Digit and word number cores, in text order, as (start, end, value, is_words)."""
+    def cores(self, hits: list[tuple[int, int]]):
+        """Digit and word number cores, in text order, as (start, end, value, is_words); ``hits`` are
+        :meth:`_Rules.core_hits`."""
         text = self.text
         r = self.r
+        fwd = self.fwd
         out = []
         digits_to = words_to = fraction_to = -1
         # one cheap pass finds where numbers may start; the precise patterns are tried there only
-        for hit in r.core_re.finditer(text):
-            p = hit.start()
-            if text[p].isdigit() and p >= digits_to:
-                m = r.slash_fraction_re.match(text, p)
+        for p, hit_end in hits:
+            digit = text[p].isdigit()
+            if digit and p >= digits_to:
+                m = fwd.slash_fraction_re.match(text, p)
                 if m:  # "3/4 of the seedlings" (a date or an id has no "of" after it)
                     out.append((m.start(), m.end(), None, "slash"))
                     digits_to = m.end()
                     continue
-            if text[p].isdigit():
+            if digit:
                 if p >= digits_to:
-                    m = r.digit_re.match(text, p)
-                    if m is None and p and text[p - 1].isalpha() and r.currency_before_re.search(text, max(0, p - 5), p):
-                        m = r.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
+                    m = fwd.digit_re.match(text, p)
+                    if m is None and p and text[p - 1].isalpha() and _at_end(r.currency_before_re, text, max(0, p - 5), p):
+                        m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
                     if m:
                         out.append((m.start(), m.end(), _parse_digits(m.group()), False))
                         digits_to = m.end()
                     else:
-                        digits_to = hit.end()
+                        digits_to = hit_end
                 starts = (p,)
             else:
                 # "a dozen", "a third": the article before the word may open the number
@@ -640,17 +804,18 @@ class _Scanner:
                             out.append((m.start(), m.end(), None, "fraction"))
                             fraction_to = m.end()
                             break
-            m = r.ratio_re.match(text, starts[0])
+            # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern)
+            m = fwd.ratio_re.match(text, starts[0]) if not digit or _in_follows(text, hit_end) else None
             if m:
                 out.append((m.start(), m.end(), None, "ratio"))
         out.sort(key=lambda c: (c[0], -c[1]))
         return out
 
     # ---------------------------------------------------------------- main loop
-    def scan(self) -> list[_Figure]:
+    def scan(self, hits: list[tuple[int, int]]) -> list[_Figure]:
         figures: list[_Figure] = []
         consumed_to = -1
-        for start, end, value, what in self.cores():
+        for start, end, value, what in self.cores(hits):
             if start < consumed_to:
                 continue
             if what == "fraction":
@@ -670,8 +835,8 @@ class _Scanner:
         if figures:  # references are costlier than the figures: look them up only when needed
             before = len(self.excluded)
             self._exclusions_from_references()
-            if len(self.excluded) > before:
-                figures = [f for f in figures if not self._is_excluded(f.start, f.end)]
+            if len(self.excluded) > before:  # (no figure kept is a phone number or date: that was tested)
+                figures = [f for f in figures if not self._in_reference(f.start, f.end)]
         return figures
 
     # ---------------------------------------------------------------- helpers
@@ -689,7 +854,7 @@ class _Scanner:
         return m.group(1).lower() if m else ""
 
     def _prev_word(self, i: int) -> str:
-        m = _re(r"([\w'’.-]+)\s*$").search(self._before(i, 40))
+        m = _at_end(_re(r"(?r)([\w'’.-]+)\s*$"), self._before(i, 40))
         return m.group(1).lower() if m else ""
 
     # ---------------------------------------------------------------- trap tests on a digit core
@@ -699,12 +864,12 @@ class _Scanner:
         if after_separator:  # the second number of "15-20": the hyphen before it is the range's
             prev = " "
         # glued to letters before: CoP19, OP4, Res040, FY2022, GUID pieces (currency symbols excepted)
-        if prev.isalpha() and not self.r.currency_before_re.search(text[max(0, start - 5):start]):
+        if prev.isalpha() and not _at_end(self.r.currency_before_re, text[max(0, start - 5):start]):
             return True
         if prev in "#§" or (prev == "-" and start >= 2 and text[start - 2].isalnum()):
             return True
-        # ordinals: 5th, 1st, 22nd
-        if _re(r"(?i)(?:st|nd|rd|th)\b").match(text[end:end + 3]):
+        # ordinals: 5th, 1st, 22nd (the first test spares the pattern: "ſt" is an "st" to (?i))
+        if nxt in "sSnNrRtTſ" and _re(r"(?i)(?:st|nd|rd|th)\b").match(text[end:end + 3]):
             return True
         # times, ratios, dates, ids: 11:05, 09/30/2022, C/94/17, 2019/20, 1.2.3, 6.049.1
         if nxt in ":/\\" and self._next_char(end + 1).isdigit():
@@ -737,9 +902,10 @@ class _Scanner:
         if nxt == ")" and prev == "(" and _re(r"\)\s+[A-Za-z]").match(text[end:end + 3]):
             return True
         # phone numbers: +41 22 ..., (022) 999-0000
-        if _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) and _re(r"[\s\-]\d").match(text[end:end + 2]):
+        if "+" in text[max(0, start - 4):start] and _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) \
+                and _re(r"[\s\-]\d").match(text[end:end + 2]):
             return True
-        if _re(r"[\s\-.]\d{2,4}[\s\-.]\d{3,4}\b").match(text[end:end + 11]) and (
+        if (nxt in "-." or nxt.isspace()) and _re(r"[\s\-.]\d{2,4}[\s\-.]\d{3,4}\b").match(text[end:end + 11]) and (
                 prev in "(+" or _re(r"\)").match(text[end:end + 1])):
             return True
         if prev == "(" and nxt == ")" and _re(r"\)\s*\d").match(text[end:end + 3]):
@@ -749,18 +915,19 @@ class _Scanner:
     def _reference_trap(self, fig: _Figure) -> bool:
         """'Target 12', 'section 4.2', 'Sites 1 to 4': a number after a reference word, unless it has a
         unit ('the plan targets 30% protection')."""
-        return fig.unit is None and bool(self.r.reference_before_re.search(self._before(fig.start, 50)))
+        return fig.unit is None and bool(
+            self._ends(self.r.reference_before_re, self.r.reference_end, self._before(fig.start, 50)))
 
     def _context_trap(self, start: int, end: int, is_words: bool) -> bool:
         """Traps that depend on the words around: dates, denominators, multipliers, score scales."""
         before = self._before(start, 50)
         # dates: "30 September 2022", "September 30, 2022", "May 2021"
-        if self.r.month_after_re.match(self.text, end) or self.r.month_before_re.search(before):
+        if self.fwd.month_after_re.match(self.text, end) or self._ends(self.r.month_before_re, self.r.month_end, before):
             return True
         # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"
-        if self.r.denominator_before_re.search(before) or self.r.multiplier_after_re.match(self.text, end):
+        if self._ends(self.r.denominator_before_re, self.r.denominator_end, before) or self.fwd.multiplier_after_re.match(self.text, end):
             return True
-        if _re(r"(?i)\bout\s+of\s+$").search(before) and _re(r"(?:10|100|1000|five|ten)\b").match(
+        if self._ends(_re(r"(?ri)\bout\s+of\s+$"), self.r.out_of_end, before) and _re(r"(?:10|100|1000|five|ten)\b").match(
                 self.text[start:end]) and (self._next_word(end) in self.lx.function_words
                                            or not self._next_word(end).isalpha() or self._next_word(end) == "points"):
             return True  # "58 out of 100": the top of a score scale ("9 out of 10 visitors" counts visitors)
@@ -790,12 +957,12 @@ class _Scanner:
             return None
         fig = _Figure(start, end, value)
         core = text[start:end]
-        fig.is_year_like = bool(self.r.year_re.fullmatch(core))
+        fig.is_year_like = bool(self.fwd.year_re.fullmatch(core))
         if self._compound_adjective(end) and not _re(r"-\s*\d").match(text[end:end + 3]):
             return None
         self._grow_right(fig)
         if _re(r"\d{1,3}(?:\.\d{3})+").fullmatch(core) and (fig.kind == "money" or core.count(".") > 1 or (
-                fig.start > 3 and self.r.currency_before_re.search(self._before(fig.start, 8)))):
+                fig.start > 3 and _at_end(self.r.currency_before_re, self._before(fig.start, 8)))):
             # "75.000 euros", "EUR 512.300": a dot groups thousands in money written the European way
             fig.value = fig.value / float(core) * float(core.replace(".", ""))
         if fig.value_max is not None and fig.is_year_like:
@@ -820,7 +987,7 @@ class _Scanner:
             return None
         if words == "zero" and not (self._next_word(end) and self._next_word(end).endswith("s")):
             return None  # "zero net loss" is a target name; "zero deaths" is a count
-        if words == "one" and not self.r.one_of_figure_re.match(self.text[end:end + 40]):
+        if words == "one" and not self.fwd.one_of_figure_re.match(self.text[end:end + 40]):
             # "one of the", "no one", "one another", "on the one hand": a pronoun, not a figure
             # (but "one of the two funders" is one of a counted whole)
             if self._next_word(end) in self.lx.one_pronoun_next or self._prev_word(start) in self.lx.one_pronoun_prev:
@@ -875,9 +1042,9 @@ class _Scanner:
         return fig
 
     def _slash_fraction(self, start: int, end: int) -> _Figure | None:
-        m = self.r.slash_fraction_re.match(self.text, start)
+        m = self.fwd.slash_fraction_re.match(self.text, start)
         a, b = float(m.group("a")), float(m.group("b"))
-        if not 0 < a < b or self.r.month_after_re.match(self.text, end):
+        if not 0 < a < b or self.fwd.month_after_re.match(self.text, end):
             return None  # "3/4 of May" is a date
         fig = _Figure(start, end, round(a / b, 4), unit="fraction", kind="other")
         self._grow_left(fig)
@@ -885,8 +1052,9 @@ class _Scanner:
 
     def _ratio(self, start: int, end: int) -> _Figure | None:
         """'1 in 4', 'one in ten posts': a fraction of what was counted before."""
-        m = self.r.ratio_re.match(self.text, start)
-        if not m or self._context_trap(start, end, False) or self.r.reference_before_re.search(self._before(start, 50)):
+        m = self.fwd.ratio_re.match(self.text, start)
+        if not m or self._context_trap(start, end, False) or self._ends(
+                self.r.reference_before_re, self.r.reference_end, self._before(start, 50)):
             return None
 
         def num(s: str) -> float | None:
@@ -898,7 +1066,7 @@ class _Scanner:
             return float(self.lx.number_units.get(s) or self.lx.number_tens.get(s) or 0) or None
 
         a, b = num(m.group("a")), num(m.group("b"))
-        if a is None or b is None or b <= a or self.r.year_re.fullmatch(m.group("b")):
+        if a is None or b is None or b <= a or self.fwd.year_re.fullmatch(m.group("b")):
             return None
         fig = _Figure(start, end, round(a / b, 4), unit="fraction", kind="other", ratio=True)
         self._grow_left(fig)
@@ -925,7 +1093,7 @@ class _Scanner:
     # ---------------------------------------------------------------- growing to the right
     def _scale(self, fig: _Figure, pos: int) -> int:
         text = self.text
-        m = self.r.glued_scale_re.match(text, pos) if not fig.is_words else None
+        m = self.fwd.glued_scale_re.match(text, pos) if not fig.is_words else None
         if m:
             w = m.group("w")
             if w in ("m", "M"):
@@ -933,7 +1101,7 @@ class _Scanner:
             fig.value *= self.lx.glued_scales[w]
             fig.scaled = True
             return m.end()
-        m = self.r.scale_after_re.match(text, pos)
+        m = self.fwd.scale_after_re.match(text, pos)
         if m:
             w = m.group("w").lower()
             if w == "k" and not text[m.start("w") - 1:m.start("w")].isdigit() and self._next_char(m.end()) != "€":
@@ -951,7 +1119,7 @@ class _Scanner:
         # currency after: "75,000 CHF", "125 k€", "130 million euros"
         pos = self._currency_after(fig, pos)
         # range: "15-20", "15 to 20", "between 15 and 20"
-        m = self.r.range_sep_re.match(text, pos)
+        m = self.fwd.range_sep_re.match(text, pos)
         if m:
             sep = m.group().strip().lower()
             before = self._before(fig.start, 20)
@@ -984,7 +1152,7 @@ class _Scanner:
             pos = self._currency_after(fig, pos)
         fig.end = max(fig.end, pos)
         # "500+ members", "200 or more"
-        m = self.r.bound_after_re.match(text, fig.end)
+        m = self.fwd.bound_after_re.match(text, fig.end)
         if m and fig.bound == "=":
             form = _re(r"\s+").sub(" ", m.group("b").strip().lower())
             fig.bound = self.r.suffix_forms.get(form, fig.bound)
@@ -993,14 +1161,14 @@ class _Scanner:
     def _second_number(self, pos: int, first: _Figure):
         text = self.text
         cur = _re(r"(?:[€$£]|(?:EUR|USD|CHF|GBP|US\$)\s?)").match(text, pos) if (
-            first.kind == "money" or self.r.currency_before_re.search(self._before(first.start, 6))) else None
+            first.kind == "money" or self._ends(self.r.currency_before_re, self.r.currency_end, self._before(first.start, 6))) else None
         if cur:  # "€5,000-€10,000": the currency repeated on the upper end
             pos = cur.end()
-        m = self.r.second_digit_re.match(text, pos)
+        m = self.fwd.second_digit_re.match(text, pos)
         if m and not first.is_words:
             val = _parse_digits(m.group())
             second = _Figure(m.start(), m.end(), val)
-            second.is_year_like = bool(self.r.year_re.fullmatch(m.group()))
+            second.is_year_like = bool(self.fwd.year_re.fullmatch(m.group()))
             if self._digit_trap(m.start(), m.end(), after_separator=True) and not first.is_year_like:
                 return None
             before = second.value
@@ -1022,7 +1190,7 @@ class _Scanner:
     def _currency_after(self, fig: _Figure, pos: int) -> int:
         if fig.unit is not None:
             return pos
-        m = self.r.currency_after_re.match(self.text, pos)
+        m = self.fwd.currency_after_re.match(self.text, pos)
         if not m:
             return pos
         form = m.group("c").lower()
@@ -1076,7 +1244,7 @@ class _Scanner:
                 elif form in self.r.unit_forms:
                     fig.unit, fig.kind = self.r.unit_forms[form]
         if fig.unit is None or fig.kind != "money":
-            m = self.r.currency_before_re.search(before)
+            m = self._ends(self.r.currency_before_re, self.r.currency_end, before)
             if m:
                 form = _re(r"\s+").sub(" ", m.group().strip().rstrip(".").lower())
                 code = self.r.currency_forms.get(form) or self.r.currency_forms.get(form + ".")
@@ -1091,7 +1259,7 @@ class _Scanner:
         if m and fig.value_max is not None:
             fig.start -= len(m.group())
             return
-        m = self.r.bound_before_re.search(before)
+        m = self._ends(self.r.bound_before_re, self.r.bound_end, before)
         if m:
             form = _re(r"\s+").sub(" ", m.group("b").lower())
             bound = self.r.bound_forms.get(form)
@@ -1101,7 +1269,7 @@ class _Scanner:
                 fig.bound = bound if fig.value_max is None or bound in ("~",) else fig.bound
                 fig.start -= len(m.group())
                 return
-        m = self.r.filler_before_re.search(before)
+        m = self._ends(self.r.filler_before_re, self.r.filler_end, before)
         if m and not fig.is_words and "the" not in m.group().lower().split():
             fig.start -= len(m.group())
 
@@ -1388,27 +1556,28 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     lx = scanner.lx
     sent = text[sent_start:sent_end]
     rel = fig_start - sent_start
+    plain = scanner.plain or _plain_ascii(sent)  # which of each (regex, plain re) pair to use
     if verb is not None and verb_pos is not None:
         lo = max(sent_start, verb_pos - 30)
-        m = _re(r"(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$").search(text[lo:verb_pos].lower())
+        m = _at_end(r.modal_before_re, text[lo:verb_pos].lower())
         if m and not fig_start <= lo + m.start() < fig_end:  # not the bound's "to": "Up to 40 volunteers helped"
             return "planned"
         low = verb.lower()
         if low.split()[0] in lx.planned_participles:
             return "planned"
         if (low.endswith("ed") or low.split()[0] in lx.irregular_participles or low.split()[0] in lx.simple_past) \
-                and not (verb_pos >= fig_end and _opens_with_plan(sent, r)
+                and not (verb_pos >= fig_end and _opens_with_plan(sent, r, plain)
                          and not _re(r"(?i)\b(?:has|have|had|was|were|been|is|are)\b").search(text, fig_end, verb_pos)):
             # the figure's own verb is in the past: "trained 300 ... and will train 200"; but after an
             # imperative a bare participle is a reduced relative: "Build 12 parks chosen with residents"
             return "achieved"
     markers = scanner.markers.get((sent_start, sent_end))
     if markers is None:  # once per sentence, however many figures it holds
-        planned_at = [m.start() for m in r.planned_re.finditer(sent)]
-        if _opens_with_plan(sent, r):
+        planned_at = [m.start() for m in r.planned_res[plain].finditer(sent)]
+        if _opens_with_plan(sent, r, plain):
             planned_at.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
         markers = scanner.markers[(sent_start, sent_end)] = (
-            planned_at, [m.start() for m in r.achieved_re.finditer(sent)])
+            planned_at, [m.start() for m in r.achieved_res[plain].finditer(sent)])
     planned, achieved = markers
     if verb and verb.lower().endswith("ed") and not planned:
         return "achieved"
@@ -1416,10 +1585,10 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     if context == "future":
         # a plan section: planned unless the sentence says in past or perfect tense that it was done
         # ("IFAW completed a review of 12 laws", "40 volunteers have been trained"), a slip the checks catch
-        before_a = max((m.start() for m in r.future_achieved_re.finditer(sent, 0, rel)), default=None)
+        before_a = max((m.start() for m in r.future_achieved_res[plain].finditer(sent, 0, rel)), default=None)
         if before_a is not None and (before_p is None or before_a > before_p):
             return "achieved"
-        if verb is None and before_p is None and _past_after_subject(sent[:rel], r):
+        if verb is None and before_p is None and _past_after_subject(sent[:rel], r, plain):
             return "achieved"
         return "planned"
     before_a = max((a for a in achieved if a < rel), default=None)
@@ -1428,7 +1597,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         return "planned"
     if before_a is not None:
         return "achieved"
-    clause_end = _re(r"[,;:(]|\s[-–—]\s|$").search(sent, rel + (fig_end - fig_start)).start()
+    clause_end = r.clause_end_res[plain].search(sent, rel + (fig_end - fig_start)).start()
     after_p = min((p for p in planned if rel <= p < clause_end), default=None)  # "48%, against a target of 80%"
     after_a = min((a for a in achieved if a >= rel), default=None)
     if after_p is not None and (after_a is None or after_p < after_a):
@@ -1436,19 +1605,19 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     return "achieved"
 
 
-def _opens_with_plan(sent: str, r: _Rules) -> bool:
+def _opens_with_plan(sent: str, r: _Rules, plain: int = 0) -> bool:
     """'Seek EUR 1.2 million ...', 'Train 300 judges': a sentence opened by a bare verb is a plan.
 
     Not 'Support from 3 donors ...' or 'Review of 12 laws was ...': there the word is a noun.
     """
-    m = r.opener_re.match(sent)
+    m = r.opener_res[plain].match(sent)
     return m is not None and m["w"].lower() in r.lx.plan_openers and m["n"].lower() not in r.lx.opener_noun_next
 
 
-def _past_after_subject(before: str, r: _Rules) -> bool:
+def _past_after_subject(before: str, r: _Rules, plain: int = 0) -> bool:
     """A simple past after a subject in ``before``: 'IFAW completed a review of ...', 'we held'."""
     lx = r.lx
-    for m in r.subject_verb_re.finditer(before):
+    for m in r.subject_verb_res[plain].finditer(before):
         subject = before[m.start():m.start("v")].split()[0].lower()
         if subject in lx.plan_openers or subject in lx.verbs:
             continue  # "Restore degraded land": a bare verb and an adjective, not a subject and its verb
@@ -1464,12 +1633,14 @@ def _past_after_subject(before: str, r: _Rules) -> bool:
 
 
 # ----------------------------------------------------------------------------------------- sentences
-def _sentences(doc, text: str, rules: _Rules) -> list[tuple[int, int]]:
+def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int, int]]:
     """Sentence spans, cut again at paragraph and form-field breaks.
 
     A Doc's own sentences are used when a sentencizer set them; otherwise a regex splitter (a full stop,
     "!" or "?" before a capital or digit, unless it ends an abbreviation such as "approx." or "e.g.").
+    ``plain``: :func:`_plain_ascii` of ``text``.
     """
+    patterns = rules.twins if plain else rules
     if doc is not None and doc.has_annotation("SENT_START"):
         base = [(s.start_char, s.end_char) for s in doc.sents]
     else:
@@ -1486,7 +1657,7 @@ def _sentences(doc, text: str, rules: _Rules) -> list[tuple[int, int]]:
     out = []
     for s, e in base:
         pos = s
-        for m in rules.sentence_end_re.finditer(text, s, e):
+        for m in patterns.sentence_end_re.finditer(text, s, e):
             if m.start() > pos:
                 out.append((pos, m.start()))
             pos = m.end()
@@ -1496,11 +1667,76 @@ def _sentences(doc, text: str, rules: _Rules) -> list[tuple[int, int]]:
 
 
 # ----------------------------------------------------------------------------------------- API
+class _ChunkTokenizer:
+    """spaCy's tokenizer, with the tokens of each whitespace-delimited chunk remembered.
+
+    spaCy cuts a text at whitespace and tokenises every chunk on its own (affixes and special cases never
+    reach across a space), so a span's tokens are its chunks' tokens side by side: looking most chunks up
+    skips building a Doc for every figure's sentence (same tokens as the tokenizer on 100k spans, fuzzed
+    with its special cases). Only for a tokenizer nobody changes afterwards: the default pipeline's.
+    """
+
+    MAX_CHUNKS = 50_000  # distinct chunks kept; the table is emptied when full (a bounded memo)
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        # chunk -> its tokens as (start, end, text) inside the chunk, or None for one token (most words)
+        self.chunks: dict[str, tuple[tuple[int, int, str], ...] | None] = {}
+
+    def _tokens(self, chunk: str) -> tuple[tuple[int, int, str], ...] | None:
+        from spacy.attrs import IDX, LENGTH
+
+        if len(self.chunks) >= self.MAX_CHUNKS:
+            self.chunks.clear()
+        tokens = tuple((a, a + n, chunk[a:a + n])
+                       for a, n in self.tokenizer(chunk).to_array([IDX, LENGTH]).tolist())
+        if len(tokens) == 1 and tokens[0][2] == chunk:
+            tokens = None
+        self.chunks[chunk] = tokens
+        return tokens
+
+    def _add(self, chunk: str, at: int, out: list[tuple[int, int, str]]) -> None:
+        tokens = self.chunks[chunk] if chunk in self.chunks else self._tokens(chunk)
+        if tokens is None:
+            out.append((at, at + len(chunk), chunk))
+        else:
+            out.extend((at + a, at + b, t) for a, b, t in tokens)
+
+    def words(self, text: str, start: int, end: int, out: list[tuple[int, int, str]]) -> None:
+        """Append the tokens of text[start:end], as ``tokenizer(text[start:end])`` gives them."""
+        prev = start
+        for m in _CHUNK_RE.finditer(text, start, end):
+            at = m.start()
+            if at != prev:
+                self._whitespace(text, start, prev, at, out)
+            self._add(m.group(), at, out)
+            prev = m.end()
+        if prev < end:
+            self._whitespace(text, start, prev, end, out)
+
+    def _whitespace(self, text: str, start: int, a: int, b: int, out: list[tuple[int, int, str]]) -> None:
+        # spaCy's rule: one space after a token is that token's trailing space; the rest of the run (or a
+        # run at the span's start, or one opening with another space character) is a token of its own
+        if a > start and text[a] == " ":
+            a += 1
+        if a < b:
+            self._add(text[a:b], a, out)
+
+
+_CHUNK_RE = re.compile(r"\S+")  # str.isspace whitespace, as spaCy's tokenizer cuts
+
+
+@functools.lru_cache(maxsize=1)
+def _default_chunk_tokenizer() -> _ChunkTokenizer:
+    return _ChunkTokenizer(default_pipeline().tokenizer)
+
+
 def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[tuple[int, int, str]]:
     """Tokens (start, end, text) of the given sorted, disjoint character spans only.
 
-    From the Doc when there is one; else each span is tokenised alone by the spaCy tokenizer, so a long
-    report with a few figures costs a few sentences of tokenisation, not the whole text.
+    From the Doc when there is one; else each span is tokenised alone by the spaCy tokenizer (or a
+    :class:`_ChunkTokenizer`), so a long report with a few figures costs a few sentences of
+    tokenisation, not the whole text.
     """
     from spacy.attrs import IDX, LENGTH  # here, not at import: "import opmapper" need not load spaCy
 
@@ -1512,6 +1748,8 @@ def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[t
             if span is not None:
                 for a, length in offsets[span.start:span.end].tolist():
                     words.append((a, a + length, text[a:a + length]))
+        elif isinstance(tokenizer, _ChunkTokenizer):
+            tokenizer.words(text, ss, se, words)
         elif tokenizer is not None:
             for idx, length in tokenizer(text[ss:se]).to_array([IDX, LENGTH]).tolist():
                 a = ss + idx
@@ -1532,16 +1770,15 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _claims(text: str, doc, lexicon: ClaimLexicon, tokenizer=None, references=None,
+def _claims(text: str, doc, rules: _Rules, hits: list[tuple[int, int]], tokenizer=None, references=None,
             context: str | None = None) -> list[Claim]:
-    rules = _rules(lexicon)
-    if not rules.prefilter.search(text):
-        return []
+    """The claims of ``text``, whose number hits (``rules.core_hits(text)``) are not empty."""
+    lexicon = rules.lx
     scanner = _Scanner(text, rules, doc, references)
-    figures = scanner.scan()
+    figures = scanner.scan(hits)
     if not figures:
         return []
-    sentences = _sentences(doc, text, rules)
+    sentences = _sentences(doc, text, rules, scanner.plain)
     sent_starts = [s for s, _ in sentences]
     spans = []
     for fig in figures:
@@ -1642,7 +1879,9 @@ def default_pipeline():
 
 def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON, context: str | None = None) -> list[Claim]:
     """All claims in an already tokenised Doc (used by the spaCy component); ``context`` as in find_claims."""
-    return _claims(doc.text, doc, lexicon, context=context)
+    rules = _rules(lexicon)
+    hits = rules.core_hits(doc.text)
+    return _claims(doc.text, doc, rules, hits, context=context) if hits else []
 
 
 def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, references=None,
@@ -1655,7 +1894,9 @@ def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, re
     figure is "planned" unless its sentence says in past or perfect tense that it was done.
     """
     rules = _rules(lexicon)
-    if not rules.prefilter.search(text):
+    hits = rules.core_hits(text)
+    if not hits:  # no digit, no number word: no claim (and no need to load spaCy)
         return []
-    nlp = nlp if nlp is not None else default_pipeline()
-    return _claims(text, None, lexicon, tokenizer=nlp.tokenizer, references=references, context=context)
+    # the default pipeline is ours and never changed: its tokens can be remembered per chunk
+    tokenizer = nlp.tokenizer if nlp is not None else _default_chunk_tokenizer()
+    return _claims(text, None, rules, hits, tokenizer=tokenizer, references=references, context=context)
