@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ._records import LineIndex, Record
@@ -215,11 +215,12 @@ class CheckContext:
         self.tagger = tagger
         self.config = config
         self.text: str = report.text
-        self._plan = re.compile("|".join(config.plan_markers), re.IGNORECASE)
-        self._achieved = re.compile("|".join(config.achieved_markers), re.IGNORECASE)
-        self._past = re.compile("|".join((*config.achieved_markers, *config.past_markers)), re.IGNORECASE)
-        self._future_past = re.compile("|".join(config.future_past_markers), re.IGNORECASE)
+        self._plan = _any_of(config.plan_markers)
+        self._achieved = _any_of(config.achieved_markers)
+        self._past = _any_of((*config.achieved_markers, *config.past_markers))
+        self._future_past = _any_of(config.future_past_markers)
         self._suggested: dict[str, list] = {}  # tagger answers fetched ahead by ``prefetch_suggestions``
+        self._sentences: dict[TextSpan, list[TextSpan]] = {}  # two rules split the same narratives
 
     # -- structure
     @cached_property
@@ -263,6 +264,14 @@ class CheckContext:
                 for n in self.narratives for m in _PARAGRAPH.finditer(n.text) if m.group().strip()]
 
     def sentences(self, span: TextSpan) -> list[TextSpan]:
+        """The sentences of ``span`` (a shared list: do not change it)."""
+        found = self._sentences.get(span)
+        if found is None:
+            found = self._sentences[span] = self._split_sentences(span)
+        return found
+
+    @staticmethod
+    def _split_sentences(span: TextSpan) -> list[TextSpan]:
         out, pos = [], 0
         for para in _PARAGRAPH.finditer(span.text):
             pos = para.start()
@@ -344,11 +353,17 @@ class _LineIndex(LineIndex):
         self._starts = starts
 
 
+@lru_cache(maxsize=64)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern:
+    """One case-insensitive pattern matching where any of ``patterns`` does, compiled once per list."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
 _ONLY_TAGS = re.compile(r"^\s*(?:\[[^\[\]\n]*\]?\s*)+$")
 
 
 def _trimmed(start: int, piece: str, where: str) -> TextSpan | None:
-    if _ONLY_TAGS.match(piece):   # a tag list after the last full stop is not a sentence of its own
+    if "[" in piece and _ONLY_TAGS.match(piece):   # a tag list after the last full stop is not a sentence of its own
         return None
     lead = len(piece) - len(piece.lstrip())
     body = piece.strip()
@@ -447,8 +462,12 @@ def check_unknown_references(ctx: CheckContext) -> Iterator[Hit]:
     name = getattr(res, "code", None) or "the resolution"
     refs = [(r, activity_where(a)) for a in ctx.activities for r in a.references]
     refs += [(r, s.name) for s in ctx.report.sections() for r in s.references]
+    known: dict[str, bool] = {}   # a report cites the same few ids again and again
     for ref, where in refs:
-        if ref in res:
+        found = known.get(ref.id)
+        if found is None:
+            found = known[ref.id] = ref in res
+        if found:
             continue
         parents = [p for p in _ancestors(ref.id) if p in res]
         yield Hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
@@ -466,14 +485,14 @@ def check_malformed_references(ctx: CheckContext) -> Iterator[Hit]:
     tag_like, item_ok = re.compile(cfg.tag_like), re.compile(cfg.tag_item)
     seps = re.compile(cfg.tag_separators)
     flagged: list[tuple[int, int]] = []
-    for m in re.finditer(cfg.tag_list, ctx.text):
+    for m in re.compile(cfg.tag_list).finditer(ctx.text):
         body = m.group("body")
         if not tag_like.search(body):
             continue
         shown = quote(m.group().strip(), 40)
         problem = None
         items = seps.split(body.strip())
-        zero = next((i for i in items if re.match(r"(?i)0\s?P\s?\d", i)), None)
+        zero = next((i for i in items if _ZERO_FOR_O.match(i)), None)
         bad = [i for i in items if i and not item_ok.match(i)]
         if not m.group("close"):
             problem = f'tag list "{shown}" is cut off (no closing bracket)'
@@ -497,12 +516,16 @@ def check_malformed_references(ctx: CheckContext) -> Iterator[Hit]:
                       f'reference "{quote(ref.text, 40)}" comes from a tag list that is cut off')
 
 
+_ZERO_FOR_O = re.compile(r"(?i)0\s?P\s?\d")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
 _TRAILING_TAGS = re.compile(r"\s*\[[^\[\]]*\]?\s*$")
 
 
 def _normalise(text: str) -> str:
-    text = _TRAILING_TAGS.sub("", text.translate(_QUOTES))
+    if not text.isascii():   # every character _QUOTES replaces is outside ASCII
+        text = text.translate(_QUOTES)
+    if "[" in text:
+        text = _TRAILING_TAGS.sub("", text)
     return " ".join(text.casefold().split()).rstrip(" .;:")
 
 
@@ -596,9 +619,12 @@ def _has_field(report, name: str) -> bool:
 
 
 # -- figures
+_COUNTED_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _counted_words(claim, cfg: CheckConfig) -> list[str]:
     """The counted noun phrase without leading quantifiers or a trailing "during the year" tail."""
-    words = re.findall(r"[a-z0-9]+", (claim.counted or "").casefold())
+    words = _COUNTED_WORD.findall((claim.counted or "").casefold())
     while words and words[0] in cfg.counted_stopwords:
         words.pop(0)
     cut = next((i for i, w in enumerate(words) if i and w in cfg.counted_tail), len(words))
@@ -699,7 +725,7 @@ def _total_below_parts(ctx: CheckContext, claim, parts) -> Hit | None:
     """
     cfg = ctx.config
     sentence = ctx.text[claim.sentence_start:claim.sentence_end]
-    if not any(re.search(m, sentence, re.IGNORECASE) for m in cfg.total_markers):
+    if not _any_of(cfg.total_markers).search(sentence):
         return None
     per_activity: dict[int, tuple[float, float]] = {}   # activity index -> (least value, stated value)
     for part, act in parts:

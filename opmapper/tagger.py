@@ -34,9 +34,10 @@ import hashlib
 import io
 import json
 import math
-from collections import Counter
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -127,61 +128,78 @@ class TextFeatures:
         cv = sorted(char.vocabulary_, key=char.vocabulary_.get)
         return cls(wv, word.idf_, cv, char.idf_, word_ngram_range, char_ngram_range, stop_words)
 
-    def _char_columns(self, text: str) -> list[int]:
-        """Vocabulary columns of the char_wb n-grams of ``text``, with repeats. char_wb n-grams never
-        cross a word boundary, so they are those of each word on its own: made by the vectoriser once per
-        distinct word and kept (words recur from report to report), not once per occurrence."""
+    def _char_columns(self, text: str) -> array:
+        """Feature columns (past the word block) of the char_wb n-grams of ``text``, with repeats. char_wb
+        n-grams never cross a word boundary, so they are those of each word on its own: made by the
+        vectoriser once per distinct word and kept (words recur from report to report), not once per
+        occurrence. Kept as machine-integer arrays: appending them and handing the result to numpy is
+        several times cheaper than converting Python ints."""
         cache = self.__dict__.setdefault("_word_char_columns", {})
         if len(cache) > CHAR_COLUMN_CACHE_SIZE:
             cache.clear()
         vectoriser = self._char
-        vocab = self._analysers[3]
+        vocab = self._analysers[2]
+        offset = self.n_word
         words = vectoriser._white_spaces.sub(" ", vectoriser.build_preprocessor()(vectoriser.decode(text))).split()
-        out: list[int] = []
+        out = array("q")
         for word in words:
             cols = cache.get(word)
             if cols is None:
-                cols = cache[word] = tuple(j for j in map(vocab.get, vectoriser._char_wb_ngrams(word))
-                                           if j is not None)
+                cols = cache[word] = array("q", (offset + j for j in map(vocab.get, vectoriser._char_wb_ngrams(word))
+                                                 if j is not None))
             out.extend(cols)
         return out
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Rows of [word block | char block]: sublinear tf x idf, each block l2-normalised, x 1/sqrt(2).
+    def rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``transform(texts)`` as the arrays of a CSR matrix (indptr, indices, data), without building the
+        matrix: for the one or two short texts of a report, scipy's construction checks cost as much as
+        the counting.
 
-        Counting is done here with the vectorisers' analysers and the stored vocabularies (one pass per
-        text, no intermediate matrices), which is several times faster than two CountVectorizer calls.
+        Counting is done here with the vectorisers' analysers and the stored vocabularies: every n-gram of
+        every text becomes one key (row x n_features + column), and one sort counts them all.
         """
         if self._analysers is None:
-            self._analysers = (self._word.build_analyzer(), self._char_columns,
-                               {t: i for i, t in enumerate(self.word_vocabulary)},
-                               {t: i for i, t in enumerate(self.char_vocabulary)})
-        word_an, char_an, word_vocab, char_vocab = self._analysers
-        n_word = len(self.word_vocabulary)
-        indptr, indices, data, nnz = [0], [], [], 0
-        scale = 1.0 / math.sqrt(2.0)
+            self._analysers = (self._word.build_analyzer(), {t: i for i, t in enumerate(self.word_vocabulary)},
+                               {t: i for i, t in enumerate(self.char_vocabulary)},
+                               np.concatenate([self.word_idf, self.char_idf]))
+        word_an, word_vocab, _, idf = self._analysers
+        n_texts, n_features = len(texts), self.n_features
+        columns = array("q")
+        ends = [0]
         for text in texts:
-            for analyse, vocab, idf, offset in ((word_an, word_vocab, self.word_idf, 0),
-                                                (char_an, char_vocab, self.char_idf, n_word)):
-                if analyse is char_an:  # already vocabulary columns
-                    counts = Counter(char_an(text))
-                else:  # Counter counts in C; most word n-grams are out of vocabulary
-                    counts = Counter(map(vocab.get, analyse(text)))
-                    counts.pop(None, None)
-                if not counts:
-                    continue
-                keys = sorted(counts)
-                cols = np.array(keys, dtype=np.int64)
-                tf = np.array([counts[c] for c in keys], dtype=np.float64)
-                w = (1.0 + np.log(tf)) * idf[cols]
+            # most word n-grams are out of vocabulary
+            columns.extend(j for j in map(word_vocab.get, word_an(text)) if j is not None)
+            columns.extend(self._char_columns(text))
+            ends.append(len(columns))
+        keys = np.frombuffer(columns, dtype=np.int64)
+        if n_texts > 1:
+            keys = keys + np.repeat(np.arange(n_texts, dtype=np.int64) * n_features, np.diff(ends))
+        keys = np.sort(keys)
+        first = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        tf = np.diff(np.append(starts, len(keys)))
+        keys = keys[starts]
+        indices = keys % n_features
+        data = (1.0 + np.log(tf)) * idf[indices]
+        # where each row's word block and char block begin (and the end): each block is l2-normalised, x 1/sqrt(2)
+        bounds = np.searchsorted(keys, (np.arange(n_texts + 1, dtype=np.int64) * n_features)[:, None]
+                                 + np.array([0, self.n_word])).ravel()[:-1].tolist()
+        scale = 1.0 / math.sqrt(2.0)
+        for lo, hi in pairwise(bounds):
+            if hi > lo:
+                w = data[lo:hi]
                 w *= scale / np.sqrt(np.dot(w, w))
-                indices.append(cols + offset)
-                data.append(w)
-                nnz += len(cols)
-            indptr.append(nnz)
-        return sp.csr_matrix((np.concatenate(data) if data else np.zeros(0),
-                              np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
-                              np.asarray(indptr, dtype=np.int64)), shape=(len(texts), self.n_features))
+        return np.array(bounds[::2], dtype=np.int64), indices, data
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Rows of [word block | char block]: sublinear tf x idf, each block l2-normalised, x 1/sqrt(2)."""
+        return self.matrix(self.rows(texts))
+
+    def matrix(self, rows: tuple[np.ndarray, np.ndarray, np.ndarray]) -> sp.csr_matrix:
+        """The CSR matrix of arrays from ``rows``."""
+        indptr, indices, data = rows
+        return sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, self.n_features))
 
 
 # --------------------------------------------------------------------------- training data
@@ -412,10 +430,9 @@ class OpTagger(BaseEstimator):
         for i, kids in self.descendants_.items():
             for k in kids:
                 self.ancestor_index_[k].append(i)
-        self.local_descendants_ = {
-            sl.start: [(j - sl.start, [k - sl.start for k in kids])
-                       for j, kids in sorted(self.descendants_.items()) if sl.start <= j < sl.stop]
-            for sl in self.class_slices_.values()}
+        # parents and their sub-paragraphs within each resolution's block of classes, and among all classes
+        self.families_ = {(sl.start, sl.stop): self._family_arrays(sl.start, sl.stop)
+                          for sl in (*self.class_slices_.values(), slice(0, len(self.classes_)))}
 
     def _paragraph_targets(self) -> np.ndarray:
         """Row i: the classes the text of paragraph i exemplifies (itself and its enclosing paragraphs)."""
@@ -532,21 +549,47 @@ class OpTagger(BaseEstimator):
 
         ``coef_columns`` and ``para_columns`` hold the columns of the classes in ``sl`` only.
         """
-        cosine = np.asarray(X @ para_columns)
+        return self._features(np.asarray(X @ para_columns), np.asarray(X @ coef_columns), intercept, has, prior, sl)
+
+    def _features(self, cosine, raw_margin, intercept, has, prior, sl) -> np.ndarray:
+        """``_resolution_features`` from the two products: text x paragraph wording, text x coefficients."""
         top = cosine.max(axis=1, keepdims=True)
         sim = np.divide(cosine, top, out=np.zeros_like(cosine), where=top > 0)
-        margin = np.asarray(X @ coef_columns) + intercept[sl]
-        has_f = np.broadcast_to(has[sl].astype(np.float64), sim.shape)
+        margin = raw_margin + intercept[sl]
+        has_f = has[sl].astype(np.float64)
         blended = has_f * ((1.0 - self.blend) * _sigmoid(margin) + self.blend * sim)
-        best = np.maximum(blended, sim)
-        below = np.zeros_like(sim)
-        is_parent = np.zeros(sim.shape[1])
-        for j, kids in self.local_descendants_[sl.start]:
-            below[:, j] = best[:, kids].max(axis=1)
-            is_parent[j] = 1.0
-        return np.stack([blended, has_f, sim, sim * (1.0 - has_f), cosine,
-                         np.broadcast_to(prior[sl], sim.shape), below, np.broadcast_to(is_parent, sim.shape),
-                         has_f * np.clip(margin, -10, 10) / 10.0, blended * sim], axis=-1)
+        is_parent, parents, kids = self._family(sl)
+        out = np.empty((*sim.shape, N_PAIR_FEATURES))
+        out[..., 0] = blended
+        out[..., 1] = has_f
+        out[..., 2] = sim
+        out[..., 3] = sim * (1.0 - has_f)
+        out[..., 4] = cosine
+        out[..., 5] = prior[sl]
+        out[..., 6] = 0.0
+        if len(parents):
+            out[:, parents, 6] = np.maximum(blended, sim)[:, kids].max(axis=-1)
+        out[..., 7] = is_parent
+        out[..., 8] = has_f * np.clip(margin, -10, 10) / 10.0
+        out[..., 9] = blended * sim
+        return out
+
+    def _family(self, sl: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        start = sl.start or 0
+        return self.families_[(start, sl.stop if sl.stop is not None else len(self.classes_))]
+
+    def _family_arrays(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the classes start..stop (positions counted from start): 1.0 for each parent paragraph, the
+        parents, and per parent its sub-paragraphs, padded to one width by repeating the first (a maximum
+        over them is unchanged) -- so the best sub-paragraph score of every parent is one indexing and one
+        maximum."""
+        family = [(j - start, [k - start for k in kids])
+                  for j, kids in sorted(self.descendants_.items()) if start <= j < stop]
+        width = max((len(kids) for _, kids in family), default=0)
+        is_parent = np.zeros(stop - start)
+        is_parent[[j for j, _ in family]] = 1.0
+        kids = np.array([kids + kids[:1] * (width - len(kids)) for _, kids in family], dtype=np.int64)
+        return is_parent, np.array([j for j, _ in family], dtype=np.int64), kids.reshape(len(family), width)
 
     def _fit_calibration(self, feats, y, seed) -> np.ndarray:
         """Two logistic regressions from pair features to the probability that the tag applies.
@@ -586,19 +629,19 @@ class OpTagger(BaseEstimator):
         start = sl.start or 0
         stop = sl.stop if sl.stop is not None else len(self.classes_)
         logit = np.log(np.clip(proba, 1e-6, 1 - 1e-6)) - np.log(np.clip(1 - proba, 1e-6, 1 - 1e-6))
-        n_cols = stop - start
-        is_parent = np.zeros(n_cols)
-        best_child = np.zeros_like(logit)
-        for j, kids in self.descendants_.items():
-            if start <= j < stop:
-                is_parent[j - start] = 1.0
-                best_child[..., j - start] = logit[..., [k - start for k in kids]].max(axis=-1)
+        is_parent, parents, kids = self._family(sl)
         parent = self.parent_index_[start:stop] - start
         has_parent = (parent >= 0).astype(np.float64)
-        parent_logit = np.where(has_parent > 0, logit[..., np.maximum(parent, 0)], 0.0)
-        shape = logit.shape
-        return np.stack([logit, np.broadcast_to(is_parent, shape), is_parent * logit, best_child,
-                         parent_logit, np.broadcast_to(has_parent, shape)], axis=-1)
+        out = np.empty((*logit.shape, N_SPECIFIC_FEATURES))
+        out[..., 0] = logit
+        out[..., 1] = is_parent
+        out[..., 2] = is_parent * logit
+        out[..., 3] = 0.0
+        if len(parents):
+            out[..., parents, 3] = logit[..., kids].max(axis=-1)
+        out[..., 4] = np.where(has_parent > 0, logit[..., np.maximum(parent, 0)], 0.0)
+        out[..., 5] = has_parent
+        return out
 
     def _fit_specific_calibration(self, feats, y, seed) -> np.ndarray:
         out = np.zeros(N_SPECIFIC)
@@ -646,34 +689,48 @@ class OpTagger(BaseEstimator):
 
         Columns: every class in ``classes_``, or only those of ``resolution`` when one is named.
         """
+        proba, feats, rows = self._scores(texts, resolution)
+        return proba, feats[..., 2], self.features_.matrix(rows)
+
+    def _scores(self, texts: Sequence[str], resolution) -> tuple[np.ndarray, np.ndarray, tuple]:
+        """``scores`` with all pair features, and the text features as CSR arrays (``TextFeatures.rows``)."""
         self._check_fitted()
-        X = self.features_.transform([clean_text(t) for t in texts])
+        rows = self.features_.rows([clean_text(t) for t in texts])
         if resolution is None:
-            feats = self._pair_features(X, self._columns_for(slice(None))[0], self.intercept_, self.has_model_,
-                                        self.prior_)
+            feats = self._pair_features(self.features_.matrix(rows), self._columns_for(slice(None))[0],
+                                        self.intercept_, self.has_model_, self.prior_)
         else:
             sl = self._slice(resolution)
-            coef_columns, para_columns = self._columns_for(sl)
-            feats = self._resolution_features(X, coef_columns, para_columns, self.intercept_, self.has_model_,
-                                              self.prior_, sl)
-        return self._calibrate(feats), feats[..., 2], X
+            # one product for the paragraph columns and the coefficient columns side by side
+            products = _row_products(rows, self._columns_for(sl)[2])
+            n = sl.stop - sl.start
+            feats = self._features(products[:, :n], products[:, n:], self.intercept_, self.has_model_, self.prior_,
+                                   sl)
+        return self._calibrate(feats), feats, rows
 
     def specific_scores(self, texts: Sequence[str], resolution=None) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
         """For each paragraph, the calibrated probability that suggesting it is right *as tagged* (it is a
         tagged paragraph or lies inside one), then the ``predict_proba`` scores and the text features."""
-        proba, _, X = self.scores(texts, resolution)
-        sl = self._slice(resolution) if resolution is not None else slice(None)
-        return self._calibrate_specific(self._specific_features(proba, sl)), proba, X
+        specific, proba, rows = self._specific_scores(texts, resolution)
+        return specific, proba, self.features_.matrix(rows)
 
-    def _columns_for(self, sl: slice) -> tuple[np.ndarray, np.ndarray]:
-        """Contiguous float64 coefficient and paragraph columns of a block of classes, cached per model."""
+    def _specific_scores(self, texts: Sequence[str], resolution) -> tuple[np.ndarray, np.ndarray, tuple]:
+        proba, _, rows = self._scores(texts, resolution)
+        sl = self._slice(resolution) if resolution is not None else slice(None)
+        return self._calibrate_specific(self._specific_features(proba, sl)), proba, rows
+
+    def _columns_for(self, sl: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Contiguous float64 coefficient columns, paragraph columns, and both side by side (paragraph
+        first) of a block of classes, cached per model."""
         cache = getattr(self, "_column_cache", None)
         if cache is None or cache[0] is not self.coef_ or cache[1] is not self.paragraph_matrix_:
             cache = (self.coef_, self.paragraph_matrix_, {})
             self._column_cache = cache
         key = (sl.start, sl.stop)
         if key not in cache[2]:
-            cache[2][key] = (_columns(self.coef_[sl]), np.ascontiguousarray(self._paragraph_columns()[:, sl]))
+            coef_columns = _columns(self.coef_[sl])
+            para_columns = np.ascontiguousarray(self._paragraph_columns()[:, sl])
+            cache[2][key] = (coef_columns, para_columns, np.hstack([para_columns, coef_columns]))
         return cache[2][key]
 
     def predict_proba(self, texts, resolution=None) -> np.ndarray:
@@ -720,26 +777,26 @@ class OpTagger(BaseEstimator):
         self._check_fitted()
         sl = self._slice(resolution)
         if specific:
-            proba, _, X = self.specific_scores(list(texts), resolution)
-            thresholds = self.specific_thresholds_
+            proba, _, (indptr, indices, data) = self._specific_scores(list(texts), resolution)
+            thresholds = self.specific_thresholds_[sl].tolist()
         else:
-            proba, _, X = self.scores(list(texts), resolution)
-            thresholds = self.thresholds_
+            proba, _, (indptr, indices, data) = self._scores(list(texts), resolution)
+            thresholds = self.thresholds_[sl].tolist()
         ids = [pid for _, pid in self.classes_[sl]]
+        ranking = np.argsort(-proba, axis=1, kind="stable").tolist()   # best first, ties by position
         out = []
-        for row in range(len(texts)):
-            order = sorted(range(len(ids)), key=lambda j: (-proba[row, j], j))
+        for row, scores in enumerate(proba.tolist()):
+            order = ranking[row]
             if specific:
                 order = self._most_specific(order, sl.start, k)
             elif k is not None:
                 order = order[:k]
-            lo, hi = X.indptr[row], X.indptr[row + 1]
-            idx, vals = X.indices[lo:hi], X.data[lo:hi]
-            words = idx < self.features_.n_word
-            out.append([Suggestion(id=ids[j], score=round(float(proba[row, j]), 6),
-                                   evidence=self._evidence(idx[words], vals[words], sl.start + j),
-                                   above_threshold=bool(proba[row, j] >= thresholds[sl.start + j]))
-                        for j in order])
+            lo = indptr[row]
+            words = lo + np.searchsorted(indices[lo:indptr[row + 1]], self.features_.n_word)  # word block first
+            evidence = self._evidence(indices[lo:words], data[lo:words], sl, order)
+            out.append([Suggestion(id=ids[j], score=round(scores[j], 6), evidence=why,
+                                   above_threshold=scores[j] >= thresholds[j])
+                        for j, why in zip(order, evidence, strict=True)])
         return out
 
     def _most_specific(self, order: list[int], start: int, k: int | None) -> list[int]:
@@ -757,26 +814,36 @@ class OpTagger(BaseEstimator):
             implied.update(a - start for a in self.ancestor_index_[start + j])
         return chosen
 
-    def _evidence(self, idx: np.ndarray, vals: np.ndarray, j: int) -> tuple[str, ...]:
-        """The words whose presence pushed paragraph j's score up most: their weight in the paragraph's
-        classifier plus their share of the text's similarity to the paragraph's wording."""
+    def _evidence(self, idx: np.ndarray, vals: np.ndarray, sl: slice, classes: list[int]) -> list[tuple[str, ...]]:
+        """Per class in ``classes`` (positions within the block ``sl``): the words whose presence pushed its
+        score up most: their weight in the paragraph's classifier plus their share of the text's
+        similarity to the paragraph's wording."""
         if len(idx) == 0:
-            return ()
-        contrib = 10.0 * vals * self._paragraph_columns()[idx, j]
-        if self.has_model_[j]:
-            contrib += vals * self.coef_[j, idx]
-        chosen: list[str] = []
-        covered: set[str] = set()
-        for pos in np.argsort(-contrib, kind="stable"):
-            if contrib[pos] <= 0 or len(chosen) >= self.evidence_size:
-                break
-            term = self.features_.word_vocabulary[idx[pos]]
-            words = set(term.split())
-            if words & covered:
-                continue
-            chosen.append(term)
-            covered |= words
-        return tuple(chosen)
+            return [()] * len(classes)
+        coef_columns, para_columns, _ = self._columns_for(sl)
+        rows = idx[:, None]
+        contrib = (10.0 * vals)[:, None] * para_columns[rows, classes]
+        modelled = [pos for pos, c in enumerate(classes) if self.has_model_[sl.start + c]]
+        if modelled:
+            contrib[:, modelled] += vals[:, None] * coef_columns[rows, [classes[pos] for pos in modelled]]
+        ranking = np.argsort(-contrib, axis=0, kind="stable").T.tolist()
+        vocabulary = self.features_.word_vocabulary
+        terms = idx.tolist()
+        out = []
+        for column, order in zip(contrib.T.tolist(), ranking, strict=True):
+            chosen: list[str] = []
+            covered: set[str] = set()
+            for pos in order:
+                if column[pos] <= 0 or len(chosen) >= self.evidence_size:
+                    break
+                term = vocabulary[terms[pos]]
+                words = set(term.split())
+                if words & covered:
+                    continue
+                chosen.append(term)
+                covered |= words
+            out.append(tuple(chosen))
+        return out
 
     # ---------------------------------------------------------------- persistence
     def save(self, path) -> None:
@@ -913,6 +980,29 @@ class OpTagger(BaseEstimator):
 
 
 # --------------------------------------------------------------------------- helpers
+def _row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray], columns: np.ndarray) -> np.ndarray:
+    """The CSR rows (indptr, indices, data) times dense ``columns``, without building a sparse matrix.
+
+    scipy's sparse x dense product adds each row's terms one after the other in stored order, starting
+    from 0.0. numpy's sum down the first axis of a C-ordered array of two or more columns adds the rows
+    one after the other too (pairwise summation applies only along the contiguous axis, and so would with
+    a single column; ``np.add.reduceat`` does not keep the order either): the same additions, so the same
+    bits. Adding 0.0 at the end turns the one possible difference, a -0.0 where every term is a zero, into
+    scipy's 0.0.
+    """
+    indptr, indices, data = rows
+    if columns.shape[1] < 2:
+        raise ValueError("_row_products keeps scipy's order of additions only for two or more columns")
+    out = np.zeros((len(indptr) - 1, columns.shape[1]))
+    terms = columns[indices]
+    terms *= data[:, None]
+    for row, (lo, hi) in enumerate(pairwise(indptr.tolist())):
+        if hi > lo:
+            np.add.reduce(terms[lo:hi], axis=0, out=out[row])
+    out += 0.0
+    return out
+
+
 def _columns(coef: np.ndarray) -> np.ndarray:
     """Coefficients as contiguous float64 columns (features x classes), the fast layout for X @ W."""
     return np.ascontiguousarray(coef.T, dtype=np.float64)
