@@ -175,6 +175,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     active: set[int] = set()
     titles: dict[int, str] = {}
     out: list[str] = []
+    escape = html.escape  # the pieces are str already: esc()'s conversions are not needed, ~22 pieces a report
     for a, b in zip(edges, edges[1:] + [None], strict=True):
         for span in anchors.get(a, ()):
             num = span["number"]
@@ -185,7 +186,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         active.update(opening.get(a, ()))
         if b is None or b <= a:
             continue
-        piece = esc(text[a:b])
+        piece = escape(text[a:b])
         if not active:
             out.append(piece)
             continue
@@ -199,8 +200,8 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         for i in covering:
             if i not in titles:
                 titles[i] = _span_title(clean[i])
-        title = "; ".join(dict.fromkeys(titles[i] for i in covering))
-        out.append(f'<span class="{esc(" ".join(classes))}" title="{esc(title)}">{piece}</span>')
+        title = titles[covering[0]] if len(covering) == 1 else "; ".join(dict.fromkeys(titles[i] for i in covering))
+        out.append(f'<span class="{escape(" ".join(classes))}" title="{escape(title)}">{piece}</span>')
     return "".join(out)
 
 
