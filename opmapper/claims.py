@@ -497,7 +497,11 @@ class _Rules:
         # word that is a number word: a plain-re scan of the words and a set lookup find the same, faster
         self.core_words = frozenset(w.lower() for w in core_words) \
             if all(w.isascii() and w.isalpha() for w in core_words) else None
-        self.ascii_core_re = re.compile(r"[0-9]+|(?<![A-Za-z0-9_])([A-Za-z]+)(?![A-Za-z0-9_])")
+        # (only words opening with a number word's first letter: most words are passed over inside re)
+        initials = "".join(sorted({w[0] for w in self.core_words or ()}))
+        self.ascii_core_re = re.compile(
+            rf"[0-9]+|(?<![A-Za-z0-9_])([{initials}{initials.upper()}][A-Za-z]*)(?![A-Za-z0-9_])"
+        ) if self.core_words else None
         # the guards of the costlier reverse patterns below (see _Scanner._ends)
         self.currency_end = _EndGuard(lx.currencies, marks=".")
         self.bound_end = _EndGuard(list(lx.bounds) + list(lx.fillers))
@@ -601,7 +605,7 @@ class _Rules:
 
     def core_hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
-        if self.core_words is not None and text.isascii():
+        if self.ascii_core_re is not None and text.isascii():
             words = self.core_words
             return [m.span() for m in self.ascii_core_re.finditer(text)
                     if m.group(1) is None or m.group(1).lower() in words]
