@@ -383,8 +383,8 @@ def _pair(pattern: str) -> tuple[Any, Any]:
 
 
 class _Twins:
-    """Plain-re twins of the rules' forward patterns, under the same names, for plain ASCII texts:
-    plain re runs them two to three times faster."""
+    """Plain-re twins of some of the rules' forward patterns, under the same names, for plain ASCII
+    texts (:func:`_plain_ascii`): plain re runs these faster (up to twice as fast)."""
 
     def __init__(self, rules: Any, names: tuple[str, ...]) -> None:
         for name in names:
@@ -417,10 +417,11 @@ class _EndGuard:
     """What a reverse ``$``-anchored pattern can end on, whitespace aside: a cheap test that skips it.
 
     Its matches end (before trailing whitespace) with a whole word in ``words``, a character in ``marks``,
-    or a word ending in one of ``suffixes`` glued to a number ("12aand": a digit, "." or "_" before it). Built from the pattern's word lists: a form ending in ASCII
-    letters gives its last run of letters (the patterns put a word boundary or whitespace before each
-    form, so the text's last word is exactly that run), any other form its last character. Only for plain
-    ASCII text (:func:`_plain_ascii`), where (?i) folds ASCII letters only.
+    or a word ending in one of ``suffixes`` glued to a number ("12aand": a digit, "." or "_" before it).
+    Built from the pattern's word lists: a form ending in ASCII letters gives its last run of letters (the
+    patterns put a word boundary or whitespace before each form, so the text's last word is exactly that
+    run), any other form its last character. Only for plain ASCII text (:func:`_plain_ascii`), where (?i)
+    folds ASCII letters only.
     """
 
     def __init__(self, forms, suffixes=(), marks: str = "") -> None:
@@ -602,7 +603,6 @@ class _Rules:
         )
         self.twins = _Twins(self, _TWINNED)
 
-
     def core_hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
         if self.ascii_core_re is not None and text.isascii():
@@ -780,7 +780,8 @@ class _Scanner:
             if digit:
                 if p >= digits_to:
                     m = fwd.digit_re.match(text, p)
-                    if m is None and p and text[p - 1].isalpha() and _at_end(r.currency_before_re, text, max(0, p - 5), p):
+                    if m is None and p and text[p - 1].isalpha() and _at_end(
+                            r.currency_before_re, text, max(0, p - 5), p):
                         m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
                     if m:
                         out.append((m.start(), m.end(), _parse_digits(m.group()), False))
@@ -926,12 +927,14 @@ class _Scanner:
         """Traps that depend on the words around: dates, denominators, multipliers, score scales."""
         before = self._before(start, 50)
         # dates: "30 September 2022", "September 30, 2022", "May 2021"
-        if self.fwd.month_after_re.match(self.text, end) or self._ends(self.r.month_before_re, self.r.month_end, before):
+        r = self.r
+        if self.fwd.month_after_re.match(self.text, end) or self._ends(r.month_before_re, r.month_end, before):
             return True
         # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"
-        if self._ends(self.r.denominator_before_re, self.r.denominator_end, before) or self.fwd.multiplier_after_re.match(self.text, end):
+        if self._ends(r.denominator_before_re, r.denominator_end, before) \
+                or self.fwd.multiplier_after_re.match(self.text, end):
             return True
-        if self._ends(_re(r"(?ri)\bout\s+of\s+$"), self.r.out_of_end, before) and _re(r"(?:10|100|1000|five|ten)\b").match(
+        if self._ends(_re(r"(?ri)\bout\s+of\s+$"), r.out_of_end, before) and _re(r"(?:10|100|1000|five|ten)\b").match(
                 self.text[start:end]) and (self._next_word(end) in self.lx.function_words
                                            or not self._next_word(end).isalpha() or self._next_word(end) == "points"):
             return True  # "58 out of 100": the top of a score scale ("9 out of 10 visitors" counts visitors)
@@ -1165,7 +1168,8 @@ class _Scanner:
     def _second_number(self, pos: int, first: _Figure):
         text = self.text
         cur = _re(r"(?:[€$£]|(?:EUR|USD|CHF|GBP|US\$)\s?)").match(text, pos) if (
-            first.kind == "money" or self._ends(self.r.currency_before_re, self.r.currency_end, self._before(first.start, 6))) else None
+            first.kind == "money"
+            or self._ends(self.r.currency_before_re, self.r.currency_end, self._before(first.start, 6))) else None
         if cur:  # "€5,000-€10,000": the currency repeated on the upper end
             pos = cur.end()
         m = self.fwd.second_digit_re.match(text, pos)
