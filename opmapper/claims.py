@@ -1283,6 +1283,10 @@ class _Scanner:
 
 
 # ----------------------------------------------------------------------------------------- noun phrase
+def _has_letter(token: str) -> bool:
+    return token.isalpha() or any(ch.isalpha() for ch in token)  # most tokens are words: str.isalpha first
+
+
 class _Phrase:
     """Counted noun phrase, head and verb from the tokens around a figure."""
 
@@ -1355,7 +1359,7 @@ class _Phrase:
         if i + 1 >= limit:
             return False
         nxt = self.words[i + 1][2].lower()
-        return any(ch.isalpha() for ch in nxt) and nxt not in self.lx.function_words
+        return _has_letter(nxt) and nxt not in self.lx.function_words
 
     def noun_run(self, i: int, limit: int):
         """Words from token i forming a simple noun phrase; returns (first, last) token indices or None.
@@ -1379,7 +1383,7 @@ class _Phrase:
                 i += 1  # possessive: "prosecutors' networks", "women's groups"
                 glued = True
                 continue
-            if not any(ch.isalpha() for ch in t):
+            if not _has_letter(t):
                 break
             hyphen_next = i + 1 < limit and self._joined(i + 1)
             if not glued and last is not None and self.is_plural(words[last][2].lower()) and not (
@@ -1429,7 +1433,7 @@ class _Phrase:
             if self._joined(j):
                 j += 1
                 continue
-            if not any(ch.isalpha() for ch in t):
+            if not _has_letter(t):
                 break
             if low in ("have", "has", "had", "were", "was", "are", "is", "been", "will", "which", "that", "who",
                        "including", "in", "with", "by", "to", "for", "from", "through", "since", "at", "on"):
@@ -1545,7 +1549,9 @@ class _Phrase:
                 j -= 1
                 steps += 1
                 continue
-            glued = _re(r"(?<=[a-z])(?=[A-Z][a-z]+$)").search(words[j][2])
+            word = words[j][2]
+            # (a capital after the first letter, or no glued label can be there)
+            glued = _re(r"(?<=[a-z])(?=[A-Z][a-z]+$)").search(word) if word[1:] != word[1:].lower() else None
             if glued:  # "Capacity-buildingTrained": an activity label glued to the verb in flattened tables
                 tail = words[j][2][glued.start():]
                 if self._is_verb_form(tail.lower()):
