@@ -1125,6 +1125,7 @@ class _Scanner:
         pos = self._scale(fig, fig.end)
         # currency after: "75,000 CHF", "125 k€", "130 million euros"
         pos = self._currency_after(fig, pos)
+        no_currency_at = pos if fig.unit is None else -1  # tried there and found none
         # range: "15-20", "15 to 20", "between 15 and 20"
         m = self.fwd.range_sep_re.match(text, pos)
         if m:
@@ -1155,7 +1156,7 @@ class _Scanner:
                         fig.scaled = fig.scaled or second_fig.scaled
         if fig.unit is None:
             pos = self._unit_after(fig, pos)
-        if fig.unit is None and not fig.glued_m:
+        if fig.unit is None and not fig.glued_m and pos != no_currency_at:
             pos = self._currency_after(fig, pos)
         fig.end = max(fig.end, pos)
         # "500+ members", "200 or more"
