@@ -885,7 +885,10 @@ class _Scanner:
             return True
         # glued to letters after (GUIDs, codes such as 3f2a): allowed only for units/scales handled later
         if nxt.isalpha():
-            tail = _re(r"[A-Za-z²]+").match(text[end:end + 12]).group()
+            glued = _re(r"[A-Za-z²]+").match(text[end:end + 12])
+            if glued is None:  # a letter outside English glued on: "5ª", "12é": an ordinal or a code
+                return True
+            tail = glued.group()
             low = tail.lower()
             if not (low in self.lx.scales or tail in self.lx.glued_scales or low in self.r.unit_forms
                     or low in self.r.currency_forms or (low[:1] in "km" and text[end + 1:end + 2] == "€")

@@ -283,6 +283,8 @@ TRAPS = [
     "The population has declined over three generations.",
     "In 2019 rangers were trained, and around 2000 the forest was cleared.",
     "1.2 Training of trainers\n2. Outreach",
+    "La 5ª edición del taller se celebró en Quito.",  # a letter outside English glued on: not a count
+    "Lot 12é of the seed bank was catalogued.",
 ]
 
 
