@@ -420,9 +420,10 @@ def label_key(text: str) -> str:
 def _inline_separator(text: str) -> int:
     """Offset of the first ":" or tab that could end an inline label ("Label: value"), or -1.
 
-    Two ``str.find`` calls: several times faster than a regex search over a long prose line."""
-    colon = text.find(":", 0, _MAX_LABEL_CHARS + 1)
-    tab = text.find("\t", 0, _MAX_LABEL_CHARS + 1)
+    ``str.find`` calls, each after an ``in`` test (cheaper still: most lines have neither): several times
+    faster than a regex search over a long prose line."""
+    colon = text.find(":", 0, _MAX_LABEL_CHARS + 1) if ":" in text else -1
+    tab = text.find("\t", 0, _MAX_LABEL_CHARS + 1) if "\t" in text else -1
     return colon if tab < 0 else tab if colon < 0 else min(colon, tab)
 
 
