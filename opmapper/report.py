@@ -481,6 +481,8 @@ class _Compiled:
                     if other is not None and other[0] != name:
                         raise ValueError(f"label {variant!r} is given for both {other[0]!r} and {name!r}")
                     self.label_by_key.setdefault(key, (name, lang))
+        # classify()'s answers for whole-line labels, made once: (field, language, no inline value)
+        self.label_hit_by_key = {key: (name, lang, None) for key, (name, lang) in self.label_by_key.items()}
         prefixes.sort(key=lambda p: -len(p[0]))
         self.prefix_labels = [(n, lang) for _, n, lang in prefixes]
         self.prefix_keys = [k for k, _, _ in prefixes]
@@ -600,10 +602,24 @@ class _Line(NamedTuple):
 _new_line = tuple.__new__
 
 
+# Line breaks that str.splitlines honours besides "\n".
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def _split_lines(text: str) -> list[_Line]:
     """The non-blank lines, stripped, with their 1-based numbers and offsets."""
     lines = []
     pos = 0
+    if not any(ch in text for ch in _OTHER_LINE_BREAKS):
+        # Only "\n" breaks (nearly every text): split without keeping the ends, so that strip() of a
+        # line without surrounding spaces returns the line itself instead of a copy.
+        for no, raw in enumerate(text.split("\n"), 1):
+            stripped = raw.strip()
+            if stripped:
+                start = pos if stripped is raw else pos + len(raw) - len(raw.lstrip())
+                lines.append(_new_line(_Line, (no, start, start + len(stripped), stripped)))
+            pos += len(raw) + 1
+        return lines
     for no, raw in enumerate(text.splitlines(True), 1):
         stripped = raw.strip()
         if stripped:
@@ -720,9 +736,9 @@ class _Parser:
         text = line.text
         key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
         if key is not None:
-            hit = c.label_by_key.get(key)
+            hit = c.label_hit_by_key.get(key)
             if hit is not None:
-                return hit[0], hit[1], None
+                return hit
         m = c.spaced_label_re.match(text) if c.spaced_label_re is not None else None
         if m is not None:
             return m.lastgroup, c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
@@ -745,14 +761,16 @@ class _Parser:
         lines = _split_lines(text)
         if _has_mojibake(text):
             self.note_mojibake(lines)
-        classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = [(ln, self.classify(ln)) for ln in lines]
+        hits = [self.classify(ln) for ln in lines]
+        classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = list(zip(lines, hits, strict=True))
         self.cut_label = bool(classified) and self.is_cut_label(classified[-1])
         if self.cut_label:
             self.warn(f"text ends inside a label: {classified[-1][0].text!r}")
             classified.pop()
+            hits.pop()
             lines = lines[:-1]
-        n_labels = sum(1 for _, hit in classified if hit is not None)
-        first_label = next((i for i, (_, hit) in enumerate(classified) if hit is not None), len(classified))
+        n_labels = len(hits) - hits.count(None)
+        first_label = next((i for i, hit in enumerate(hits) if hit is not None), len(hits))
         self.find_title(lines[:first_label] if first_label else lines[:1])
         if n_labels < 3 and self.looks_unlabelled(lines):
             self.run_unlabelled(lines)
