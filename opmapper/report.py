@@ -646,7 +646,8 @@ def _check_text(text: Any, source: str | None) -> str:
 class _Block:
     """An activity or future-action block being collected (current layout: label per part)."""
 
-    __slots__ = ("section", "start", "end", "part", "type_lines", "desc_lines", "status_lines", "labels")
+    __slots__ = ("section", "start", "end", "part", "type_lines", "desc_lines", "status_lines", "labels",
+                 "lines_by_part")
 
     def __init__(self, section: str, start: int, end: int) -> None:
         self.section = section
@@ -657,6 +658,7 @@ class _Block:
         self.desc_lines: list[_Line] = []
         self.status_lines: list[_Line] = []
         self.labels: set[str] = {"type"}
+        self.lines_by_part = {"type": self.type_lines, "desc": self.desc_lines, "status": self.status_lines}
 
 
 class _Row:
@@ -817,6 +819,8 @@ class _Parser:
         target: str | None = None
         buf: list[_Line] = []
         block: _Block | None = None
+        lang_votes = self.lang_votes
+        labels_seen = 0
         for ln, hit in classified[first_label:]:
             if hit is not None:
                 name, lang, inline_at = hit
@@ -832,12 +836,12 @@ class _Parser:
             if hit is None:
                 if block is not None:
                     block.end = ln.end
-                    getattr(block, f"{block.part}_lines").append(ln)
+                    block.lines_by_part[block.part].append(ln)
                 else:
                     buf.append(ln)
                 continue
-            self.labels_seen += 1
-            self.lang_votes[lang] = self.lang_votes.get(lang, 0) + 1
+            labels_seen += 1
+            lang_votes[lang] = lang_votes.get(lang, 0) + 1
             layout = self.c.marker_by_key.get(label_key(ln.text if inline_at is None else ln.text.split(":", 1)[0]))
             if layout:
                 self.layout_votes[layout] = self.layout_votes.get(layout, 0) + 1
@@ -848,7 +852,7 @@ class _Parser:
                 block.part = "desc" if name == "description" else "status"
                 block.labels.add(block.part)
                 block.end = ln.end
-                getattr(block, f"{block.part}_lines").extend(inline)
+                block.lines_by_part[block.part].extend(inline)
                 continue
             # Any other label ends the current block and the current field.
             if block is not None:
@@ -862,6 +866,7 @@ class _Parser:
                 continue
             target = name
             buf = inline
+        self.labels_seen += labels_seen
         # End of text: what was the parser inside of?
         if block is not None:
             self.finish_block(block, at_end=True)
