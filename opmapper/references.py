@@ -569,8 +569,23 @@ def _check_text(text: object, caller: str) -> None:
                         + (" (decode it first, e.g. with opmapper.sources)" if isinstance(text, bytes) else ""))
 
 
+# The pattern set of the last call and its compiled form, as one tuple (rebinding a global is atomic):
+# nearly every call uses the same set, and hashing its fragments for _compile's cache cost more than
+# this identity check.
+_last_compiled: tuple[ReferencePatterns | None, _Compiled | None] = (None, None)
+
+
+def _compiled_for(patterns: ReferencePatterns) -> _Compiled:
+    global _last_compiled
+    last_patterns, compiled = _last_compiled
+    if last_patterns is not patterns or compiled is None:
+        compiled = _compile(patterns)
+        _last_compiled = (patterns, compiled)
+    return compiled
+
+
 def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, int, int, bool]]:
-    compiled = _compile(patterns)
+    compiled = _compiled_for(patterns)
     chain_match = compiled.chain.match
     tails = compiled.head_tails
     done = 0
