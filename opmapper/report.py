@@ -203,6 +203,8 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 def _record_dicts(records) -> list[dict[str, Any]]:
     """``to_jsonable(records)`` for a tuple of records, without its per-value type dispatch on the plain
     values most fields hold (hot in batch runs: every reference and claim of every report)."""
+    if not records:
+        return []
     out = []
     for rec in records:
         cls = type(rec)
