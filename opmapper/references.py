@@ -324,16 +324,16 @@ def _events(m: regex.Match, compiled: _Compiled) -> list[tuple[int, int, str, in
 def _single(text: str, m: regex.Match, compiled: _Compiled) -> list[_Atom] | None:
     """The atom of a one-item chain ("OP4.b", "operative paragraph 3"), or None if it has more."""
     g = compiled.group
-    nums = m.spans(g["num"])
-    if len(nums) != 1 or m.spans(g["subc"]):
+    nums, continued, subs = m.spans(g["num"], g["subc"], g["sub"])
+    if len(nums) != 1 or continued:
         return None
     (s, e), = nums
-    kind = ("operative" if m.group(g["hop"]) else "preambular" if m.group(g["hpp"])
-            else "qualified" if m.group(g["hqual"]) else "bare")
-    subs = m.spans(g["sub"])
+    hop, hpp, hqual = m.group(g["hop"], g["hpp"], g["hqual"])
+    kind = "operative" if hop else "preambular" if hpp else "qualified" if hqual else "bare"
+    paragraph = int(text[s:e])
     if subs:
         e = _sub_end(text, *subs[-1])
-    return [_Atom(kind, int(text[s:nums[0][1]]), tuple(text[a:b].lower() for a, b in subs), m.start(), e)]
+    return [_Atom(kind, paragraph, tuple([text[a:b].lower() for a, b in subs]), m.start(), e)]
 
 
 def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
@@ -530,9 +530,9 @@ def _skip_gap(text: str, i: int) -> int:
     return i
 
 
-def _head_ends(text: str, number_start: int) -> list[int]:
-    """Where a head word may end for a number at ``number_start``: "OP 4", "OP.4", "paragraph no. 4"."""
-    i = _skip_gap(text, number_start)
+def _head_ends(text: str, i: int) -> list[int]:
+    """Where a head word may end for a number at ``i`` (after the gap before it is skipped): "OP 4",
+    "OP.4", "paragraph no. 4"."""
     ends = [i]
     if i > 0 and text[i - 1] in ".oO#°º":
         sign = _NUMBER_SIGN.match(text, max(0, i - 3), i)
@@ -544,10 +544,11 @@ def _head_ends(text: str, number_start: int) -> list[int]:
     return ends
 
 
-def _find_head(text: str, number_start: int, floor: int, compiled: _Compiled) -> int | None:
-    """Start of the head whose number starts at ``number_start``, or None."""
+def _find_head(text: str, i: int, floor: int, compiled: _Compiled) -> int | None:
+    """Start of the head whose number starts at ``i`` (after the gap before it is skipped), or None."""
     tails = compiled.head_tails
-    for e in _head_ends(text, number_start):
+    # "OP 4", the usual case, has one place for the head to end; only ".", "-" and number signs add more.
+    for e in _head_ends(text, i) if text[i - 1] in ".-oO#°º" else (i,):
         if e <= floor:
             continue
         tail = text[max(floor, e - 2):e]
@@ -568,8 +569,23 @@ def _check_text(text: object, caller: str) -> None:
                         + (" (decode it first, e.g. with opmapper.sources)" if isinstance(text, bytes) else ""))
 
 
+# The pattern set of the last call and its compiled form, as one tuple (rebinding a global is atomic):
+# nearly every call uses the same set, and hashing its fragments for _compile's cache cost more than
+# this identity check.
+_last_compiled: tuple[ReferencePatterns | None, _Compiled | None] = (None, None)
+
+
+def _compiled_for(patterns: ReferencePatterns) -> _Compiled:
+    global _last_compiled
+    last_patterns, compiled = _last_compiled
+    if last_patterns is not patterns or compiled is None:
+        compiled = _compile(patterns)
+        _last_compiled = (patterns, compiled)
+    return compiled
+
+
 def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, int, int, bool]]:
-    compiled = _compile(patterns)
+    compiled = _compiled_for(patterns)
     chain_match = compiled.chain.match
     tails = compiled.head_tails
     done = 0
@@ -589,7 +605,7 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
         if text[i - 1] not in ".-oO#°º" and tails.get(text[i - 2 if i > 1 else 0:i]) is False:
             continue
         floor = max(done, text.rfind("\n", 0, number_start) + 1)
-        head_start = _find_head(text, number_start, floor, compiled)
+        head_start = _find_head(text, i, floor, compiled)
         if head_start is None:
             continue
         m = chain_match(text, head_start)

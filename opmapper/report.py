@@ -203,6 +203,8 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 def _record_dicts(records) -> list[dict[str, Any]]:
     """``to_jsonable(records)`` for a tuple of records, without its per-value type dispatch on the plain
     values most fields hold (hot in batch runs: every reference and claim of every report)."""
+    if not records:
+        return []
     out = []
     for rec in records:
         cls = type(rec)
@@ -420,9 +422,10 @@ def label_key(text: str) -> str:
 def _inline_separator(text: str) -> int:
     """Offset of the first ":" or tab that could end an inline label ("Label: value"), or -1.
 
-    Two ``str.find`` calls: several times faster than a regex search over a long prose line."""
-    colon = text.find(":", 0, _MAX_LABEL_CHARS + 1)
-    tab = text.find("\t", 0, _MAX_LABEL_CHARS + 1)
+    ``str.find`` calls, each after an ``in`` test (cheaper still: most lines have neither): several times
+    faster than a regex search over a long prose line."""
+    colon = text.find(":", 0, _MAX_LABEL_CHARS + 1) if ":" in text else -1
+    tab = text.find("\t", 0, _MAX_LABEL_CHARS + 1) if "\t" in text else -1
     return colon if tab < 0 else tab if colon < 0 else min(colon, tab)
 
 
@@ -480,6 +483,8 @@ class _Compiled:
                     if other is not None and other[0] != name:
                         raise ValueError(f"label {variant!r} is given for both {other[0]!r} and {name!r}")
                     self.label_by_key.setdefault(key, (name, lang))
+        # classify()'s answers for whole-line labels, made once: (field, language, no inline value)
+        self.label_hit_by_key = {key: (name, lang, None) for key, (name, lang) in self.label_by_key.items()}
         prefixes.sort(key=lambda p: -len(p[0]))
         self.prefix_labels = [(n, lang) for _, n, lang in prefixes]
         self.prefix_keys = [k for k, _, _ in prefixes]
@@ -599,10 +604,24 @@ class _Line(NamedTuple):
 _new_line = tuple.__new__
 
 
+# Line breaks that str.splitlines honours besides "\n".
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def _split_lines(text: str) -> list[_Line]:
     """The non-blank lines, stripped, with their 1-based numbers and offsets."""
     lines = []
     pos = 0
+    if not any(ch in text for ch in _OTHER_LINE_BREAKS):
+        # Only "\n" breaks (nearly every text): split without keeping the ends, so that strip() of a
+        # line without surrounding spaces returns the line itself instead of a copy.
+        for no, raw in enumerate(text.split("\n"), 1):
+            stripped = raw.strip()
+            if stripped:
+                start = pos if stripped is raw else pos + len(raw) - len(raw.lstrip())
+                lines.append(_new_line(_Line, (no, start, start + len(stripped), stripped)))
+            pos += len(raw) + 1
+        return lines
     for no, raw in enumerate(text.splitlines(True), 1):
         stripped = raw.strip()
         if stripped:
@@ -629,7 +648,8 @@ def _check_text(text: Any, source: str | None) -> str:
 class _Block:
     """An activity or future-action block being collected (current layout: label per part)."""
 
-    __slots__ = ("section", "start", "end", "part", "type_lines", "desc_lines", "status_lines", "labels")
+    __slots__ = ("section", "start", "end", "part", "type_lines", "desc_lines", "status_lines", "labels",
+                 "lines_by_part")
 
     def __init__(self, section: str, start: int, end: int) -> None:
         self.section = section
@@ -640,6 +660,7 @@ class _Block:
         self.desc_lines: list[_Line] = []
         self.status_lines: list[_Line] = []
         self.labels: set[str] = {"type"}
+        self.lines_by_part = {"type": self.type_lines, "desc": self.desc_lines, "status": self.status_lines}
 
 
 class _Row:
@@ -719,9 +740,9 @@ class _Parser:
         text = line.text
         key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
         if key is not None:
-            hit = c.label_by_key.get(key)
+            hit = c.label_hit_by_key.get(key)
             if hit is not None:
-                return hit[0], hit[1], None
+                return hit
         m = c.spaced_label_re.match(text) if c.spaced_label_re is not None else None
         if m is not None:
             return m.lastgroup, c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
@@ -744,14 +765,16 @@ class _Parser:
         lines = _split_lines(text)
         if _has_mojibake(text):
             self.note_mojibake(lines)
-        classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = [(ln, self.classify(ln)) for ln in lines]
+        hits = [self.classify(ln) for ln in lines]
+        classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = list(zip(lines, hits, strict=True))
         self.cut_label = bool(classified) and self.is_cut_label(classified[-1])
         if self.cut_label:
             self.warn(f"text ends inside a label: {classified[-1][0].text!r}")
             classified.pop()
+            hits.pop()
             lines = lines[:-1]
-        n_labels = sum(1 for _, hit in classified if hit is not None)
-        first_label = next((i for i, (_, hit) in enumerate(classified) if hit is not None), len(classified))
+        n_labels = len(hits) - hits.count(None)
+        first_label = next((i for i, hit in enumerate(hits) if hit is not None), len(hits))
         self.find_title(lines[:first_label] if first_label else lines[:1])
         if n_labels < 3 and self.looks_unlabelled(lines):
             self.run_unlabelled(lines)
@@ -798,6 +821,8 @@ class _Parser:
         target: str | None = None
         buf: list[_Line] = []
         block: _Block | None = None
+        lang_votes = self.lang_votes
+        labels_seen = 0
         for ln, hit in classified[first_label:]:
             if hit is not None:
                 name, lang, inline_at = hit
@@ -813,12 +838,12 @@ class _Parser:
             if hit is None:
                 if block is not None:
                     block.end = ln.end
-                    getattr(block, f"{block.part}_lines").append(ln)
+                    block.lines_by_part[block.part].append(ln)
                 else:
                     buf.append(ln)
                 continue
-            self.labels_seen += 1
-            self.lang_votes[lang] = self.lang_votes.get(lang, 0) + 1
+            labels_seen += 1
+            lang_votes[lang] = lang_votes.get(lang, 0) + 1
             layout = self.c.marker_by_key.get(label_key(ln.text if inline_at is None else ln.text.split(":", 1)[0]))
             if layout:
                 self.layout_votes[layout] = self.layout_votes.get(layout, 0) + 1
@@ -829,7 +854,7 @@ class _Parser:
                 block.part = "desc" if name == "description" else "status"
                 block.labels.add(block.part)
                 block.end = ln.end
-                getattr(block, f"{block.part}_lines").extend(inline)
+                block.lines_by_part[block.part].extend(inline)
                 continue
             # Any other label ends the current block and the current field.
             if block is not None:
@@ -843,6 +868,7 @@ class _Parser:
                 continue
             target = name
             buf = inline
+        self.labels_seen += labels_seen
         # End of text: what was the parser inside of?
         if block is not None:
             self.finish_block(block, at_end=True)

@@ -1,0 +1,123 @@
+"""The parser's fast paths give what the plain ways of doing the same thing give."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import re
+from functools import cached_property
+
+from opmapper._records import Record, shifted
+from opmapper.claims import find_claims
+from opmapper.references import Reference, find_references, find_resolution_mentions
+from opmapper.report import DEFAULT_VOCABULARY, _Line, _split_lines
+from opmapper.sources import binary_evidence
+
+
+def test_shifted_is_dataclasses_replace():
+    for ref in find_references("[OP2; OP4.b.ii] and PP3 (a) to (c), paragraphe 5 du dispositif [OP7"):
+        new = shifted(ref, 7)
+        assert new == dataclasses.replace(ref, start=ref.start + 7, end=ref.end + 7)
+        assert type(new) is Reference and hash(new) == hash(dataclasses.replace(ref, start=ref.start + 7,
+                                                                                  end=ref.end + 7))
+        assert ref.start + 7 == new.start  # the original is untouched
+    names = ("start", "end", "sentence_start", "sentence_end")
+    for claim in find_claims("The coalition now includes 47 technology companies and trained 300 rangers."):
+        assert shifted(claim, 11, names) == dataclasses.replace(
+            claim, **{name: getattr(claim, name) + 11 for name in names})
+
+
+def test_shifted_leaves_cached_values_and_post_init_to_the_class():
+    @dataclasses.dataclass(frozen=True)
+    class Cached(Record):
+        start: int
+        end: int
+
+        @cached_property
+        def width(self) -> int:
+            return self.end - self.start
+
+    record = Cached(1, 3)
+    assert record.width == 2
+    assert "width" not in shifted(record, 5).__dict__ and shifted(record, 5) == Cached(6, 8)
+
+    @dataclasses.dataclass(frozen=True)
+    class Checked(Record):
+        start: int
+        end: int
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "end", max(self.start, self.end))
+
+    assert shifted(Checked(1, 3), 5) == Checked(6, 8)
+
+
+def test_reference_to_dict_is_the_generic_one():
+    for ref in find_references("[OP2; OP4.b] and PP3 (a) to (c), [OP7"):
+        assert list(ref.to_dict().items()) == list(Record.to_dict(ref).items())
+
+
+def test_resolution_mentions_need_a_digit():
+    assert find_resolution_mentions("Resolution and Motion, no number") == []
+    assert [m.code for m in find_resolution_mentions("WCC-2020-Res-040")] == ["WCC-2020-Res-040"]
+
+
+def _split_lines_plainly(text: str) -> list[_Line]:
+    lines, pos = [], 0
+    for no, raw in enumerate(text.splitlines(True), 1):
+        stripped = raw.strip()
+        if stripped:
+            start = pos + len(raw) - len(raw.lstrip())
+            lines.append(_Line(no, start, start + len(stripped), stripped))
+        pos += len(raw)
+    return lines
+
+
+def test_split_lines_matches_splitlines_and_strip():
+    rng = random.Random(1)
+    alphabet = list("ab \t\n\r\x0b\x0c\x1c\x1f\xa0\u2028é\u3000\x85")
+    for i in range(20000):
+        text = "".join(rng.choice(alphabet if i % 2 else "ab \t\n\xa0") for _ in range(rng.randint(0, 14)))
+        assert _split_lines(text) == _split_lines_plainly(text), repr(text)
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _binary_evidence_by_regex(data: bytes | str) -> str | None:
+    sample = data[:8192]
+    if isinstance(sample, bytes):
+        sample = sample.decode("latin-1")
+    if "\x00" in sample:
+        return "NUL characters"
+    controls = len(_CONTROLS.findall(sample))
+    return f"{controls} control characters" if controls > max(8, len(sample) // 50) else None
+
+
+def test_binary_evidence_counts_control_characters_like_a_regex():
+    rng = random.Random(2)
+    alphabet = [chr(i) for i in range(0x90)] + ["é", "\u2028", "\ud800", "\U0001f600"]
+    for _ in range(3000):
+        n = rng.choice([5, 50, 500, 9000])
+        text = "".join(rng.choice(alphabet) if rng.random() < 0.3 else "a" for _ in range(n))
+        assert binary_evidence(text) == _binary_evidence_by_regex(text)
+        data = bytes(rng.randrange(256) if rng.random() < 0.2 else 97 for _ in range(n))
+        assert binary_evidence(data) == _binary_evidence_by_regex(data)
+
+
+def test_prefix_labels_and_status_suffix_match_their_plain_patterns():
+    c = DEFAULT_VOCABULARY.compiled
+    plain_prefix = re.compile("|".join(re.escape(k) for k in c.prefix_keys))
+    keys = list(c.prefix_keys) + [k + "andmore" for k in c.prefix_keys] + [k[:-1] for k in c.prefix_keys] + ["", "x"]
+    for key in keys:
+        m = plain_prefix.match(key)
+        expected = None
+        if m is not None:
+            expected = c.prefix_labels[c.prefix_keys.index(m.group())]
+        assert c.prefix_label(key) == expected, key
+    plain_status = re.compile(c.status_suffix_re.pattern[c.status_suffix_re.pattern.index(")") + 1:])
+    for text in ("Capacity-building", "Field work done On-going", "Done. Completed  ", "Terminé", "TerminÃ©",
+                 "Ongoing work", "x" * 60 + " En curso", "Achevé", "completed"):
+        start = max(0, len(text) - 48)
+        got, want = c.status_suffix_re.search(text, start), plain_status.search(text, start)
+        assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), text
