@@ -50,8 +50,9 @@ class Claim(Record):
     sentence_end: int
 
     def to_dict(self) -> dict[str, Any]:
-        # every field is a plain number, string or None: no conversion to do (hot in batch runs)
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        # every field is a plain number, string or None: no conversion to do, and a frozen dataclass's
+        # __dict__ holds exactly its fields, in order (hot in batch runs: every claim of every report)
+        return self.__dict__.copy()
 
 
 # ----------------------------------------------------------------------------------------- lexicon

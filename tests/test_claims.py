@@ -456,3 +456,18 @@ def test_references_found_by_the_caller_are_used_not_found_again():
     fake = [SimpleNamespace(start=at, end=at + len("40 rangers"))]
     assert [c.value for c in find_claims(text, references=fake)] == [12.0]
     assert [c.value for c in find_claims(text)] == [40.0, 12.0]
+
+
+def test_to_dict_is_every_field_in_order_after_the_parser_shifts_offsets():
+    # Claim.to_dict copies __dict__ (hot in batch runs); it must stay the plain field walk, also for
+    # claims the report parser has moved to report offsets
+    from opmapper.report import parse_report
+
+    text = ("Please report on the result /achievement of the actions taken\n"
+            "We trained 40 rangers and removed over 1,200 snares in 2022.\n")
+    claims = [c for s in parse_report(text).sections() for c in s.claims]
+    assert claims
+    for claim in claims:
+        fields = [f.name for f in dataclasses.fields(claim)]
+        assert list(claim.to_dict()) == fields
+        assert claim.to_dict() == {name: getattr(claim, name) for name in fields}
