@@ -379,9 +379,9 @@ def _is_figure(claim, cfg: CheckConfig) -> bool:
     return bool(head) and head not in cfg.duration_heads and claim.value >= cfg.min_count
 
 
-def _same_figure(a, b) -> bool:
-    heads = {(c.counted_head or "").casefold() for c in (a, b)}
-    return a.value == b.value and a.value_max == b.value_max and a.unit == b.unit and len(heads) == 1
+def _figure_identity(claim) -> tuple:
+    """Two figures are the same when value, upper value, unit and counted noun agree."""
+    return claim.value, claim.value_max, claim.unit, (claim.counted_head or "").casefold()
 
 
 def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
@@ -399,7 +399,7 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
 def _unreferenced_claims(ctx: CheckContext) -> list[tuple[Any, str]]:
     """(claim, where) of every figure no paragraph reference covers."""
     cfg = ctx.config
-    tagged = [c for a in ctx.activities if a.references for c in a.claims]
+    tagged = {_figure_identity(c) for a in ctx.activities if a.references for c in a.claims}
     found = []
     for act in ctx.activities:
         if act.references:
@@ -410,7 +410,7 @@ def _unreferenced_claims(ctx: CheckContext) -> list[tuple[Any, str]]:
     for sec in ctx.report.sections():
         sec_end = sec.start + len(sec.text)
         for claim in sec.claims:
-            if not _is_figure(claim, cfg) or any(_same_figure(claim, t) for t in tagged):
+            if not _is_figure(claim, cfg) or _figure_identity(claim) in tagged:
                 continue
             lo, hi = ctx.paragraph_of(claim.start, sec.start, sec_end)
             if not any(lo <= ref.start < hi for ref in sec.references):
