@@ -215,9 +215,9 @@ class CheckContext:
         self.tagger = tagger
         self.config = config
         self.text: str = report.text
-        self._plan = _any_of(config.plan_markers)
+        self._plan = _marker_test(config.plan_markers)
         self._achieved = _any_of(config.achieved_markers)
-        self._past = _any_of((*config.achieved_markers, *config.past_markers))
+        self._past = _marker_test((*config.achieved_markers, *config.past_markers))
         self._future_past = _any_of(config.future_past_markers)
         self._suggested: dict[str, list] = {}  # tagger answers fetched ahead by ``prefetch_suggestions``
         self._sentences: dict[TextSpan, list[TextSpan]] = {}  # two rules split the same narratives
@@ -293,7 +293,7 @@ class CheckContext:
 
     # -- language
     def is_plan(self, text: str) -> bool:
-        return bool(self._plan.search(text))
+        return self._plan.found(text)
 
     def achieved_marker(self, text: str):
         """A perfect or past passive ("have trained", "were trained"), or a simple past after a named or
@@ -302,7 +302,7 @@ class CheckContext:
 
     def reports_done(self, text: str) -> bool:
         """Anything said as done: the achieved markers plus a simple past after a subject ("We held")."""
-        return bool(self._past.search(text))
+        return self._past.found(text)
 
     # -- optional helpers
     @property
@@ -357,6 +357,30 @@ class _LineIndex(LineIndex):
 def _any_of(patterns: tuple[str, ...]) -> re.Pattern:
     """One case-insensitive pattern matching where any of ``patterns`` does, compiled once per list."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+class _MarkerTest:
+    """Whether any of some patterns occurs in a text, ignoring case.
+
+    For ASCII text and patterns written without capitals (so without \\S, \\W ... escapes or
+    case-sensitive (?-i:...) groups) that is the same as a case-sensitive search of the lowercased text,
+    which ``re`` runs two to three times faster: it can look for the patterns' first letters instead of
+    trying every alternative at every position."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        joined = "|".join(f"(?:{p})" for p in patterns)
+        self.any_case = re.compile(joined, re.IGNORECASE)
+        self.lowercase = re.compile(joined) if joined == joined.lower() and "(?-" not in joined else None
+
+    def found(self, text: str) -> bool:
+        if self.lowercase is not None and text.isascii():
+            return self.lowercase.search(text.lower()) is not None
+        return self.any_case.search(text) is not None
+
+
+@lru_cache(maxsize=64)
+def _marker_test(patterns: tuple[str, ...]) -> _MarkerTest:
+    return _MarkerTest(patterns)
 
 
 _ONLY_TAGS = re.compile(r"^\s*(?:\[[^\[\]\n]*\]?\s*)+$")
@@ -725,7 +749,7 @@ def _total_below_parts(ctx: CheckContext, claim, parts) -> Hit | None:
     """
     cfg = ctx.config
     sentence = ctx.text[claim.sentence_start:claim.sentence_end]
-    if not _any_of(cfg.total_markers).search(sentence):
+    if not _marker_test(cfg.total_markers).found(sentence):
         return None
     per_activity: dict[int, tuple[float, float]] = {}   # activity index -> (least value, stated value)
     for part, act in parts:
