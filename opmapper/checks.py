@@ -531,19 +531,20 @@ def check_malformed_references(ctx: CheckContext) -> Iterator[Hit]:
         body = m.group("body")
         if not tag_like.search(body):
             continue
-        shown = quote(m.group().strip(), 40)
-        problem = None
         items = seps.split(body.strip())
         zero = next((i for i in items if _ZERO_FOR_O.match(i)), None)
         bad = [i for i in items if i and not item_ok.match(i)]
-        if not m.group("close"):
-            problem = f'tag list "{shown}" is cut off (no closing bracket)'
-        elif zero is not None:
-            problem = f'tag list "{shown}" writes "{zero}" with a zero instead of the letter O'
-        elif any(not i for i in items):
-            problem = f'tag list "{shown}" has an empty item'
-        elif bad:
-            problem = f'tag list "{shown}" has an item that is not a paragraph id: "{quote(bad[0], 30)}"'
+        problem = None
+        if not m.group("close") or zero is not None or bad or not all(items):
+            shown = quote(m.group().strip(), 40)   # only for a finding: most tag lists are fine
+            if not m.group("close"):
+                problem = f'tag list "{shown}" is cut off (no closing bracket)'
+            elif zero is not None:
+                problem = f'tag list "{shown}" writes "{zero}" with a zero instead of the letter O'
+            elif not all(items):
+                problem = f'tag list "{shown}" has an empty item'
+            else:
+                problem = f'tag list "{shown}" has an item that is not a paragraph id: "{quote(bad[0], 30)}"'
         if problem:
             end = m.end() if m.group("close") else m.start("body") + len(body.rstrip())
             flagged.append((m.start(), end))
@@ -672,8 +673,10 @@ def _counted_words(claim, cfg: CheckConfig) -> list[str]:
     words = _COUNTED_WORD.findall((claim.counted or "").casefold())
     while words and words[0] in cfg.counted_stopwords:
         words.pop(0)
-    cut = next((i for i, w in enumerate(words) if i and w in cfg.counted_tail), len(words))
-    return words[:cut]
+    for i in range(1, len(words)):
+        if words[i] in cfg.counted_tail:
+            return words[:i]
+    return words
 
 
 def _figure_key(claim, cfg: CheckConfig) -> tuple[str, str] | None:
@@ -748,7 +751,7 @@ def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
     for items in by_key.values():
         items.sort(key=lambda it: it[0].start)
         for i, (claim, where, _) in enumerate(items):
-            earlier = next((c for c, _, _ in items[:i] if _scale_slip(c.value, claim.value)), None)
+            earlier = next((c for c, _, _ in items[:i] if _scale_slip(c.value, claim.value)), None) if i else None
             if earlier is not None:
                 flagged.add(claim.start)
                 yield Hit(claim.start, claim.end, where,
@@ -757,12 +760,12 @@ def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
         for claim, where, _act in items:
             if where != "results" or claim.start in flagged:
                 continue
-            hit = _total_below_parts(ctx, claim, [(c, a) for c, _, a in items if a is not None])
+            hit = _total_below_parts(ctx, claim, ((c, a) for c, _, a in items if a is not None))
             if hit is not None:
                 yield hit
 
 
-def _total_below_parts(ctx: CheckContext, claim, parts) -> Hit | None:
+def _total_below_parts(ctx: CheckContext, claim, parts: Iterable) -> Hit | None:
     """A results total ("in total", "to date") below the sum the activities report for the same thing.
 
     Figures without such a marker are left alone: "8 cities" in the results may be a subset of the
