@@ -179,7 +179,9 @@ DEFAULT_CONFIG = CheckConfig()
 
 
 # ---------------------------------------------------------------- context shared by the rules
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”')\]]?\s+(?=[A-Z0-9\"“(\[])")
+# A sentence ends after its . ! or ? (the match's first character): the break starts one further. Taking
+# the mark into the match rather than looking behind for it lets ``re`` jump from mark to mark.
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”')\]]?\s+(?=[A-Z0-9\"“(\[])")
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
@@ -276,7 +278,7 @@ class CheckContext:
         for para in _PARAGRAPH.finditer(span.text):
             pos = para.start()
             for brk in _SENTENCE_BREAK.finditer(para.group()):
-                piece = span.text[pos: para.start() + brk.start()]
+                piece = span.text[pos: para.start() + brk.start() + 1]
                 if piece.strip():
                     out.append(_trimmed(span.start + pos, piece, span.where))
                 pos = para.start() + brk.end()
