@@ -217,10 +217,10 @@ class CheckContext:
         self.tagger = tagger
         self.config = config
         self.text: str = report.text
-        self._plan = _marker_test(config.plan_markers)
-        self._achieved = _any_of(config.achieved_markers)
+        self._plan = _marker_test(tuple(config.plan_markers))   # tuples: a config may hold lists
+        self._achieved = _any_of(tuple(config.achieved_markers))
         self._past = _marker_test((*config.achieved_markers, *config.past_markers))
-        self._future_past = _any_of(config.future_past_markers)
+        self._future_past = _any_of(tuple(config.future_past_markers))
         self._suggested: dict[str, list] = {}  # tagger answers fetched ahead by ``prefetch_suggestions``
         self._sentences: dict[TextSpan, list[TextSpan]] = {}  # two rules split the same narratives
 
@@ -775,7 +775,7 @@ def _total_below_parts(ctx: CheckContext, claim, parts: Iterable) -> Hit | None:
     """
     cfg = ctx.config
     sentence = ctx.text[claim.sentence_start:claim.sentence_end]
-    if not _marker_test(cfg.total_markers).found(sentence):
+    if not _marker_test(tuple(cfg.total_markers)).found(sentence):
         return None
     per_activity: dict[int, tuple[float, float]] = {}   # activity index -> (least value, stated value)
     for part, act in parts:

@@ -581,6 +581,7 @@ class OpTagger(BaseEstimator):
         return out
 
     def _family(self, sl: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``_family_arrays`` of a resolution's block of classes, or of all classes, made with the classes."""
         start = sl.start or 0
         return self.families_[(start, sl.stop if sl.stop is not None else len(self.classes_))]
 
