@@ -625,6 +625,10 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
             interrupted = True
             if collector is not None:
                 collector.valid = False  # the interrupt may have cut a report's rows: rebuild them
+        except BaseException:
+            if collector is not None:
+                collector.discard()  # the run fails: leave no hidden part files in the output folder
+            raise
         finally:
             if pool is not None:
                 pool.close()
@@ -1030,6 +1034,7 @@ class _Collector:
         self.close()
         for name in _DERIVED_TABLES:
             _part(self.out, f"{name}.csv").unlink(missing_ok=True)
+        (self.out / INDEX_ROWS_TMP).unlink(missing_ok=True)
 
 
 _DERIVED_TABLES = {"activities": ACTIVITY_COLUMNS, "claims": CLAIM_COLUMNS, "findings": FINDING_COLUMNS}

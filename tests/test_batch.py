@@ -549,3 +549,23 @@ def test_resume_reanalyses_a_file_whose_content_changed(tmp_path):
     assert again["analysed"] == 1 and again["skipped"] == 2 and again["reports"] == 3
     records = [r for r in _records(out) if r["source"] == str(edited)]
     assert [r["sha256"] for r in records] == [hashlib.sha256(edited.read_bytes()).hexdigest()]
+
+
+def test_a_run_that_fails_leaves_no_part_files(tmp_path, monkeypatch):
+    # an error that ends the run (here: the disk refusing a write of reports.jsonl) must not leave the
+    # hidden files of the tables being written behind
+    root = tmp_path / "archive"
+    root.mkdir()
+    for path in EXAMPLES[:2]:
+        shutil.copyfile(path, root / path.name)
+    out = tmp_path / "out"
+    real = batch._Collector.add
+
+    def full_disk(self, source, derived):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(batch._Collector, "add", full_disk)
+    with pytest.raises(OSError):
+        batch.run([root], out, jobs=1)
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    monkeypatch.setattr(batch._Collector, "add", real)
