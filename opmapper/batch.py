@@ -382,7 +382,8 @@ def _process(path: str) -> tuple[str, str, str | None, str | None, _Derived | No
         return "error", path, sha, f"cannot read file: {type(exc).__name__}: {exc}", None
     try:
         record = _WORKER["analyzer"].analyze(src.text, path, sha256=sha, encoding=src.encoding, html=src.is_html)
-        line = json.dumps(record, ensure_ascii=False)  # already plain data: no need for to_jsonable
+        # plain data made by analyze: no need for to_jsonable, nor for the check for reference cycles
+        line = json.dumps(record, ensure_ascii=False, check_circular=False)
         derived = None
         if config.pages_dir:
             page = _write_page(record, config.pages_dir)
