@@ -1006,24 +1006,18 @@ class _Collector:
         self.summary = _Summary(resolutions, max_grid_rows)
         self.tables = {name: _Table(_part(out, f"{name}.csv"), columns) for name, columns in _DERIVED_TABLES.items()}
         self.index_fh = open(out / INDEX_ROWS_TMP, "w", encoding="utf-8")
-        self.sources: list[str] = []
+        self.sources: list[str] = []  # strictly increasing while valid
         self.valid = True
-        self.last: str | None = None
 
     def add(self, source: str, derived: _Derived) -> None:
         if not self.valid:
             return
-        if self.last is not None and source <= self.last:
+        if self.sources and source <= self.sources[-1]:
             self.valid = False
             return
         self.valid = False  # until this report is written whole
-        self.tables["activities"].fh.write(derived.activities)
-        self.tables["claims"].fh.write(derived.claims)
-        self.tables["findings"].fh.write(derived.findings)
-        self.index_fh.write(derived.index_row + "\n")
-        self.summary.add(derived.share)
+        _append(derived, self.tables, self.index_fh, self.summary)
         self.sources.append(source)
-        self.last = source
         self.valid = True
 
     def close(self) -> None:
@@ -1040,6 +1034,14 @@ class _Collector:
 
 _DERIVED_TABLES = {"activities": ACTIVITY_COLUMNS, "claims": CLAIM_COLUMNS, "findings": FINDING_COLUMNS}
 INDEX_ROWS_TMP = f".{SUMMARY_HTML}.rows.tmp"  # the summary's list of reports, kept on disk, not in memory
+
+
+def _append(derived: _Derived, tables: Mapping[str, _Table], index_fh, summary: _Summary) -> None:
+    """One report's rows into the derived tables and the summary's list, its share into the summary."""
+    for name in _DERIVED_TABLES:
+        tables[name].fh.write(getattr(derived, name))
+    index_fh.write(derived.index_row + "\n")
+    summary.add(derived.share)
 
 
 def _part(out: Path, name: str) -> Path:
@@ -1067,7 +1069,7 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     if collected is not None:
         collected.close()
         keys = list(latest)
-        if collected.valid and keys == collected.sources and keys == sorted(keys):
+        if collected.valid and keys == collected.sources:  # the collector took sources in increasing order only
             # reports.jsonl already holds one line per source, in order: nothing to re-read or re-derive
             for name in _DERIVED_TABLES:
                 os.replace(_part(out, f"{name}.csv"), out / f"{name}.csv")
@@ -1121,12 +1123,7 @@ def _rebuild(out: Path, latest: Mapping[str, tuple[int, int, str | None]], resol
                 slug = report_slug(record.get("source"), record.get("sha256"))
                 if not (pages / f"{slug}.html").exists():
                     _write_page(record, str(pages))
-                derived = _derive(record, f"{PAGES_DIR}/{slug}.html")
-                tables["activities"].fh.write(derived.activities)
-                tables["claims"].fh.write(derived.claims)
-                tables["findings"].fh.write(derived.findings)
-                index_fh.write(derived.index_row + "\n")
-                summary.add(derived.share)
+                _append(_derive(record, f"{PAGES_DIR}/{slug}.html"), tables, index_fh, summary)
     finally:
         for table in tables.values():
             table.close()
