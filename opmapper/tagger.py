@@ -520,15 +520,6 @@ class OpTagger(BaseEstimator):
             self._para_columns = cache
         return cache[1]
 
-    def _scaled(self, cosine: np.ndarray) -> np.ndarray:
-        """Cosine similarities scaled per resolution so that each text's best paragraph scores 1."""
-        out = np.zeros_like(cosine)
-        for sl in self.class_slices_.values():
-            block = cosine[:, sl]
-            top = block.max(axis=1, keepdims=True)
-            out[:, sl] = np.divide(block, top, out=np.zeros_like(block), where=top > 0)
-        return out
-
     def _prior(self, Y, codes) -> np.ndarray:
         """Log-odds of each paragraph among the training texts of its resolution (pooled when it has none)."""
         freq = np.full(len(self.classes_), np.nan)
