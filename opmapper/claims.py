@@ -440,18 +440,29 @@ class _EndGuard:
 
     def may_end(self, s: str) -> bool:
         """False when no match can end ``s`` (plain ASCII); True when one may."""
-        s = s.rstrip(_ASCII_SPACE)
-        if not s:
+        return self.may_end_tail(_tail(s))
+
+    def may_end_tail(self, tail: tuple[str, str, bool] | None) -> bool:
+        """:meth:`may_end` of a string whose :func:`_tail` is ``tail``."""
+        if tail is None:
             return False
-        if s[-1] in self.marks:
+        last, word, glued = tail
+        if last in self.marks:
             return True
-        cut = len(s.rstrip(_ASCII_LETTERS))
-        word = s[cut:].lower()
         if not word:
             return False
-        if word in self.words:
-            return True
-        return word.endswith(self.suffixes) and cut > 0 and (s[cut - 1].isdigit() or s[cut - 1] in "._")
+        return word in self.words or (glued and word.endswith(self.suffixes))
+
+
+def _tail(s: str) -> tuple[str, str, bool] | None:
+    """What :meth:`_EndGuard.may_end` reads of ``s``, whitespace aside: its last character, its last run
+    of ASCII letters (lower-cased), and whether a digit, "." or "_" is glued before that run; None if
+    ``s`` is all whitespace. Computed once per window, it serves every guard tried there."""
+    s = s.rstrip(_ASCII_SPACE)
+    if not s:
+        return None
+    cut = len(s.rstrip(_ASCII_LETTERS))
+    return s[-1], s[cut:].lower(), cut > 0 and (s[cut - 1].isdigit() or s[cut - 1] in "._")
 
 
 # the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
@@ -515,6 +526,8 @@ class _Rules:
         self.month_end = _EndGuard(list(lx.months) + ["the"], marks=".")
         self.denominator_end = _EndGuard(["per", "of", "every", "/"])
         self.out_of_end = _EndGuard(["of"])
+        self.label_end = _EndGuard([], marks=":")
+        self.between_end = _EndGuard(["between"])
         self.label_unit_re = regex.compile(
             rf"(?ri)\((?P<u>{_alt(list(lx.currencies) + list(lx.units))})\)\s*:\s*$")
         self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
@@ -567,6 +580,7 @@ class _Rules:
         self.month_before_re = regex.compile(rf"(?ri)\b(?:{month_alt})\.?\s+(?:the\s+)?$")
         self.year_re = regex.compile(r"(?:1[89]|20)\d\d")
         self.denominator_before_re = regex.compile(r"(?ri)(?:\bper|\bfactor\s+of|\bevery|/)\s*$")
+        self.out_of_before_re = regex.compile(r"(?ri)\bout\s+of\s+$")
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
         # marker patterns as (regex, plain re) pairs: the second is for plain ASCII sentences (_plain_ascii),
         # where both modules read the same pattern alike and plain re runs these alternations twice as fast
@@ -714,12 +728,22 @@ class _Scanner:
         self.markers: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
         self.plain = _plain_ascii(text)
         self.fwd = rules.twins if self.plain else rules  # the forward patterns to use on this text
+        self.tails: dict[tuple[int, int], tuple[str, str, bool] | None] = {}  # (end, n) -> _tail of the window
 
-    def _ends(self, pattern, guard: _EndGuard, s: str):
-        """``pattern.search(s)`` for a reverse ``$``-anchored pattern, skipped where ``guard`` rules it out."""
-        if self.plain and not guard.may_end(s):
-            return None
-        return _at_end(pattern, s)
+    def _ends(self, pattern, guard: _EndGuard, end: int, n: int):
+        """``pattern.search(text[end - n:end])`` for a reverse ``$``-anchored pattern, skipped where ``guard``
+        rules it out (the window's :func:`_tail` is worked out once for all the guards tried on it)."""
+        lo = end - n if end > n else 0
+        if self.plain:
+            key = (end, n)
+            tails = self.tails
+            if key in tails:
+                tail = tails[key]
+            else:
+                tail = tails[key] = _tail(self.text[lo:end])
+            if not guard.may_end_tail(tail):
+                return None
+        return _at_end(pattern, self.text[lo:end])
 
     # ---------------------------------------------------------------- exclusions
     def _exclusions_from_references(self) -> None:
@@ -925,20 +949,19 @@ class _Scanner:
         """'Target 12', 'section 4.2', 'Sites 1 to 4': a number after a reference word, unless it has a
         unit ('the plan targets 30% protection')."""
         return fig.unit is None and bool(
-            self._ends(self.r.reference_before_re, self.r.reference_end, self._before(fig.start, 50)))
+            self._ends(self.r.reference_before_re, self.r.reference_end, fig.start, 50))
 
     def _context_trap(self, start: int, end: int, is_words: bool) -> bool:
         """Traps that depend on the words around: dates, denominators, multipliers, score scales."""
-        before = self._before(start, 50)
         # dates: "30 September 2022", "September 30, 2022", "May 2021"
         r = self.r
-        if self.fwd.month_after_re.match(self.text, end) or self._ends(r.month_before_re, r.month_end, before):
+        if self.fwd.month_after_re.match(self.text, end) or self._ends(r.month_before_re, r.month_end, start, 50):
             return True
         # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"
-        if self._ends(r.denominator_before_re, r.denominator_end, before) \
+        if self._ends(r.denominator_before_re, r.denominator_end, start, 50) \
                 or self.fwd.multiplier_after_re.match(self.text, end):
             return True
-        if self._ends(_re(r"(?ri)\bout\s+of\s+$"), r.out_of_end, before) and _re(r"(?:10|100|1000|five|ten)\b").match(
+        if self._ends(r.out_of_before_re, r.out_of_end, start, 50) and _re(r"(?:10|100|1000|five|ten)\b").match(
                 self.text[start:end]) and (self._next_word(end) in self.lx.function_words
                                            or not self._next_word(end).isalpha() or self._next_word(end) == "points"):
             return True  # "58 out of 100": the top of a score scale ("9 out of 10 visitors" counts visitors)
@@ -1065,7 +1088,7 @@ class _Scanner:
         """'1 in 4', 'one in ten posts': a fraction of what was counted before."""
         m = self.fwd.ratio_re.match(self.text, start)
         if not m or self._context_trap(start, end, False) or self._ends(
-                self.r.reference_before_re, self.r.reference_end, self._before(start, 50)):
+                self.r.reference_before_re, self.r.reference_end, start, 50):
             return None
 
         def num(s: str) -> float | None:
@@ -1174,7 +1197,7 @@ class _Scanner:
         text = self.text
         cur = _re(r"(?:[€$£]|(?:EUR|USD|CHF|GBP|US\$)\s?)").match(text, pos) if (
             first.kind == "money"
-            or self._ends(self.r.currency_before_re, self.r.currency_end, self._before(first.start, 6))) else None
+            or self._ends(self.r.currency_before_re, self.r.currency_end, first.start, 6)) else None
         if cur:  # "€5,000-€10,000": the currency repeated on the upper end
             pos = cur.end()
         m = self.fwd.second_digit_re.match(text, pos)
@@ -1246,10 +1269,9 @@ class _Scanner:
     # ---------------------------------------------------------------- growing to the left
     def _grow_left(self, fig: _Figure) -> None:
         text = self.text
-        before = self._before(fig.start, 40)
         if fig.unit is None:
             # a form label that names the unit: "Budget (EUR): 12,000", "Area restored (ha): 350"
-            m = self.r.label_unit_re.search(before)
+            m = self._ends(self.r.label_unit_re, self.r.label_end, fig.start, 40)
             if m:
                 form = m.group("u").lower()
                 if form in self.r.currency_forms:
@@ -1257,7 +1279,7 @@ class _Scanner:
                 elif form in self.r.unit_forms:
                     fig.unit, fig.kind = self.r.unit_forms[form]
         if fig.unit is None or fig.kind != "money":
-            m = self._ends(self.r.currency_before_re, self.r.currency_end, before)
+            m = self._ends(self.r.currency_before_re, self.r.currency_end, fig.start, 40)
             if m:
                 form = _re(r"\s+").sub(" ", m.group().strip().rstrip(".").lower())
                 code = self.r.currency_forms.get(form) or self.r.currency_forms.get(form + ".")
@@ -1267,12 +1289,12 @@ class _Scanner:
                             fig.value *= 1e6
                         fig.unit, fig.kind = code, "money"
                         fig.start -= len(m.group())
-                        before = self._before(fig.start, 40)
-        m = self.r.between_re.search(before)
-        if m and fig.value_max is not None:
-            fig.start -= len(m.group())
-            return
-        m = self._ends(self.r.bound_before_re, self.r.bound_end, before)
+        if fig.value_max is not None:
+            m = self._ends(self.r.between_re, self.r.between_end, fig.start, 40)
+            if m:
+                fig.start -= len(m.group())
+                return
+        m = self._ends(self.r.bound_before_re, self.r.bound_end, fig.start, 40)
         if m:
             form = _re(r"\s+").sub(" ", m.group("b").lower())
             bound = self.r.bound_forms.get(form)
@@ -1282,7 +1304,7 @@ class _Scanner:
                 fig.bound = bound if fig.value_max is None or bound in ("~",) else fig.bound
                 fig.start -= len(m.group())
                 return
-        m = self._ends(self.r.filler_before_re, self.r.filler_end, before)
+        m = self._ends(self.r.filler_before_re, self.r.filler_end, fig.start, 40)
         if m and not fig.is_words and "the" not in m.group().lower().split():
             fig.start -= len(m.group())
 
@@ -1723,13 +1745,24 @@ class _ChunkTokenizer:
 
     def words(self, text: str, start: int, end: int, out: list[tuple[int, int, str]]) -> None:
         """Append the tokens of text[start:end], as ``tokenizer(text[start:end])`` gives them."""
+        # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again
+        # by str.find from the end of the one before (only whitespace lies between them): no match objects
+        chunks = self.chunks
+        find = text.find
         prev = start
-        for m in _CHUNK_RE.finditer(text, start, end):
-            at = m.start()
-            if at != prev:
+        for chunk in text[start:end].split():
+            at = find(chunk, prev)
+            # one space after a token is its trailing space; any other gap goes to _whitespace
+            if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
                 self._whitespace(text, start, prev, at, out)
-            self._add(m.group(), at, out)
-            prev = m.end()
+            tokens = chunks.get(chunk, False)
+            if tokens is False:
+                tokens = self._tokens(chunk)
+            prev = at + len(chunk)
+            if tokens is None:
+                out.append((at, prev, chunk))
+            else:
+                out.extend([(at + a, at + b, t) for a, b, t in tokens])
         if prev < end:
             self._whitespace(text, start, prev, end, out)
 
@@ -1740,9 +1773,6 @@ class _ChunkTokenizer:
             a += 1
         if a < b:
             self._add(text[a:b], a, out)
-
-
-_CHUNK_RE = re.compile(r"\S+")  # str.isspace whitespace, as spaCy's tokenizer cuts
 
 
 @functools.lru_cache(maxsize=1)

@@ -52,14 +52,20 @@ def test_plain_re_twins_match_like_their_regex_patterns(name):
 
 GUARDED = [("currency_before_re", "currency_end"), ("bound_before_re", "bound_end"),
            ("filler_before_re", "filler_end"), ("reference_before_re", "reference_end"),
-           ("month_before_re", "month_end"), ("denominator_before_re", "denominator_end")]
+           ("month_before_re", "month_end"), ("denominator_before_re", "denominator_end"),
+           ("out_of_before_re", "out_of_end"), ("label_unit_re", "label_end"), ("between_re", "between_end")]
+
+
+# form labels that name a unit, rare in the corpus reports
+FORM_LINES = ("Budget (EUR): 12,000\nArea restored (ha):  350\nCost (usd) :\t4 500\nLength (km):\n\n12\n"
+              "Mass (t):7 and (kg):: 3, (sq km):  9 (%): 40 between 3 and 4, between\n\n5")
 
 
 @pytest.mark.parametrize(("pattern", "guard"), GUARDED)
 def test_end_guards_never_skip_a_match(pattern, guard):
     compiled, end_guard = getattr(RULES, pattern), getattr(RULES, guard)
     matched = 0
-    for text in PLAIN:
+    for text in [*PLAIN, FORM_LINES]:
         for pos in range(1, len(text)):
             before = text[max(0, pos - 50):pos]
             if C._at_end(compiled, before) is not None:
