@@ -55,6 +55,17 @@ class Claim(Record):
         return self.__dict__.copy()
 
 
+_CLAIM_FIELDS = tuple(Claim.__dataclass_fields__)  # in declaration order
+
+
+def _new_claim(*values: Any) -> Claim:
+    """``Claim(*values)``, made without the frozen dataclass's ``__init__`` (which sets each of the 14
+    fields through ``object.__setattr__``): the same record, its ``__dict__`` filled at once, in order."""
+    claim = object.__new__(Claim)
+    object.__setattr__(claim, "__dict__", dict(zip(_CLAIM_FIELDS, values, strict=True)))
+    return claim
+
+
 # ----------------------------------------------------------------------------------------- lexicon
 def _table(mapping: dict) -> Any:
     """A dict field whose default is a fresh copy of ``mapping`` for every lexicon."""
@@ -383,6 +394,23 @@ def _pair(pattern: str) -> tuple[Any, Any]:
     return compiled, _plain_twin(compiled)
 
 
+def _lower_twin(compiled: Any) -> Any:
+    """A ``(?i)`` pattern compiled by plain re without the flag, for plain ASCII text (:func:`_plain_ascii`)
+    lower-cased first: it finds the same matches there (in ASCII, ignoring case is comparing lower-cased
+    letters) and runs about twice as fast (plain re's case-blind matching is slow). None when the pattern
+    has other flags, non-ASCII characters or capitals outside escapes, which would read differently."""
+    pattern = compiled.pattern
+    if not pattern.startswith("(?i)") or "(?" in pattern.replace("(?:", "").replace("(?<!", "").replace(
+            "(?!", "").replace("(?=", "").replace("(?<=", "")[4:] or not pattern.isascii():
+        return None
+    if any(ch.isupper() for ch in re.sub(r"\\.", "", pattern)):
+        return None
+    try:
+        return re.compile(pattern[4:])
+    except re.error:
+        return None
+
+
 class _Twins:
     """Plain-re twins of some of the rules' forward patterns, under the same names, for plain ASCII
     texts (:func:`_plain_ascii`): plain re runs these faster (up to twice as fast)."""
@@ -437,6 +465,15 @@ class _EndGuard:
         self.words = frozenset(words)
         self.suffixes = tuple(suffixes)
         self.marks = frozenset(last_marks)
+
+    @classmethod
+    def union(cls, *guards: _EndGuard) -> _EndGuard:
+        """The guard of any of ``guards``: it may end a string when one of them may."""
+        union = cls(())
+        union.words = frozenset().union(*(g.words for g in guards))
+        union.suffixes = tuple(dict.fromkeys(sfx for g in guards for sfx in g.suffixes))
+        union.marks = frozenset().union(*(g.marks for g in guards))
+        return union
 
     def may_end(self, s: str) -> bool:
         """False when no match can end ``s`` (plain ASCII); True when one may."""
@@ -507,13 +544,12 @@ class _Rules:
         core_words = word_numbers + list(lx.fractions) + ["million", "billion"]
         self.core_re = regex.compile(r"(?i)\d+|\b(?:" + _alt(core_words) + r")\b")
         # In ASCII text regex's \w is [A-Za-z0-9_], so core_re finds every run of digits and every whole
-        # word that is a number word: a plain-re scan of the words and a set lookup find the same, faster
+        # word that is a number word: plain re finds the same in the lower-cased text, case-sensitively
+        # and faster (case-blind matching is slow in plain re; every test stays inside re)
         self.core_words = frozenset(w.lower() for w in core_words) \
             if all(w.isascii() and w.isalpha() for w in core_words) else None
-        # (only words opening with a number word's first letter: most words are passed over inside re)
-        initials = "".join(sorted({w[0] for w in self.core_words or ()}))
         self.ascii_core_re = re.compile(
-            rf"[0-9]+|(?<![A-Za-z0-9_])([{initials}{initials.upper()}][A-Za-z]*)(?![A-Za-z0-9_])"
+            r"[0-9]+|(?<![a-z0-9_])(?:" + "|".join(sorted(self.core_words, key=len, reverse=True)) + r")(?![a-z0-9_])"
         ) if self.core_words else None
         # the guards of the costlier reverse patterns below (see _Scanner._ends)
         self.currency_end = _EndGuard(lx.currencies, marks=".")
@@ -528,6 +564,11 @@ class _Rules:
         self.out_of_end = _EndGuard(["of"])
         self.label_end = _EndGuard([], marks=":")
         self.between_end = _EndGuard(["between"])
+        # what the context traps and the growth to the left look for before a figure, all at once: most
+        # figures follow a word that none of them can end on, and then none need be tried
+        self.context_end = _EndGuard.union(self.month_end, self.denominator_end, self.out_of_end)
+        self.left_end = _EndGuard.union(self.label_end, self.currency_end, self.between_end, self.bound_end,
+                                        self.filler_end)
         self.label_unit_re = regex.compile(
             rf"(?ri)\((?P<u>{_alt(list(lx.currencies) + list(lx.units))})\)\s*:\s*$")
         self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
@@ -538,6 +579,8 @@ class _Rules:
         self.glued_scale_re = regex.compile(
             rf"(?P<w>{_alt(lx.glued_scales)})(?![A-Za-z0-9])"
         )
+        # the first letters of the glued scales (case-sensitive, as the pattern), None if one is empty
+        self.glued_scale_initials = frozenset(w[0] for w in lx.glued_scales) if all(lx.glued_scales) else None
         currency_words = [c for c in lx.currencies if c[0].isalpha()]
         currency_symbols = [c for c in lx.currencies if not c[0].isalpha()]
         cur_alt = _alt(lx.currencies)
@@ -588,6 +631,9 @@ class _Rules:
         self.achieved_res = _pair(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
         self.future_achieved_res = _pair(
             r"(?i)(?<![\w])(?:" + "|".join(lx.future_achieved_markers) + r")(?![\w])")
+        # the twins for lower-cased plain ASCII sentences (None if a lexicon's markers rule them out)
+        self.planned_lower_re = _lower_twin(self.planned_res[0])
+        self.achieved_lower_re = _lower_twin(self.achieved_res[0])
         # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
         opener = r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)"
         # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
@@ -621,9 +667,7 @@ class _Rules:
     def core_hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
         if self.ascii_core_re is not None and text.isascii():
-            words = self.core_words
-            return [m.span() for m in self.ascii_core_re.finditer(text)
-                    if m.group(1) is None or m.group(1).lower() in words]
+            return [m.span() for m in self.ascii_core_re.finditer(text.lower())]  # (ASCII: the same offsets)
         return [m.span() for m in self.core_re.finditer(text)]
 
 
@@ -684,6 +728,11 @@ def _in_follows(text: str, end: int) -> bool:
     return j > end and text[j:j + 2].lower() == "in"
 
 
+# _in_follows as one pattern: re's \s is str.isspace, and the only characters that lower() to "i" and "n"
+# are "iI" and "nN" (faster: no Python loop for every digit run)
+_IN_FOLLOWS = re.compile(r"\s+[iI][nN]")
+
+
 def _parse_digits(s: str) -> float:
     if s.isdecimal():  # most numbers: no comma, point or space to read
         return float(s)
@@ -692,7 +741,7 @@ def _parse_digits(s: str) -> float:
     return float(_re(r"[,\s\u00a0\u202f\u2009]").sub("", s))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Figure:
     """A figure being grown around one number core (mutable while the scanner works on it)."""
 
@@ -713,6 +762,7 @@ class _Figure:
 
 # ----------------------------------------------------------------------------------------- scanner
 _QUOTES = frozenset("\"'“”‘’«»")
+_HYPHENS = ("-", "–")  # the hyphens that join the words around them (_Phrase._joined)
 _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
 
@@ -733,17 +783,18 @@ class _Scanner:
     def _ends(self, pattern, guard: _EndGuard, end: int, n: int):
         """``pattern.search(text[end - n:end])`` for a reverse ``$``-anchored pattern, skipped where ``guard``
         rules it out (the window's :func:`_tail` is worked out once for all the guards tried on it)."""
-        lo = end - n if end > n else 0
-        if self.plain:
-            key = (end, n)
-            tails = self.tails
-            if key in tails:
-                tail = tails[key]
-            else:
-                tail = tails[key] = _tail(self.text[lo:end])
-            if not guard.may_end_tail(tail):
-                return None
-        return _at_end(pattern, self.text[lo:end])
+        if self.plain and not guard.may_end_tail(self._tail_at(end, n)):
+            return None
+        return _at_end(pattern, self.text[end - n if end > n else 0:end])
+
+    def _tail_at(self, end: int, n: int) -> tuple[str, str, bool] | None:
+        """:func:`_tail` of ``text[end - n:end]``, worked out once per window."""
+        key = (end, n)
+        tails = self.tails
+        if key in tails:
+            return tails[key]
+        tail = tails[key] = _tail(self.text[end - n if end > n else 0:end])
+        return tail
 
     # ---------------------------------------------------------------- exclusions
     def _exclusions_from_references(self) -> None:
@@ -835,7 +886,7 @@ class _Scanner:
                             fraction_to = m.end()
                             break
             # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern)
-            m = fwd.ratio_re.match(text, starts[0]) if not digit or _in_follows(text, hit_end) else None
+            m = fwd.ratio_re.match(text, starts[0]) if not digit or _IN_FOLLOWS.match(text, hit_end) else None
             if m:
                 out.append((m.start(), m.end(), None, "ratio"))
         out.sort(key=lambda c: (c[0], -c[1]))
@@ -858,7 +909,9 @@ class _Scanner:
                 fig = self._word_figure(start, end, value)
             else:
                 fig = self._digit_figure(start, end, value)
-            if fig is None or self._is_excluded(fig.start, fig.end):
+            # (_is_excluded, spelt out: until references are looked up below there are no spans to test)
+            if fig is None or (self.excluded and self._in_reference(fig.start, fig.end)) \
+                    or self._never_figure(fig.start, fig.end):
                 continue
             figures.append(fig)
             consumed_to = fig.end
@@ -890,7 +943,9 @@ class _Scanner:
     # ---------------------------------------------------------------- trap tests on a digit core
     def _digit_trap(self, start: int, end: int, after_separator: bool = False) -> bool:
         text = self.text
-        prev, nxt = self._prev_char(start), self._next_char(end)
+        # (a space at the edges, as _prev_char and _next_char give)
+        prev = text[start - 1] if start > 0 else " "
+        nxt = text[end] if end < len(text) else " "
         if after_separator:  # the second number of "15-20": the hyphen before it is the range's
             prev = " "
         # glued to letters before: CoP19, OP4, Res040, FY2022, GUID pieces (currency symbols excepted)
@@ -938,8 +993,10 @@ class _Scanner:
         if "+" in text[max(0, start - 4):start] and _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) \
                 and _re(r"[\s\-]\d").match(text[end:end + 2]):
             return True
-        if (nxt in "-." or nxt.isspace()) and _re(r"[\s\-.]\d{2,4}[\s\-.]\d{3,4}\b").match(text[end:end + 11]) and (
-                prev in "(+" or _re(r"\)").match(text[end:end + 1])):
+        # (nxt, the first character of text[end:], is no ")" here: of the two tests after the pattern only
+        # the "(+" before can hold, and it is the cheapest, so it goes first)
+        if prev in "(+" and (nxt in "-." or nxt.isspace()) and \
+                _re(r"[\s\-.]\d{2,4}[\s\-.]\d{3,4}\b").match(text[end:end + 11]):
             return True
         if prev == "(" and nxt == ")" and _re(r"\)\s*\d").match(text[end:end + 3]):
             return True
@@ -955,6 +1012,10 @@ class _Scanner:
         """Traps that depend on the words around: dates, denominators, multipliers, score scales."""
         # dates: "30 September 2022", "September 30, 2022", "May 2021"
         r = self.r
+        if self.plain and not r.context_end.may_end_tail(self._tail_at(start, 50)):
+            # no month, denominator or "out of" can end the text before: only the tests after remain
+            return bool(self.fwd.month_after_re.match(self.text, end) or self.fwd.multiplier_after_re.match(
+                self.text, end))
         if self.fwd.month_after_re.match(self.text, end) or self._ends(r.month_before_re, r.month_end, start, 50):
             return True
         # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"
@@ -992,10 +1053,11 @@ class _Scanner:
         fig = _Figure(start, end, value)
         core = text[start:end]
         fig.is_year_like = bool(self.fwd.year_re.fullmatch(core))
-        if self._compound_adjective(end) and not _re(r"-\s*\d").match(text[end:end + 3]):
+        # (a compound adjective and grouping dots need a "-" after and a "." inside: tested first, cheaply)
+        if text[end:end + 1] == "-" and self._compound_adjective(end) and not _re(r"-\s*\d").match(text[end:end + 3]):
             return None
         self._grow_right(fig)
-        if _re(r"\d{1,3}(?:\.\d{3})+").fullmatch(core) and (fig.kind == "money" or core.count(".") > 1 or (
+        if "." in core and _re(r"\d{1,3}(?:\.\d{3})+").fullmatch(core) and (fig.kind == "money" or core.count(".") > 1 or (
                 fig.start > 3 and _at_end(self.r.currency_before_re, self._before(fig.start, 8)))):
             # "75.000 euros", "EUR 512.300": a dot groups thousands in money written the European way
             fig.value = fig.value / float(core) * float(core.replace(".", ""))
@@ -1127,7 +1189,10 @@ class _Scanner:
     # ---------------------------------------------------------------- growing to the right
     def _scale(self, fig: _Figure, pos: int) -> int:
         text = self.text
-        m = self.fwd.glued_scale_re.match(text, pos) if not fig.is_words else None
+        # (a glued scale opens with one of its forms' first letters: most figures are followed by a space)
+        m = self.fwd.glued_scale_re.match(text, pos) \
+            if not fig.is_words and (self.r.glued_scale_initials is None
+                                     or text[pos:pos + 1] in self.r.glued_scale_initials) else None
         if m:
             w = m.group("w")
             if w in ("m", "M"):
@@ -1269,6 +1334,8 @@ class _Scanner:
     # ---------------------------------------------------------------- growing to the left
     def _grow_left(self, fig: _Figure) -> None:
         text = self.text
+        if self.plain and not self.r.left_end.may_end_tail(self._tail_at(fig.start, 40)):
+            return  # no label, currency, bound or filler can end the text before: nothing to take in
         if fig.unit is None:
             # a form label that names the unit: "Budget (EUR): 12,000", "Area restored (ha): 350"
             m = self._ends(self.r.label_unit_re, self.r.label_end, fig.start, 40)
@@ -1370,7 +1437,7 @@ class _Phrase:
     def _joined(self, i: int) -> bool:
         """Token i is a hyphen glued on both sides: 'wildlife-friendly'."""
         s, e, t = self.words[i]
-        return t in ("-", "–") and i > 0 and i + 1 < len(self.words) and \
+        return t in _HYPHENS and i > 0 and i + 1 < len(self.words) and \
             self.words[i - 1][1] == s and self.words[i + 1][0] == e
 
     def is_plural(self, low: str) -> bool:
@@ -1395,6 +1462,8 @@ class _Phrase:
         noun (the head: 'technology companies'), or at a word that reads as a verb or adverb.
         """
         words = self.words
+        lx = self.lx
+        function_words, past_tense, ing_nouns = lx.function_words, lx.past_tense, lx.ing_nouns
         first = i
         last = None
         n = 0
@@ -1402,7 +1471,8 @@ class _Phrase:
         while i < limit and n < 6:
             t = words[i][2]
             low = t.lower()
-            if last is not None and self._joined(i):
+            # (_joined holds of hyphens only: the cheap test first)
+            if last is not None and t in _HYPHENS and self._joined(i):
                 i += 1
                 glued = True
                 continue
@@ -1412,18 +1482,18 @@ class _Phrase:
                 continue
             if not _has_letter(t):
                 break
-            hyphen_next = i + 1 < limit and self._joined(i + 1)
+            hyphen_next = i + 1 < limit and words[i + 1][2] in _HYPHENS and self._joined(i + 1)
             if not glued and last is not None and self.is_plural(words[last][2].lower()) and not (
-                    words[last][2].lower() in self.lx.plural_nouns and self.is_plural(low)
-                    and low not in self.lx.plural_nouns):
+                    words[last][2].lower() in lx.plural_nouns and self.is_plural(low)
+                    and low not in lx.plural_nouns):
                 break  # a plural ends the phrase, but "fish passes", "youth leaders" go on
             if not glued and not hyphen_next:
-                if low in self.lx.function_words:
-                    if not (last is None and low in self.lx.count_premodifiers and self._modifies_next(i, limit)
+                if low in function_words:
+                    if not (last is None and low in lx.count_premodifiers and self._modifies_next(i, limit)
                             and words[i + 1][2].lower() != "than"):
                         break
-                verbish = low in self.lx.past_tense or self._is_participle(low) or (
-                    low.endswith("ing") and low not in self.lx.ing_nouns)
+                verbish = low in past_tense or self._is_participle(low) or (
+                    low.endswith("ing") and low not in ing_nouns)
                 if last is None:
                     if verbish and i + 2 < limit and words[i + 1][2].lower() in ("or", "and") and \
                             self._is_participle(words[i + 2][2].lower()) and self._modifies_next(i + 2, limit):
@@ -1435,9 +1505,9 @@ class _Phrase:
                     if verbish and not self._modifies_next(i, limit):
                         break  # "31 said they ...": a verb, no noun
                 else:
-                    if low in self.lx.past_tense or (low.endswith("ly") and len(low) > 4):
+                    if low in past_tense or (low.endswith("ly") and len(low) > 4):
                         break
-                    if low.endswith("ing") and low not in self.lx.ing_nouns and not (
+                    if low.endswith("ing") and low not in ing_nouns and not (
                             self._modifies_next(i, limit) and self.is_plural(words[i + 1][2].lower())):
                         break  # "coastline using sonar" ends; "turtle nesting beaches" goes on
                     if self._is_participle(low) and not self._modifies_next(i, limit):
@@ -1457,7 +1527,7 @@ class _Phrase:
         while j < limit and n < 8:
             t = self.words[j][2]
             low = t.lower()
-            if self._joined(j):
+            if t in _HYPHENS and self._joined(j):
                 j += 1
                 continue
             if not _has_letter(t):
@@ -1604,9 +1674,10 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         if m and not fig_start <= lo + m.start() < fig_end:  # not the bound's "to": "Up to 40 volunteers helped"
             return "planned"
         low = verb.lower()
-        if low.split()[0] in lx.planned_participles:
+        first_word = low.split()[0]
+        if first_word in lx.planned_participles:
             return "planned"
-        if (low.endswith("ed") or low.split()[0] in lx.irregular_participles or low.split()[0] in lx.simple_past) \
+        if (low.endswith("ed") or first_word in lx.irregular_participles or first_word in lx.simple_past) \
                 and not (verb_pos >= fig_end and _opens_with_plan(sent, r, plain)
                          and not _re(r"(?i)\b(?:has|have|had|was|were|been|is|are)\b").search(text, fig_end, verb_pos)):
             # the figure's own verb is in the past: "trained 300 ... and will train 200"; but after an
@@ -1614,11 +1685,16 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
             return "achieved"
     markers = scanner.markers.get((sent_start, sent_end))
     if markers is None:  # once per sentence, however many figures it holds
-        planned_at = [m.start() for m in r.planned_res[plain].finditer(sent)]
+        if plain and r.planned_lower_re is not None and r.achieved_lower_re is not None:
+            low_sent = sent.lower()  # (the same length and offsets: plain ASCII)
+            planned_at = [m.start() for m in r.planned_lower_re.finditer(low_sent)]
+            achieved_at = [m.start() for m in r.achieved_lower_re.finditer(low_sent)]
+        else:
+            planned_at = [m.start() for m in r.planned_res[plain].finditer(sent)]
+            achieved_at = [m.start() for m in r.achieved_res[plain].finditer(sent)]
         if _opens_with_plan(sent, r, plain):
             planned_at.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
-        markers = scanner.markers[(sent_start, sent_end)] = (
-            planned_at, [m.start() for m in r.achieved_res[plain].finditer(sent)])
+        markers = scanner.markers[(sent_start, sent_end)] = (planned_at, achieved_at)
     planned, achieved = markers
     if verb and verb.lower().endswith("ed") and not planned:
         return "achieved"
@@ -1849,11 +1925,9 @@ def _claims(text: str, doc, rules: _Rules, hits: list[tuple[int, int]], tokenize
         value = fig.value
         if fig.unit is None and math.isclose(value, round(value), rel_tol=1e-12):
             value = float(round(value))
-        claims.append(Claim(
-            value=value, value_max=fig.value_max, bound=fig.bound, unit=fig.unit, counted=counted,
-            counted_head=head, verb=verb_text, modality=modality,
-            kind=fig.kind if fig.unit is not None else "count",
-            start=fig.start, end=end, text=text[fig.start:end], sentence_start=ss, sentence_end=se,
+        claims.append(_new_claim(  # the fields in Claim's order
+            value, fig.value_max, fig.bound, fig.unit, counted, head, verb_text, modality,
+            fig.kind if fig.unit is not None else "count", fig.start, end, text[fig.start:end], ss, se,
         ))
     return claims
 

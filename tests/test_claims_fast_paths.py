@@ -86,3 +86,82 @@ def test_chunk_tokenizer_gives_the_tokenizers_tokens():
             expected = [(start + idx, start + idx + n, text[start + idx:start + idx + n])
                         for idx, n in ((t.idx, len(t)) for t in tokenizer(text[start:end]))]
             assert out == expected, text[start:end]
+
+
+@pytest.mark.parametrize(("pair", "twin"), [("planned_res", "planned_lower_re"), ("achieved_res", "achieved_lower_re")])
+def test_lower_case_twins_find_the_markers_the_case_blind_patterns_find(pair, twin):
+    original, lower = getattr(RULES, pair)[0], getattr(RULES, twin)
+    found = 0
+    cased = "By 2025 the Ministry Will train 40. Since 2019, 30 WERE trained; So Far 12 Have Been Released. It Aims To"
+    for text in [*PLAIN, cased]:
+        for piece in [text, *text.split("\n")]:
+            expected = [m.span() for m in original.finditer(piece)]
+            assert [m.span() for m in lower.finditer(piece.lower())] == expected, piece
+            found += len(expected)
+    assert found > 20
+
+
+def test_lower_case_twins_only_for_plain_lower_case_markers():
+    import dataclasses
+
+    for markers in (("Will",), (r"(?-i:will)",), ("wıll",)):
+        lexicon = dataclasses.replace(C.DEFAULT_LEXICON, planned_markers=markers)
+        assert C._Rules(lexicon).planned_lower_re is None, markers
+
+
+def test_core_hits_in_ascii_text_are_the_core_patterns_matches():
+    cased = "One hundred and TWENTY-one, a Dozen, 3rd, one5 onetwo two_x Fifty4 half-Third 7 Million"
+    for text in [*[t for t in TEXTS if t.isascii()], cased]:
+        assert RULES.core_hits(text) == [m.span() for m in RULES.core_re.finditer(text)]
+    assert len(RULES.core_hits(cased)) == 12
+
+
+def test_claims_made_without_init_are_the_records_init_makes():
+    values = (1200.0, None, ">", "EUR", "grants", "grants", "awarded", "achieved", "money", 4, 30,
+              "over EUR 1,200 grants", 0, 57)
+    fast, slow = C._new_claim(*values), C.Claim(*values)
+    assert fast == slow and hash(fast) == hash(slow)
+    assert list(fast.__dict__.items()) == list(slow.__dict__.items())
+    assert fast.to_dict() == slow.to_dict() and list(fast.to_dict()) == list(slow.to_dict())
+    with pytest.raises(AttributeError):
+        fast.value = 3.0  # still frozen
+
+
+@pytest.mark.parametrize(("union", "parts"), [
+    ("context_end", ("month_end", "denominator_end", "out_of_end")),
+    ("left_end", ("label_end", "currency_end", "between_end", "bound_end", "filler_end")),
+    ("reference_end", ("reference_end",)),
+])
+def test_a_union_of_end_guards_may_end_where_any_of_them_may(union, parts):
+    guard = getattr(RULES, union) if union != "reference_end" else C._EndGuard.union(RULES.reference_end)
+    parts = [getattr(RULES, p) for p in parts]
+    hits = 0
+    for text in [*PLAIN, FORM_LINES]:
+        for pos in range(1, len(text), 3):
+            before = text[max(0, pos - 50):pos]
+            expected = any(p.may_end(before) for p in parts)
+            assert guard.may_end(before) == expected, (union, before)
+            hits += expected
+    assert hits
+
+
+def test_the_in_after_a_number_is_found_by_one_pattern():
+    odd = "1 in 4, 2\tIN 5, 3\u00a0iN, 4 İn 5, 5in, 6 \n in, 7 i n, 8 \u2009In"
+    found = 0
+    for text in [*TEXTS, odd]:
+        for end in range(len(text) + 1):
+            expected = C._in_follows(text, end)
+            assert bool(C._IN_FOLLOWS.match(text, end)) == expected, text[end:end + 10]
+            found += expected
+    assert found > 10
+
+
+def test_a_glued_scale_opens_with_one_of_the_initials():
+    pattern, initials = RULES.twins.glued_scale_re, RULES.glued_scale_initials
+    found = 0
+    for text in [*TEXTS, "11k 1.75m 2.1B 3bn 4Mn 5BN x"]:
+        for pos in range(len(text) + 1):
+            if pattern.match(text, pos):
+                found += 1
+                assert text[pos:pos + 1] in initials
+    assert found > 5
