@@ -55,14 +55,15 @@ class Claim(Record):
         return self.__dict__.copy()
 
 
-_CLAIM_FIELDS = tuple(Claim.__dataclass_fields__)  # in declaration order
-
-
-def _new_claim(*values: Any) -> Claim:
-    """``Claim(*values)``, made without the frozen dataclass's ``__init__`` (which sets each of the 14
-    fields through ``object.__setattr__``): the same record, its ``__dict__`` filled at once, in order."""
+def _new_claim(value, value_max, bound, unit, counted, counted_head, verb, modality, kind, start, end, text,
+               sentence_start, sentence_end) -> Claim:
+    """``Claim(...)``, made without the frozen dataclass's ``__init__`` (which sets each of the 14 fields
+    through ``object.__setattr__``): the same record, its ``__dict__`` written at once, fields in order."""
     claim = object.__new__(Claim)
-    object.__setattr__(claim, "__dict__", dict(zip(_CLAIM_FIELDS, values, strict=True)))
+    object.__setattr__(claim, "__dict__", {
+        "value": value, "value_max": value_max, "bound": bound, "unit": unit, "counted": counted,
+        "counted_head": counted_head, "verb": verb, "modality": modality, "kind": kind, "start": start,
+        "end": end, "text": text, "sentence_start": sentence_start, "sentence_end": sentence_end})
     return claim
 
 
@@ -377,6 +378,32 @@ def _alt(words) -> str:
     return "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in parts)
 
 
+def _trie_alt(words) -> str:
+    """Plain re alternation of ``words`` (non-empty, any order) as a trie: "t(?:en|hree|w(?:elve|o))"."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        groups.setdefault(word[:1], []).append(word[1:])
+    parts = []
+    for first, rests in groups.items():
+        if not first:  # (the empty rest of a word that ended here)
+            continue
+        tails = [rest for rest in rests if rest]
+        rest_alt = _trie_alt(tails) if tails else ""
+        if tails and len(tails) < len(rests):  # a word ends here, longer ones go on
+            rest_alt = "(?:" + rest_alt + ")?"
+        parts.append(re.escape(first) + rest_alt)
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+_ASCII_WORD = re.compile("[A-Za-z]+")
+
+
+def _leading_letters(form: str) -> str:
+    """The run of ASCII letters that opens ``form`` (leading whitespace aside), lower-cased."""
+    m = _ASCII_WORD.match(form.lstrip())
+    return m.group().lower() if m else ""
+
+
 def _plain_twin(compiled: Any) -> Any:
     """A regex pattern compiled by plain re, for plain ASCII text (:func:`_plain_ascii`), where both read
     it alike; the regex pattern itself if plain re cannot read it or folds its case differently."""
@@ -394,19 +421,53 @@ def _pair(pattern: str) -> tuple[Any, Any]:
     return compiled, _plain_twin(compiled)
 
 
-def _lower_twin(compiled: Any) -> Any:
+# a regex fragment whose first item is one word character, not optional: a letter or digit, \w, or a group
+# of plain words (not followed by a quantifier that could skip it)
+_WORD_FIRST = re.compile(r"(?:[A-Za-z0-9]|\\w|\(\?:[A-Za-z0-9]+(?:\|[A-Za-z0-9]+)*\))(?![?*{])")
+
+
+def _opens_with_word_char(fragment: str) -> bool:
+    """Every match of the regex ``fragment`` starts with a word character (a conservative test: False
+    when unsure, e.g. for an alternation at the fragment's top level)."""
+    depth, i, in_set = 0, 0, False
+    while i < len(fragment):
+        ch = fragment[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_set:
+            in_set = ch != "]"
+        elif ch == "[":
+            in_set = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+        i += 1
+    return _WORD_FIRST.match(fragment) is not None
+
+
+def _lower_twin(compiled: Any, word_start: bool = False) -> Any:
     """A ``(?i)`` pattern compiled by plain re without the flag, for plain ASCII text (:func:`_plain_ascii`)
     lower-cased first: it finds the same matches there (in ASCII, ignoring case is comparing lower-cased
     letters) and runs about twice as fast (plain re's case-blind matching is slow). None when the pattern
-    has other flags, non-ASCII characters or capitals outside escapes, which would read differently."""
+    has other flags, non-ASCII characters or capitals outside escapes, which would read differently.
+
+    ``word_start``: every match starts with a word character, so an opening ``(?<![\\w])`` is ``\\b``, which
+    plain re tests far faster than a lookbehind at every position."""
     pattern = compiled.pattern
     if not pattern.startswith("(?i)") or "(?" in pattern.replace("(?:", "").replace("(?<!", "").replace(
             "(?!", "").replace("(?=", "").replace("(?<=", "")[4:] or not pattern.isascii():
         return None
     if any(ch.isupper() for ch in re.sub(r"\\.", "", pattern)):
         return None
+    pattern = pattern[4:]
+    if word_start and pattern.startswith(r"(?<![\w])"):
+        pattern = r"\b" + pattern[len(r"(?<![\w])"):]
     try:
-        return re.compile(pattern[4:])
+        return re.compile(pattern)
     except re.error:
         return None
 
@@ -548,8 +609,10 @@ class _Rules:
         # and faster (case-blind matching is slow in plain re; every test stays inside re)
         self.core_words = frozenset(w.lower() for w in core_words) \
             if all(w.isascii() and w.isalpha() for w in core_words) else None
+        # (the words as a trie, "f(?:if(?:t...)|orty...)": each letter is tried once, not once per word; a
+        # whole word must match, so the order of the branches does not matter)
         self.ascii_core_re = re.compile(
-            r"[0-9]+|(?<![a-z0-9_])(?:" + "|".join(sorted(self.core_words, key=len, reverse=True)) + r")(?![a-z0-9_])"
+            r"[0-9]+|(?<![a-z0-9_])" + _trie_alt(self.core_words) + r"(?![a-z0-9_])"
         ) if self.core_words else None
         # the guards of the costlier reverse patterns below (see _Scanner._ends)
         self.currency_end = _EndGuard(lx.currencies, marks=".")
@@ -605,6 +668,14 @@ class _Rules:
         self.bound_after_re = regex.compile(rf"(?i)(?P<b>\+|\s+(?:{_alt(k for k in lx.bound_suffixes if k != '+')}))(?![\w])")
         self.suffix_forms = {_re(r"\s+").sub(" ", k.lower()): v for k, v in lx.bound_suffixes.items()}
         self.range_sep_re = regex.compile(r"(?i)\s*(?:-|–|—|to|and)\s*")
+        # After one space, the first run of letters that scale_after_re, currency_after_re (its "k€" and
+        # "kEUR" too), unit_after_re and bound_after_re can read: the leading letters of one of their forms
+        # (each form must end a run of letters, or be followed by a non-letter); range_sep_re's words need
+        # no boundary after them ("to" in "tons"), so a word opening with one may match too
+        self.right_words = frozenset(
+            _leading_letters(form) for form in [*lx.scales, *lx.currencies, *lx.units, *lx.bound_suffixes,
+                                                "k", "m", "keur", "meur"]) - {""}
+        self.range_words = ("to", "and")
         self.reference_hint_re = regex.compile(r"\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)")
         self.one_of_figure_re = regex.compile(
             r"(?i)\s+of\s+(?:the|these|those|its|our|their)\s+(?:\d|" + _alt(lx.number_units) + ")")
@@ -632,8 +703,10 @@ class _Rules:
         self.future_achieved_res = _pair(
             r"(?i)(?<![\w])(?:" + "|".join(lx.future_achieved_markers) + r")(?![\w])")
         # the twins for lower-cased plain ASCII sentences (None if a lexicon's markers rule them out)
-        self.planned_lower_re = _lower_twin(self.planned_res[0])
-        self.achieved_lower_re = _lower_twin(self.achieved_res[0])
+        self.planned_lower_re = _lower_twin(
+            self.planned_res[0], word_start=all(_opens_with_word_char(f) for f in lx.planned_markers))
+        self.achieved_lower_re = _lower_twin(
+            self.achieved_res[0], word_start=all(_opens_with_word_char(f) for f in lx.achieved_markers))
         # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
         opener = r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)"
         # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
@@ -1214,6 +1287,8 @@ class _Scanner:
 
     def _grow_right(self, fig: _Figure) -> None:
         text = self.text
+        if self.plain and fig.unit is None and not fig.glued_m and self._plain_word_after(fig.end):
+            return  # "120 rangers": no scale, currency, range, unit or bound can follow
         pos = self._scale(fig, fig.end)
         # currency after: "75,000 CHF", "125 k€", "130 million euros"
         pos = self._currency_after(fig, pos)
@@ -1287,6 +1362,18 @@ class _Scanner:
             second = _Figure(m.start(), m.end(), val, is_words=True)
             return val, m.end(), second
         return None
+
+    def _plain_word_after(self, end: int) -> bool:
+        """One space and a word at ``end`` that none of the patterns growing a figure to the right can
+        read (:attr:`_Rules.right_words`): then none of them matches there (plain ASCII text only)."""
+        text = self.text
+        if text[end:end + 1] != " ":
+            return False
+        run = _ASCII_WORD.match(text, end + 1)
+        if run is None:
+            return False
+        word = run.group().lower()
+        return word not in self.r.right_words and not word.startswith(self.r.range_words)
 
     def _currency_after(self, fig: _Figure, pos: int) -> int:
         if fig.unit is not None:
@@ -1670,7 +1757,8 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     plain = scanner.plain or _plain_ascii(sent)  # which of each (regex, plain re) pair to use
     if verb is not None and verb_pos is not None:
         lo = max(sent_start, verb_pos - 30)
-        m = _at_end(r.modal_before_re, text[lo:verb_pos].lower())
+        window = text[lo:verb_pos].lower()
+        m = _at_end(r.modal_before_re, window) if _may_hold_modal(window) else None
         if m and not fig_start <= lo + m.start() < fig_end:  # not the bound's "to": "Up to 40 volunteers helped"
             return "planned"
         low = verb.lower()
@@ -1722,6 +1810,11 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     return "achieved"
 
 
+def _may_hold_modal(window: str) -> bool:
+    """False when ``window`` holds none of the words a match of ``_Rules.modal_before_re`` opens with."""
+    return "to" in window or "will" in window or "'ll" in window or "would" in window or "shall" in window
+
+
 def _opens_with_plan(sent: str, r: _Rules, plain: int = 0) -> bool:
     """'Seek EUR 1.2 million ...', 'Train 300 judges': a sentence opened by a bare verb is a plan.
 
@@ -1771,6 +1864,8 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
             base.append((pos, m.start("gap")))
             pos = m.end()
         base.append((pos, len(text)))
+    if "\n" not in text:  # every break of sentence_end_re holds a line break: none to cut at
+        return [(s, e) for s, e in base if e > s]
     out = []
     for s, e in base:
         pos = s

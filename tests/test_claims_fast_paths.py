@@ -165,3 +165,64 @@ def test_a_glued_scale_opens_with_one_of_the_initials():
                 found += 1
                 assert text[pos:pos + 1] in initials
     assert found > 5
+
+
+def test_sentences_of_a_text_without_line_breaks_need_no_cutting_at_breaks():
+    def cut_at_line_breaks(text, spans, pattern):  # the general path of _sentences
+        out = []
+        for s, e in spans:
+            pos = s
+            for m in pattern.finditer(text, s, e):
+                if m.start() > pos:
+                    out.append((pos, m.start()))
+                pos = m.end()
+            if e > pos:
+                out.append((pos, e))
+        return out
+
+    lines = [line for text in TEXTS for line in text.split("\n") if line.strip()]
+    assert len(lines) > 100
+    for line in lines:
+        plain = C._plain_ascii(line)
+        sentences = C._sentences(None, line, RULES, plain)
+        pattern = (RULES.twins if plain else RULES).sentence_end_re
+        assert sentences == cut_at_line_breaks(line, sentences, pattern), line
+
+
+def test_markers_open_with_a_word_character_only_when_they_must():
+    sure = ["will", r"\w+'ll", r"(?:is|are)\s+to\s+be", r"by\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d", "aims?"]
+    unsure = ["s?x", "a|b", "(?:is|)x", r"\d+", "-ish", "a*", "(?:a|b)?c", "[a-z]x", "x(?:a|b)|c", r"\bwill"]
+    assert all(C._opens_with_word_char(f) for f in sure)
+    assert not any(C._opens_with_word_char(f) for f in unsure)
+    assert RULES.planned_lower_re.pattern.startswith(r"\b")  # the default markers all qualify
+
+
+RIGHT = ("scale_after_re", "currency_after_re", "range_sep_re", "unit_after_re", "bound_after_re")
+
+
+def test_a_word_after_a_figure_that_no_right_pattern_reads_is_skipped_only_when_none_matches():
+    extra = ("12 kEUR 3 k€ 4 Million 5 tons 6 tonnes 7 to 8 9 andes 10 or more 11 plus 12 per cent 13 sq km 14 "
+             "US$ 15 U.S. dollars 16 Km 17 rangers 18 Has 19 percentage points 20 a$ 21 Fr. 22 mio. 23 Orbit")
+    skipped = matched = 0
+    for text in [*PLAIN, extra]:
+        scanner = C._Scanner(text, RULES)
+        for end in range(len(text)):
+            hits = [name for name in RIGHT for rules in (RULES, RULES.twins)
+                    if getattr(rules, name, None) and getattr(rules, name).match(text, end)]
+            if scanner._plain_word_after(end):
+                skipped += 1
+                assert not hits, (hits, text[end:end + 20])
+            matched += bool(hits)
+    assert skipped > 1000 and matched > 100
+
+
+def test_modal_windows_without_a_modal_word_are_not_searched():
+    found = 0
+    for text in [*TEXTS, "We Will be trained, they'll  go, To Be Planned would  x shall\n"]:
+        low = text.lower()
+        for end in range(len(low) + 1):
+            window = low[max(0, end - 30):end]
+            if C._at_end(RULES.modal_before_re, window) is not None:
+                found += 1
+                assert C._may_hold_modal(window), window
+    assert found > 20
