@@ -382,17 +382,18 @@ def _trie_alt(words) -> str:
     """Plain re alternation of ``words`` (non-empty, any order) as a trie: "t(?:en|hree|w(?:elve|o))"."""
     groups: dict[str, list[str]] = {}
     for word in sorted(set(words)):
-        groups.setdefault(word[:1], []).append(word[1:])
-    parts = []
-    for first, rests in groups.items():
-        if not first:  # (the empty rest of a word that ended here)
-            continue
-        tails = [rest for rest in rests if rest]
-        rest_alt = _trie_alt(tails) if tails else ""
-        if tails and len(tails) < len(rests):  # a word ends here, longer ones go on
-            rest_alt = "(?:" + rest_alt + ")?"
-        parts.append(re.escape(first) + rest_alt)
+        groups.setdefault(word[0], []).append(word[1:])
+    parts = [re.escape(first) + _trie_rest(rests) for first, rests in groups.items()]
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _trie_rest(rests: list[str]) -> str:
+    """The trie of what follows a common first letter: optional when a word ends at that letter."""
+    tails = [rest for rest in rests if rest]
+    if not tails:
+        return ""
+    alt = _trie_alt(tails)
+    return alt if len(tails) == len(rests) else "(?:" + alt + ")?"
 
 
 _ASCII_WORD = re.compile("[A-Za-z]+")
@@ -609,11 +610,20 @@ class _Rules:
         # and faster (case-blind matching is slow in plain re; every test stays inside re)
         self.core_words = frozenset(w.lower() for w in core_words) \
             if all(w.isascii() and w.isalpha() for w in core_words) else None
-        # (the words as a trie, "f(?:if(?:t...)|orty...)": each letter is tried once, not once per word; a
-        # whole word must match, so the order of the branches does not matter)
-        self.ascii_core_re = re.compile(
-            r"[0-9]+|(?<![a-z0-9_])" + _trie_alt(self.core_words) + r"(?![a-z0-9_])"
-        ) if self.core_words else None
+        # The pattern opens with one character class, digits and the words' first letters, so that plain re
+        # skips every other character in a tight loop; the lookbehinds after it then read that character:
+        # digits go on as a run, a word's first letter must follow no word character and pick its branch.
+        # The words after their first letter form a trie ("f(?:i(?:ft...)|orty...)"): each letter is tried
+        # once, not once per word; a whole word must match, so the order of the branches does not matter.
+        if self.core_words:
+            by_initial: dict[str, list[str]] = {}
+            for word in sorted(self.core_words):
+                by_initial.setdefault(word[0], []).append(word[1:])
+            branches = "|".join(f"(?<={initial}){_trie_rest(rests)}" for initial, rests in by_initial.items())
+            self.ascii_core_re = re.compile(
+                rf"[0-9{''.join(by_initial)}](?:(?<=[0-9])[0-9]*|(?<![a-z0-9_].)(?:{branches})(?![a-z0-9_]))")
+        else:
+            self.ascii_core_re = None
         # the guards of the costlier reverse patterns below (see _Scanner._ends)
         self.currency_end = _EndGuard(lx.currencies, marks=".")
         self.bound_end = _EndGuard(list(lx.bounds) + list(lx.fillers))
