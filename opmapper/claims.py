@@ -915,9 +915,6 @@ class _Scanner:
                 return True
         return False
 
-    def _is_excluded(self, start: int, end: int) -> bool:
-        return self._in_reference(start, end) or self._never_figure(start, end)
-
     # ---------------------------------------------------------------- number cores
     def cores(self, hits: list[tuple[int, int]]):
         """Digit and word number cores, in text order, as (start, end, value, is_words); ``hits`` are
@@ -992,7 +989,7 @@ class _Scanner:
                 fig = self._word_figure(start, end, value)
             else:
                 fig = self._digit_figure(start, end, value)
-            # (_is_excluded, spelt out: until references are looked up below there are no spans to test)
+            # excluded: inside a reference (none known until they are looked up below) or never a figure
             if fig is None or (self.excluded and self._in_reference(fig.start, fig.end)) \
                     or self._never_figure(fig.start, fig.end):
                 continue
