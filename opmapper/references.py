@@ -26,7 +26,7 @@ from typing import Any, Iterator, NamedTuple
 
 import regex
 
-from ._records import Record
+from ._records import Record, record_maker
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,11 @@ class Reference(Record):
         return {"id": self.id, "kind": self.kind, "paragraph": self.paragraph,
                 "subparagraph": list(self.subparagraph), "start": self.start, "end": self.end,
                 "text": self.text, "complete": self.complete}
+
+
+# Reference(...) without the frozen dataclass's per-field object.__setattr__ (find_references makes one
+# per paragraph of every reference of every report)
+_new_reference = record_maker(Reference)
 
 
 @dataclass(frozen=True)
@@ -455,7 +460,11 @@ def _sub_end(text: str, s: int, e: int) -> int:
 
 def _names_other_instrument_after(text: str, end: int, compiled: _Compiled) -> bool:
     """True for "paragraph 5 of Decision 14/8" or "paragraph 2 above", not "paragraph 3 of this Resolution"."""
-    return compiled.this_after.match(text, end) is None and compiled.other_after.match(text, end) is not None
+    # Both patterns start with ",?" and a space (_S): most chains end before anything else ("OP4.",
+    # "OP4;", a line end), and then neither can match; else other_after, the rarer match, goes first.
+    if end >= len(text) or (text[end] != "," and text[end] not in _GAP):
+        return False
+    return compiled.other_after.match(text, end) is not None and compiled.this_after.match(text, end) is None
 
 
 def _names_other_instrument_before(text: str, start: int, compiled: _Compiled) -> bool:
@@ -636,8 +645,8 @@ def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -
     for chain, _gs, _ge, complete in _chains(text, patterns):
         for kind, paragraph, subs, start, end in chain.atoms:
             # positional arguments, in field order: id, kind, paragraph, subparagraph, start, end, text, complete
-            refs.append(Reference(_canonical(kind, paragraph, subs), kind, paragraph, subs, start, end,
-                                  text[start:end], complete))
+            refs.append(_new_reference(_canonical(kind, paragraph, subs), kind, paragraph, subs, start, end,
+                                       text[start:end], complete))
     if len(refs) > 1:
         refs.sort(key=lambda r: (r.start, r.end))
     return refs
