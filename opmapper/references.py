@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Iterator, NamedTuple
 
 import regex
@@ -357,7 +358,8 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
     if not stopped and (qop or qpp):
         qualifier_kind = "operative" if qop else "preambular"
         if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
-            atoms[0] = atoms[0]._replace(end=end)
+            a = atoms[0]
+            atoms[0] = _Atom(a.kind, a.paragraph, a.subs, a.start, end)
     else:
         # "para 20 comunidades": a qualified head without its qualifier is not a reference
         atoms = [a for a in atoms if a.kind != "qualified"]
@@ -375,7 +377,8 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
             start = atoms[0].start
     bare = any(a.kind in ("bare", "qualified") for a in atoms)
     if bare:
-        atoms = [a._replace(kind=qualifier_kind or "operative") if a.kind in ("bare", "qualified") else a
+        bare_kind = qualifier_kind or "operative"
+        atoms = [_Atom(bare_kind, a.paragraph, a.subs, a.start, a.end) if a.kind in ("bare", "qualified") else a
                  for a in atoms]
     return _Chain(start, end, atoms)
 
@@ -432,7 +435,7 @@ def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_A
                 span = continued.get(s)
                 if span is None:
                     a = atoms[cur]
-                    atoms[cur] = a._replace(subs=a.subs + (label,), end=_sub_end(text, s, e))
+                    atoms[cur] = _Atom(a.kind, a.paragraph, a.subs + (label,), a.start, _sub_end(text, s, e))
                     continue
                 # A sub-paragraph continuing the previous item: "OP1(a) and (c)", "OP1.a-c".
                 base = atoms[-1]
@@ -443,7 +446,7 @@ def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_A
                     labels = _sub_range(base.subs[-1], label)
                     if labels is None:
                         raise _Stop
-                    atoms.extend(base._replace(subs=base.subs[:-1] + (lab,), end=span[1])
+                    atoms.extend(_Atom(base.kind, base.paragraph, base.subs[:-1] + (lab,), base.start, span[1])
                                  for lab in labels[1:-1])
                 atoms.append(new)
                 cur = len(atoms) - 1
@@ -638,6 +641,9 @@ def _canonical(kind: str, paragraph: int, subs: tuple[str, ...]) -> str:
     return ".".join((head, *subs)) if subs else head
 
 
+_START_END = attrgetter("start", "end")
+
+
 def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -> list[Reference]:
     """Every explicit paragraph reference in ``text``, one per paragraph, sorted by start."""
     _check_text(text, "find_references")
@@ -648,7 +654,7 @@ def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -
             refs.append(_new_reference(_canonical(kind, paragraph, subs), kind, paragraph, subs, start, end,
                                        text[start:end], complete))
     if len(refs) > 1:
-        refs.sort(key=lambda r: (r.start, r.end))
+        refs.sort(key=_START_END)
     return refs
 
 
