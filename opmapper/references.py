@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Iterator, NamedTuple
 
 import regex
 
-from ._records import Record
+from ._records import Record, record_maker
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Reference(Record):
         return {"id": self.id, "kind": self.kind, "paragraph": self.paragraph,
                 "subparagraph": list(self.subparagraph), "start": self.start, "end": self.end,
                 "text": self.text, "complete": self.complete}
+
+
+# Reference(...) without the frozen dataclass's per-field object.__setattr__ (find_references makes one
+# per paragraph of every reference of every report)
+_new_reference = record_maker(Reference)
 
 
 @dataclass(frozen=True)
@@ -352,7 +358,8 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
     if not stopped and (qop or qpp):
         qualifier_kind = "operative" if qop else "preambular"
         if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
-            atoms[0] = atoms[0]._replace(end=end)
+            a = atoms[0]
+            atoms[0] = _Atom(a.kind, a.paragraph, a.subs, a.start, end)
     else:
         # "para 20 comunidades": a qualified head without its qualifier is not a reference
         atoms = [a for a in atoms if a.kind != "qualified"]
@@ -370,7 +377,8 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
             start = atoms[0].start
     bare = any(a.kind in ("bare", "qualified") for a in atoms)
     if bare:
-        atoms = [a._replace(kind=qualifier_kind or "operative") if a.kind in ("bare", "qualified") else a
+        bare_kind = qualifier_kind or "operative"
+        atoms = [_Atom(bare_kind, a.paragraph, a.subs, a.start, a.end) if a.kind in ("bare", "qualified") else a
                  for a in atoms]
     return _Chain(start, end, atoms)
 
@@ -427,7 +435,7 @@ def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_A
                 span = continued.get(s)
                 if span is None:
                     a = atoms[cur]
-                    atoms[cur] = a._replace(subs=a.subs + (label,), end=_sub_end(text, s, e))
+                    atoms[cur] = _Atom(a.kind, a.paragraph, a.subs + (label,), a.start, _sub_end(text, s, e))
                     continue
                 # A sub-paragraph continuing the previous item: "OP1(a) and (c)", "OP1.a-c".
                 base = atoms[-1]
@@ -438,7 +446,7 @@ def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_A
                     labels = _sub_range(base.subs[-1], label)
                     if labels is None:
                         raise _Stop
-                    atoms.extend(base._replace(subs=base.subs[:-1] + (lab,), end=span[1])
+                    atoms.extend(_Atom(base.kind, base.paragraph, base.subs[:-1] + (lab,), base.start, span[1])
                                  for lab in labels[1:-1])
                 atoms.append(new)
                 cur = len(atoms) - 1
@@ -455,7 +463,11 @@ def _sub_end(text: str, s: int, e: int) -> int:
 
 def _names_other_instrument_after(text: str, end: int, compiled: _Compiled) -> bool:
     """True for "paragraph 5 of Decision 14/8" or "paragraph 2 above", not "paragraph 3 of this Resolution"."""
-    return compiled.this_after.match(text, end) is None and compiled.other_after.match(text, end) is not None
+    # Both patterns start with ",?" and a space (_S): most chains end before anything else ("OP4.",
+    # "OP4;", a line end), and then neither can match; else other_after, the rarer match, goes first.
+    if end >= len(text) or (text[end] != "," and text[end] not in _GAP):
+        return False
+    return compiled.other_after.match(text, end) is not None and compiled.this_after.match(text, end) is None
 
 
 def _names_other_instrument_before(text: str, start: int, compiled: _Compiled) -> bool:
@@ -629,6 +641,9 @@ def _canonical(kind: str, paragraph: int, subs: tuple[str, ...]) -> str:
     return ".".join((head, *subs)) if subs else head
 
 
+_START_END = attrgetter("start", "end")
+
+
 def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -> list[Reference]:
     """Every explicit paragraph reference in ``text``, one per paragraph, sorted by start."""
     _check_text(text, "find_references")
@@ -636,10 +651,10 @@ def find_references(text: str, patterns: ReferencePatterns = DEFAULT_PATTERNS) -
     for chain, _gs, _ge, complete in _chains(text, patterns):
         for kind, paragraph, subs, start, end in chain.atoms:
             # positional arguments, in field order: id, kind, paragraph, subparagraph, start, end, text, complete
-            refs.append(Reference(_canonical(kind, paragraph, subs), kind, paragraph, subs, start, end,
-                                  text[start:end], complete))
+            refs.append(_new_reference(_canonical(kind, paragraph, subs), kind, paragraph, subs, start, end,
+                                       text[start:end], complete))
     if len(refs) > 1:
-        refs.sort(key=lambda r: (r.start, r.end))
+        refs.sort(key=_START_END)
     return refs
 
 

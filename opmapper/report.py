@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
-from ._records import Record, shifted, to_jsonable
+from ._records import Record, record_maker, shifted, to_jsonable
 from .claims import Claim, find_claims
 from .errors import InputError
 from .references import Reference, find_references, find_resolution_mentions
@@ -186,6 +186,15 @@ class Report(Record):
             d[name], d[f"{name}_span"] = _text(value), _span(value)
         d["warnings"] = list(self.warnings)
         return d
+
+
+# The records' constructors without a frozen dataclass's per-field object.__setattr__: the parser makes
+# a Field for nearly every value and an Activity per block of every report.
+_new_field = record_maker(Field)
+_new_member = record_maker(Member)
+_new_activity = record_maker(Activity)
+_new_section = record_maker(Section)
+_new_report = record_maker(Report)
 
 
 def _text(f: Field | None) -> str | None:
@@ -720,7 +729,7 @@ class _Parser:
 
     # ------------------------------------------------------------ helpers
     def field_of(self, start: int, end: int) -> Field:
-        return Field(self.text[start:end], start, end)
+        return _new_field(self.text[start:end], start, end)
 
     def field_lines(self, lines: list[_Line]) -> Field | None:
         return self.field_of(lines[0].start, lines[-1].end) if lines else None
@@ -1006,8 +1015,8 @@ class _Parser:
                 name, acronym, country = m.group("name"), m.group("inner") or None, m.group("country")
             else:
                 name, acronym, country = m.group("name"), None, m.group("inner") or None
-            self.f["members"].append(Member(fix_mojibake(name), acronym, fix_mojibake(country) if country else None,
-                                            part.start, part.end))
+            self.f["members"].append(_new_member(fix_mojibake(name), acronym,
+                                                 fix_mojibake(country) if country else None, part.start, part.end))
 
     def section(self, name: str, lines: list[_Line]) -> None:
         if name in self.f:
@@ -1015,8 +1024,8 @@ class _Parser:
             return
         start, end = lines[0].start, lines[-1].end
         body = self.text[start:end]
-        self.f[name] = Section(name, body, start, end, self.references(body, start),
-                               self.claims(body, start, context="future" if name == "future" else None))
+        self.f[name] = _new_section(name, body, start, end, self.references(body, start),
+                                    self.claims(body, start, context="future" if name == "future" else None))
 
     # ------------------------------------------------------------ references and claims, shifted
     def references(self, body: str, offset: int) -> tuple[Reference, ...]:
@@ -1064,8 +1073,8 @@ class _Parser:
             refs = self.references(desc.text, desc.start)
             claims = self.claims(desc.text, desc.start,
                                  context="future" if section == "future_actions" else None)
-        act = Activity(section, index, type_name, type_field, desc, status_name, status_field, refs, claims,
-                       start, end)
+        act = _new_activity(section, index, type_name, type_field, desc, status_name, status_field, refs, claims,
+                            start, end)
         items.append(act)
         return act
 
@@ -1341,7 +1350,7 @@ class _Parser:
                 self.warn(f"missing {', '.join(missing)} (text may be truncated)")
         if self.ends_in and not self.cut_label:
             self.warn(f"text ends right after the {self.ends_in.replace('_', ' ')} label, with no value")
-        return Report(
+        return _new_report(
             source=self.source, text=self.text, layout=layout, title=f.get("title"), resolution_code=code,
             page_id=f.get("page_id"), submitted_by=f.get("submitted_by"), submitted_on=f.get("submitted_on"),
             constituent=f.get("constituent"), constituent_type=f.get("constituent_type"), period=f.get("period"),

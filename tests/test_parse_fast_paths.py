@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import random
 import re
 from functools import cached_property
 
-from opmapper._records import Record, shifted
+import pytest
+
+from opmapper._records import Record, record_maker, shifted
 from opmapper.claims import find_claims
-from opmapper.references import Reference, find_references, find_resolution_mentions
-from opmapper.report import DEFAULT_VOCABULARY, _Line, _split_lines
+from opmapper.references import (
+    DEFAULT_PATTERNS,
+    Reference,
+    _compile,
+    _names_other_instrument_after,
+    find_references,
+    find_resolution_mentions,
+)
+from opmapper.report import (
+    DEFAULT_VOCABULARY,
+    Activity,
+    Field,
+    Member,
+    Report,
+    Section,
+    _Line,
+    _split_lines,
+    parse_report,
+)
 from opmapper.sources import binary_evidence
 
 
@@ -121,3 +141,71 @@ def test_prefix_labels_and_status_suffix_match_their_plain_patterns():
         start = max(0, len(text) - 48)
         got, want = c.status_suffix_re.search(text, start), plain_status.search(text, start)
         assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), text
+
+
+_REPORT = """Resolution 040 Activity Report
+Resolution
+49179
+Submitted by
+Jane Doe on Fri, 09/30/2022 - 11:05
+IUCN Members
+Wildlife Trust (WT) / Kenya
+Activity
+Capacity-building
+Description
+Trained 45 rangers [OP2; OP4.b] and paragraph 3 of Decision 14/8.
+Status
+Completed
+Please report on the result /achievement of the actions taken
+Fewer carcasses (OP 5, 6 and 7).
+Report status
+Published
+"""
+
+
+def _same_record(made, plain) -> None:
+    assert type(made) is type(plain)
+    assert made == plain and hash(made) == hash(plain)
+    assert vars(made) == vars(plain) and list(vars(made)) == list(vars(plain))
+    assert pickle.loads(pickle.dumps(made)) == plain
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.start = 0
+
+
+def test_record_maker_makes_what_the_class_makes():
+    report = parse_report(_REPORT)
+    records = [report, *report.activities, *report.members, *report.sections(), report.title,
+               *(r for a in report.activities for r in a.references), *find_references(_REPORT)]
+    assert {type(r) for r in records} == {Report, Activity, Member, Section, Field, Reference}
+    for record in records:
+        values = [getattr(record, f.name) for f in dataclasses.fields(record)]
+        _same_record(record_maker(type(record))(*values), type(record)(*values))
+        by_name = {f.name: v for f, v in zip(dataclasses.fields(record), values, strict=True)}
+        _same_record(record_maker(type(record))(**by_name), type(record)(**by_name))
+        _same_record(record, type(record)(*values))  # what the parser made is what the class makes
+
+
+def test_record_maker_refuses_records_with_post_init():
+    @dataclasses.dataclass(frozen=True)
+    class Checked(Record):
+        start: int
+        end: int
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "end", max(self.start, self.end))
+
+    with pytest.raises(TypeError):
+        record_maker(Checked)
+
+
+def test_other_instrument_screen_matches_the_patterns():
+    compiled = _compile(DEFAULT_PATTERNS)
+    texts = ["paragraph 5 of Decision 14/8", "OP4, of the resolution", "OP4 of this Resolution", "OP4.",
+             "OP4\u00a0de la COP", "OP4\tdel Convenio", "OP4\nof x", "OP4", "OP4 , of", "OP4,of", "OP4 du",
+             "OP4  des", "OP4 in the Resolution", "OP4,\u202fde"]
+    rng = random.Random(3)
+    pieces = [" ", ",", "\u00a0", "\t", "\n", "\r", "of", "de", "du", "this", "Resolution", "x", "."]
+    texts += ["OP4" + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(3000)]
+    for text in texts:
+        plain = compiled.this_after.match(text, 3) is None and compiled.other_after.match(text, 3) is not None
+        assert _names_other_instrument_after(text, 3, compiled) == plain, repr(text)
