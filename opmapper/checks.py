@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from typing import Any
 
 from ._records import LineIndex, Record
@@ -182,7 +183,6 @@ DEFAULT_CONFIG = CheckConfig()
 # A sentence ends after its . ! or ? (the match's first character): the break starts one further. Taking
 # the mark into the match rather than looking behind for it lets ``re`` jump from mark to mark.
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”')\]]?\s+(?=[A-Z0-9\"“(\[])")
-_PARAGRAPH = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True)
@@ -217,12 +217,9 @@ class CheckContext:
         self.tagger = tagger
         self.config = config
         self.text: str = report.text
-        self._plan = _marker_test(tuple(config.plan_markers))   # tuples: a config may hold lists
-        self._achieved = _any_of(tuple(config.achieved_markers))
-        self._past = _marker_test((*config.achieved_markers, *config.past_markers))
-        self._future_past = _any_of(tuple(config.future_past_markers))
         self._suggested: dict[str, list] = {}  # tagger answers fetched ahead by ``prefetch_suggestions``
-        self._sentences: dict[TextSpan, list[TextSpan]] = {}  # two rules split the same narratives
+        # (start, text) of a narrative -> its paragraphs and sentences: two rules split the same narratives
+        self._pieces: dict[tuple[int, str], tuple[list[_Piece], list[_Piece]]] = {}
 
     # -- structure
     @cached_property
@@ -232,13 +229,23 @@ class CheckContext:
     @cached_property
     def blocks(self) -> list[tuple[int, int, str]]:
         """(start, end, where) of every activity and free-text section, for locating an offset."""
-        out = [(a.start, a.end, activity_where(a)) for a in self.activities]
-        out.extend((s.start, s.end, s.name) for s in self.report.sections())
+        out = [(a.start, a.end, where) for a, where in self.activity_wheres]
+        out.extend((s.start, s.end, s.name) for s in self.sections)
         return sorted(out)
 
-    @property
-    def activities(self):
+    @cached_property
+    def activities(self) -> tuple:
         return (*self.report.activities, *self.report.future_actions)
+
+    @cached_property
+    def activity_wheres(self) -> list[tuple[Any, str]]:
+        """(activity, "activities[2]") for every activity and future action: most rules name them."""
+        return [(act, activity_where(act)) for act in self.activities]
+
+    @cached_property
+    def sections(self) -> tuple:
+        """The report's free-text sections (``report.sections()`` builds a new tuple on every call)."""
+        return self.report.sections()
 
     def where(self, offset: int) -> str:
         best = None
@@ -250,42 +257,39 @@ class CheckContext:
     @cached_property
     def narratives(self) -> list[TextSpan]:
         """Activity descriptions and free-text sections, in text order."""
+        return [TextSpan(*n) for n in self._narratives]
+
+    @cached_property
+    def _narratives(self) -> list[tuple[int, int, str, str]]:
+        """``narratives`` as (start, end, text, where) tuples, which the built-in rules read."""
         out = []
-        for act in self.activities:
-            if act.description is not None and act.description.text.strip():
-                d = act.description
-                out.append(TextSpan(d.start, d.end, d.text, activity_where(act)))
-        for sec in self.report.sections():
+        for act, where in self.activity_wheres:
+            d = act.description
+            if d is not None and d.text.strip():
+                out.append((d.start, d.end, d.text, where))
+        for sec in self.sections:
             if sec.text.strip():
-                out.append(TextSpan(sec.start, sec.start + len(sec.text), sec.text, sec.name))
-        return sorted(out, key=lambda s: s.start)
+                out.append((sec.start, sec.start + len(sec.text), sec.text, sec.name))
+        out.sort(key=itemgetter(0))
+        return out
 
     @cached_property
     def paragraphs(self) -> list[TextSpan]:
-        return [TextSpan(n.start + m.start(), n.start + m.end(), m.group(), n.where)
-                for n in self.narratives for m in _PARAGRAPH.finditer(n.text) if m.group().strip()]
+        return [TextSpan(start, end, text, where) for at, _, narrative, where in self._narratives
+                for start, end, text in self._split(at, narrative)[0]]
 
     def sentences(self, span: TextSpan) -> list[TextSpan]:
-        """The sentences of ``span`` (a shared list: do not change it)."""
-        found = self._sentences.get(span)
-        if found is None:
-            found = self._sentences[span] = self._split_sentences(span)
-        return found
+        """The sentences of ``span``."""
+        return [TextSpan(start, end, text, span.where) for start, end, text in self._split(span.start, span.text)[1]]
 
-    @staticmethod
-    def _split_sentences(span: TextSpan) -> list[TextSpan]:
-        out, pos = [], 0
-        for para in _PARAGRAPH.finditer(span.text):
-            pos = para.start()
-            for brk in _SENTENCE_BREAK.finditer(para.group()):
-                piece = span.text[pos: para.start() + brk.start() + 1]
-                if piece.strip():
-                    out.append(_trimmed(span.start + pos, piece, span.where))
-                pos = para.start() + brk.end()
-            piece = span.text[pos: para.end()]
-            if piece.strip():
-                out.append(_trimmed(span.start + pos, piece, span.where))
-        return [s for s in out if s is not None]
+    def _split(self, start: int, text: str) -> tuple[list[_Piece], list[_Piece]]:
+        """The paragraphs (non-blank lines) and sentences of the narrative ``text`` found at ``start``, as
+        (start, end, text) triples; shared lists: do not change them."""
+        key = (start, text)
+        found = self._pieces.get(key)
+        if found is None:
+            found = self._pieces[key] = _split_narrative(start, text)
+        return found
 
     def paragraph_of(self, offset: int, lo: int, hi: int) -> tuple[int, int]:
         """The line around ``offset``, kept within [lo, hi)."""
@@ -293,7 +297,23 @@ class CheckContext:
         end = self.text.find("\n", offset, hi)
         return max(start, lo), (hi if end < 0 else end)
 
-    # -- language
+    # -- language (the patterns are compiled once per list; tuples, as a config may hold lists)
+    @cached_property
+    def _plan(self) -> _MarkerTest:
+        return _marker_test(tuple(self.config.plan_markers))
+
+    @cached_property
+    def _achieved(self) -> re.Pattern:
+        return _any_of(tuple(self.config.achieved_markers))
+
+    @cached_property
+    def _past(self) -> _MarkerTest:
+        return _marker_test((*self.config.achieved_markers, *self.config.past_markers))
+
+    @cached_property
+    def _future_past(self) -> re.Pattern:
+        return _any_of(tuple(self.config.future_past_markers))
+
     def is_plan(self, text: str) -> bool:
         return self._plan.found(text)
 
@@ -404,14 +424,35 @@ def _marker_test(patterns: tuple[str, ...]) -> _MarkerTest:
 
 
 _ONLY_TAGS = re.compile(r"^\s*(?:\[[^\[\]\n]*\]?\s*)+$")
+_Piece = tuple[int, int, str]   # (start, end, text) of a paragraph or sentence; offsets into the report
 
 
-def _trimmed(start: int, piece: str, where: str) -> TextSpan | None:
-    if "[" in piece and _ONLY_TAGS.match(piece):   # a tag list after the last full stop is not a sentence of its own
-        return None
-    lead = len(piece) - len(piece.lstrip())
+def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]:
+    """The paragraphs (non-blank lines, as they stand) and sentences (trimmed) of a narrative found at offset
+    ``start`` of the report. A sentence ends after its . ! or ? or at the end of its line."""
+    paragraphs: list[_Piece] = []
+    sentences: list[_Piece] = []
+    line_start = 0
+    for line in text.split("\n"):
+        line_end = line_start + len(line)
+        if line.strip():   # a blank line has neither paragraph nor sentence
+            paragraphs.append((start + line_start, start + line_end, line))
+            pos = line_start
+            # pos/endpos: the breaks of this line, searched as if it were the whole string
+            for brk in _SENTENCE_BREAK.finditer(text, line_start, line_end):
+                _add_sentence(sentences, start + pos, text[pos: brk.start() + 1])
+                pos = brk.end()
+            _add_sentence(sentences, start + pos, text[pos:line_end])
+        line_start = line_end + 1
+    return paragraphs, sentences
+
+
+def _add_sentence(out: list[_Piece], start: int, piece: str) -> None:
     body = piece.strip()
-    return TextSpan(start + lead, start + lead + len(body), body, where)
+    if not body or ("[" in piece and _ONLY_TAGS.match(piece)):   # a tag list after the last full stop is
+        return                                                   # not a sentence of its own
+    lead = len(piece) - len(piece.lstrip())
+    out.append((start + lead, start + lead + len(body), body))
 
 
 # ---------------------------------------------------------------- the rules
@@ -574,33 +615,52 @@ def _normalise(text: str) -> str:
     return " ".join(text.casefold().split()).rstrip(" .;:")
 
 
+def _normalise_words(words: list[str]) -> str:
+    """``_normalise(text)`` from ``text.split()``, which the word count has made already.
+
+    Spacing first, then the rest: casefolding maps no character to or from whitespace, _QUOTES maps
+    whitespace (a no-break space) only to whitespace, and the trailing tag list with the spacing before
+    it is removed alike from the text and from its words joined by single spaces."""
+    text = " ".join(words)
+    if not text.isascii():
+        text = text.translate(_QUOTES)
+    if "[" in text:
+        text = _TRAILING_TAGS.sub("", text)
+    return text.casefold().rstrip(" .;:")
+
+
+_UNKNOWN = object()
+
+
 def check_duplicate_text(ctx: CheckContext) -> Iterator[Hit]:
     """Paragraphs, then sentences, that repeat earlier narrative text exactly or up to case and spacing."""
     min_words = ctx.config.duplicate_min_words
-    index = ctx.index
     covered: list[tuple[int, int]] = []
-    normalised: dict[str, str] = {}   # a one-sentence paragraph is also a sentence: normalised once
+    # text -> its normalised key, None when it is too short to count: a one-sentence paragraph is also a
+    # sentence
+    keys: dict[str, str | None] = {}
 
-    def scan(units: Iterable[TextSpan], kind: str) -> Iterator[Hit]:
-        seen: dict[str, TextSpan] = {}
-        for unit in units:
-            if len(unit.text.split()) < min_words or (covered and any(a <= unit.start < b for a, b in covered)):
-                continue
-            key = normalised.get(unit.text)
-            if key is None:
-                key = normalised[unit.text] = _normalise(unit.text)
-            first = seen.get(key)
-            if first is None:
-                seen[key] = unit
-                continue
-            how = "repeats" if first.text.strip() == unit.text.strip() else "nearly repeats (up to case and spacing)"
-            line = index.line_col(first.start)[0]
-            covered.append((unit.start, unit.end))
-            yield Hit(unit.start, unit.end, unit.where,
-                      f'{kind} "{quote(unit.text, 50)}" {how} the one on line {line}')
+    def scan(part: int, kind: str) -> Iterator[Hit]:   # part: 0 paragraphs, 1 sentences
+        seen: dict[str, tuple[int, str]] = {}   # key -> (start, text) of its first unit
+        for at, _, narrative, where in ctx._narratives:
+            for start, end, text in ctx._split(at, narrative)[part]:
+                key = keys.get(text, _UNKNOWN)
+                if key is _UNKNOWN:
+                    words = text.split()
+                    key = keys[text] = _normalise_words(words) if len(words) >= min_words else None
+                if key is None or (covered and any(a <= start < b for a, b in covered)):
+                    continue
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = (start, text)
+                    continue
+                how = "repeats" if first[1].strip() == text.strip() else "nearly repeats (up to case and spacing)"
+                line = ctx.index.line_col(first[0])[0]
+                covered.append((start, end))
+                yield Hit(start, end, where, f'{kind} "{quote(text, 50)}" {how} the one on line {line}')
 
-    yield from scan(ctx.paragraphs, "paragraph")
-    yield from scan((s for n in ctx.narratives for s in ctx.sentences(n)), "sentence")
+    yield from scan(0, "paragraph")
+    yield from scan(1, "sentence")
 
 
 def check_empty_descriptions(ctx: CheckContext) -> Iterator[Hit]:
@@ -811,26 +871,25 @@ def _same_verb(a: str | None, b: str | None) -> bool:
 
 def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
     """Future actions that report results as done; Completed activities whose text only makes plans."""
-    future = [n for n in ctx.narratives if n.where.startswith("future_actions") or n.where == "future"]
+    future = [n for n in ctx._narratives if n[3].startswith("future_actions") or n[3] == "future"]
     # the claims of future text were read as plans unless said in the past ("IFAW completed a review of 12
     # national laws"): an achieved one is a result reported as a future action
     done_at = [c.start for a in ctx.report.future_actions for c in a.claims if c.modality == "achieved"]
     if ctx.report.future is not None:
         done_at += [c.start for c in ctx.report.future.claims if c.modality == "achieved"]
-    for span in future:
-        for sent in ctx.sentences(span):
-            if ctx.is_plan(sent.text):
+    for at, _, text, where in future:
+        for start, end, sentence in ctx._split(at, text)[1]:
+            if ctx.is_plan(sentence):
                 continue
-            if ctx.achieved_marker(sent.text) or any(sent.start <= p < sent.end for p in done_at):
-                yield Hit(sent.start, sent.end, sent.where,
-                          f'future action states an achieved result: "{quote(sent.text, 60)}"')
-    for act in ctx.report.activities:
+            if ctx.achieved_marker(sentence) or any(start <= p < end for p in done_at):
+                yield Hit(start, end, where, f'future action states an achieved result: "{quote(sentence, 60)}"')
+    for act, where in ctx.activity_wheres[:len(ctx.report.activities)]:
         desc = act.description
         if act.status != "Completed" or desc is None or not desc.text.strip():
             continue
-        sentences = ctx.sentences(TextSpan(desc.start, desc.end, desc.text, activity_where(act)))
-        if sentences and all(ctx.is_plan(s.text) and not ctx.reports_done(s.text) for s in sentences):
-            yield Hit(desc.start, desc.end, activity_where(act),
+        sentences = ctx._split(desc.start, desc.text)[1]
+        if sentences and all(ctx.is_plan(s) and not ctx.reports_done(s) for _, _, s in sentences):
+            yield Hit(desc.start, desc.end, where,
                       f'{_label(act)} is marked Completed but only states plans: "{quote(desc.text, 60)}"')
 
 
