@@ -21,7 +21,7 @@ from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any
 
-from ._records import LineIndex, Record
+from ._records import LineIndex, Record, to_jsonable
 from .errors import OpmapperError
 
 SEVERITIES = ("info", "warning", "error")   # in rising order
@@ -39,6 +39,13 @@ class Finding(Record):
     column: int
     where: str                    # "activities[2]", "future_actions[0]", "results", "metadata"
     suggestion: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        # Record.to_dict spelt out (batch turns every finding of every report into JSON): the fields are
+        # plain strings and numbers in field order, but for the suggestion tuple, a list in JSON
+        out = self.__dict__.copy()
+        out["suggestion"] = to_jsonable(self.suggestion)
+        return out
 
 
 @dataclass(frozen=True)
@@ -314,6 +321,10 @@ class CheckContext:
     def _future_past(self) -> re.Pattern:
         return _any_of(tuple(self.config.future_past_markers))
 
+    @cached_property
+    def _total(self) -> _MarkerTest:
+        return _marker_test(tuple(self.config.total_markers))
+
     def is_plan(self, text: str) -> bool:
         return self._plan.found(text)
 
@@ -476,26 +487,31 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
     by that activity's tags.
     """
     found = _unreferenced_claims(ctx)
-    ctx.prefetch_suggestions(_claim_sentence(ctx, claim) for claim, _ in found)  # one tagger call, not one per claim
-    for claim, where in found:
-        yield _claim_hit(ctx, claim, where)
+    sentences = [_claim_sentence(ctx, claim) for claim, _ in found]
+    ctx.prefetch_suggestions(sentences)  # one tagger call, not one per claim
+    for (claim, where), sentence in zip(found, sentences, strict=True):
+        yield _claim_hit(ctx, claim, where, sentence)
 
 
 def _unreferenced_claims(ctx: CheckContext) -> list[tuple[Any, str]]:
     """(claim, where) of every figure no paragraph reference covers."""
     cfg = ctx.config
-    tagged = {_figure_identity(c) for a in ctx.activities if a.references for c in a.claims}
     found = []
-    for act in ctx.activities:
+    for act, where in ctx.activity_wheres:
         if act.references:
             continue
         for claim in act.claims:
             if _is_figure(claim, cfg):
-                found.append((claim, activity_where(act)))
-    for sec in ctx.report.sections():
+                found.append((claim, where))
+    tagged = None   # the figures of tagged activities, gathered when a section has a figure
+    for sec in ctx.sections:
         sec_end = sec.start + len(sec.text)
         for claim in sec.claims:
-            if not _is_figure(claim, cfg) or _figure_identity(claim) in tagged:
+            if not _is_figure(claim, cfg):
+                continue
+            if tagged is None:
+                tagged = {_figure_identity(c) for a in ctx.activities if a.references for c in a.claims}
+            if _figure_identity(claim) in tagged:
                 continue
             lo, hi = ctx.paragraph_of(claim.start, sec.start, sec_end)
             if not any(lo <= ref.start < hi for ref in sec.references):
@@ -520,20 +536,20 @@ def _claim_sentence(ctx: CheckContext, claim) -> str:
     return ctx.text[s0:s1] if 0 <= s0 < s1 <= len(ctx.text) else claim.text
 
 
-def _claim_hit(ctx: CheckContext, claim, where: str) -> Hit:
+def _claim_hit(ctx: CheckContext, claim, where: str, sentence: str) -> Hit:
     planned = where.startswith("future_actions") or where == "future"   # plans are rarely tagged
     return Hit(claim.start, claim.end, where,
                f'claim "{quote(claim.text)}" is not linked to any operative paragraph',
-               ctx.suggest(_claim_sentence(ctx, claim)), severity="info" if planned else None)
+               ctx.suggest(sentence), severity="info" if planned else None)
 
 
 def check_untagged_activities(ctx: CheckContext) -> Iterator[Hit]:
     """Activities that cite no paragraph; future actions only at info level (plans are rarely tagged)."""
-    for act in ctx.activities:
+    for act, where in ctx.activity_wheres:
         desc = act.description
         if act.references or desc is None or not desc.text.strip():
             continue
-        yield Hit(desc.start, desc.end, activity_where(act),
+        yield Hit(desc.start, desc.end, where,
                   f"{_label(act)} ({act.type or 'no type'}) cites no operative paragraph",
                   ctx.suggest(desc.text),
                   severity=None if act.section == "activities" else "info")
@@ -545,18 +561,27 @@ def check_unknown_references(ctx: CheckContext) -> Iterator[Hit]:
     if res is None:
         return
     name = getattr(res, "code", None) or "the resolution"
-    refs = [(r, activity_where(a)) for a in ctx.activities for r in a.references]
-    refs += [(r, s.name) for s in ctx.report.sections() for r in s.references]
     known: dict[str, bool] = {}   # a report cites the same few ids again and again
-    for ref, where in refs:
-        found = known.get(ref.id)
-        if found is None:
-            found = known[ref.id] = ref in res
-        if found:
-            continue
-        parents = [p for p in _ancestors(ref.id) if p in res]
-        yield Hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
-                  tuple(parents[:1]))
+    for refs, where in _references_by_owner(ctx):
+        for ref in refs:
+            found = known.get(ref.id)
+            if found is None:
+                found = known[ref.id] = ref in res
+            if found:
+                continue
+            parents = [p for p in _ancestors(ref.id) if p in res]
+            yield Hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
+                      tuple(parents[:1]))
+
+
+def _references_by_owner(ctx: CheckContext) -> Iterator[tuple[tuple, str]]:
+    """(references, where) of every activity that has any, then of every section that has any."""
+    for act, where in ctx.activity_wheres:
+        if act.references:
+            yield act.references, where
+    for sec in ctx.sections:
+        if sec.references:
+            yield sec.references, sec.name
 
 
 def _ancestors(pid: str) -> list[str]:
@@ -567,39 +592,55 @@ def _ancestors(pid: str) -> list[str]:
 def check_malformed_references(ctx: CheckContext) -> Iterator[Hit]:
     """Tag lists that are cut off, have empty items, or items that are not paragraph ids."""
     cfg = ctx.config
-    tag_like, item_ok = re.compile(cfg.tag_like), re.compile(cfg.tag_item)
-    seps = re.compile(cfg.tag_separators)
     flagged: list[tuple[int, int]] = []
-    for m in re.compile(cfg.tag_list).finditer(ctx.text):
+    for m in _compiled(cfg.tag_list).finditer(ctx.text):
         body = m.group("body")
-        if not tag_like.search(body):
+        looks_like_tags, zero, empty, bad = _read_tag_list(body, cfg.tag_like, cfg.tag_item, cfg.tag_separators)
+        if not looks_like_tags:
             continue
-        items = seps.split(body.strip())
-        zero = next((i for i in items if _ZERO_FOR_O.match(i)), None)
-        bad = [i for i in items if i and not item_ok.match(i)]
-        problem = None
-        if not m.group("close") or zero is not None or bad or not all(items):
-            shown = quote(m.group().strip(), 40)   # only for a finding: most tag lists are fine
-            if not m.group("close"):
-                problem = f'tag list "{shown}" is cut off (no closing bracket)'
-            elif zero is not None:
-                problem = f'tag list "{shown}" writes "{zero}" with a zero instead of the letter O'
-            elif not all(items):
-                problem = f'tag list "{shown}" has an empty item'
-            else:
-                problem = f'tag list "{shown}" has an item that is not a paragraph id: "{quote(bad[0], 30)}"'
-        if problem:
-            end = m.end() if m.group("close") else m.start("body") + len(body.rstrip())
-            flagged.append((m.start(), end))
-            yield Hit(m.start(), end, ctx.where(m.start()), problem)
+        closed = m.group("close")
+        if closed and zero is None and bad is None and not empty:
+            continue
+        shown = quote(m.group().strip(), 40)   # only for a finding: most tag lists are fine
+        if not closed:
+            problem = f'tag list "{shown}" is cut off (no closing bracket)'
+        elif zero is not None:
+            problem = f'tag list "{shown}" writes "{zero}" with a zero instead of the letter O'
+        elif empty:
+            problem = f'tag list "{shown}" has an empty item'
+        else:
+            problem = f'tag list "{shown}" has an item that is not a paragraph id: "{quote(bad, 30)}"'
+        end = m.end() if closed else m.start("body") + len(body.rstrip())
+        flagged.append((m.start(), end))
+        yield Hit(m.start(), end, ctx.where(m.start()), problem)
     # cut-off lists the references module noticed but the scan above did not (other shapes)
-    refs = [r for a in ctx.activities for r in a.references] + [r for s in ctx.report.sections()
-                                                                 for r in s.references]
-    for ref in refs:
-        if not getattr(ref, "complete", True) and not any(a <= ref.start < b for a, b in flagged):
-            flagged.append((ref.start, ref.end))
-            yield Hit(ref.start, ref.end, ctx.where(ref.start),
-                      f'reference "{quote(ref.text, 40)}" comes from a tag list that is cut off')
+    for refs, _ in _references_by_owner(ctx):
+        for ref in refs:
+            if not getattr(ref, "complete", True) and not any(a <= ref.start < b for a, b in flagged):
+                flagged.append((ref.start, ref.end))
+                yield Hit(ref.start, ref.end, ctx.where(ref.start),
+                          f'reference "{quote(ref.text, 40)}" comes from a tag list that is cut off')
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    """``re.compile`` for a pattern of the config, looked up without re's check of the flags and types."""
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=4096)
+def _read_tag_list(body: str, tag_like: str, tag_item: str, separators: str
+                   ) -> tuple[bool, str | None, bool, str | None]:
+    """What ``check_malformed_references`` needs to know of a bracketed list's ``body``: whether it looks
+    like paragraph tags, its first item written with a zero for the O, whether an item is empty, and
+    its first item that is not a paragraph id. Remembered per body: reports repeat the same few lists."""
+    if not _compiled(tag_like).search(body):
+        return False, None, False, None
+    items = _compiled(separators).split(body.strip())
+    zero = next((i for i in items if _ZERO_FOR_O.match(i)), None)
+    item_ok = _compiled(tag_item)
+    bad = next((i for i in items if i and not item_ok.match(i)), None)
+    return True, zero, not all(items), bad
 
 
 _ZERO_FOR_O = re.compile(r"(?i)0\s?P\s?\d")
@@ -667,11 +708,11 @@ def check_empty_descriptions(ctx: CheckContext) -> Iterator[Hit]:
     """Activities (in layouts whose activities have descriptions) with no description text."""
     if ctx.report.layout not in ctx.config.described_layouts:
         return
-    for act in ctx.activities:
+    for act, where in ctx.activity_wheres:
         if act.description is not None and act.description.text.strip():
             continue
         at = act.description.start if act.description is not None else act.start
-        yield Hit(at, max(at, act.description.end if act.description else act.end), activity_where(act),
+        yield Hit(at, max(at, act.description.end if act.description else act.end), where,
                   f"{_label(act)} ({act.type or 'no type'}) has no description")
 
 
@@ -709,10 +750,10 @@ def check_missing_fields(ctx: CheckContext) -> Iterator[Hit]:
         msg = ("report does not say which resolution it implements" if name == "resolution"
                else f"{human} is missing" if name == "results" else f'field "{human}" is empty')
         yield Hit(at, end, where, msg)
-    for act in ctx.activities:
+    for act, where in ctx.activity_wheres:
         if act.type is None and (act.type_field is None or not act.type_field.text.strip()):
             at = act.type_field.start if act.type_field is not None else act.start
-            yield Hit(at, at, activity_where(act), f"{_label(act)} has no activity type")
+            yield Hit(at, at, where, f"{_label(act)} has no activity type")
 
 
 def _has_field(report, name: str) -> bool:
@@ -732,21 +773,37 @@ _COUNTED_WORD = re.compile(r"[a-z0-9]+")
 
 def _counted_words(claim, cfg: CheckConfig) -> list[str]:
     """The counted noun phrase without leading quantifiers or a trailing "during the year" tail."""
-    words = _COUNTED_WORD.findall((claim.counted or "").casefold())
-    while words and words[0] in cfg.counted_stopwords:
+    return _phrase_words(claim.counted or "", cfg.counted_stopwords, cfg.counted_tail)
+
+
+def _phrase_words(counted: str, stopwords, tail) -> list[str]:
+    words = _COUNTED_WORD.findall(counted.casefold())
+    while words and words[0] in stopwords:
         words.pop(0)
     for i in range(1, len(words)):
-        if words[i] in cfg.counted_tail:
+        if words[i] in tail:
             return words[:i]
     return words
 
 
 def _figure_key(claim, cfg: CheckConfig) -> tuple[str, str] | None:
     """What a figure counts, comparable across the report: (unit, "platform moderator")."""
-    words = _counted_words(claim, cfg)
+    try:
+        thing = _counted_thing(claim.counted or "", cfg.counted_stopwords, cfg.counted_tail)
+    except TypeError:   # word lists given as (unhashable) sets
+        thing = _counted_thing.__wrapped__(claim.counted or "", cfg.counted_stopwords, cfg.counted_tail)
+    return None if thing is None else (claim.unit or "", thing)
+
+
+@lru_cache(maxsize=4096)
+def _counted_thing(counted: str, stopwords: frozenset[str], tail: frozenset[str]) -> str | None:
+    """A counted phrase as figures are compared by: "the platform moderators during the year" ->
+    "platform moderator"; None when no word is left. Remembered per phrase: reports count the same few
+    things (people, hectares, rangers) again and again."""
+    words = _phrase_words(counted, stopwords, tail)
     if not words:
         return None
-    return claim.unit or "", " ".join([*words[:-1], _singular(words[-1])])
+    return " ".join([*words[:-1], _singular(words[-1])])
 
 
 def _singular(word: str) -> str:
@@ -799,9 +856,9 @@ def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
     cfg = ctx.config
     index = ctx.index
     achieved = []   # (claim, where, activity or None), reported results only — plans may differ freely
-    for act in ctx.report.activities:
-        achieved += [(c, activity_where(act), act) for c in act.claims if c.modality == "achieved"]
-    for sec in ctx.report.sections():
+    for act, where in ctx.activity_wheres[:len(ctx.report.activities)]:
+        achieved += [(c, where, act) for c in act.claims if c.modality == "achieved"]
+    for sec in ctx.sections:
         if sec.name != "future":
             achieved += [(c, sec.name, None) for c in sec.claims if c.modality == "achieved"]
     by_key: dict[tuple[str, str], list] = defaultdict(list)
@@ -811,14 +868,15 @@ def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
             by_key[key].append(item)
     flagged: set[int] = set()
     for items in by_key.values():
-        items.sort(key=lambda it: it[0].start)
-        for i, (claim, where, _) in enumerate(items):
-            earlier = next((c for c, _, _ in items[:i] if _scale_slip(c.value, claim.value)), None) if i else None
-            if earlier is not None:
-                flagged.add(claim.start)
-                yield Hit(claim.start, claim.end, where,
-                          f'"{quote(claim.text)}" contradicts "{quote(earlier.text)}" on line '
-                          f"{index.line_col(earlier.start)[0]}")
+        if len(items) > 1:   # a thing counted once has no other scale
+            items.sort(key=lambda it: it[0].start)
+            for i, (claim, where, _) in enumerate(items):
+                earlier = next((c for c, _, _ in items[:i] if _scale_slip(c.value, claim.value)), None) if i else None
+                if earlier is not None:
+                    flagged.add(claim.start)
+                    yield Hit(claim.start, claim.end, where,
+                              f'"{quote(claim.text)}" contradicts "{quote(earlier.text)}" on line '
+                              f"{index.line_col(earlier.start)[0]}")
         for claim, where, _act in items:
             if where != "results" or claim.start in flagged:
                 continue
@@ -835,7 +893,7 @@ def _total_below_parts(ctx: CheckContext, claim, parts: Iterable) -> Hit | None:
     """
     cfg = ctx.config
     sentence = ctx.text[claim.sentence_start:claim.sentence_end]
-    if not _marker_test(tuple(cfg.total_markers)).found(sentence):
+    if not ctx._total.found(sentence):
         return None
     per_activity: dict[int, tuple[float, float]] = {}   # activity index -> (least value, stated value)
     for part, act in parts:
@@ -954,7 +1012,7 @@ def check_report(report, resolution=None, tagger=None, *, select=None, ignore=No
     paragraphs to ``unreferenced-claim`` and ``untagged-activity``. ``select`` / ``ignore`` take rule
     codes (a list or a comma-separated string).
     """
-    active = select_rules(rules, select, ignore)
+    active = rules if select is None and ignore is None else select_rules(rules, select, ignore)
     ctx = CheckContext(report, resolution, tagger, config)
     index = ctx.index
     findings = []

@@ -97,3 +97,23 @@ def test_normalised_words_are_the_normalised_text(width):
         tagged += "[" in unit
     assert tagged > 100 and any(not u.isascii() for u in units)
 
+
+def test_finding_to_dict_is_the_record_to_dict():
+    from opmapper import check_report, load_resolutions, parse_report
+    from opmapper._records import Record
+    from opmapper.tagger import Suggestion
+
+    class Tagger:   # a suggestion for every question, so that findings carry suggestions
+        def suggest(self, text, resolution=None, k=3):
+            return [Suggestion("OP4", 0.9, ("rangers",)), Suggestion("OP5.b", 0.5, ("trained",))]
+
+    resolutions = load_resolutions()
+    findings = []
+    for path in sorted((ROOT / "tests" / "fixtures" / "checks").glob("*.txt")):
+        report = parse_report(path.read_text(encoding="utf-8"))
+        findings += check_report(report, resolutions.get(report.resolution_code), Tagger())
+    assert any(f.suggestion for f in findings) and len({f.code for f in findings}) >= 8
+    for f in findings:
+        fast, plain = f.to_dict(), Record.to_dict(f)
+        assert fast == plain and list(fast) == list(plain)
+        assert type(fast["suggestion"]) is list
