@@ -18,9 +18,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from typing import Any
 
-from ._records import LineIndex, Record
+from ._records import LineIndex, Record, to_jsonable
 from .errors import OpmapperError
 
 SEVERITIES = ("info", "warning", "error")   # in rising order
@@ -38,6 +39,13 @@ class Finding(Record):
     column: int
     where: str                    # "activities[2]", "future_actions[0]", "results", "metadata"
     suggestion: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        # Record.to_dict spelt out (batch turns every finding of every report into JSON): the fields are
+        # plain strings and numbers in field order, but for the suggestion tuple, a list in JSON
+        out = self.__dict__.copy()
+        out["suggestion"] = to_jsonable(self.suggestion)
+        return out
 
 
 @dataclass(frozen=True)
@@ -182,7 +190,6 @@ DEFAULT_CONFIG = CheckConfig()
 # A sentence ends after its . ! or ? (the match's first character): the break starts one further. Taking
 # the mark into the match rather than looking behind for it lets ``re`` jump from mark to mark.
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”')\]]?\s+(?=[A-Z0-9\"“(\[])")
-_PARAGRAPH = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True)
@@ -217,12 +224,9 @@ class CheckContext:
         self.tagger = tagger
         self.config = config
         self.text: str = report.text
-        self._plan = _marker_test(tuple(config.plan_markers))   # tuples: a config may hold lists
-        self._achieved = _any_of(tuple(config.achieved_markers))
-        self._past = _marker_test((*config.achieved_markers, *config.past_markers))
-        self._future_past = _any_of(tuple(config.future_past_markers))
         self._suggested: dict[str, list] = {}  # tagger answers fetched ahead by ``prefetch_suggestions``
-        self._sentences: dict[TextSpan, list[TextSpan]] = {}  # two rules split the same narratives
+        # (start, text) of a narrative -> its paragraphs and sentences: two rules split the same narratives
+        self._pieces: dict[tuple[int, str], tuple[list[_Piece], list[_Piece]]] = {}
 
     # -- structure
     @cached_property
@@ -232,13 +236,23 @@ class CheckContext:
     @cached_property
     def blocks(self) -> list[tuple[int, int, str]]:
         """(start, end, where) of every activity and free-text section, for locating an offset."""
-        out = [(a.start, a.end, activity_where(a)) for a in self.activities]
-        out.extend((s.start, s.end, s.name) for s in self.report.sections())
+        out = [(a.start, a.end, where) for a, where in self.activity_wheres]
+        out.extend((s.start, s.end, s.name) for s in self.sections)
         return sorted(out)
 
-    @property
-    def activities(self):
+    @cached_property
+    def activities(self) -> tuple:
         return (*self.report.activities, *self.report.future_actions)
+
+    @cached_property
+    def activity_wheres(self) -> list[tuple[Any, str]]:
+        """(activity, "activities[2]") for every activity and future action: most rules name them."""
+        return [(act, activity_where(act)) for act in self.activities]
+
+    @cached_property
+    def sections(self) -> tuple:
+        """The report's free-text sections (``report.sections()`` builds a new tuple on every call)."""
+        return self.report.sections()
 
     def where(self, offset: int) -> str:
         best = None
@@ -250,42 +264,39 @@ class CheckContext:
     @cached_property
     def narratives(self) -> list[TextSpan]:
         """Activity descriptions and free-text sections, in text order."""
+        return [TextSpan(*n) for n in self._narratives]
+
+    @cached_property
+    def _narratives(self) -> list[tuple[int, int, str, str]]:
+        """``narratives`` as (start, end, text, where) tuples, which the built-in rules read."""
         out = []
-        for act in self.activities:
-            if act.description is not None and act.description.text.strip():
-                d = act.description
-                out.append(TextSpan(d.start, d.end, d.text, activity_where(act)))
-        for sec in self.report.sections():
+        for act, where in self.activity_wheres:
+            d = act.description
+            if d is not None and d.text.strip():
+                out.append((d.start, d.end, d.text, where))
+        for sec in self.sections:
             if sec.text.strip():
-                out.append(TextSpan(sec.start, sec.start + len(sec.text), sec.text, sec.name))
-        return sorted(out, key=lambda s: s.start)
+                out.append((sec.start, sec.start + len(sec.text), sec.text, sec.name))
+        out.sort(key=itemgetter(0))
+        return out
 
     @cached_property
     def paragraphs(self) -> list[TextSpan]:
-        return [TextSpan(n.start + m.start(), n.start + m.end(), m.group(), n.where)
-                for n in self.narratives for m in _PARAGRAPH.finditer(n.text) if m.group().strip()]
+        return [TextSpan(start, end, text, where) for at, _, narrative, where in self._narratives
+                for start, end, text in self._split(at, narrative)[0]]
 
     def sentences(self, span: TextSpan) -> list[TextSpan]:
-        """The sentences of ``span`` (a shared list: do not change it)."""
-        found = self._sentences.get(span)
-        if found is None:
-            found = self._sentences[span] = self._split_sentences(span)
-        return found
+        """The sentences of ``span``."""
+        return [TextSpan(start, end, text, span.where) for start, end, text in self._split(span.start, span.text)[1]]
 
-    @staticmethod
-    def _split_sentences(span: TextSpan) -> list[TextSpan]:
-        out, pos = [], 0
-        for para in _PARAGRAPH.finditer(span.text):
-            pos = para.start()
-            for brk in _SENTENCE_BREAK.finditer(para.group()):
-                piece = span.text[pos: para.start() + brk.start() + 1]
-                if piece.strip():
-                    out.append(_trimmed(span.start + pos, piece, span.where))
-                pos = para.start() + brk.end()
-            piece = span.text[pos: para.end()]
-            if piece.strip():
-                out.append(_trimmed(span.start + pos, piece, span.where))
-        return [s for s in out if s is not None]
+    def _split(self, start: int, text: str) -> tuple[list[_Piece], list[_Piece]]:
+        """The paragraphs (non-blank lines) and sentences of the narrative ``text`` found at ``start``, as
+        (start, end, text) triples; shared lists: do not change them."""
+        key = (start, text)
+        found = self._pieces.get(key)
+        if found is None:
+            found = self._pieces[key] = _split_narrative(start, text)
+        return found
 
     def paragraph_of(self, offset: int, lo: int, hi: int) -> tuple[int, int]:
         """The line around ``offset``, kept within [lo, hi)."""
@@ -293,7 +304,27 @@ class CheckContext:
         end = self.text.find("\n", offset, hi)
         return max(start, lo), (hi if end < 0 else end)
 
-    # -- language
+    # -- language (the patterns are compiled once per list; tuples, as a config may hold lists)
+    @cached_property
+    def _plan(self) -> _MarkerTest:
+        return _marker_test(tuple(self.config.plan_markers))
+
+    @cached_property
+    def _achieved(self) -> re.Pattern:
+        return _any_of(tuple(self.config.achieved_markers))
+
+    @cached_property
+    def _past(self) -> _MarkerTest:
+        return _marker_test((*self.config.achieved_markers, *self.config.past_markers))
+
+    @cached_property
+    def _future_past(self) -> re.Pattern:
+        return _any_of(tuple(self.config.future_past_markers))
+
+    @cached_property
+    def _total(self) -> _MarkerTest:
+        return _marker_test(tuple(self.config.total_markers))
+
     def is_plan(self, text: str) -> bool:
         return self._plan.found(text)
 
@@ -404,14 +435,35 @@ def _marker_test(patterns: tuple[str, ...]) -> _MarkerTest:
 
 
 _ONLY_TAGS = re.compile(r"^\s*(?:\[[^\[\]\n]*\]?\s*)+$")
+_Piece = tuple[int, int, str]   # (start, end, text) of a paragraph or sentence; offsets into the report
 
 
-def _trimmed(start: int, piece: str, where: str) -> TextSpan | None:
-    if "[" in piece and _ONLY_TAGS.match(piece):   # a tag list after the last full stop is not a sentence of its own
-        return None
-    lead = len(piece) - len(piece.lstrip())
+def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]:
+    """The paragraphs (non-blank lines, as they stand) and sentences (trimmed) of a narrative found at offset
+    ``start`` of the report. A sentence ends after its . ! or ? or at the end of its line."""
+    paragraphs: list[_Piece] = []
+    sentences: list[_Piece] = []
+    line_start = 0
+    for line in text.split("\n"):
+        line_end = line_start + len(line)
+        if line.strip():   # a blank line has neither paragraph nor sentence
+            paragraphs.append((start + line_start, start + line_end, line))
+            pos = line_start
+            # pos/endpos: the breaks of this line, searched as if it were the whole string
+            for brk in _SENTENCE_BREAK.finditer(text, line_start, line_end):
+                _add_sentence(sentences, start + pos, text[pos: brk.start() + 1])
+                pos = brk.end()
+            _add_sentence(sentences, start + pos, text[pos:line_end])
+        line_start = line_end + 1
+    return paragraphs, sentences
+
+
+def _add_sentence(out: list[_Piece], start: int, piece: str) -> None:
     body = piece.strip()
-    return TextSpan(start + lead, start + lead + len(body), body, where)
+    if not body or ("[" in piece and _ONLY_TAGS.match(piece)):   # a tag list after the last full stop is
+        return                                                   # not a sentence of its own
+    lead = len(piece) - len(piece.lstrip())
+    out.append((start + lead, start + lead + len(body), body))
 
 
 # ---------------------------------------------------------------- the rules
@@ -435,26 +487,31 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
     by that activity's tags.
     """
     found = _unreferenced_claims(ctx)
-    ctx.prefetch_suggestions(_claim_sentence(ctx, claim) for claim, _ in found)  # one tagger call, not one per claim
-    for claim, where in found:
-        yield _claim_hit(ctx, claim, where)
+    sentences = [_claim_sentence(ctx, claim) for claim, _ in found]
+    ctx.prefetch_suggestions(sentences)  # one tagger call, not one per claim
+    for (claim, where), sentence in zip(found, sentences, strict=True):
+        yield _claim_hit(ctx, claim, where, sentence)
 
 
 def _unreferenced_claims(ctx: CheckContext) -> list[tuple[Any, str]]:
     """(claim, where) of every figure no paragraph reference covers."""
     cfg = ctx.config
-    tagged = {_figure_identity(c) for a in ctx.activities if a.references for c in a.claims}
     found = []
-    for act in ctx.activities:
+    for act, where in ctx.activity_wheres:
         if act.references:
             continue
         for claim in act.claims:
             if _is_figure(claim, cfg):
-                found.append((claim, activity_where(act)))
-    for sec in ctx.report.sections():
+                found.append((claim, where))
+    tagged = None   # the figures of tagged activities, gathered when a section has a figure
+    for sec in ctx.sections:
         sec_end = sec.start + len(sec.text)
         for claim in sec.claims:
-            if not _is_figure(claim, cfg) or _figure_identity(claim) in tagged:
+            if not _is_figure(claim, cfg):
+                continue
+            if tagged is None:
+                tagged = {_figure_identity(c) for a in ctx.activities if a.references for c in a.claims}
+            if _figure_identity(claim) in tagged:
                 continue
             lo, hi = ctx.paragraph_of(claim.start, sec.start, sec_end)
             if not any(lo <= ref.start < hi for ref in sec.references):
@@ -479,20 +536,20 @@ def _claim_sentence(ctx: CheckContext, claim) -> str:
     return ctx.text[s0:s1] if 0 <= s0 < s1 <= len(ctx.text) else claim.text
 
 
-def _claim_hit(ctx: CheckContext, claim, where: str) -> Hit:
+def _claim_hit(ctx: CheckContext, claim, where: str, sentence: str) -> Hit:
     planned = where.startswith("future_actions") or where == "future"   # plans are rarely tagged
     return Hit(claim.start, claim.end, where,
                f'claim "{quote(claim.text)}" is not linked to any operative paragraph',
-               ctx.suggest(_claim_sentence(ctx, claim)), severity="info" if planned else None)
+               ctx.suggest(sentence), severity="info" if planned else None)
 
 
 def check_untagged_activities(ctx: CheckContext) -> Iterator[Hit]:
     """Activities that cite no paragraph; future actions only at info level (plans are rarely tagged)."""
-    for act in ctx.activities:
+    for act, where in ctx.activity_wheres:
         desc = act.description
         if act.references or desc is None or not desc.text.strip():
             continue
-        yield Hit(desc.start, desc.end, activity_where(act),
+        yield Hit(desc.start, desc.end, where,
                   f"{_label(act)} ({act.type or 'no type'}) cites no operative paragraph",
                   ctx.suggest(desc.text),
                   severity=None if act.section == "activities" else "info")
@@ -504,18 +561,27 @@ def check_unknown_references(ctx: CheckContext) -> Iterator[Hit]:
     if res is None:
         return
     name = getattr(res, "code", None) or "the resolution"
-    refs = [(r, activity_where(a)) for a in ctx.activities for r in a.references]
-    refs += [(r, s.name) for s in ctx.report.sections() for r in s.references]
     known: dict[str, bool] = {}   # a report cites the same few ids again and again
-    for ref, where in refs:
-        found = known.get(ref.id)
-        if found is None:
-            found = known[ref.id] = ref in res
-        if found:
-            continue
-        parents = [p for p in _ancestors(ref.id) if p in res]
-        yield Hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
-                  tuple(parents[:1]))
+    for refs, where in _references_by_owner(ctx):
+        for ref in refs:
+            found = known.get(ref.id)
+            if found is None:
+                found = known[ref.id] = ref in res
+            if found:
+                continue
+            parents = [p for p in _ancestors(ref.id) if p in res]
+            yield Hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
+                      tuple(parents[:1]))
+
+
+def _references_by_owner(ctx: CheckContext) -> Iterator[tuple[tuple, str]]:
+    """(references, where) of every activity that has any, then of every section that has any."""
+    for act, where in ctx.activity_wheres:
+        if act.references:
+            yield act.references, where
+    for sec in ctx.sections:
+        if sec.references:
+            yield sec.references, sec.name
 
 
 def _ancestors(pid: str) -> list[str]:
@@ -526,39 +592,55 @@ def _ancestors(pid: str) -> list[str]:
 def check_malformed_references(ctx: CheckContext) -> Iterator[Hit]:
     """Tag lists that are cut off, have empty items, or items that are not paragraph ids."""
     cfg = ctx.config
-    tag_like, item_ok = re.compile(cfg.tag_like), re.compile(cfg.tag_item)
-    seps = re.compile(cfg.tag_separators)
     flagged: list[tuple[int, int]] = []
-    for m in re.compile(cfg.tag_list).finditer(ctx.text):
+    for m in _compiled(cfg.tag_list).finditer(ctx.text):
         body = m.group("body")
-        if not tag_like.search(body):
+        looks_like_tags, zero, empty, bad = _read_tag_list(body, cfg.tag_like, cfg.tag_item, cfg.tag_separators)
+        if not looks_like_tags:
             continue
-        items = seps.split(body.strip())
-        zero = next((i for i in items if _ZERO_FOR_O.match(i)), None)
-        bad = [i for i in items if i and not item_ok.match(i)]
-        problem = None
-        if not m.group("close") or zero is not None or bad or not all(items):
-            shown = quote(m.group().strip(), 40)   # only for a finding: most tag lists are fine
-            if not m.group("close"):
-                problem = f'tag list "{shown}" is cut off (no closing bracket)'
-            elif zero is not None:
-                problem = f'tag list "{shown}" writes "{zero}" with a zero instead of the letter O'
-            elif not all(items):
-                problem = f'tag list "{shown}" has an empty item'
-            else:
-                problem = f'tag list "{shown}" has an item that is not a paragraph id: "{quote(bad[0], 30)}"'
-        if problem:
-            end = m.end() if m.group("close") else m.start("body") + len(body.rstrip())
-            flagged.append((m.start(), end))
-            yield Hit(m.start(), end, ctx.where(m.start()), problem)
+        closed = m.group("close")
+        if closed and zero is None and bad is None and not empty:
+            continue
+        shown = quote(m.group().strip(), 40)   # only for a finding: most tag lists are fine
+        if not closed:
+            problem = f'tag list "{shown}" is cut off (no closing bracket)'
+        elif zero is not None:
+            problem = f'tag list "{shown}" writes "{zero}" with a zero instead of the letter O'
+        elif empty:
+            problem = f'tag list "{shown}" has an empty item'
+        else:
+            problem = f'tag list "{shown}" has an item that is not a paragraph id: "{quote(bad, 30)}"'
+        end = m.end() if closed else m.start("body") + len(body.rstrip())
+        flagged.append((m.start(), end))
+        yield Hit(m.start(), end, ctx.where(m.start()), problem)
     # cut-off lists the references module noticed but the scan above did not (other shapes)
-    refs = [r for a in ctx.activities for r in a.references] + [r for s in ctx.report.sections()
-                                                                 for r in s.references]
-    for ref in refs:
-        if not getattr(ref, "complete", True) and not any(a <= ref.start < b for a, b in flagged):
-            flagged.append((ref.start, ref.end))
-            yield Hit(ref.start, ref.end, ctx.where(ref.start),
-                      f'reference "{quote(ref.text, 40)}" comes from a tag list that is cut off')
+    for refs, _ in _references_by_owner(ctx):
+        for ref in refs:
+            if not getattr(ref, "complete", True) and not any(a <= ref.start < b for a, b in flagged):
+                flagged.append((ref.start, ref.end))
+                yield Hit(ref.start, ref.end, ctx.where(ref.start),
+                          f'reference "{quote(ref.text, 40)}" comes from a tag list that is cut off')
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    """``re.compile`` for a pattern of the config, looked up without re's check of the flags and types."""
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=4096)
+def _read_tag_list(body: str, tag_like: str, tag_item: str, separators: str
+                   ) -> tuple[bool, str | None, bool, str | None]:
+    """What ``check_malformed_references`` needs to know of a bracketed list's ``body``: whether it looks
+    like paragraph tags, its first item written with a zero for the O, whether an item is empty, and
+    its first item that is not a paragraph id. Remembered per body: reports repeat the same few lists."""
+    if not _compiled(tag_like).search(body):
+        return False, None, False, None
+    items = _compiled(separators).split(body.strip())
+    zero = next((i for i in items if _ZERO_FOR_O.match(i)), None)
+    item_ok = _compiled(tag_item)
+    bad = next((i for i in items if i and not item_ok.match(i)), None)
+    return True, zero, not all(items), bad
 
 
 _ZERO_FOR_O = re.compile(r"(?i)0\s?P\s?\d")
@@ -574,44 +656,63 @@ def _normalise(text: str) -> str:
     return " ".join(text.casefold().split()).rstrip(" .;:")
 
 
+def _normalise_words(words: list[str]) -> str:
+    """``_normalise(text)`` from ``text.split()``, which the word count has made already.
+
+    Spacing first, then the rest: casefolding maps no character to or from whitespace, _QUOTES maps
+    whitespace (a no-break space) only to whitespace, and the trailing tag list with the spacing before
+    it is removed alike from the text and from its words joined by single spaces."""
+    text = " ".join(words)
+    if not text.isascii():
+        text = text.translate(_QUOTES)
+    if "[" in text:
+        text = _TRAILING_TAGS.sub("", text)
+    return text.casefold().rstrip(" .;:")
+
+
+_UNKNOWN = object()
+
+
 def check_duplicate_text(ctx: CheckContext) -> Iterator[Hit]:
     """Paragraphs, then sentences, that repeat earlier narrative text exactly or up to case and spacing."""
     min_words = ctx.config.duplicate_min_words
-    index = ctx.index
     covered: list[tuple[int, int]] = []
-    normalised: dict[str, str] = {}   # a one-sentence paragraph is also a sentence: normalised once
+    # text -> its normalised key, None when it is too short to count: a one-sentence paragraph is also a
+    # sentence
+    keys: dict[str, str | None] = {}
 
-    def scan(units: Iterable[TextSpan], kind: str) -> Iterator[Hit]:
-        seen: dict[str, TextSpan] = {}
-        for unit in units:
-            if len(unit.text.split()) < min_words or (covered and any(a <= unit.start < b for a, b in covered)):
-                continue
-            key = normalised.get(unit.text)
-            if key is None:
-                key = normalised[unit.text] = _normalise(unit.text)
-            first = seen.get(key)
-            if first is None:
-                seen[key] = unit
-                continue
-            how = "repeats" if first.text.strip() == unit.text.strip() else "nearly repeats (up to case and spacing)"
-            line = index.line_col(first.start)[0]
-            covered.append((unit.start, unit.end))
-            yield Hit(unit.start, unit.end, unit.where,
-                      f'{kind} "{quote(unit.text, 50)}" {how} the one on line {line}')
+    def scan(part: int, kind: str) -> Iterator[Hit]:   # part: 0 paragraphs, 1 sentences
+        seen: dict[str, tuple[int, str]] = {}   # key -> (start, text) of its first unit
+        for at, _, narrative, where in ctx._narratives:
+            for start, end, text in ctx._split(at, narrative)[part]:
+                key = keys.get(text, _UNKNOWN)
+                if key is _UNKNOWN:
+                    words = text.split()
+                    key = keys[text] = _normalise_words(words) if len(words) >= min_words else None
+                if key is None or (covered and any(a <= start < b for a, b in covered)):
+                    continue
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = (start, text)
+                    continue
+                how = "repeats" if first[1].strip() == text.strip() else "nearly repeats (up to case and spacing)"
+                line = ctx.index.line_col(first[0])[0]
+                covered.append((start, end))
+                yield Hit(start, end, where, f'{kind} "{quote(text, 50)}" {how} the one on line {line}')
 
-    yield from scan(ctx.paragraphs, "paragraph")
-    yield from scan((s for n in ctx.narratives for s in ctx.sentences(n)), "sentence")
+    yield from scan(0, "paragraph")
+    yield from scan(1, "sentence")
 
 
 def check_empty_descriptions(ctx: CheckContext) -> Iterator[Hit]:
     """Activities (in layouts whose activities have descriptions) with no description text."""
     if ctx.report.layout not in ctx.config.described_layouts:
         return
-    for act in ctx.activities:
+    for act, where in ctx.activity_wheres:
         if act.description is not None and act.description.text.strip():
             continue
         at = act.description.start if act.description is not None else act.start
-        yield Hit(at, max(at, act.description.end if act.description else act.end), activity_where(act),
+        yield Hit(at, max(at, act.description.end if act.description else act.end), where,
                   f"{_label(act)} ({act.type or 'no type'}) has no description")
 
 
@@ -649,10 +750,10 @@ def check_missing_fields(ctx: CheckContext) -> Iterator[Hit]:
         msg = ("report does not say which resolution it implements" if name == "resolution"
                else f"{human} is missing" if name == "results" else f'field "{human}" is empty')
         yield Hit(at, end, where, msg)
-    for act in ctx.activities:
+    for act, where in ctx.activity_wheres:
         if act.type is None and (act.type_field is None or not act.type_field.text.strip()):
             at = act.type_field.start if act.type_field is not None else act.start
-            yield Hit(at, at, activity_where(act), f"{_label(act)} has no activity type")
+            yield Hit(at, at, where, f"{_label(act)} has no activity type")
 
 
 def _has_field(report, name: str) -> bool:
@@ -672,21 +773,37 @@ _COUNTED_WORD = re.compile(r"[a-z0-9]+")
 
 def _counted_words(claim, cfg: CheckConfig) -> list[str]:
     """The counted noun phrase without leading quantifiers or a trailing "during the year" tail."""
-    words = _COUNTED_WORD.findall((claim.counted or "").casefold())
-    while words and words[0] in cfg.counted_stopwords:
+    return _phrase_words(claim.counted or "", cfg.counted_stopwords, cfg.counted_tail)
+
+
+def _phrase_words(counted: str, stopwords, tail) -> list[str]:
+    words = _COUNTED_WORD.findall(counted.casefold())
+    while words and words[0] in stopwords:
         words.pop(0)
     for i in range(1, len(words)):
-        if words[i] in cfg.counted_tail:
+        if words[i] in tail:
             return words[:i]
     return words
 
 
 def _figure_key(claim, cfg: CheckConfig) -> tuple[str, str] | None:
     """What a figure counts, comparable across the report: (unit, "platform moderator")."""
-    words = _counted_words(claim, cfg)
+    try:
+        thing = _counted_thing(claim.counted or "", cfg.counted_stopwords, cfg.counted_tail)
+    except TypeError:   # word lists given as (unhashable) sets
+        thing = _counted_thing.__wrapped__(claim.counted or "", cfg.counted_stopwords, cfg.counted_tail)
+    return None if thing is None else (claim.unit or "", thing)
+
+
+@lru_cache(maxsize=4096)
+def _counted_thing(counted: str, stopwords: frozenset[str], tail: frozenset[str]) -> str | None:
+    """A counted phrase as figures are compared by: "the platform moderators during the year" ->
+    "platform moderator"; None when no word is left. Remembered per phrase: reports count the same few
+    things (people, hectares, rangers) again and again."""
+    words = _phrase_words(counted, stopwords, tail)
     if not words:
         return None
-    return claim.unit or "", " ".join([*words[:-1], _singular(words[-1])])
+    return " ".join([*words[:-1], _singular(words[-1])])
 
 
 def _singular(word: str) -> str:
@@ -739,9 +856,9 @@ def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
     cfg = ctx.config
     index = ctx.index
     achieved = []   # (claim, where, activity or None), reported results only — plans may differ freely
-    for act in ctx.report.activities:
-        achieved += [(c, activity_where(act), act) for c in act.claims if c.modality == "achieved"]
-    for sec in ctx.report.sections():
+    for act, where in ctx.activity_wheres[:len(ctx.report.activities)]:
+        achieved += [(c, where, act) for c in act.claims if c.modality == "achieved"]
+    for sec in ctx.sections:
         if sec.name != "future":
             achieved += [(c, sec.name, None) for c in sec.claims if c.modality == "achieved"]
     by_key: dict[tuple[str, str], list] = defaultdict(list)
@@ -751,14 +868,15 @@ def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
             by_key[key].append(item)
     flagged: set[int] = set()
     for items in by_key.values():
-        items.sort(key=lambda it: it[0].start)
-        for i, (claim, where, _) in enumerate(items):
-            earlier = next((c for c, _, _ in items[:i] if _scale_slip(c.value, claim.value)), None) if i else None
-            if earlier is not None:
-                flagged.add(claim.start)
-                yield Hit(claim.start, claim.end, where,
-                          f'"{quote(claim.text)}" contradicts "{quote(earlier.text)}" on line '
-                          f"{index.line_col(earlier.start)[0]}")
+        if len(items) > 1:   # a thing counted once has no other scale
+            items.sort(key=lambda it: it[0].start)
+            for i, (claim, where, _) in enumerate(items):
+                earlier = next((c for c, _, _ in items[:i] if _scale_slip(c.value, claim.value)), None) if i else None
+                if earlier is not None:
+                    flagged.add(claim.start)
+                    yield Hit(claim.start, claim.end, where,
+                              f'"{quote(claim.text)}" contradicts "{quote(earlier.text)}" on line '
+                              f"{index.line_col(earlier.start)[0]}")
         for claim, where, _act in items:
             if where != "results" or claim.start in flagged:
                 continue
@@ -775,7 +893,7 @@ def _total_below_parts(ctx: CheckContext, claim, parts: Iterable) -> Hit | None:
     """
     cfg = ctx.config
     sentence = ctx.text[claim.sentence_start:claim.sentence_end]
-    if not _marker_test(tuple(cfg.total_markers)).found(sentence):
+    if not ctx._total.found(sentence):
         return None
     per_activity: dict[int, tuple[float, float]] = {}   # activity index -> (least value, stated value)
     for part, act in parts:
@@ -811,26 +929,25 @@ def _same_verb(a: str | None, b: str | None) -> bool:
 
 def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
     """Future actions that report results as done; Completed activities whose text only makes plans."""
-    future = [n for n in ctx.narratives if n.where.startswith("future_actions") or n.where == "future"]
+    future = [n for n in ctx._narratives if n[3].startswith("future_actions") or n[3] == "future"]
     # the claims of future text were read as plans unless said in the past ("IFAW completed a review of 12
     # national laws"): an achieved one is a result reported as a future action
     done_at = [c.start for a in ctx.report.future_actions for c in a.claims if c.modality == "achieved"]
     if ctx.report.future is not None:
         done_at += [c.start for c in ctx.report.future.claims if c.modality == "achieved"]
-    for span in future:
-        for sent in ctx.sentences(span):
-            if ctx.is_plan(sent.text):
+    for at, _, text, where in future:
+        for start, end, sentence in ctx._split(at, text)[1]:
+            if ctx.is_plan(sentence):
                 continue
-            if ctx.achieved_marker(sent.text) or any(sent.start <= p < sent.end for p in done_at):
-                yield Hit(sent.start, sent.end, sent.where,
-                          f'future action states an achieved result: "{quote(sent.text, 60)}"')
-    for act in ctx.report.activities:
+            if ctx.achieved_marker(sentence) or any(start <= p < end for p in done_at):
+                yield Hit(start, end, where, f'future action states an achieved result: "{quote(sentence, 60)}"')
+    for act, where in ctx.activity_wheres[:len(ctx.report.activities)]:
         desc = act.description
         if act.status != "Completed" or desc is None or not desc.text.strip():
             continue
-        sentences = ctx.sentences(TextSpan(desc.start, desc.end, desc.text, activity_where(act)))
-        if sentences and all(ctx.is_plan(s.text) and not ctx.reports_done(s.text) for s in sentences):
-            yield Hit(desc.start, desc.end, activity_where(act),
+        sentences = ctx._split(desc.start, desc.text)[1]
+        if sentences and all(ctx.is_plan(s) and not ctx.reports_done(s) for _, _, s in sentences):
+            yield Hit(desc.start, desc.end, where,
                       f'{_label(act)} is marked Completed but only states plans: "{quote(desc.text, 60)}"')
 
 
@@ -895,7 +1012,7 @@ def check_report(report, resolution=None, tagger=None, *, select=None, ignore=No
     paragraphs to ``unreferenced-claim`` and ``untagged-activity``. ``select`` / ``ignore`` take rule
     codes (a list or a comma-separated string).
     """
-    active = select_rules(rules, select, ignore)
+    active = rules if select is None and ignore is None else select_rules(rules, select, ignore)
     ctx = CheckContext(report, resolution, tagger, config)
     index = ctx.index
     findings = []

@@ -1,0 +1,119 @@
+"""The checks' fast paths give what the plain ways of doing the same thing give.
+
+Each shortcut is compared with the code it replaced (kept here as the reference), over the corpus
+reports, the check fixtures and random edits of them.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from opmapper import checks as C
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITS = ["\n", "\n\n", ". ", "! ", "? ", '." ', ".) ", ".] ", "  ", "\t", "\r", "\u00a0", "\u2003", "“", "”", "’",
+         "–", "—", "[OP4]", " [OP2; OP4", "[", "]", "A", "7", "(", "ß", "Σ", "ﬁ", "İ", ";", ":", " .", "x"]
+
+
+def _texts(limit: int = 24) -> list[str]:
+    files = sorted((ROOT / "corpus" / "reports").rglob("*.txt"))[:: max(1, 78 // limit)]
+    files += sorted((ROOT / "tests" / "fixtures" / "checks").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    rng = random.Random(5)
+    edited = []
+    for text in texts[:12]:  # random edits put marks, breaks, brackets and odd spaces next to each other
+        chars = list(text)
+        for _ in range(300):
+            chars.insert(rng.randrange(len(chars)), rng.choice(EDITS))
+        edited.append("".join(chars))
+    return texts + edited
+
+
+TEXTS = _texts()
+
+# ---- the splitting the checks did before: every line found by a pattern, its sentences searched in a copy
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def _trimmed(start: int, piece: str):
+    if "[" in piece and C._ONLY_TAGS.match(piece):
+        return None
+    lead = len(piece) - len(piece.lstrip())
+    body = piece.strip()
+    return start + lead, start + lead + len(body), body
+
+
+def _reference_split(start: int, text: str):
+    paragraphs = [(start + m.start(), start + m.end(), m.group()) for m in _PARAGRAPH.finditer(text)
+                  if m.group().strip()]
+    sentences, pos = [], 0
+    for para in _PARAGRAPH.finditer(text):
+        pos = para.start()
+        for brk in C._SENTENCE_BREAK.finditer(para.group()):
+            piece = text[pos: para.start() + brk.start() + 1]
+            if piece.strip():
+                sentences.append(_trimmed(start + pos, piece))
+            pos = para.start() + brk.end()
+        piece = text[pos: para.end()]
+        if piece.strip():
+            sentences.append(_trimmed(start + pos, piece))
+    return paragraphs, [s for s in sentences if s is not None]
+
+
+def test_narratives_split_into_the_same_paragraphs_and_sentences():
+    pieces = 0
+    for text in TEXTS:
+        for start in (0, 1234):
+            expected = _reference_split(start, text)
+            assert C._split_narrative(start, text) == expected
+            pieces += len(expected[1])
+            # every line on its own, as an activity description
+            for line in text.split("\n")[:80]:
+                assert C._split_narrative(start, line) == _reference_split(start, line), line
+    assert pieces > 1000
+
+
+def _units() -> list[str]:
+    units = []
+    for text in TEXTS:
+        paragraphs, sentences = _reference_split(0, text)
+        units += [p[2] for p in paragraphs] + [s[2] for s in sentences]
+    return units
+
+
+@pytest.mark.parametrize("width", [None, 40])
+def test_normalised_words_are_the_normalised_text(width):
+    units = _units()
+    if width:   # shorter pieces end inside tag lists and spacing more often
+        units = [u[i:i + width] for u in units for i in range(0, len(u), 17)]
+    units += ["Σ ΣΑΣ.  [OP4", "[OP4] only tags ", " a\u00a0b – c [OP2; OP3] . ", "ﬁne ß  ; :", "\u2003x\u2003[y"]
+    tagged = 0
+    for unit in units:
+        assert C._normalise_words(unit.split()) == C._normalise(unit), unit
+        tagged += "[" in unit
+    assert tagged > 100 and any(not u.isascii() for u in units)
+
+
+def test_finding_to_dict_is_the_record_to_dict():
+    from opmapper import check_report, load_resolutions, parse_report
+    from opmapper._records import Record
+    from opmapper.tagger import Suggestion
+
+    class Tagger:   # a suggestion for every question, so that findings carry suggestions
+        def suggest(self, text, resolution=None, k=3):
+            return [Suggestion("OP4", 0.9, ("rangers",)), Suggestion("OP5.b", 0.5, ("trained",))]
+
+    resolutions = load_resolutions()
+    findings = []
+    for path in sorted((ROOT / "tests" / "fixtures" / "checks").glob("*.txt")):
+        report = parse_report(path.read_text(encoding="utf-8"))
+        findings += check_report(report, resolutions.get(report.resolution_code), Tagger())
+    assert any(f.suggestion for f in findings) and len({f.code for f in findings}) >= 8
+    for f in findings:
+        fast, plain = f.to_dict(), Record.to_dict(f)
+        assert fast == plain and list(fast) == list(plain)
+        assert type(fast["suggestion"]) is list
