@@ -44,8 +44,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, KFold
 
 from ._records import Record
 from .errors import InputError, ModelError
@@ -522,6 +520,8 @@ class OpTagger(BaseEstimator):
         return mask
 
     def _folds(self, n: int, groups, seed: int):
+        from sklearn.model_selection import GroupKFold, KFold  # training only: not imported to score
+
         if n < 4:
             return []
         if groups is not None:
@@ -533,6 +533,8 @@ class OpTagger(BaseEstimator):
         return list(KFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(n)))
 
     def _fit_linear(self, X, Y, codes):
+        from sklearn.linear_model import LogisticRegression  # training only: not imported to score
+
         n_classes = len(self.classes_)
         coef = np.zeros((n_classes, X.shape[1]), dtype=np.float32)
         intercept = np.zeros(n_classes)
@@ -641,6 +643,8 @@ class OpTagger(BaseEstimator):
         without: the similarity alone, fitted on every pair -- how far the wording predicts a tag is
         learnt from the tagged paragraphs and carried over to those that have no examples yet.
         """
+        from sklearn.linear_model import LogisticRegression  # training only: not imported to score
+
         feats = feats.reshape(-1, N_PAIR_FEATURES)
         y = y.ravel()
         has = feats[:, 1] > 0
@@ -687,6 +691,8 @@ class OpTagger(BaseEstimator):
         return out
 
     def _fit_specific_calibration(self, feats, y, seed) -> np.ndarray:
+        from sklearn.linear_model import LogisticRegression  # training only: not imported to score
+
         out = np.zeros(N_SPECIFIC)
         out[0] = 1.0                       # untrained: the paragraph's own score
         feats, y = feats.reshape(-1, N_SPECIFIC_FEATURES), y.ravel()
