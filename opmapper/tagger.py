@@ -837,17 +837,15 @@ class OpTagger(BaseEstimator):
         sl = self._slice(resolution)
         block = self._block(sl)
         bounds, indices, data = self.features_._count([clean_text(t) for t in texts])
-        proba = block.calibrate(block.pair_features(_row_products((bounds[::2], indices, data), block.columns),
-                                                    self.blend))
+        products, gathered = _gathered_row_products((bounds[::2], indices, data), block.columns)
+        proba = block.calibrate(block.pair_features(products, self.blend))
         if specific:
             scores, thresholds = block.specific(proba).tolist(), self.specific_thresholds_[sl].tolist()
         else:
             scores, thresholds = proba.tolist(), self.thresholds_[sl].tolist()
-        # the evidence of every text from its word block: column, weight, and the raw model columns
-        is_word = indices < self.features_.n_word
-        terms = indices[is_word]
-        weights, columns, terms = data[is_word].tolist(), block.columns.take(terms, axis=0).tolist(), terms.tolist()
-        ids, out, first = block.ids, [], 0
+        ids, vocabulary, out = block.ids, self.features_.word_vocabulary, []
+        terms, contributions = block.word_contributions(indices, data, gathered, self.features_.n_word)
+        first = 0
         for row, row_scores in enumerate(scores):
             # best first, ties by position (as a stable argsort of -scores)
             order = sorted(range(block.m), key=row_scores.__getitem__, reverse=True)
@@ -855,12 +853,12 @@ class OpTagger(BaseEstimator):
                 order = self._most_specific(order, sl.start, k)
             elif k is not None:
                 order = order[:k]
-            last = first + bounds[2 * row + 1] - bounds[2 * row]
-            evidence = block.evidence(terms[first:last], weights[first:last], columns[first:last], order,
-                                      self.features_.word_vocabulary, self.evidence_size)
+            last = first + bounds[2 * row + 1] - bounds[2 * row]   # the text's word-block terms
+            evidence = [block.evidence(terms, contributions[c], first, last, vocabulary, self.evidence_size)
+                        for c in order]
             first = last
-            out.append([Suggestion(id=ids[j], score=round(row_scores[j], 6), evidence=why,
-                                   above_threshold=row_scores[j] >= thresholds[j])
+            # (positional arguments: id, score, evidence, above_threshold)
+            out.append([Suggestion(ids[j], round(row_scores[j], 6), why, row_scores[j] >= thresholds[j])
                         for j, why in zip(order, evidence, strict=True)])
         return out
 
@@ -1035,7 +1033,6 @@ class _BlockScorer:
         self.has_f = tagger.has_model_[sl].astype(np.float64)
         self.has = self.has_f > 0
         self.no_model = 1.0 - self.has_f
-        self.modelled = tagger.has_model_[sl].tolist()
         self.is_parent, parents, kids = tagger._family(sl)
         self.parents, self.kids = (parents, kids) if len(parents) else (None, None)
         # the pair features that do not depend on the text; columns 2 (sim) and 6 start at 0.0
@@ -1057,6 +1054,8 @@ class _BlockScorer:
         self.their_parents = parent[self.children]
         ws = tagger.specific_calibration_
         self.w_specific, self.b_specific = ws[:N_SPECIFIC_FEATURES], ws[N_SPECIFIC_FEATURES]
+        # word-block column -> (its term, the term's words), filled as evidence cites terms
+        self.term_words: dict[int, tuple[str, frozenset[str]]] = {}
 
     def pair_features(self, products: np.ndarray, blend: float) -> np.ndarray:
         """``OpTagger._features`` from ``products``: text x paragraph wording | text x coefficients."""
@@ -1098,40 +1097,51 @@ class _BlockScorer:
             out[:, self.children, 4] = logit[:, self.their_parents]
         return _sigmoid(out @ self.w_specific + self.b_specific)
 
-    def evidence(self, terms: list[int], weights: list[float], columns: list[list[float]], classes: list[int],
-                 vocabulary: Sequence[str], size: int) -> list[tuple[str, ...]]:
-        """Per class in ``classes`` (positions in the block): the words of one text whose presence pushed its
-        score up most -- their weight in the paragraph's classifier plus their share of the text's
-        similarity to the paragraph's wording. ``terms``, ``weights``: the text's word-block columns and
-        tf-idf weights; ``columns``: their rows of the block's columns (paragraph | coefficients). Terms
-        that add a word already cited are skipped."""
+    def word_contributions(self, indices: np.ndarray, data: np.ndarray, gathered: np.ndarray,
+                           n_word: int) -> tuple[list[int], list[list[float]]]:
+        """How much each word-block term of the texts (``indices``/``data`` of their rows, ``gathered``
+        their rows of the block's columns) pushes each paragraph's score up: its weight in the paragraph's
+        classifier plus its share of the text's similarity to the paragraph's wording. Returns the terms
+        and, per paragraph, the contribution of each term, texts one after the other."""
         m = self.m
-        tens = [10.0 * w for w in weights]
-        out = []
-        for c in classes:
-            if self.modelled[c]:
-                contrib = [t * row[c] + w * row[m + c] for t, w, row in zip(tens, weights, columns, strict=True)]
-            else:
-                contrib = [t * row[c] for t, row in zip(tens, columns, strict=True)]
-            chosen: list[str] = []
-            covered: set[str] = set()
-            # strongest first, ties by position (as a stable argsort of -contrib)
-            for pos in sorted(range(len(contrib)), key=contrib.__getitem__, reverse=True):
-                if contrib[pos] <= 0 or len(chosen) >= size:
-                    break
-                term = vocabulary[terms[pos]]
-                words = set(term.split())
-                if words & covered:
-                    continue
-                chosen.append(term)
-                covered |= words
-            out.append(tuple(chosen))
-        return out
+        is_word = indices < n_word
+        weights, rows = data[is_word], gathered[is_word]
+        contrib = (10.0 * weights)[:, None] * rows[:, :m]
+        np.add(contrib, weights[:, None] * rows[:, m:], out=contrib, where=self.has)
+        return indices[is_word].tolist(), contrib.T.tolist()
 
+    def evidence(self, terms: list[int], contrib: list[float], first: int, last: int, vocabulary: Sequence[str],
+                 size: int) -> tuple[str, ...]:
+        """The words of one text (its terms are ``terms[first:last]``) whose presence pushed a paragraph's
+        score up most (``contrib``: per term, from ``word_contributions``), strongest first; a term that
+        adds no word not already cited is skipped."""
+        chosen: list[str] = []
+        covered: set[str] = set()
+        term_words = self.term_words
+        # strongest first, ties by position (as a stable argsort of -contrib)
+        for pos in sorted(range(first, last), key=contrib.__getitem__, reverse=True):
+            if contrib[pos] <= 0 or len(chosen) >= size:
+                break
+            found = term_words.get(terms[pos])
+            if found is None:
+                term = vocabulary[terms[pos]]
+                found = term_words[terms[pos]] = (term, frozenset(term.split()))
+            term, words = found
+            if not covered.isdisjoint(words):
+                continue
+            chosen.append(term)
+            covered |= words
+        return tuple(chosen)
 
 
 # --------------------------------------------------------------------------- helpers
 def _row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray], columns: np.ndarray) -> np.ndarray:
+    """The CSR rows (indptr, indices, data) times dense ``columns`` (see ``_gathered_row_products``)."""
+    return _gathered_row_products(rows, columns)[0]
+
+
+def _gathered_row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+                           columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The CSR rows (indptr, indices, data) times dense ``columns``, without building a sparse matrix.
 
     scipy's sparse x dense product adds each row's terms one after the other in stored order, starting
@@ -1140,18 +1150,21 @@ def _row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray], columns: np.n
     a single column; ``np.add.reduceat`` does not keep the order either): the same additions, so the same
     bits. Adding 0.0 at the end turns the one possible difference, a -0.0 where every term is a zero, into
     scipy's 0.0.
+
+    Also returns the rows of ``columns`` gathered for the terms (``columns[indices]``, before they are
+    weighted), for whoever wants to look at single terms.
     """
     indptr, indices, data = rows
     if columns.shape[1] < 2:
         raise ValueError("_row_products keeps scipy's order of additions only for two or more columns")
     out = np.zeros((len(indptr) - 1, columns.shape[1]))
-    terms = columns.take(indices, axis=0)
-    terms *= data[:, None]
+    gathered = columns.take(indices, axis=0)
+    terms = gathered * data[:, None]
     for row, (lo, hi) in enumerate(pairwise(indptr.tolist() if isinstance(indptr, np.ndarray) else indptr)):
         if hi > lo:
             np.add.reduce(terms[lo:hi], axis=0, out=out[row])
     out += 0.0
-    return out
+    return out, gathered
 
 
 def _columns(coef: np.ndarray) -> np.ndarray:
