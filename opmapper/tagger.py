@@ -44,8 +44,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, KFold
 
 from ._records import Record
 from .errors import InputError, ModelError
@@ -85,6 +83,24 @@ def clean_text(text: str) -> str:
     return strip_references(text or "")
 
 
+class _Analysers:
+    """What counting n-grams needs, made once per TextFeatures (on first use): the vectorisers' own word
+    analyser, preprocessor and char_wb n-gram function, the vocabularies as dicts, and the idf of both
+    blocks end to end."""
+
+    def __init__(self, features: TextFeatures) -> None:
+        char = features._char
+        self.word = features._word.build_analyzer()
+        self.word_vocabulary = {t: i for i, t in enumerate(features.word_vocabulary)}
+        self.char_vocabulary = {t: i for i, t in enumerate(features.char_vocabulary)}
+        self.idf = np.concatenate([features.word_idf, features.char_idf])
+        preprocess, decode = char.build_preprocessor(), char.decode
+        self.char_text = lambda text: preprocess(decode(text))
+        self.char_ngrams = char._char_wb_ngrams
+        self.char_columns: dict[str, bytes] = {}   # word -> its char n-gram columns (int64 bytes)
+        self.block_starts: dict[int, np.ndarray] = {}   # n texts -> [0, n_word, nf, nf + n_word, ..., n x nf]
+
+
 class TextFeatures:
     """Word + character n-gram TF-IDF rebuilt from plain arrays (vocabulary, idf); no fitted sklearn object.
 
@@ -105,7 +121,7 @@ class TextFeatures:
                                      token_pattern=token_pattern, vocabulary={t: i for i, t in enumerate(self.word_vocabulary)})
         self._char = CountVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngram_range),
                                      vocabulary={t: i for i, t in enumerate(self.char_vocabulary)})
-        self._analysers = None
+        self._analysers: _Analysers | None = None
 
     @property
     def n_word(self) -> int:
@@ -128,68 +144,95 @@ class TextFeatures:
         cv = sorted(char.vocabulary_, key=char.vocabulary_.get)
         return cls(wv, word.idf_, cv, char.idf_, word_ngram_range, char_ngram_range, stop_words)
 
-    def _char_columns(self, text: str) -> array:
-        """Feature columns (past the word block) of the char_wb n-grams of ``text``, with repeats. char_wb
-        n-grams never cross a word boundary, so they are those of each word on its own: made by the
-        vectoriser once per distinct word and kept (words recur from report to report), not once per
-        occurrence. Kept as machine-integer arrays: appending them and handing the result to numpy is
-        several times cheaper than converting Python ints."""
-        cache = self.__dict__.setdefault("_word_char_columns", {})
-        if len(cache) > CHAR_COLUMN_CACHE_SIZE:
-            cache.clear()
-        vectoriser = self._char
-        vocab = self._analysers[2]
-        offset = self.n_word
-        words = vectoriser._white_spaces.sub(" ", vectoriser.build_preprocessor()(vectoriser.decode(text))).split()
-        out = array("q")
-        for word in words:
-            cols = cache.get(word)
-            if cols is None:
-                cols = cache[word] = array("q", (offset + j for j in map(vocab.get, vectoriser._char_wb_ngrams(word))
-                                                 if j is not None))
-            out.extend(cols)
-        return out
+    def _prepared(self) -> _Analysers:
+        if self._analysers is None:
+            self._analysers = _Analysers(self)
+        return self._analysers
 
-    def rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``transform(texts)`` as the arrays of a CSR matrix (indptr, indices, data), without building the
-        matrix: for the one or two short texts of a report, scipy's construction checks cost as much as
-        the counting.
+    def _char_columns(self, text: str) -> bytes:
+        """Feature columns (past the word block) of the char_wb n-grams of ``text``, with repeats, as int64
+        bytes. char_wb n-grams never cross a word boundary, so they are those of each word on its own: made
+        by the vectoriser once per distinct word and kept (words recur from report to report), not once per
+        occurrence. (The vectoriser first folds runs of whitespace into one space; splitting on whitespace
+        gives the same words without it.)"""
+        an = self._prepared()
+        cache = an.char_columns
+        words = an.char_text(text).split()
+        try:
+            return b"".join(map(cache.__getitem__, words))
+        except KeyError:   # a word not seen yet (rare once the cache is warm)
+            if len(cache) > CHAR_COLUMN_CACHE_SIZE:
+                cache.clear()
+            vocab, offset = an.char_vocabulary.get, self.n_word
+            for word in words:
+                if word not in cache:
+                    cache[word] = array("q", [offset + j for j in map(vocab, an.char_ngrams(word))
+                                              if j is not None]).tobytes()
+            return b"".join(map(cache.__getitem__, words))
+
+    def _block_starts(self, n_texts: int) -> np.ndarray:
+        """Where, in the sorted keys (row x n_features + column) of ``n_texts`` texts, each row's word block
+        and char block begin, then the end: [0, n_word, nf, nf + n_word, ..., n_texts x nf]."""
+        starts = self._prepared().block_starts
+        found = starts.get(n_texts)
+        if found is None:
+            found = (np.arange(n_texts + 1, dtype=np.int64) * self.n_features)[:, None] + np.array([0, self.n_word])
+            found = found.ravel()[:-1]
+            if n_texts <= 64:
+                starts[n_texts] = found
+        return found
+
+    def _count(self, texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """``rows`` with the block bounds as a list: [w0, c0, w1, c1, ..., end], where text r's word block
+        begins (w) and its char block begins (c) in ``indices`` and ``data``.
 
         Counting is done here with the vectorisers' analysers and the stored vocabularies: every n-gram of
         every text becomes one key (row x n_features + column), and one sort counts them all.
         """
-        if self._analysers is None:
-            self._analysers = (self._word.build_analyzer(), {t: i for i, t in enumerate(self.word_vocabulary)},
-                               {t: i for i, t in enumerate(self.char_vocabulary)},
-                               np.concatenate([self.word_idf, self.char_idf]))
-        word_an, word_vocab, _, idf = self._analysers
+        an = self._prepared()
+        word_an, word_column = an.word, an.word_vocabulary.get
         n_texts, n_features = len(texts), self.n_features
         columns = array("q")
-        ends = [0]
+        counts = []
         for text in texts:
+            before = len(columns)
             # most word n-grams are out of vocabulary
-            columns.extend(j for j in map(word_vocab.get, word_an(text)) if j is not None)
-            columns.extend(self._char_columns(text))
-            ends.append(len(columns))
-        keys = np.frombuffer(columns, dtype=np.int64)
+            columns.extend([j for j in map(word_column, word_an(text)) if j is not None])
+            columns.frombytes(self._char_columns(text))
+            counts.append(len(columns) - before)
+        keys = np.frombuffer(columns, dtype=np.int64)   # a view of ``columns``: sorted in place below
         if n_texts > 1:
-            keys = keys + np.repeat(np.arange(n_texts, dtype=np.int64) * n_features, np.diff(ends))
-        keys = np.sort(keys)
-        first = np.ones(len(keys), dtype=bool)
-        np.not_equal(keys[1:], keys[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        tf = np.diff(np.append(starts, len(keys)))
-        keys = keys[starts]
-        indices = keys % n_features
-        data = (1.0 + np.log(tf)) * idf[indices]
-        # where each row's word block and char block begin (and the end): each block is l2-normalised, x 1/sqrt(2)
-        bounds = np.searchsorted(keys, (np.arange(n_texts + 1, dtype=np.int64) * n_features)[:, None]
-                                 + np.array([0, self.n_word])).ravel()[:-1].tolist()
+            keys = keys + np.arange(0, n_texts * n_features, n_features, dtype=np.int64).repeat(counts)
+        keys.sort()
+        # runs of one key: their starts (and the end) are the edges; a run's length is the term frequency
+        edge = np.empty(len(keys) + 1, dtype=bool)
+        edge[0] = edge[-1] = True
+        np.not_equal(keys[1:], keys[:-1], out=edge[1:-1])
+        edges = edge.nonzero()[0]
+        tf = edges[1:] - edges[:-1]
+        keys = keys.take(edges[:-1])
+        indices = keys % n_features if n_texts > 1 else keys
+        data = np.log(tf)
+        data += 1.0
+        data *= an.idf.take(indices)
+        bounds = keys.searchsorted(self._block_starts(n_texts)).tolist()
+        # each block is l2-normalised, x 1/sqrt(2): the norm of each by BLAS's dot, as numpy's l2 norm of a
+        # vector would; the factors then multiply the blocks in one pass
         scale = 1.0 / math.sqrt(2.0)
+        factors, lengths = [], []
         for lo, hi in pairwise(bounds):
-            if hi > lo:
-                w = data[lo:hi]
-                w *= scale / np.sqrt(np.dot(w, w))
+            w = data[lo:hi]
+            # tf-idf weights are >= 1, so a non-empty block has a positive norm
+            factors.append(scale / math.sqrt(np.dot(w, w)) if hi > lo else 0.0)
+            lengths.append(hi - lo)
+        data *= np.array(factors).repeat(lengths)
+        return bounds, indices, data
+
+    def rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``transform(texts)`` as the arrays of a CSR matrix (indptr, indices, data), without building the
+        matrix: for the one or two short texts of a report, scipy's construction checks cost as much as
+        the counting."""
+        bounds, indices, data = self._count(texts)
         return np.array(bounds[::2], dtype=np.int64), indices, data
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
@@ -477,6 +520,8 @@ class OpTagger(BaseEstimator):
         return mask
 
     def _folds(self, n: int, groups, seed: int):
+        from sklearn.model_selection import GroupKFold, KFold  # training only: not imported to score
+
         if n < 4:
             return []
         if groups is not None:
@@ -488,6 +533,8 @@ class OpTagger(BaseEstimator):
         return list(KFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(n)))
 
     def _fit_linear(self, X, Y, codes):
+        from sklearn.linear_model import LogisticRegression  # training only: not imported to score
+
         n_classes = len(self.classes_)
         coef = np.zeros((n_classes, X.shape[1]), dtype=np.float32)
         intercept = np.zeros(n_classes)
@@ -596,6 +643,8 @@ class OpTagger(BaseEstimator):
         without: the similarity alone, fitted on every pair -- how far the wording predicts a tag is
         learnt from the tagged paragraphs and carried over to those that have no examples yet.
         """
+        from sklearn.linear_model import LogisticRegression  # training only: not imported to score
+
         feats = feats.reshape(-1, N_PAIR_FEATURES)
         y = y.ravel()
         has = feats[:, 1] > 0
@@ -642,6 +691,8 @@ class OpTagger(BaseEstimator):
         return out
 
     def _fit_specific_calibration(self, feats, y, seed) -> np.ndarray:
+        from sklearn.linear_model import LogisticRegression  # training only: not imported to score
+
         out = np.zeros(N_SPECIFIC)
         out[0] = 1.0                       # untrained: the paragraph's own score
         feats, y = feats.reshape(-1, N_SPECIFIC_FEATURES), y.ravel()
@@ -693,17 +744,14 @@ class OpTagger(BaseEstimator):
     def _scores(self, texts: Sequence[str], resolution) -> tuple[np.ndarray, np.ndarray, tuple]:
         """``scores`` with all pair features, and the text features as CSR arrays (``TextFeatures.rows``)."""
         self._check_fitted()
+        if resolution is not None:
+            block = self._block(self._slice(resolution))
+            bounds, indices, data = self.features_._count([clean_text(t) for t in texts])
+            feats = block.pair_features(_row_products((bounds[::2], indices, data), block.columns), self.blend)
+            return block.calibrate(feats), feats, (np.array(bounds[::2], dtype=np.int64), indices, data)
         rows = self.features_.rows([clean_text(t) for t in texts])
-        if resolution is None:
-            feats = self._pair_features(self.features_.matrix(rows), self._columns_for(slice(None))[0],
-                                        self.intercept_, self.has_model_, self.prior_)
-        else:
-            sl = self._slice(resolution)
-            # one product for the paragraph columns and the coefficient columns side by side
-            products = _row_products(rows, self._columns_for(sl)[2])
-            n = sl.stop - sl.start
-            feats = self._features(products[:, :n], products[:, n:], self.intercept_, self.has_model_, self.prior_,
-                                   sl)
+        feats = self._pair_features(self.features_.matrix(rows), self._columns_for(slice(None))[0],
+                                    self.intercept_, self.has_model_, self.prior_)
         return self._calibrate(feats), feats, rows
 
     def specific_scores(self, texts: Sequence[str], resolution=None) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
@@ -714,8 +762,21 @@ class OpTagger(BaseEstimator):
 
     def _specific_scores(self, texts: Sequence[str], resolution) -> tuple[np.ndarray, np.ndarray, tuple]:
         proba, _, rows = self._scores(texts, resolution)
-        sl = self._slice(resolution) if resolution is not None else slice(None)
-        return self._calibrate_specific(self._specific_features(proba, sl)), proba, rows
+        if resolution is not None:
+            return self._block(self._slice(resolution)).specific(proba), proba, rows
+        return self._calibrate_specific(self._specific_features(proba)), proba, rows
+
+    def _block(self, sl: slice) -> _BlockScorer:
+        """The scorer of the block of classes ``sl`` (one resolution's), made once per model."""
+        model = (self.coef_, self.paragraph_matrix_, self.intercept_, self.has_model_, self.prior_,
+                 self.calibration_, self.specific_calibration_, self.families_)
+        cache = self.__dict__.get("_block_cache")
+        if cache is None or any(a is not b for a, b in zip(cache[0], model, strict=True)):
+            cache = self._block_cache = (model, {})
+        block = cache[1].get(sl.start)
+        if block is None or block.stop != sl.stop:
+            block = cache[1][sl.start] = _BlockScorer(self, sl)
+        return block
 
     def _columns_for(self, sl: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Contiguous float64 coefficient columns, paragraph columns, and both side by side (paragraph
@@ -774,26 +835,30 @@ class OpTagger(BaseEstimator):
         """``suggest`` for many texts of one resolution, scored in one pass."""
         self._check_fitted()
         sl = self._slice(resolution)
+        block = self._block(sl)
+        bounds, indices, data = self.features_._count([clean_text(t) for t in texts])
+        products, gathered = _gathered_row_products((bounds[::2], indices, data), block.columns)
+        proba = block.calibrate(block.pair_features(products, self.blend))
         if specific:
-            proba, _, (indptr, indices, data) = self._specific_scores(list(texts), resolution)
-            thresholds = self.specific_thresholds_[sl].tolist()
+            scores, thresholds = block.specific(proba).tolist(), self.specific_thresholds_[sl].tolist()
         else:
-            proba, _, (indptr, indices, data) = self._scores(list(texts), resolution)
-            thresholds = self.thresholds_[sl].tolist()
-        ids = [pid for _, pid in self.classes_[sl]]
-        ranking = np.argsort(-proba, axis=1, kind="stable").tolist()   # best first, ties by position
-        out = []
-        for row, scores in enumerate(proba.tolist()):
-            order = ranking[row]
+            scores, thresholds = proba.tolist(), self.thresholds_[sl].tolist()
+        ids, vocabulary, out = block.ids, self.features_.word_vocabulary, []
+        terms, contributions = block.word_contributions(indices, data, gathered, self.features_.n_word)
+        first = 0
+        for row, row_scores in enumerate(scores):
+            # best first, ties by position (as a stable argsort of -scores)
+            order = sorted(range(block.m), key=row_scores.__getitem__, reverse=True)
             if specific:
                 order = self._most_specific(order, sl.start, k)
             elif k is not None:
                 order = order[:k]
-            lo = indptr[row]
-            words = lo + np.searchsorted(indices[lo:indptr[row + 1]], self.features_.n_word)  # word block first
-            evidence = self._evidence(indices[lo:words], data[lo:words], sl, order)
-            out.append([Suggestion(id=ids[j], score=round(scores[j], 6), evidence=why,
-                                   above_threshold=scores[j] >= thresholds[j])
+            last = first + bounds[2 * row + 1] - bounds[2 * row]   # the text's word-block terms
+            evidence = [block.evidence(terms, contributions[c], first, last, vocabulary, self.evidence_size)
+                        for c in order]
+            first = last
+            # (positional arguments: id, score, evidence, above_threshold)
+            out.append([Suggestion(ids[j], round(row_scores[j], 6), why, row_scores[j] >= thresholds[j])
                         for j, why in zip(order, evidence, strict=True)])
         return out
 
@@ -811,37 +876,6 @@ class OpTagger(BaseEstimator):
                 break
             implied.update(a - start for a in self.ancestor_index_[start + j])
         return chosen
-
-    def _evidence(self, idx: np.ndarray, vals: np.ndarray, sl: slice, classes: list[int]) -> list[tuple[str, ...]]:
-        """Per class in ``classes`` (positions within the block ``sl``): the words whose presence pushed its
-        score up most: their weight in the paragraph's classifier plus their share of the text's
-        similarity to the paragraph's wording."""
-        if len(idx) == 0:
-            return [()] * len(classes)
-        coef_columns, para_columns, _ = self._columns_for(sl)
-        rows = idx[:, None]
-        contrib = (10.0 * vals)[:, None] * para_columns[rows, classes]
-        modelled = [pos for pos, c in enumerate(classes) if self.has_model_[sl.start + c]]
-        if modelled:
-            contrib[:, modelled] += vals[:, None] * coef_columns[rows, [classes[pos] for pos in modelled]]
-        ranking = np.argsort(-contrib, axis=0, kind="stable").T.tolist()
-        vocabulary = self.features_.word_vocabulary
-        terms = idx.tolist()
-        out = []
-        for column, order in zip(contrib.T.tolist(), ranking, strict=True):
-            chosen: list[str] = []
-            covered: set[str] = set()
-            for pos in order:
-                if column[pos] <= 0 or len(chosen) >= self.evidence_size:
-                    break
-                term = vocabulary[terms[pos]]
-                words = set(term.split())
-                if words & covered:
-                    continue
-                chosen.append(term)
-                covered |= words
-            out.append(tuple(chosen))
-        return out
 
     # ---------------------------------------------------------------- persistence
     def save(self, path) -> None:
@@ -977,8 +1011,137 @@ class OpTagger(BaseEstimator):
         return self
 
 
+# --------------------------------------------------------------------------- scoring one resolution
+class _BlockScorer:
+    """Scores the paragraphs of one resolution (a block of ``classes_``) for the few texts of one call.
+
+    The same floating-point operations on the same values, in the same order, as ``OpTagger._features``,
+    ``_calibrate``, ``_specific_features`` and ``_calibrate_specific``, so the scores are the same bits. For
+    the one to six short texts of a report the number of numpy calls, not the arithmetic, is the cost: so
+    what does not depend on the texts (the block's slices of the model's arrays, the constant columns of
+    the feature arrays, its families of paragraphs) is made once, the feature arrays are written column by
+    column into one array, and the evidence of a few words is weighed in plain Python.
+    """
+
+    def __init__(self, tagger: OpTagger, sl: slice) -> None:
+        start, stop = sl.start, sl.stop
+        m = stop - start
+        self.stop, self.m = stop, m
+        self.ids = [pid for _, pid in tagger.classes_[sl]]
+        self.columns = tagger._columns_for(sl)[2]          # paragraph columns | coefficient columns
+        self.intercept = tagger.intercept_[sl].copy()
+        self.has_f = tagger.has_model_[sl].astype(np.float64)
+        self.has = self.has_f > 0
+        self.no_model = 1.0 - self.has_f
+        self.is_parent, parents, kids = tagger._family(sl)
+        self.parents, self.kids = (parents, kids) if len(parents) else (None, None)
+        # the pair features that do not depend on the text; columns 2 (sim) and 6 start at 0.0
+        pair = np.zeros((m, N_PAIR_FEATURES))
+        pair[:, 1] = self.has_f
+        pair[:, 5] = tagger.prior_[sl]
+        pair[:, 7] = self.is_parent
+        self.pair_template = pair
+        w = tagger.calibration_
+        self.w_model, self.b_model = w[:N_PAIR_FEATURES], w[N_PAIR_FEATURES]
+        self.w_wording, self.b_wording = w[N_PAIR_FEATURES + 1:-1], w[-1]
+        # the specific features that do not depend on the text; columns 3 and 4 start at 0.0
+        parent = tagger.parent_index_[sl] - start
+        spec = np.zeros((m, N_SPECIFIC_FEATURES))
+        spec[:, 1] = self.is_parent
+        spec[:, 5] = (parent >= 0).astype(np.float64)
+        self.specific_template = spec
+        self.children = np.flatnonzero(parent >= 0)         # sub-paragraphs and their parents, for column 4
+        self.their_parents = parent[self.children]
+        ws = tagger.specific_calibration_
+        self.w_specific, self.b_specific = ws[:N_SPECIFIC_FEATURES], ws[N_SPECIFIC_FEATURES]
+        # word-block column -> (its term, the term's words), filled as evidence cites terms
+        self.term_words: dict[int, tuple[str, frozenset[str]]] = {}
+
+    def pair_features(self, products: np.ndarray, blend: float) -> np.ndarray:
+        """``OpTagger._features`` from ``products``: text x paragraph wording | text x coefficients."""
+        m = self.m
+        cosine, raw_margin = products[:, :m], products[:, m:]
+        out = np.empty((len(products), m, N_PAIR_FEATURES))
+        out[...] = self.pair_template
+        top = np.maximum.reduce(cosine, axis=1, keepdims=True)
+        sim = out[..., 2]
+        np.divide(cosine, top, out=sim, where=top > 0)
+        margin = raw_margin + self.intercept
+        blended = out[..., 0]
+        np.multiply(self.has_f, (1.0 - blend) * _sigmoid(margin) + blend * sim, out=blended)
+        np.multiply(sim, self.no_model, out=out[..., 3])
+        out[..., 4] = cosine
+        if self.parents is not None:
+            out[:, self.parents, 6] = np.maximum(blended, sim)[:, self.kids].max(axis=-1)
+        np.divide(self.has_f * _clip(margin, -10.0, 10.0), 10.0, out=out[..., 8])
+        np.multiply(blended, sim, out=out[..., 9])
+        return out
+
+    def calibrate(self, feats: np.ndarray) -> np.ndarray:
+        """``OpTagger._calibrate``; the sigmoid is taken after choosing between the two calibrations, not
+        of both (it is elementwise: the same numbers)."""
+        with_model = feats @ self.w_model + self.b_model
+        wording_only = feats[..., SIMILARITY_FEATURES] @ self.w_wording + self.b_wording
+        return _sigmoid(np.where(self.has, with_model, wording_only))
+
+    def specific(self, proba: np.ndarray) -> np.ndarray:
+        """``OpTagger._calibrate_specific(OpTagger._specific_features(proba, block))``."""
+        out = np.empty((*proba.shape, N_SPECIFIC_FEATURES))
+        out[...] = self.specific_template
+        logit = out[..., 0]
+        np.subtract(np.log(_clip(proba, 1e-6, 1 - 1e-6)), np.log(_clip(1 - proba, 1e-6, 1 - 1e-6)), out=logit)
+        np.multiply(self.is_parent, logit, out=out[..., 2])
+        if self.parents is not None:
+            out[:, self.parents, 3] = logit[:, self.kids].max(axis=-1)
+        if len(self.children):
+            out[:, self.children, 4] = logit[:, self.their_parents]
+        return _sigmoid(out @ self.w_specific + self.b_specific)
+
+    def word_contributions(self, indices: np.ndarray, data: np.ndarray, gathered: np.ndarray,
+                           n_word: int) -> tuple[list[int], list[list[float]]]:
+        """How much each word-block term of the texts (``indices``/``data`` of their rows, ``gathered``
+        their rows of the block's columns) pushes each paragraph's score up: its weight in the paragraph's
+        classifier plus its share of the text's similarity to the paragraph's wording. Returns the terms
+        and, per paragraph, the contribution of each term, texts one after the other."""
+        m = self.m
+        is_word = indices < n_word
+        weights, rows = data[is_word], gathered[is_word]
+        contrib = (10.0 * weights)[:, None] * rows[:, :m]
+        np.add(contrib, weights[:, None] * rows[:, m:], out=contrib, where=self.has)
+        return indices[is_word].tolist(), contrib.T.tolist()
+
+    def evidence(self, terms: list[int], contrib: list[float], first: int, last: int, vocabulary: Sequence[str],
+                 size: int) -> tuple[str, ...]:
+        """The words of one text (its terms are ``terms[first:last]``) whose presence pushed a paragraph's
+        score up most (``contrib``: per term, from ``word_contributions``), strongest first; a term that
+        adds no word not already cited is skipped."""
+        chosen: list[str] = []
+        covered: set[str] = set()
+        term_words = self.term_words
+        # strongest first, ties by position (as a stable argsort of -contrib)
+        for pos in sorted(range(first, last), key=contrib.__getitem__, reverse=True):
+            if contrib[pos] <= 0 or len(chosen) >= size:
+                break
+            found = term_words.get(terms[pos])
+            if found is None:
+                term = vocabulary[terms[pos]]
+                found = term_words[terms[pos]] = (term, frozenset(term.split()))
+            term, words = found
+            if not covered.isdisjoint(words):
+                continue
+            chosen.append(term)
+            covered |= words
+        return tuple(chosen)
+
+
 # --------------------------------------------------------------------------- helpers
 def _row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray], columns: np.ndarray) -> np.ndarray:
+    """The CSR rows (indptr, indices, data) times dense ``columns`` (see ``_gathered_row_products``)."""
+    return _gathered_row_products(rows, columns)[0]
+
+
+def _gathered_row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+                           columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The CSR rows (indptr, indices, data) times dense ``columns``, without building a sparse matrix.
 
     scipy's sparse x dense product adds each row's terms one after the other in stored order, starting
@@ -987,18 +1150,21 @@ def _row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray], columns: np.n
     a single column; ``np.add.reduceat`` does not keep the order either): the same additions, so the same
     bits. Adding 0.0 at the end turns the one possible difference, a -0.0 where every term is a zero, into
     scipy's 0.0.
+
+    Also returns the rows of ``columns`` gathered for the terms (``columns[indices]``, before they are
+    weighted), for whoever wants to look at single terms.
     """
     indptr, indices, data = rows
     if columns.shape[1] < 2:
         raise ValueError("_row_products keeps scipy's order of additions only for two or more columns")
     out = np.zeros((len(indptr) - 1, columns.shape[1]))
-    terms = columns[indices]
-    terms *= data[:, None]
-    for row, (lo, hi) in enumerate(pairwise(indptr.tolist())):
+    gathered = columns.take(indices, axis=0)
+    terms = gathered * data[:, None]
+    for row, (lo, hi) in enumerate(pairwise(indptr.tolist() if isinstance(indptr, np.ndarray) else indptr)):
         if hi > lo:
             np.add.reduce(terms[lo:hi], axis=0, out=out[row])
     out += 0.0
-    return out
+    return out, gathered
 
 
 def _columns(coef: np.ndarray) -> np.ndarray:

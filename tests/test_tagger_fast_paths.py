@@ -1,0 +1,197 @@
+"""The tagger's fast paths give, bit for bit, what the general code they stand in for gives.
+
+``TextFeatures._count`` counts n-grams by one sort of keys and per-word char n-gram columns instead of the
+vectorisers' ``transform``; ``_BlockScorer`` scores one resolution with its constants made once and the
+evidence weighed in plain Python, instead of ``OpTagger._features`` / ``_calibrate`` /
+``_specific_features`` / ``_calibrate_specific`` on a scipy product and the numpy evidence of earlier
+versions (kept below as the reference). Scores are compared by their bytes: they are written with full
+precision into reports.jsonl.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from opmapper.report import parse_report
+from opmapper.tagger import OpTagger, Suggestion, clean_text, load_training_data
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = sorted((ROOT / "corpus" / "reports").rglob("*.txt"))
+
+
+def _texts() -> list[str]:
+    """Activity descriptions and sentences of a sample of corpus reports, and odd texts."""
+    out: list[str] = []
+    for path in REPORTS[::5]:
+        text = path.read_text(encoding="utf-8")
+        report = parse_report(text, claims=False)
+        out += [a.description.text for a in (*report.activities, *report.future_actions)
+                if a.description is not None and a.description.text.strip()]
+        out += [s for s in text.replace("\n", ". ").split(". ") if len(s) > 40][:8]
+    out += ["", "   ", "2023 000", "[OP4.b]", "Rangers\u00a0trained  \t twice\n\nin\u2003the  park.",
+            "Ünïcödé wörds — and “quotes”, e.g. O'Brien's 3,400 km² of reef."]
+    return list(dict.fromkeys(out))
+
+
+TEXTS = _texts()
+
+
+@pytest.fixture(scope="module")
+def shipped() -> OpTagger:
+    return OpTagger.load()
+
+
+@pytest.fixture(scope="module")
+def blended() -> OpTagger:
+    """A small model with a blend of similarity, so every term of the pair features is exercised."""
+    data = load_training_data(REPORTS[::3])
+    return OpTagger(cv=3, max_char_features=4000, blend=0.3).fit(data.texts, data.labels, data.codes,
+                                                                 groups=data.groups)
+
+
+def _groups(texts: list[str], seed: int) -> list[list[str]]:
+    """The texts in calls of one to six, as ``opmapper batch`` asks for one report."""
+    rng, out, i = random.Random(seed), [], 0
+    while i < len(texts):
+        n = rng.randint(1, 6)
+        out.append(texts[i:i + n])
+        i += n
+    return out
+
+
+# ------------------------------------------------------------------ the general code, as it was
+def _reference_rows(features, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The vectorisers' own counts: sublinear tf x idf, each block l2-normalised by BLAS's dot, x 1/sqrt(2)."""
+    word = features._word.transform(texts).tocsr()
+    char = features._char.transform(texts).tocsr()
+    indptr, indices, data = [0], [], []
+    for r in range(len(texts)):
+        for block, offset, idf in ((word, 0, features.word_idf), (char, features.n_word, features.char_idf)):
+            row = block[r]
+            order = np.argsort(row.indices)
+            cols, counts = row.indices[order], row.data[order].astype(np.float64)
+            w = (1.0 + np.log(counts)) * idf[cols]
+            if len(w):
+                w *= (1.0 / math.sqrt(2.0)) / np.sqrt(np.dot(w, w))
+            indices.extend((cols + offset).tolist())
+            data.append(w)
+        indptr.append(len(indices))
+    return np.array(indptr), np.array(indices, dtype=np.int64), np.concatenate(data)
+
+
+def _reference_scores(tagger: OpTagger, texts: list[str], code: str):
+    """proba and specific scores by the scipy product and the general feature functions, and the rows."""
+    sl = tagger._slice(code)
+    rows = _reference_rows(tagger.features_, [clean_text(t) for t in texts])
+    products = np.asarray(tagger.features_.matrix(rows) @ tagger._columns_for(sl)[2])
+    m = sl.stop - sl.start
+    feats = tagger._features(products[:, :m], products[:, m:], tagger.intercept_, tagger.has_model_, tagger.prior_, sl)
+    proba = tagger._calibrate(feats)
+    return proba, tagger._calibrate_specific(tagger._specific_features(proba, sl)), feats, rows
+
+
+def _reference_evidence(tagger, idx, vals, sl, classes):
+    """The numpy evidence of earlier versions."""
+    if len(idx) == 0:
+        return [()] * len(classes)
+    coef_columns, para_columns, _ = tagger._columns_for(sl)
+    rows = idx[:, None]
+    contrib = (10.0 * vals)[:, None] * para_columns[rows, classes]
+    modelled = [pos for pos, c in enumerate(classes) if tagger.has_model_[sl.start + c]]
+    if modelled:
+        contrib[:, modelled] += vals[:, None] * coef_columns[rows, [classes[pos] for pos in modelled]]
+    ranking = np.argsort(-contrib, axis=0, kind="stable").T.tolist()
+    vocabulary = tagger.features_.word_vocabulary
+    terms = idx.tolist()
+    out = []
+    for column, order in zip(contrib.T.tolist(), ranking, strict=True):
+        chosen, covered = [], set()
+        for pos in order:
+            if column[pos] <= 0 or len(chosen) >= tagger.evidence_size:
+                break
+            term = vocabulary[terms[pos]]
+            words = set(term.split())
+            if words & covered:
+                continue
+            chosen.append(term)
+            covered |= words
+        out.append(tuple(chosen))
+    return out
+
+
+def _reference_suggest_many(tagger: OpTagger, texts: list[str], code: str, k, specific: bool):
+    sl = tagger._slice(code)
+    proba, spec, _, (indptr, indices, data) = _reference_scores(tagger, texts, code)
+    scores, thresholds = (spec, tagger.specific_thresholds_[sl]) if specific else (proba, tagger.thresholds_[sl])
+    ids = [pid for _, pid in tagger.classes_[sl]]
+    ranking = np.argsort(-scores, axis=1, kind="stable").tolist()
+    out = []
+    for row, row_scores in enumerate(scores.tolist()):
+        order = ranking[row]
+        order = tagger._most_specific(order, sl.start, k) if specific else (order if k is None else order[:k])
+        lo = indptr[row]
+        words = lo + np.searchsorted(indices[lo:indptr[row + 1]], tagger.features_.n_word)
+        evidence = _reference_evidence(tagger, indices[lo:words], data[lo:words], sl, order)
+        out.append([Suggestion(id=ids[j], score=round(row_scores[j], 6), evidence=why,
+                               above_threshold=row_scores[j] >= thresholds[j])
+                    for j, why in zip(order, evidence, strict=True)])
+    return out
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+# ------------------------------------------------------------------ the checks
+def test_the_sample_is_large_and_varied():
+    assert len(TEXTS) >= 120 and any(not t.strip() for t in TEXTS)
+
+
+def test_char_columns_are_the_vectorisers_char_ngrams_in_order(shipped):
+    features = shipped.features_
+    analyse, vocab = features._char.build_analyzer(), features._char.vocabulary
+    for text in TEXTS:
+        cleaned = clean_text(text)
+        expected = [features.n_word + vocab[g] for g in analyse(cleaned) if g in vocab]
+        assert np.frombuffer(features._char_columns(cleaned), dtype=np.int64).tolist() == expected, text
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_counted_rows_are_the_vectorisers_tf_idf(shipped, seed):
+    features = shipped.features_
+    for group in _groups([clean_text(t) for t in TEXTS], seed):
+        bounds, indices, data = features._count(group)
+        indptr, ref_indices, ref_data = _reference_rows(features, group)
+        assert bounds[::2] == indptr.tolist() and bounds[-1] == len(indices)
+        assert [b for b in bounds[1::2]] == [lo + int(np.searchsorted(ref_indices[lo:hi], features.n_word))
+                                            for lo, hi in zip(indptr[:-1], indptr[1:], strict=True)]
+        assert np.array_equal(indices, ref_indices) and _same_bits(data, ref_data), group
+
+
+@pytest.mark.parametrize("model", ["shipped", "blended"])
+def test_block_scores_are_the_general_scores_bit_for_bit(model, request):
+    tagger = request.getfixturevalue(model)
+    codes = list(tagger.class_slices_)
+    for n, group in enumerate(_groups(TEXTS, 3)):
+        code = codes[n % len(codes)]
+        proba, spec, feats, rows = _reference_scores(tagger, group, code)
+        got_spec, got_proba, _ = tagger._specific_scores(group, code)
+        _, got_feats, got_rows = tagger._scores(group, code)
+        assert _same_bits(got_feats, feats) and _same_bits(got_proba, proba) and _same_bits(got_spec, spec), group
+        assert all(np.array_equal(a, b) for a, b in zip(got_rows, rows, strict=True))
+
+
+@pytest.mark.parametrize("model", ["shipped", "blended"])
+@pytest.mark.parametrize(("k", "specific"), [(3, True), (None, True), (3, False)])
+def test_suggestions_are_those_of_the_general_code(model, k, specific, request):
+    tagger = request.getfixturevalue(model)
+    codes = list(tagger.class_slices_)
+    for n, group in enumerate(_groups(TEXTS, 4)):
+        code = codes[(n * 5) % len(codes)]
+        assert tagger.suggest_many(group, code, k=k, specific=specific) == \
+            _reference_suggest_many(tagger, group, code, k, specific), group
