@@ -11,6 +11,7 @@ Both pages are built from plain data (a ``reports.jsonl`` record; a summary mapp
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -72,8 +73,15 @@ TAGGED, SUGGESTED = "tag", "sug"
 
 
 def esc(value: Any) -> str:
-    """Escaped text of any value; None is empty."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escaped text of any value; None is empty.
+
+    ``html.escape`` with quotes, which leaves text without ``& < > " '`` as it is: most values on a page
+    (ids, codes, words, numbers) have none, and five ``in`` tests cost less than its five replacements.
+    """
+    text = value if type(value) is str else "" if value is None else str(value)
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text, quote=True)
+    return text
 
 
 def _head(title: str) -> str:
@@ -146,6 +154,10 @@ def _span_title(span: Mapping[str, Any]) -> str:
     return f"{item.get('severity', '')} {item.get('code', '')}: {item.get('message', '')}"
 
 
+# the characters html.escape replaces (quote=True)
+_HTML_SPECIAL = re.compile(r"[&<>\"']")
+
+
 def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     """The text as escaped HTML, each stretch wrapped in the classes of every span covering it.
 
@@ -153,55 +165,78 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     cut at every span edge and each piece carries all the classes that apply, instead of nesting tags.
     """
     n = len(text)
-    clean = []
-    for span in spans:
-        start = max(0, min(int(span["start"]), n))
-        end = max(start, min(int(span["end"]), n))
-        clean.append({**span, "start": start, "end": end})
-    edges = sorted({0, n, *(s["start"] for s in clean), *(s["end"] for s in clean)})
-    anchors: dict[int, list[dict[str, Any]]] = {}
-    for span in clean:
-        if span["kind"] == "finding":
-            anchors.setdefault(span["start"], []).append(span)
-    # One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
-    # (every start and end is an edge), so the spans covering each piece are kept up to date instead of
-    # testing every span against every piece. Covering spans keep their order in ``spans``.
+    edges = {0, n}
+    anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
     opening: dict[int, list[int]] = {}
     closing: dict[int, list[int]] = {}
-    for i, span in enumerate(clean):
-        if span["end"] > span["start"]:
-            opening.setdefault(span["start"], []).append(i)
-            closing.setdefault(span["end"], []).append(i)
-    active: set[int] = set()
-    titles: dict[int, str] = {}
-    out: list[str] = []
-    escape = html.escape  # the pieces are str already: esc()'s conversions are not needed, ~22 pieces a report
-    for a, b in zip(edges, edges[1:] + [None], strict=True):
-        for span in anchors.get(a, ()):
-            num = span["number"]
-            sev = esc(span["item"].get("severity", "info"))
-            out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" '
-                       f'title="{esc(_span_title(span))}">[{num + 1}]</a>')
-        active.difference_update(closing.get(a, ()))
-        active.update(opening.get(a, ()))
-        if b is None or b <= a:
-            continue
-        piece = escape(text[a:b])
-        if not active:
-            out.append(piece)
-            continue
-        covering = sorted(active)
+    for i, span in enumerate(spans):  # spans are clipped to the text
+        start = int(span["start"])
+        start = 0 if start < 0 else n if start > n else start
+        end = int(span["end"])
+        end = start if end < start else n if end > n else end
+        edges.add(start)
+        edges.add(end)
+        if span["kind"] == "finding":
+            anchors.setdefault(start, []).append(i)
+        if end > start:
+            opening.setdefault(start, []).append(i)
+            closing.setdefault(end, []).append(i)
+    titles: dict[int, str] = {}  # span -> its escaped title
+
+    def title(i: int) -> str:
+        if i not in titles:
+            titles[i] = esc(_span_title(spans[i]))
+        return titles[i]
+
+    tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece -> the piece's opening tag
+
+    def open_tag(covering: tuple[int, ...]) -> str:
         classes = []
         for i in covering:
-            s = clean[i]
+            s = spans[i]
             cls = s["kind"] if s["kind"] != "finding" else f"f-{s['item'].get('severity', 'info')}"
             if cls not in classes:
                 classes.append(cls)
-        for i in covering:
-            if i not in titles:
-                titles[i] = _span_title(clean[i])
-        title = titles[covering[0]] if len(covering) == 1 else "; ".join(dict.fromkeys(titles[i] for i in covering))
-        out.append(f'<span class="{escape(" ".join(classes))}" title="{escape(title)}">{piece}</span>')
+        # escaping works character by character: escaped parts joined are the joined text escaped
+        joined = title(covering[0]) if len(covering) == 1 else "; ".join(dict.fromkeys(map(title, covering)))
+        return f'<span class="{esc(" ".join(classes))}" title="{joined}">'
+
+    # Only the few pieces holding one of the text's (usually none or one or two) special characters
+    # need html.escape; the others are their own escaped text. ``specials`` ends with a sentinel.
+    specials = [m.start() for m in _HTML_SPECIAL.finditer(text)]
+    specials.append(n)
+    next_special = 0
+    # One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
+    # (every start and end is an edge), so the spans covering each piece are kept up to date instead of
+    # testing every span against every piece. Covering spans keep their order in ``spans``.
+    active: set[int] = set()
+    out: list[str] = []
+    edges = sorted(edges)
+    for a, b in zip(edges, edges[1:] + [None], strict=True):
+        if a in anchors:
+            for i in anchors[a]:
+                num = spans[i]["number"]
+                sev = esc(spans[i]["item"].get("severity", "info"))
+                out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" title="{title(i)}">[{num + 1}]</a>')
+        if a in closing:
+            active.difference_update(closing[a])
+        if a in opening:
+            active.update(opening[a])
+        if b is None:
+            break
+        piece = text[a:b]
+        while specials[next_special] < a:
+            next_special += 1
+        if specials[next_special] < b:
+            piece = html.escape(piece)
+        if not active:
+            out.append(piece)
+            continue
+        covering = tuple(sorted(active))
+        tag = tags.get(covering)
+        if tag is None:
+            tag = tags[covering] = open_tag(covering)
+        out.append(f"{tag}{piece}</span>")
     return "".join(out)
 
 
