@@ -726,9 +726,26 @@ def _cell(value: Any) -> Any:
         return value
     if value is None:
         return ""
-    if kind is list and all(type(v) in _PLAIN_CELL for v in value):
-        return render.formula_safe("; ".join("" if v is None else str(v) for v in value))
+    if kind is list:
+        for item in value:
+            if type(item) is not str:
+                break
+        else:  # paragraph ids, nearly always
+            return render.formula_safe("; ".join(value))
+        if all(type(v) in _PLAIN_CELL for v in value):
+            return render.formula_safe("; ".join("" if v is None else str(v) for v in value))
     return render.cell(value)
+
+
+_FORMULA_FIRST = "".join(render.FORMULA_STARTS)  # one character each: ``c in`` it is membership
+
+
+def _row_cells(values: list[Any]) -> list[Any]:
+    """``_cells`` of a row already in column order, for the csv writer: text, numbers and None (which
+    the writer writes as an empty cell, as it does "") stay as they are, unless the text would run as a
+    formula; anything else (lists, booleans, ...) goes through ``_cell``."""
+    return [value if ((kind := type(value)) is str and not (value and value[0] in _FORMULA_FIRST))
+            or kind is int or kind is float or value is None else _cell(value) for value in values]
 
 
 @dataclass
@@ -911,17 +928,31 @@ class _Derived:
     share: dict[str, Any]
 
 
+# The cells of a claim row that come from the claim as they are, around those _derive works out.
+_CLAIM_FIELDS = tuple(CLAIM_COLUMNS[CLAIM_COLUMNS.index("value"):CLAIM_COLUMNS.index("line")])
+_CLAIM_TAIL = tuple(CLAIM_COLUMNS[CLAIM_COLUMNS.index("start"):])
+_FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
+_TOP_CLAIM_FIELDS = ("kind", "unit", "counted", "text", "modality", "value")
+
+
 def _derive(record: Mapping[str, Any], href: str) -> _Derived:
+    """Rows are built as lists in column order, not as merged dicts read back column by column: each
+    list holds what ``_cells`` would read from the merged dict (a claim's or finding's own ``source``
+    or ``resolution_code``, if it had one, would win over the report's, as in the merge)."""
     from .render.html import report_index_row
 
     report = record.get("report") or {}
     source = record.get("source")
+    code = record.get("resolution_code")
+    layout = record.get("layout")
     index = LineIndex(report.get("text") or "")
-    base = {"source": source, "resolution_code": record.get("resolution_code")}
     label = _label(source)
-    above = {(s["section"], s["index"]): [x for x in s.get("suggestions") or [] if x.get("above_threshold", True)]
-             for s in record.get("suggestions") or []}
-    allsugg = {(s["section"], s["index"]): s.get("suggestions") or [] for s in record.get("suggestions") or []}
+    above: dict[tuple, list] = {}
+    allsugg: dict[tuple, list] = {}
+    for s in record.get("suggestions") or []:
+        key = (s["section"], s["index"])
+        allsugg[key] = found = s.get("suggestions") or []
+        above[key] = [x for x in found if x.get("above_threshold", True)]
     tagged: Counter = Counter()
     suggested: Counter = Counter()
     claims_for: Counter = Counter()
@@ -930,34 +961,37 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     claim_rows: list[list[Any]] = []
     top: list[tuple[float, dict[str, Any]]] = []
 
-    def claim_row(claim: Mapping[str, Any], where: str, paragraphs: Sequence[str], origin: str) -> None:
+    def claim_row(claim: Mapping[str, Any], where: str, paragraphs: list[str], origin: str) -> None:
         line, column = index.line_col(int(claim.get("start", 0)))
-        claim_rows.append(_cells({**base, **claim, "where": where, "paragraphs": list(paragraphs),
-                                  "paragraphs_from": origin if paragraphs else "", "line": line, "column": column},
-                                 CLAIM_COLUMNS))
-        value = claim.get("value_max") if claim.get("value_max") is not None else claim.get("value")
+        get = claim.get
+        claim_rows.append(_row_cells([get("source", source), get("resolution_code", code), where, paragraphs,
+                                      origin if paragraphs else "", *map(get, _CLAIM_FIELDS), line, column,
+                                      *map(get, _CLAIM_TAIL)]))
+        value = get("value_max") if get("value_max") is not None else get("value")
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
-            top.append((value, {**{k: claim.get(k) for k in ("kind", "unit", "counted", "text", "modality", "value")},
-                                "source": source, "label": label, "href": href}))
+            item = dict(zip(_TOP_CLAIM_FIELDS, map(get, _TOP_CLAIM_FIELDS), strict=True))
+            item["source"], item["label"], item["href"] = source, label, href
+            top.append((value, item))
         for pid in paragraphs:
             claims_for[pid] += 1
 
     for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
         refs = list(dict.fromkeys(r.get("id") for r in act.get("references") or []))
-        key = (act.get("section"), act.get("index"))
+        section, number = act.get("section"), act.get("index")
+        key = (section, number)
         sugg = [] if refs else list(dict.fromkeys(x.get("id") for x in above.get(key, [])))
         description, start, end = _description(act)
-        activity_rows.append(_cells({
-            **base, "layout": record.get("layout"), "section": act.get("section"), "index": act.get("index"),
-            "type": act.get("type"), "status": act.get("status"), "references": refs, "suggested": sugg,
-            "suggestion_scores": [f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])],
-            "claims": len(act.get("claims") or []), "line": index.line_col(start)[0],
-            "start": start, "end": end, "description": description,
-        }, ACTIVITY_COLUMNS))
+        claims = act.get("claims") or []
+        activity_rows.append(_row_cells([
+            source, code, layout, section, number, act.get("type"), act.get("status"), refs, sugg,
+            [f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])],
+            len(claims), index.line_col(start)[0], start, end, description]))
         tagged.update(refs)
         suggested.update(sugg)
-        for claim in act.get("claims") or []:
-            claim_row(claim, _where(act), refs or sugg, "tag" if refs else "suggested")
+        if claims:
+            where, paragraphs, origin = _where(act), refs or sugg, "tag" if refs else "suggested"
+            for claim in claims:
+                claim_row(claim, where, paragraphs, origin)
     for name in ("results", "challenges", "future", "additional"):
         section = report.get(name)
         if not isinstance(section, Mapping):
@@ -970,9 +1004,11 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             near = list(dict.fromkeys(r.get("id") for r in refs if lo <= r.get("start", -1) < hi))
             claim_row(claim, name, near, "tag")
     findings = record.get("findings") or []
+    finding_rows = [_row_cells([f.get("source", source), f.get("resolution_code", code), *map(f.get, _FINDING_FIELDS)])
+                    for f in findings]
     counts = record.get("counts") or {}
     share = {
-        "resolution_code": record.get("resolution_code"), "source": source, "label": label, "href": href,
+        "resolution_code": code, "source": source, "label": label, "href": href,
         "tagged": dict(tagged), "suggested": dict(suggested), "claims_for": dict(claims_for), "cited": sorted(cited),
         "counts": {key: int(counts.get(key, 0)) for key in
                    ("activities", "tagged_activities", "suggested_activities", "claims", "findings")},
@@ -981,18 +1017,24 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
         "claims": top,
     }
     index_row = report_index_row({
-        "label": label, "source": source, "href": href, "resolution_code": record.get("resolution_code"),
-        "layout": record.get("layout"), "activities": counts.get("activities", 0),
+        "label": label, "source": source, "href": href, "resolution_code": code,
+        "layout": layout, "activities": counts.get("activities", 0),
         "tagged": counts.get("tagged_activities", 0), "suggested": counts.get("suggested_activities", 0),
         "claims": counts.get("claims", 0), "findings": counts.get("findings", 0)})
-    return _Derived(_csv_text(activity_rows), _csv_text(claim_rows),
-                    _csv_text([_cells({**base, **f}, FINDING_COLUMNS) for f in findings]), index_row, share)
+    return _Derived(*_csv_texts(activity_rows, claim_rows, finding_rows), index_row, share)
 
 
-def _csv_text(rows: list[list[Any]]) -> str:
+def _csv_texts(*tables: list[list[Any]]) -> list[str]:
+    """Each table's rows as CSV text (one buffer and writer for them all)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\n")
+    texts = []
+    for rows in tables:
+        writer.writerows(rows)
+        texts.append(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    return texts
 
 
 class _Collector:
