@@ -14,6 +14,7 @@ import csv
 import html
 import io
 import random
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,7 +24,16 @@ import pytest
 
 from opmapper import batch, render
 from opmapper._records import LineIndex
-from opmapper.render.html import _span_title, annotate_text, esc, report_index_row, report_spans
+from opmapper.render.html import (
+    _fmt_number,
+    _number_html,
+    _span_title,
+    _special_offsets,
+    annotate_text,
+    esc,
+    report_index_row,
+    report_spans,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECIALS = "&<>\"'"
@@ -294,3 +304,17 @@ def test_formula_safe_is_the_plain_one():
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 7))) for _ in range(3000)]
     for text in texts:
         assert render.formula_safe(text) == plain_formula_safe(text), text
+
+
+def test_special_offsets_are_where_html_escape_replaces(records):
+    pattern = re.compile(r"[&<>\"']")
+    texts = [r["report"]["text"] for r in records] + ["", "&", "a<b>c\"d'e&f", "''&&", "plain"]
+    for text in texts:
+        assert _special_offsets(text) == [m.start() for m in pattern.finditer(text)]
+
+
+def test_number_html_is_the_escaped_readable_number():
+    values = [0, 7, -12, 1234567, 10**16, 2.5, -0.125, 1e15, 1e20, 123456.789, 1e-7, float("inf"), float("nan"),
+              -float("inf"), True, None, "", "<5", "a & b", "12", 3.0]
+    for value in values:
+        assert _number_html(value) == esc(_fmt_number(value)), value
