@@ -18,7 +18,9 @@ import glob
 import hashlib
 import heapq
 import io
+import itertools
 import json
+import operator
 import os
 import re
 import signal
@@ -792,16 +794,22 @@ class _Summary:
         """One report's share (``_derive``): its coverage, counts, findings, notes and claims."""
         code = share["resolution_code"]
         tagged, suggested, claims_for = share["tagged"], share["suggested"], share["claims_for"]
-        view = self.views.setdefault(code, _ResolutionView(code))
+        # get, then make if missing: setdefault would build a default for every call
+        view = self.views.get(code)
+        if view is None:
+            view = self.views[code] = _ResolutionView(code)
         view.reports += 1
         reported = set(share["cited"]) | set(tagged) | set(suggested)
+        cover = view.cover
         for pid in reported | set(claims_for):
-            cov = view.cover.setdefault(pid, _Cover())
+            cov = cover.get(pid)
+            if cov is None:
+                cov = cover[pid] = _Cover()
             cov.activities_tagged += tagged.get(pid, 0)
             cov.activities_suggested += suggested.get(pid, 0)
             cov.claims += claims_for.get(pid, 0)
         for pid in reported:
-            view.cover[pid].reports += 1
+            cover[pid].reports += 1
         if len(view.rows) < self.max_grid_rows:
             cells = {pid: "sug" for pid in suggested}
             cells.update({pid: "tag" for pid in set(share["cited"]) | set(tagged)})
@@ -813,8 +821,11 @@ class _Summary:
             self.counts[key] += value
         self.counts["reports"] += 1
         for code_, severity in share["findings"]:
-            self.rules.setdefault(code_, Counter())["count"] += 1
-            self.severity.setdefault(code_, severity)
+            rule = self.rules.get(code_)
+            if rule is None:
+                rule = self.rules[code_] = Counter()
+                self.severity.setdefault(code_, severity)
+            rule["count"] += 1
         self.rule_reports.update({code_ for code_, _ in share["findings"]})
         for note in share["notes"]:
             self.notes.setdefault(note)
@@ -826,7 +837,8 @@ class _Summary:
         heap = self.top_claims.setdefault(group, [])
         self._tiebreak += 1
         rank = (float(value), -self._tiebreak)  # equal values: the first one met stays
-        if len(heap) >= self.claims_per_group and rank <= heap[0][:2]:
+        # ``rank <= heap[0][:2]`` without the slice: tiebreaks are unique, so the item is never compared
+        if len(heap) >= self.claims_per_group and rank <= heap[0]:
             return
         if len(heap) < self.claims_per_group:
             heapq.heappush(heap, (*rank, item))
@@ -936,8 +948,9 @@ class _Derived:
 
 
 # The cells of a claim row that come from the claim as they are, around those _derive works out.
-_CLAIM_FIELDS = tuple(CLAIM_COLUMNS[CLAIM_COLUMNS.index("value"):CLAIM_COLUMNS.index("line")])
-_CLAIM_TAIL = tuple(CLAIM_COLUMNS[CLAIM_COLUMNS.index("start"):])
+_CLAIM_OWN = (*CLAIM_COLUMNS[CLAIM_COLUMNS.index("value"):CLAIM_COLUMNS.index("line")],
+              *CLAIM_COLUMNS[CLAIM_COLUMNS.index("start"):])
+_CLAIM_SPLIT = CLAIM_COLUMNS.index("line") - CLAIM_COLUMNS.index("value")  # (line, column) go here
 _FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
 _TOP_CLAIM_FIELDS = ("kind", "unit", "counted", "text", "modality", "value")
 
@@ -952,8 +965,11 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     source = record.get("source")
     code = record.get("resolution_code")
     layout = record.get("layout")
-    index = LineIndex(report.get("text") or "")
+    index = _TextLines(report.get("text") or "")
     label = _label(source)
+    # cells that are the same in every row of the report, or of an activity, are formatted once
+    lead = _row_cells([source, code])
+    layout_cell = _row_cells([layout])[0]
     above: dict[tuple, list] = {}
     allsugg: dict[tuple, list] = {}
     for s in record.get("suggestions") or []:
@@ -968,12 +984,15 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     claim_rows: list[list[Any]] = []
     top: list[tuple[float, dict[str, Any]]] = []
 
-    def claim_row(claim: Mapping[str, Any], where: str, paragraphs: list[str], origin: str) -> None:
-        line, column = index.line_col(int(claim.get("start", 0)))
+    def claim_row(claim: Mapping[str, Any], where_cell: Any, paragraphs: list[str], paragraphs_cell: Any,
+                  origin: str) -> None:
         get = claim.get
-        claim_rows.append(_row_cells([get("source", source), get("resolution_code", code), where, paragraphs,
-                                      origin if paragraphs else "", *map(get, _CLAIM_FIELDS), line, column,
-                                      *map(get, _CLAIM_TAIL)]))
+        line, column = index.line_col(int(get("start", 0)))
+        own = _row_cells([*map(get, _CLAIM_OWN)])
+        first = lead if "source" not in claim and "resolution_code" not in claim else \
+            _row_cells([get("source", source), get("resolution_code", code)])
+        claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "",
+                           *own[:_CLAIM_SPLIT], line, column, *own[_CLAIM_SPLIT:]])
         value = get("value_max") if get("value_max") is not None else get("value")
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
             item = dict(zip(_TOP_CLAIM_FIELDS, map(get, _TOP_CLAIM_FIELDS), strict=True))
@@ -987,18 +1006,23 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
         section, number = act.get("section"), act.get("index")
         key = (section, number)
         sugg = [] if refs else list(dict.fromkeys(x.get("id") for x in above.get(key, [])))
-        description, start, end = _description(act)
+        description, start, end = _description(act)  # start and end are ints
         claims = act.get("claims") or []
-        activity_rows.append(_row_cells([
-            source, code, layout, section, number, act.get("type"), act.get("status"), refs, sugg,
-            [f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])],
-            len(claims), index.line_col(start)[0], start, end, description]))
+        refs_cell, sugg_cell = _cell(refs), _cell(sugg)
+        section_cell, number_cell, type_cell, status_cell, description_cell = _row_cells(
+            [section, number, act.get("type"), act.get("status"), description])
+        activity_rows.append([
+            *lead, layout_cell, section_cell, number_cell, type_cell, status_cell, refs_cell, sugg_cell,
+            _cell([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])]),
+            len(claims), index.line_col(start)[0], start, end, description_cell])
         tagged.update(refs)
         suggested.update(sugg)
         if claims:
-            where, paragraphs, origin = _where(act), refs or sugg, "tag" if refs else "suggested"
+            where_cell = _row_cells([_where(act)])[0]
+            paragraphs, paragraphs_cell = (refs, refs_cell) if refs else (sugg, sugg_cell)
+            origin = "tag" if refs else "suggested"
             for claim in claims:
-                claim_row(claim, where, paragraphs, origin)
+                claim_row(claim, where_cell, paragraphs, paragraphs_cell, origin)
     for name in ("results", "challenges", "future", "additional"):
         section = report.get(name)
         if not isinstance(section, Mapping):
@@ -1009,10 +1033,11 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             # A claim in free text counts for the paragraphs cited in its own sentence.
             lo, hi = claim.get("sentence_start", claim.get("start")), claim.get("sentence_end", claim.get("end"))
             near = list(dict.fromkeys(r.get("id") for r in refs if lo <= r.get("start", -1) < hi))
-            claim_row(claim, name, near, "tag")
+            claim_row(claim, name, near, _cell(near), "tag")
     findings = record.get("findings") or []
-    finding_rows = [_row_cells([f.get("source", source), f.get("resolution_code", code), *map(f.get, _FINDING_FIELDS)])
-                    for f in findings]
+    finding_rows = [[*(lead if "source" not in f and "resolution_code" not in f else
+                       _row_cells([f.get("source", source), f.get("resolution_code", code)])),
+                     *_row_cells([*map(f.get, _FINDING_FIELDS)])] for f in findings]
     counts = record.get("counts") or {}
     share = {
         "resolution_code": code, "source": source, "label": label, "href": href,
@@ -1042,6 +1067,18 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
         buffer.seek(0)
         buffer.truncate()
     return texts
+
+
+class _TextLines(LineIndex):
+    """``LineIndex`` with its line starts found by C-level iterators instead of a Python loop over the
+    lines: the same starts, the same ``line_col``."""
+
+    def __init__(self, text: str) -> None:  # not super().__init__: it would find the same starts, slower
+        # line k + 1 starts after the k + 1 first lines and their k + 1 newlines; the last "start" the
+        # sums give (one past the end of the text) is no line's
+        starts = [0, *map(operator.add, itertools.accumulate(map(len, text.split("\n"))), itertools.count(1))]
+        starts.pop()
+        self._starts = starts
 
 
 class _Collector:

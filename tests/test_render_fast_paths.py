@@ -31,6 +31,7 @@ from opmapper.render.html import (
     _special_offsets,
     annotate_text,
     esc,
+    esc_label,
     report_index_row,
     report_spans,
 )
@@ -318,3 +319,18 @@ def test_number_html_is_the_escaped_readable_number():
               -float("inf"), True, None, "", "<5", "a & b", "12", 3.0]
     for value in values:
         assert _number_html(value) == esc(_fmt_number(value)), value
+
+
+def test_text_lines_are_the_line_index(records):
+    texts = [r["report"]["text"] for r in records] + ["", "\n", "a", "a\n", "\n\nb\n", "one\ntwo", "x\r\ny\n"]
+    for text in texts:
+        fast, plain = batch._TextLines(text), LineIndex(text)
+        assert fast._starts == plain._starts
+        for offset in range(0, len(text) + 2, 1 if len(text) < 50 else 7):
+            assert fast.line_col(offset) == plain.line_col(offset)
+
+
+def test_esc_label_is_esc():
+    values = ["OP2", "a<b", None, 1, 1.0, True, 0, False, 0.0, ["x<y"], {"k": 1}, "it's", "f-warning claim", "1"]
+    for value in values * 2:  # twice: the second time from the memo
+        assert esc_label(value) == esc(value) and type(esc_label(value)) is str, value

@@ -10,6 +10,7 @@ Both pages are built from plain data (a ``reports.jsonl`` record; a summary mapp
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -81,6 +82,20 @@ def esc(value: Any) -> str:
     if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
         return html.escape(text, quote=True)
     return text
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: 1, 1.0 and True are escaped apart
+def _esc_remembered(value: Any) -> str:
+    return esc(value)
+
+
+def esc_label(value: Any) -> str:
+    """``esc`` of a short value that recurs from report to report (a paragraph id, a rule code, a
+    severity, an activity type, a unit, a list of classes), remembered; not for free text."""
+    try:
+        return _esc_remembered(value)
+    except TypeError:  # unhashable: a list, say, where a label was expected
+        return esc(value)
 
 
 def _head(title: str) -> str:
@@ -215,7 +230,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
                 classes.append(cls)
         # escaping works character by character: escaped parts joined are the joined text escaped
         joined = title(covering[0]) if len(covering) == 1 else "; ".join(dict.fromkeys(map(title, covering)))
-        return f'<span class="{esc(" ".join(classes))}" title="{joined}">'
+        return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
 
     # Only the few pieces holding one of the text's (usually none or one or two) special characters
     # need html.escape; the others are their own escaped text. ``specials`` ends with a sentinel.
@@ -232,7 +247,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         if a in anchors:
             for i in anchors[a]:
                 num = spans[i]["number"]
-                sev = esc(spans[i]["item"].get("severity", "info"))
+                sev = esc_label(spans[i]["item"].get("severity", "info"))
                 out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" title="{title(i)}">[{num + 1}]</a>')
         if a in closing:
             active.difference_update(closing[a])
@@ -261,7 +276,7 @@ def _suggestion_pills(suggestions: Iterable[Mapping[str, Any]]) -> str:
     for s in suggestions:
         cls = "pill-sug" if s.get("above_threshold", True) else "pill-low"
         pills.append(f'<span class="pill {cls}" title="evidence: {esc(", ".join(s.get("evidence") or []))}">'
-                     f'{esc(s.get("id"))} {float(s.get("score", 0)):.2f}</span>')
+                     f'{esc_label(s.get("id"))} {float(s.get("score", 0)):.2f}</span>')
     return "".join(pills)
 
 
@@ -274,11 +289,11 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
     yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
     for act in rows:
         label = ("A" if act.get("section") == "activities" else "F") + str(int(act.get("index", 0)) + 1)
-        refs = "".join(f'<span class="pill pill-tag">{esc(r.get("id"))}</span>'
+        refs = "".join(f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
                        for r in act.get("references") or [])
         sugs = _suggestion_pills(suggested.get((act.get("section"), act.get("index")), []))
-        yield (f'<tr><td>{esc(label)}</td><td>{esc(act.get("type") or "?")}</td>'
-               f'<td>{esc(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
+        yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(act.get("type") or "?")}</td>'
+               f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
     yield "</table>\n"
 
 
@@ -288,11 +303,11 @@ def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
         return
     yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
     for c in sorted(claims, key=lambda c: c.get("start", 0)):
-        value = f"{esc(c.get('bound', '='))} {_number_html(c.get('value'))}"
+        value = f"{esc_label(c.get('bound', '='))} {_number_html(c.get('value'))}"
         if c.get("value_max") is not None:
             value += f"–{_number_html(c['value_max'])}"
         if c.get("unit"):
-            value += f" {esc(c['unit'])}"
+            value += f" {esc_label(c['unit'])}"
         planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
         yield (f'<tr><td>{esc(c.get("text"))}</td><td class="num">{value}</td>'
                f'<td>{esc(c.get("counted") or "")}{planned}</td></tr>\n')
@@ -307,9 +322,9 @@ def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
         return
     yield "<ol>\n"
     for num, f in enumerate(findings):
-        sev = esc(f.get("severity", "info"))
+        sev = esc_label(f.get("severity", "info"))
         yield (f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
-               f'line {esc(f.get("line"))}</a> <code>{esc(f.get("code"))}</code> {esc(f.get("message"))}')
+               f'line {esc(f.get("line"))}</a> <code>{esc_label(f.get("code"))}</code> {esc(f.get("message"))}')
         if f.get("suggestion"):
             yield f' <span class="muted">(suggest: {esc(", ".join(map(str, f["suggestion"])))})</span>'
         yield "</li>\n"
@@ -370,30 +385,29 @@ def _grid(res: Mapping[str, Any]) -> Iterator[str]:
     if not paragraphs:
         yield '<p class="muted">No paragraphs known or reported for this resolution.</p>\n'
         return
-    yield '<div class="grid-wrap"><table class="grid">\n<tr><th class="report">Report</th>'
-    for pid in paragraphs:
-        yield f'<th class="para" title="{esc(pid)}">{esc(pid)}</th>'
-    yield "</tr>\n"
+    # one piece per table row (not per cell): a grid is reports x paragraphs cells
+    pids = [esc(pid) for pid in paragraphs]
+    yield ('<div class="grid-wrap"><table class="grid">\n<tr><th class="report">Report</th>'
+           + "".join(f'<th class="para" title="{pid}">{pid}</th>' for pid in pids) + "</tr>\n")
+    tagged = [f'<td class="cell c-tag" title="{pid}: tagged">T</td>' for pid in pids]
+    suggested = [f'<td class="cell c-sug" title="{pid}: suggested">S</td>' for pid in pids]
+    empty = '<td class="cell c-none"></td>'
     for row in rows:
         cells = row.get("cells") or {}
         href = row.get("href")
         label = esc(row.get("label"))
         link = f'<a href="{esc(href)}">{label}</a>' if href else label
-        yield f'<tr><td class="report" title="{esc(row.get("source"))}">{link}</td>'
-        for pid in paragraphs:
+        line = [f'<tr><td class="report" title="{esc(row.get("source"))}">{link}</td>']
+        for column, pid in enumerate(paragraphs):
             kind = cells.get(pid)
-            if kind == TAGGED:
-                yield f'<td class="cell c-tag" title="{esc(pid)}: tagged">T</td>'
-            elif kind == SUGGESTED:
-                yield f'<td class="cell c-sug" title="{esc(pid)}: suggested">S</td>'
-            else:
-                yield '<td class="cell c-none"></td>'
-        yield "</tr>\n"
+            line.append(tagged[column] if kind == TAGGED else suggested[column] if kind == SUGGESTED else empty)
+        line.append("</tr>\n")
+        yield "".join(line)
     totals = res.get("totals") or {}
-    yield '<tr class="total"><td class="report">Reports per paragraph</td>'
-    for pid in paragraphs:
-        yield f'<td class="cell" title="{esc(pid)}">{esc(totals.get(pid, 0))}</td>'
-    yield "</tr>\n</table></div>\n"
+    yield ('<tr class="total"><td class="report">Reports per paragraph</td>'
+           + "".join(f'<td class="cell" title="{pid_html}">{esc(totals.get(pid, 0))}</td>'
+                     for pid, pid_html in zip(paragraphs, pids, strict=True))
+           + "</tr>\n</table></div>\n")
     if res.get("more_rows"):
         yield (f'<p class="muted small">{_number_html(res["more_rows"])} more reports are not drawn; '
                "coverage.csv counts them all.</p>\n")
