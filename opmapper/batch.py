@@ -1013,7 +1013,8 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             [section, number, act.get("type"), act.get("status"), description])
         activity_rows.append([
             *lead, layout_cell, section_cell, number_cell, type_cell, status_cell, refs_cell, sugg_cell,
-            _cell([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])]),
+            # _cell of the list: every score is text
+            render.formula_safe("; ".join([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])])),
             len(claims), index.line_col(start)[0], start, end, description_cell])
         tagged.update(refs)
         suggested.update(sugg)

@@ -334,3 +334,10 @@ def test_esc_label_is_esc():
     values = ["OP2", "a<b", None, 1, 1.0, True, 0, False, 0.0, ["x<y"], {"k": 1}, "it's", "f-warning claim", "1"]
     for value in values * 2:  # twice: the second time from the memo
         assert esc_label(value) == esc(value) and type(esc_label(value)) is str, value
+
+
+def test_remembered_numbers_are_the_readable_numbers():
+    values = [0, 0.0, -0.0, 1, 1.0, True, False, 12, 12.0, 12.5, -3, 1e15, 1e16, float("nan"), float("inf"),
+              None, "12", "<b>", [1, 2], {"a": 1}, 10**20, 2.0**60, 0.1 + 0.2]
+    for value in values * 2:  # twice: the second time from the memo
+        assert _fmt_number(value) == render.number(value, digits=4), value

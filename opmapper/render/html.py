@@ -113,14 +113,22 @@ def _page(title: str, body: Iterable[str]) -> str:
     return _head(title) + "".join(body) + PAGE_END
 
 
-def _fmt_number(value: Any) -> str:
+@functools.lru_cache(maxsize=4096, typed=True)  # figures recur from report to report (12, 45.0, ...)
+def _number_remembered(value: Any) -> str:
     return _readable_number(value, digits=4)
+
+
+def _fmt_number(value: Any) -> str:
+    try:
+        return _number_remembered(value)
+    except TypeError:  # unhashable
+        return _readable_number(value, digits=4)
 
 
 def _number_html(value: Any) -> str:
     """``esc(_fmt_number(value))``. A number is written with digits, commas, a point, a sign, an exponent
     or inf/nan: nothing to escape; anything else is text and is escaped."""
-    text = _readable_number(value, digits=4)
+    text = _fmt_number(value)
     kind = type(value)
     return text if kind is int or kind is float else esc(text)
 
