@@ -18,7 +18,9 @@ import glob
 import hashlib
 import heapq
 import io
+import itertools
 import json
+import operator
 import os
 import re
 import signal
@@ -397,6 +399,14 @@ WORKER_DIED = ("the worker process analysing this file stopped abruptly (killed,
                "the other files were analysed")
 
 
+def _chunksize(inputs: int, jobs: int) -> int:
+    """Files per task sent to a worker: at least 8 tasks per worker, so that the workers finish close
+    together, and at most 32 files per task. Every task costs the main process a round of the
+    executor's queues and threads (about a millisecond of CPU): with 32 files, a small part of a report's
+    cost, while the tasks in flight (4 per worker) still hold only a few MB of results."""
+    return max(1, min(32, inputs // (jobs * 8)))
+
+
 def _process_chunk(paths: list[str]) -> list[tuple]:
     return [_process(path) for path in paths]
 
@@ -602,8 +612,7 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
                 _init_worker(config, ignore_sigint=False)
                 results: Iterator = map(_process, inputs)
             else:
-                pool = _WorkerPool(min(jobs, len(inputs)), config,
-                                   chunksize or max(1, min(8, len(inputs) // (jobs * 8))))
+                pool = _WorkerPool(min(jobs, len(inputs)), config, chunksize or _chunksize(len(inputs), jobs))
                 results = pool.map(inputs)
             for status, source, sha, payload, derived in results:
                 if status == "report":
@@ -726,9 +735,26 @@ def _cell(value: Any) -> Any:
         return value
     if value is None:
         return ""
-    if kind is list and all(type(v) in _PLAIN_CELL for v in value):
-        return render.formula_safe("; ".join("" if v is None else str(v) for v in value))
+    if kind is list:
+        for item in value:
+            if type(item) is not str:
+                break
+        else:  # paragraph ids, nearly always
+            return render.formula_safe("; ".join(value))
+        if all(type(v) in _PLAIN_CELL for v in value):
+            return render.formula_safe("; ".join("" if v is None else str(v) for v in value))
     return render.cell(value)
+
+
+_FORMULA_FIRST = "".join(render.FORMULA_STARTS)  # one character each: ``c in`` it is membership
+
+
+def _row_cells(values: list[Any]) -> list[Any]:
+    """``_cells`` of a row already in column order, for the csv writer: text, numbers and None (which
+    the writer writes as an empty cell, as it does "") stay as they are, unless the text would run as a
+    formula; anything else (lists, booleans, ...) goes through ``_cell``."""
+    return [value if ((kind := type(value)) is str and not (value and value[0] in _FORMULA_FIRST))
+            or kind is int or kind is float or value is None else _cell(value) for value in values]
 
 
 @dataclass
@@ -768,16 +794,22 @@ class _Summary:
         """One report's share (``_derive``): its coverage, counts, findings, notes and claims."""
         code = share["resolution_code"]
         tagged, suggested, claims_for = share["tagged"], share["suggested"], share["claims_for"]
-        view = self.views.setdefault(code, _ResolutionView(code))
+        # get, then make if missing: setdefault would build a default for every call
+        view = self.views.get(code)
+        if view is None:
+            view = self.views[code] = _ResolutionView(code)
         view.reports += 1
         reported = set(share["cited"]) | set(tagged) | set(suggested)
+        cover = view.cover
         for pid in reported | set(claims_for):
-            cov = view.cover.setdefault(pid, _Cover())
+            cov = cover.get(pid)
+            if cov is None:
+                cov = cover[pid] = _Cover()
             cov.activities_tagged += tagged.get(pid, 0)
             cov.activities_suggested += suggested.get(pid, 0)
             cov.claims += claims_for.get(pid, 0)
         for pid in reported:
-            view.cover[pid].reports += 1
+            cover[pid].reports += 1
         if len(view.rows) < self.max_grid_rows:
             cells = {pid: "sug" for pid in suggested}
             cells.update({pid: "tag" for pid in set(share["cited"]) | set(tagged)})
@@ -789,8 +821,11 @@ class _Summary:
             self.counts[key] += value
         self.counts["reports"] += 1
         for code_, severity in share["findings"]:
-            self.rules.setdefault(code_, Counter())["count"] += 1
-            self.severity.setdefault(code_, severity)
+            rule = self.rules.get(code_)
+            if rule is None:
+                rule = self.rules[code_] = Counter()
+                self.severity.setdefault(code_, severity)
+            rule["count"] += 1
         self.rule_reports.update({code_ for code_, _ in share["findings"]})
         for note in share["notes"]:
             self.notes.setdefault(note)
@@ -802,7 +837,8 @@ class _Summary:
         heap = self.top_claims.setdefault(group, [])
         self._tiebreak += 1
         rank = (float(value), -self._tiebreak)  # equal values: the first one met stays
-        if len(heap) >= self.claims_per_group and rank <= heap[0][:2]:
+        # ``rank <= heap[0][:2]`` without the slice: tiebreaks are unique, so the item is never compared
+        if len(heap) >= self.claims_per_group and rank <= heap[0]:
             return
         if len(heap) < self.claims_per_group:
             heapq.heappush(heap, (*rank, item))
@@ -911,17 +947,35 @@ class _Derived:
     share: dict[str, Any]
 
 
+# The cells of a claim row that come from the claim as they are, around those _derive works out.
+_CLAIM_OWN = (*CLAIM_COLUMNS[CLAIM_COLUMNS.index("value"):CLAIM_COLUMNS.index("line")],
+              *CLAIM_COLUMNS[CLAIM_COLUMNS.index("start"):])
+_CLAIM_SPLIT = CLAIM_COLUMNS.index("line") - CLAIM_COLUMNS.index("value")  # (line, column) go here
+_FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
+_TOP_CLAIM_FIELDS = ("kind", "unit", "counted", "text", "modality", "value")
+
+
 def _derive(record: Mapping[str, Any], href: str) -> _Derived:
+    """Rows are built as lists in column order, not as merged dicts read back column by column: each
+    list holds what ``_cells`` would read from the merged dict (a claim's or finding's own ``source``
+    or ``resolution_code``, if it had one, would win over the report's, as in the merge)."""
     from .render.html import report_index_row
 
     report = record.get("report") or {}
     source = record.get("source")
-    index = LineIndex(report.get("text") or "")
-    base = {"source": source, "resolution_code": record.get("resolution_code")}
+    code = record.get("resolution_code")
+    layout = record.get("layout")
+    index = _TextLines(report.get("text") or "")
     label = _label(source)
-    above = {(s["section"], s["index"]): [x for x in s.get("suggestions") or [] if x.get("above_threshold", True)]
-             for s in record.get("suggestions") or []}
-    allsugg = {(s["section"], s["index"]): s.get("suggestions") or [] for s in record.get("suggestions") or []}
+    # cells that are the same in every row of the report, or of an activity, are formatted once
+    lead = _row_cells([source, code])
+    layout_cell = _row_cells([layout])[0]
+    above: dict[tuple, list] = {}
+    allsugg: dict[tuple, list] = {}
+    for s in record.get("suggestions") or []:
+        key = (s["section"], s["index"])
+        allsugg[key] = found = s.get("suggestions") or []
+        above[key] = [x for x in found if x.get("above_threshold", True)]
     tagged: Counter = Counter()
     suggested: Counter = Counter()
     claims_for: Counter = Counter()
@@ -930,34 +984,46 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     claim_rows: list[list[Any]] = []
     top: list[tuple[float, dict[str, Any]]] = []
 
-    def claim_row(claim: Mapping[str, Any], where: str, paragraphs: Sequence[str], origin: str) -> None:
-        line, column = index.line_col(int(claim.get("start", 0)))
-        claim_rows.append(_cells({**base, **claim, "where": where, "paragraphs": list(paragraphs),
-                                  "paragraphs_from": origin if paragraphs else "", "line": line, "column": column},
-                                 CLAIM_COLUMNS))
-        value = claim.get("value_max") if claim.get("value_max") is not None else claim.get("value")
+    def claim_row(claim: Mapping[str, Any], where_cell: Any, paragraphs: list[str], paragraphs_cell: Any,
+                  origin: str) -> None:
+        get = claim.get
+        line, column = index.line_col(int(get("start", 0)))
+        own = _row_cells([*map(get, _CLAIM_OWN)])
+        first = lead if "source" not in claim and "resolution_code" not in claim else \
+            _row_cells([get("source", source), get("resolution_code", code)])
+        claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "",
+                           *own[:_CLAIM_SPLIT], line, column, *own[_CLAIM_SPLIT:]])
+        value = get("value_max") if get("value_max") is not None else get("value")
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
-            top.append((value, {**{k: claim.get(k) for k in ("kind", "unit", "counted", "text", "modality", "value")},
-                                "source": source, "label": label, "href": href}))
+            item = dict(zip(_TOP_CLAIM_FIELDS, map(get, _TOP_CLAIM_FIELDS), strict=True))
+            item["source"], item["label"], item["href"] = source, label, href
+            top.append((value, item))
         for pid in paragraphs:
             claims_for[pid] += 1
 
     for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
         refs = list(dict.fromkeys(r.get("id") for r in act.get("references") or []))
-        key = (act.get("section"), act.get("index"))
+        section, number = act.get("section"), act.get("index")
+        key = (section, number)
         sugg = [] if refs else list(dict.fromkeys(x.get("id") for x in above.get(key, [])))
-        description, start, end = _description(act)
-        activity_rows.append(_cells({
-            **base, "layout": record.get("layout"), "section": act.get("section"), "index": act.get("index"),
-            "type": act.get("type"), "status": act.get("status"), "references": refs, "suggested": sugg,
-            "suggestion_scores": [f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])],
-            "claims": len(act.get("claims") or []), "line": index.line_col(start)[0],
-            "start": start, "end": end, "description": description,
-        }, ACTIVITY_COLUMNS))
+        description, start, end = _description(act)  # start and end are ints
+        claims = act.get("claims") or []
+        refs_cell, sugg_cell = _cell(refs), _cell(sugg)
+        section_cell, number_cell, type_cell, status_cell, description_cell = _row_cells(
+            [section, number, act.get("type"), act.get("status"), description])
+        activity_rows.append([
+            *lead, layout_cell, section_cell, number_cell, type_cell, status_cell, refs_cell, sugg_cell,
+            # _cell of the list: every score is text
+            render.formula_safe("; ".join([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])])),
+            len(claims), index.line_col(start)[0], start, end, description_cell])
         tagged.update(refs)
         suggested.update(sugg)
-        for claim in act.get("claims") or []:
-            claim_row(claim, _where(act), refs or sugg, "tag" if refs else "suggested")
+        if claims:
+            where_cell = _row_cells([_where(act)])[0]
+            paragraphs, paragraphs_cell = (refs, refs_cell) if refs else (sugg, sugg_cell)
+            origin = "tag" if refs else "suggested"
+            for claim in claims:
+                claim_row(claim, where_cell, paragraphs, paragraphs_cell, origin)
     for name in ("results", "challenges", "future", "additional"):
         section = report.get(name)
         if not isinstance(section, Mapping):
@@ -968,11 +1034,14 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             # A claim in free text counts for the paragraphs cited in its own sentence.
             lo, hi = claim.get("sentence_start", claim.get("start")), claim.get("sentence_end", claim.get("end"))
             near = list(dict.fromkeys(r.get("id") for r in refs if lo <= r.get("start", -1) < hi))
-            claim_row(claim, name, near, "tag")
+            claim_row(claim, name, near, _cell(near), "tag")
     findings = record.get("findings") or []
+    finding_rows = [[*(lead if "source" not in f and "resolution_code" not in f else
+                       _row_cells([f.get("source", source), f.get("resolution_code", code)])),
+                     *_row_cells([*map(f.get, _FINDING_FIELDS)])] for f in findings]
     counts = record.get("counts") or {}
     share = {
-        "resolution_code": record.get("resolution_code"), "source": source, "label": label, "href": href,
+        "resolution_code": code, "source": source, "label": label, "href": href,
         "tagged": dict(tagged), "suggested": dict(suggested), "claims_for": dict(claims_for), "cited": sorted(cited),
         "counts": {key: int(counts.get(key, 0)) for key in
                    ("activities", "tagged_activities", "suggested_activities", "claims", "findings")},
@@ -981,18 +1050,36 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
         "claims": top,
     }
     index_row = report_index_row({
-        "label": label, "source": source, "href": href, "resolution_code": record.get("resolution_code"),
-        "layout": record.get("layout"), "activities": counts.get("activities", 0),
+        "label": label, "source": source, "href": href, "resolution_code": code,
+        "layout": layout, "activities": counts.get("activities", 0),
         "tagged": counts.get("tagged_activities", 0), "suggested": counts.get("suggested_activities", 0),
         "claims": counts.get("claims", 0), "findings": counts.get("findings", 0)})
-    return _Derived(_csv_text(activity_rows), _csv_text(claim_rows),
-                    _csv_text([_cells({**base, **f}, FINDING_COLUMNS) for f in findings]), index_row, share)
+    return _Derived(*_csv_texts(activity_rows, claim_rows, finding_rows), index_row, share)
 
 
-def _csv_text(rows: list[list[Any]]) -> str:
+def _csv_texts(*tables: list[list[Any]]) -> list[str]:
+    """Each table's rows as CSV text (one buffer and writer for them all)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\n")
+    texts = []
+    for rows in tables:
+        writer.writerows(rows)
+        texts.append(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    return texts
+
+
+class _TextLines(LineIndex):
+    """``LineIndex`` with its line starts found by C-level iterators instead of a Python loop over the
+    lines: the same starts, the same ``line_col``."""
+
+    def __init__(self, text: str) -> None:  # not super().__init__: it would find the same starts, slower
+        # line k + 1 starts after the k + 1 first lines and their k + 1 newlines; the last "start" the
+        # sums give (one past the end of the text) is no line's
+        starts = [0, *map(operator.add, itertools.accumulate(map(len, text.split("\n"))), itertools.count(1))]
+        starts.pop()
+        self._starts = starts
 
 
 class _Collector:

@@ -45,8 +45,10 @@ def formula_safe(text: str) -> str:
     """``text`` as a spreadsheet will show it: a leading ``'`` when it would otherwise be run as a formula
     (``=HYPERLINK(...)``, ``-1+2``, ``@SUM(...)``, a bare ``=``); written numbers such as ``-12.5`` and a
     lone ``-`` or ``+`` (text to every spreadsheet; ``-`` is also standard input's name) stay."""
-    if text and text[0] in FORMULA_STARTS and text not in ("-", "+") and not _NUMBER.fullmatch(text):
-        return "'" + text
+    if text and text[0] in FORMULA_STARTS and text not in ("-", "+"):
+        # only a sign can start a number: the other starts (a claim's bound "=", say) need no pattern
+        if text[0] not in "-+" or not _NUMBER.fullmatch(text):
+            return "'" + text
     return text
 
 

@@ -10,6 +10,7 @@ Both pages are built from plain data (a ``reports.jsonl`` record; a summary mapp
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -72,8 +73,29 @@ TAGGED, SUGGESTED = "tag", "sug"
 
 
 def esc(value: Any) -> str:
-    """Escaped text of any value; None is empty."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escaped text of any value; None is empty.
+
+    ``html.escape`` with quotes, which leaves text without ``& < > " '`` as it is: most values on a page
+    (ids, codes, words, numbers) have none, and five ``in`` tests cost less than its five replacements.
+    """
+    text = value if type(value) is str else "" if value is None else str(value)
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text, quote=True)
+    return text
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: 1, 1.0 and True are escaped apart
+def _esc_remembered(value: Any) -> str:
+    return esc(value)
+
+
+def esc_label(value: Any) -> str:
+    """``esc`` of a short value that recurs from report to report (a paragraph id, a rule code, a
+    severity, an activity type, a unit, a list of classes), remembered; not for free text."""
+    try:
+        return _esc_remembered(value)
+    except TypeError:  # unhashable: a list, say, where a label was expected
+        return esc(value)
 
 
 def _head(title: str) -> str:
@@ -91,8 +113,24 @@ def _page(title: str, body: Iterable[str]) -> str:
     return _head(title) + "".join(body) + PAGE_END
 
 
-def _fmt_number(value: Any) -> str:
+@functools.lru_cache(maxsize=4096, typed=True)  # figures recur from report to report (12, 45.0, ...)
+def _number_remembered(value: Any) -> str:
     return _readable_number(value, digits=4)
+
+
+def _fmt_number(value: Any) -> str:
+    try:
+        return _number_remembered(value)
+    except TypeError:  # unhashable
+        return _readable_number(value, digits=4)
+
+
+def _number_html(value: Any) -> str:
+    """``esc(_fmt_number(value))``. A number is written with digits, commas, a point, a sign, an exponent
+    or inf/nan: nothing to escape; anything else is text and is escaped."""
+    text = _fmt_number(value)
+    kind = type(value)
+    return text if kind is int or kind is float else esc(text)
 
 
 # ------------------------------------------------------------------ annotated report
@@ -146,6 +184,19 @@ def _span_title(span: Mapping[str, Any]) -> str:
     return f"{item.get('severity', '')} {item.get('code', '')}: {item.get('message', '')}"
 
 
+def _special_offsets(text: str) -> list[int]:
+    """Sorted offsets of the characters html.escape replaces (quote=True). A report has a few at most:
+    five scans by str.find (memchr speed) cost less than one regular-expression scan of every character."""
+    found = []
+    for char in "&<>\"'":
+        at = text.find(char)
+        while at != -1:
+            found.append(at)
+            at = text.find(char, at + 1)
+    found.sort()
+    return found
+
+
 def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     """The text as escaped HTML, each stretch wrapped in the classes of every span covering it.
 
@@ -153,55 +204,78 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     cut at every span edge and each piece carries all the classes that apply, instead of nesting tags.
     """
     n = len(text)
-    clean = []
-    for span in spans:
-        start = max(0, min(int(span["start"]), n))
-        end = max(start, min(int(span["end"]), n))
-        clean.append({**span, "start": start, "end": end})
-    edges = sorted({0, n, *(s["start"] for s in clean), *(s["end"] for s in clean)})
-    anchors: dict[int, list[dict[str, Any]]] = {}
-    for span in clean:
-        if span["kind"] == "finding":
-            anchors.setdefault(span["start"], []).append(span)
-    # One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
-    # (every start and end is an edge), so the spans covering each piece are kept up to date instead of
-    # testing every span against every piece. Covering spans keep their order in ``spans``.
+    edges = {0, n}
+    anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
     opening: dict[int, list[int]] = {}
     closing: dict[int, list[int]] = {}
-    for i, span in enumerate(clean):
-        if span["end"] > span["start"]:
-            opening.setdefault(span["start"], []).append(i)
-            closing.setdefault(span["end"], []).append(i)
-    active: set[int] = set()
-    titles: dict[int, str] = {}
-    out: list[str] = []
-    escape = html.escape  # the pieces are str already: esc()'s conversions are not needed, ~22 pieces a report
-    for a, b in zip(edges, edges[1:] + [None], strict=True):
-        for span in anchors.get(a, ()):
-            num = span["number"]
-            sev = esc(span["item"].get("severity", "info"))
-            out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" '
-                       f'title="{esc(_span_title(span))}">[{num + 1}]</a>')
-        active.difference_update(closing.get(a, ()))
-        active.update(opening.get(a, ()))
-        if b is None or b <= a:
-            continue
-        piece = escape(text[a:b])
-        if not active:
-            out.append(piece)
-            continue
-        covering = sorted(active)
+    for i, span in enumerate(spans):  # spans are clipped to the text
+        start = int(span["start"])
+        start = 0 if start < 0 else n if start > n else start
+        end = int(span["end"])
+        end = start if end < start else n if end > n else end
+        edges.add(start)
+        edges.add(end)
+        if span["kind"] == "finding":
+            anchors.setdefault(start, []).append(i)
+        if end > start:
+            opening.setdefault(start, []).append(i)
+            closing.setdefault(end, []).append(i)
+    titles: dict[int, str] = {}  # span -> its escaped title
+
+    def title(i: int) -> str:
+        if i not in titles:
+            titles[i] = esc(_span_title(spans[i]))
+        return titles[i]
+
+    tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece -> the piece's opening tag
+
+    def open_tag(covering: tuple[int, ...]) -> str:
         classes = []
         for i in covering:
-            s = clean[i]
+            s = spans[i]
             cls = s["kind"] if s["kind"] != "finding" else f"f-{s['item'].get('severity', 'info')}"
             if cls not in classes:
                 classes.append(cls)
-        for i in covering:
-            if i not in titles:
-                titles[i] = _span_title(clean[i])
-        title = titles[covering[0]] if len(covering) == 1 else "; ".join(dict.fromkeys(titles[i] for i in covering))
-        out.append(f'<span class="{escape(" ".join(classes))}" title="{escape(title)}">{piece}</span>')
+        # escaping works character by character: escaped parts joined are the joined text escaped
+        joined = title(covering[0]) if len(covering) == 1 else "; ".join(dict.fromkeys(map(title, covering)))
+        return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
+
+    # Only the few pieces holding one of the text's (usually none or one or two) special characters
+    # need html.escape; the others are their own escaped text. ``specials`` ends with a sentinel.
+    specials = _special_offsets(text)
+    specials.append(n)
+    next_special = 0
+    # One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
+    # (every start and end is an edge), so the spans covering each piece are kept up to date instead of
+    # testing every span against every piece. Covering spans keep their order in ``spans``.
+    active: set[int] = set()
+    out: list[str] = []
+    edges = sorted(edges)
+    for a, b in zip(edges, edges[1:] + [None], strict=True):
+        if a in anchors:
+            for i in anchors[a]:
+                num = spans[i]["number"]
+                sev = esc_label(spans[i]["item"].get("severity", "info"))
+                out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" title="{title(i)}">[{num + 1}]</a>')
+        if a in closing:
+            active.difference_update(closing[a])
+        if a in opening:
+            active.update(opening[a])
+        if b is None:
+            break
+        piece = text[a:b]
+        while specials[next_special] < a:
+            next_special += 1
+        if specials[next_special] < b:
+            piece = html.escape(piece)
+        if not active:
+            out.append(piece)
+            continue
+        covering = tuple(sorted(active))
+        tag = tags.get(covering)
+        if tag is None:
+            tag = tags[covering] = open_tag(covering)
+        out.append(f"{tag}{piece}</span>")
     return "".join(out)
 
 
@@ -210,7 +284,7 @@ def _suggestion_pills(suggestions: Iterable[Mapping[str, Any]]) -> str:
     for s in suggestions:
         cls = "pill-sug" if s.get("above_threshold", True) else "pill-low"
         pills.append(f'<span class="pill {cls}" title="evidence: {esc(", ".join(s.get("evidence") or []))}">'
-                     f'{esc(s.get("id"))} {float(s.get("score", 0)):.2f}</span>')
+                     f'{esc_label(s.get("id"))} {float(s.get("score", 0)):.2f}</span>')
     return "".join(pills)
 
 
@@ -223,11 +297,11 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
     yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
     for act in rows:
         label = ("A" if act.get("section") == "activities" else "F") + str(int(act.get("index", 0)) + 1)
-        refs = "".join(f'<span class="pill pill-tag">{esc(r.get("id"))}</span>'
+        refs = "".join(f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
                        for r in act.get("references") or [])
         sugs = _suggestion_pills(suggested.get((act.get("section"), act.get("index")), []))
-        yield (f'<tr><td>{esc(label)}</td><td>{esc(act.get("type") or "?")}</td>'
-               f'<td>{esc(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
+        yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(act.get("type") or "?")}</td>'
+               f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
     yield "</table>\n"
 
 
@@ -237,11 +311,11 @@ def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
         return
     yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
     for c in sorted(claims, key=lambda c: c.get("start", 0)):
-        value = f"{esc(c.get('bound', '='))} {esc(_fmt_number(c.get('value')))}"
+        value = f"{esc_label(c.get('bound', '='))} {_number_html(c.get('value'))}"
         if c.get("value_max") is not None:
-            value += f"–{esc(_fmt_number(c['value_max']))}"
+            value += f"–{_number_html(c['value_max'])}"
         if c.get("unit"):
-            value += f" {esc(c['unit'])}"
+            value += f" {esc_label(c['unit'])}"
         planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
         yield (f'<tr><td>{esc(c.get("text"))}</td><td class="num">{value}</td>'
                f'<td>{esc(c.get("counted") or "")}{planned}</td></tr>\n')
@@ -256,9 +330,9 @@ def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
         return
     yield "<ol>\n"
     for num, f in enumerate(findings):
-        sev = esc(f.get("severity", "info"))
+        sev = esc_label(f.get("severity", "info"))
         yield (f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
-               f'line {esc(f.get("line"))}</a> <code>{esc(f.get("code"))}</code> {esc(f.get("message"))}')
+               f'line {esc(f.get("line"))}</a> <code>{esc_label(f.get("code"))}</code> {esc(f.get("message"))}')
         if f.get("suggestion"):
             yield f' <span class="muted">(suggest: {esc(", ".join(map(str, f["suggestion"])))})</span>'
         yield "</li>\n"
@@ -310,7 +384,7 @@ def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
 
 # ------------------------------------------------------------------ summary of a batch run
 def _stat(label: str, value: Any) -> str:
-    return f'<div class="stat"><b>{esc(_fmt_number(value))}</b>{esc(label)}</div>'
+    return f'<div class="stat"><b>{_number_html(value)}</b>{esc(label)}</div>'
 
 
 def _grid(res: Mapping[str, Any]) -> Iterator[str]:
@@ -319,32 +393,31 @@ def _grid(res: Mapping[str, Any]) -> Iterator[str]:
     if not paragraphs:
         yield '<p class="muted">No paragraphs known or reported for this resolution.</p>\n'
         return
-    yield '<div class="grid-wrap"><table class="grid">\n<tr><th class="report">Report</th>'
-    for pid in paragraphs:
-        yield f'<th class="para" title="{esc(pid)}">{esc(pid)}</th>'
-    yield "</tr>\n"
+    # one piece per table row (not per cell): a grid is reports x paragraphs cells
+    pids = [esc(pid) for pid in paragraphs]
+    yield ('<div class="grid-wrap"><table class="grid">\n<tr><th class="report">Report</th>'
+           + "".join(f'<th class="para" title="{pid}">{pid}</th>' for pid in pids) + "</tr>\n")
+    tagged = [f'<td class="cell c-tag" title="{pid}: tagged">T</td>' for pid in pids]
+    suggested = [f'<td class="cell c-sug" title="{pid}: suggested">S</td>' for pid in pids]
+    empty = '<td class="cell c-none"></td>'
     for row in rows:
         cells = row.get("cells") or {}
         href = row.get("href")
         label = esc(row.get("label"))
         link = f'<a href="{esc(href)}">{label}</a>' if href else label
-        yield f'<tr><td class="report" title="{esc(row.get("source"))}">{link}</td>'
-        for pid in paragraphs:
+        line = [f'<tr><td class="report" title="{esc(row.get("source"))}">{link}</td>']
+        for column, pid in enumerate(paragraphs):
             kind = cells.get(pid)
-            if kind == TAGGED:
-                yield f'<td class="cell c-tag" title="{esc(pid)}: tagged">T</td>'
-            elif kind == SUGGESTED:
-                yield f'<td class="cell c-sug" title="{esc(pid)}: suggested">S</td>'
-            else:
-                yield '<td class="cell c-none"></td>'
-        yield "</tr>\n"
+            line.append(tagged[column] if kind == TAGGED else suggested[column] if kind == SUGGESTED else empty)
+        line.append("</tr>\n")
+        yield "".join(line)
     totals = res.get("totals") or {}
-    yield '<tr class="total"><td class="report">Reports per paragraph</td>'
-    for pid in paragraphs:
-        yield f'<td class="cell" title="{esc(pid)}">{esc(totals.get(pid, 0))}</td>'
-    yield "</tr>\n</table></div>\n"
+    yield ('<tr class="total"><td class="report">Reports per paragraph</td>'
+           + "".join(f'<td class="cell" title="{pid_html}">{esc(totals.get(pid, 0))}</td>'
+                     for pid, pid_html in zip(paragraphs, pids, strict=True))
+           + "</tr>\n</table></div>\n")
     if res.get("more_rows"):
-        yield (f'<p class="muted small">{esc(_fmt_number(res["more_rows"]))} more reports are not drawn; '
+        yield (f'<p class="muted small">{_number_html(res["more_rows"])} more reports are not drawn; '
                "coverage.csv counts them all.</p>\n")
 
 
@@ -356,7 +429,7 @@ def report_index_row(entry: Mapping[str, Any]) -> str:
     """
     label = esc(entry.get("label") or entry.get("source"))
     link = f'<a href="{esc(entry["href"])}">{label}</a>' if entry.get("href") else label
-    cells = "".join(f'<td class="num">{esc(_fmt_number(entry.get(k, 0)))}</td>'
+    cells = "".join(f'<td class="num">{_number_html(entry.get(k, 0))}</td>'
                     for k in ("activities", "tagged", "suggested", "claims", "findings"))
     return (f'<tr><td title="{esc(entry.get("source"))}">{link}</td><td>{esc(entry.get("resolution_code") or "")}</td>'
             f'<td>{esc(entry.get("layout") or "")}</td>{cells}</tr>').replace("\n", " ")
@@ -379,7 +452,7 @@ def _largest_claim_row(c: Mapping[str, Any]) -> str:
     src = esc(c.get("label") or c.get("source"))
     link = f'<a href="{esc(href)}">{src}</a>' if href else src
     planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
-    return (f'<tr><td>{esc(c.get("kind"))}</td><td class="num">{esc(_fmt_number(c.get("value")))}</td>'
+    return (f'<tr><td>{esc(c.get("kind"))}</td><td class="num">{_number_html(c.get("value"))}</td>'
             f'<td>{esc(c.get("unit") or "")}</td><td>{esc(c.get("counted") or "")}{planned}</td>'
             f'<td>{esc(c.get("text"))}</td><td>{link}</td></tr>\n')
 
@@ -387,8 +460,8 @@ def _largest_claim_row(c: Mapping[str, Any]) -> str:
 def _rule_row(r: Mapping[str, Any]) -> str:
     sev = esc(r.get("severity"))
     return (f'<tr><td><code>{esc(r.get("code"))}</code></td><td><span class="sev sev-{sev}">{sev}</span>'
-            f'</td><td class="num">{esc(_fmt_number(r.get("count")))}</td>'
-            f'<td class="num">{esc(_fmt_number(r.get("reports")))}</td></tr>\n')
+            f'</td><td class="num">{_number_html(r.get("count"))}</td>'
+            f'<td class="num">{_number_html(r.get("reports"))}</td></tr>\n')
 
 
 def summary_chunks(summary: Mapping[str, Any], report_rows: Iterable[str] = ()) -> Iterator[str]:
@@ -406,7 +479,7 @@ def summary_chunks(summary: Mapping[str, Any], report_rows: Iterable[str] = ()) 
     rows = iter(report_rows)
     first = next(rows, None)
     if first is not None:
-        yield (f'<h2 id="reports">Reports ({esc(_fmt_number((summary.get("counts") or {}).get("reports", "")))})</h2>\n'
+        yield (f'<h2 id="reports">Reports ({_number_html((summary.get("counts") or {}).get("reports", ""))})</h2>\n'
                '<table><tr><th>Report</th><th>Resolution</th><th>Layout</th><th class="num">Activities</th>'
                '<th class="num">Tagged</th><th class="num">Suggested</th><th class="num">Claims</th>'
                '<th class="num">Findings</th></tr>\n')
@@ -445,7 +518,7 @@ def _summary_body(summary: Mapping[str, Any]) -> list[str]:
         code = res.get("code") or "no resolution identified"
         heading = esc(code) + (f" — {esc(res['title'])}" if res.get("title") else "")
         body.append(f'<h3 id="{esc(res.get("anchor") or code)}">{heading} '
-                    f'<span class="muted small">({esc(_fmt_number(res.get("reports", 0)))} reports)</span></h3>\n')
+                    f'<span class="muted small">({_number_html(res.get("reports", 0))} reports)</span></h3>\n')
         if not res.get("known", True) and res.get("code"):
             body.append('<p class="muted small">This resolution is not among the loaded resolution texts: '
                         "columns show only the paragraphs reports name.</p>\n")
@@ -475,12 +548,12 @@ def _summary_body(summary: Mapping[str, Any]) -> list[str]:
         _rule_row))
 
     errors = summary.get("errors") or []
-    body.append(f"<h2>Files that failed ({esc(_fmt_number(counts.get('errors', len(errors))))})</h2>\n")
+    body.append(f"<h2>Files that failed ({_number_html(counts.get('errors', len(errors)))})</h2>\n")
     body.extend(_table_or_message(
         errors, "None.", "<tr><th>File</th><th>Reason</th></tr>",
         lambda e: f'<tr><td>{esc(e.get("source"))}</td><td>{esc(e.get("reason"))}</td></tr>\n'))
     if errors:
         shown = len(errors)
         if counts.get("errors", shown) > shown:
-            body.append(f'<p class="muted small">{esc(_fmt_number(counts["errors"] - shown))} more in errors.csv.</p>\n')
+            body.append(f'<p class="muted small">{_number_html(counts["errors"] - shown)} more in errors.csv.</p>\n')
     return body

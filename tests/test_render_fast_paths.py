@@ -1,0 +1,343 @@
+"""The pages' and derived rows' fast paths give what the plain ways of doing the same thing give.
+
+``esc`` skips ``html.escape`` for text without special characters, ``annotate_text`` escapes only the
+pieces that hold one and builds each distinct opening tag once, and ``batch._derive`` builds its rows as
+lists in column order instead of merged dicts read back by ``_cells``. Each is checked against the plain
+version it stands in for (kept here as the reference), over records of corpus reports and random edits
+of them that put special characters, overlaps and out-of-range offsets everywhere.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import html
+import io
+import random
+import re
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opmapper import batch, render
+from opmapper._records import LineIndex
+from opmapper.render.html import (
+    _fmt_number,
+    _number_html,
+    _span_title,
+    _special_offsets,
+    annotate_text,
+    esc,
+    esc_label,
+    report_index_row,
+    report_spans,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECIALS = "&<>\"'"
+EDITS = SPECIALS + "ab \n;"
+
+
+def _corpus_texts(limit: int = 8) -> list[str]:
+    files = sorted((ROOT / "corpus" / "reports").rglob("*.txt"))
+    return [p.read_text(encoding="utf-8") for p in files[:: max(1, len(files) // limit)]][:limit]
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict[str, Any]]:
+    analyzer = batch.get_analyzer()
+    rng = random.Random(11)
+    out = []
+    for n, text in enumerate(_corpus_texts()):
+        if n % 2:  # special characters in the text, next to and inside the spans
+            chars = list(text)
+            for _ in range(60):
+                chars.insert(rng.randrange(len(chars)), rng.choice(EDITS))
+            text = "".join(chars)
+        out.append(analyzer.analyze(text, f"corpus/<{n}> & 'x'.txt"))
+    return out
+
+
+# ------------------------------------------------------------------ the plain versions
+def plain_esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def plain_annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
+    """annotate_text as it was: every piece escaped, every tag built from its spans."""
+    n = len(text)
+    clean = []
+    for span in spans:
+        start = max(0, min(int(span["start"]), n))
+        end = max(start, min(int(span["end"]), n))
+        clean.append({**span, "start": start, "end": end})
+    edges = sorted({0, n, *(s["start"] for s in clean), *(s["end"] for s in clean)})
+    anchors: dict[int, list[dict[str, Any]]] = {}
+    for span in clean:
+        if span["kind"] == "finding":
+            anchors.setdefault(span["start"], []).append(span)
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for i, span in enumerate(clean):
+        if span["end"] > span["start"]:
+            opening.setdefault(span["start"], []).append(i)
+            closing.setdefault(span["end"], []).append(i)
+    active: set[int] = set()
+    titles: dict[int, str] = {}
+    out: list[str] = []
+    for a, b in zip(edges, edges[1:] + [None], strict=True):
+        for span in anchors.get(a, ()):
+            num = span["number"]
+            sev = plain_esc(span["item"].get("severity", "info"))
+            out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" '
+                       f'title="{plain_esc(_span_title(span))}">[{num + 1}]</a>')
+        active.difference_update(closing.get(a, ()))
+        active.update(opening.get(a, ()))
+        if b is None or b <= a:
+            continue
+        piece = html.escape(text[a:b])
+        if not active:
+            out.append(piece)
+            continue
+        covering = sorted(active)
+        classes = []
+        for i in covering:
+            s = clean[i]
+            cls = s["kind"] if s["kind"] != "finding" else f"f-{s['item'].get('severity', 'info')}"
+            if cls not in classes:
+                classes.append(cls)
+        for i in covering:
+            if i not in titles:
+                titles[i] = _span_title(clean[i])
+        title = titles[covering[0]] if len(covering) == 1 else "; ".join(dict.fromkeys(titles[i] for i in covering))
+        out.append(f'<span class="{html.escape(" ".join(classes))}" title="{html.escape(title)}">{piece}</span>')
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ the checks
+def test_esc_is_html_escape_of_the_text():
+    class Name(str):
+        def __str__(self) -> str:
+            return "<" + self + ">"
+
+    values = [None, "", "OP4.b", "a & b", "<b>", '"q"', "it's", "&amp;", 0, 12.5, -3, True, ["a<b"],
+              {"k": "'v'"}, Name("x"), "é ≥ 5 – km²", *SPECIALS, *(c * 3 for c in SPECIALS)]
+    for value in values:
+        assert esc(value) == plain_esc(value), value
+
+
+def test_annotate_text_is_the_plain_one_on_analysed_reports(records):
+    flagged = 0
+    for record in records:
+        text, spans = record["report"]["text"], report_spans(record)
+        assert spans
+        flagged += any(span["kind"] == "finding" for span in spans)
+        assert annotate_text(text, spans) == plain_annotate_text(text, spans)
+    assert flagged and any(any(c in r["report"]["text"] for c in SPECIALS) for r in records)
+
+
+def test_annotate_text_is_the_plain_one_on_random_spans(records):
+    rng = random.Random(5)
+    kinds = ["ref", "claim", "finding"]
+    severities = ["error", "warning", "info", None, "<odd>", "warning"]
+    for record in records:
+        text, real = record["report"]["text"], report_spans(record)
+        items = {kind: [s["item"] for s in real if s["kind"] == kind] or [{}] for kind in kinds}
+        for _ in range(25):
+            spans = []
+            for number in range(rng.randrange(0, 14)):
+                kind = rng.choice(kinds)
+                start = rng.randrange(-5, len(text) + 5)
+                end = start + rng.choice([0, 1, 2, 7, 40, 300, -3])
+                item = dict(rng.choice(items[kind]))
+                if kind == "finding":
+                    item["severity"] = rng.choice(severities)
+                    item["message"] = rng.choice(["a < b & c", "plain", "it's \"quoted\""])
+                spans.append({"kind": kind, "start": start, "end": end, "item": item, "number": number})
+            if spans and rng.random() < 0.3:
+                spans.append(dict(spans[0]))  # the same span twice
+            assert annotate_text(text, spans) == plain_annotate_text(text, spans)
+
+
+def plain_derive(record: Mapping[str, Any], href: str) -> batch._Derived:
+    """batch._derive as it was: a merged dict per row, read back column by column by ``_cells``."""
+    report = record.get("report") or {}
+    source = record.get("source")
+    index = LineIndex(report.get("text") or "")
+    base = {"source": source, "resolution_code": record.get("resolution_code")}
+    label = batch._label(source)
+    above = {(s["section"], s["index"]): [x for x in s.get("suggestions") or [] if x.get("above_threshold", True)]
+             for s in record.get("suggestions") or []}
+    allsugg = {(s["section"], s["index"]): s.get("suggestions") or [] for s in record.get("suggestions") or []}
+    tagged: Counter = Counter()
+    suggested: Counter = Counter()
+    claims_for: Counter = Counter()
+    cited: set[str] = set()
+    activity_rows: list[list[Any]] = []
+    claim_rows: list[list[Any]] = []
+    top: list[tuple[float, dict[str, Any]]] = []
+
+    def claim_row(claim, where, paragraphs, origin):
+        line, column = index.line_col(int(claim.get("start", 0)))
+        claim_rows.append(batch._cells({**base, **claim, "where": where, "paragraphs": list(paragraphs),
+                                        "paragraphs_from": origin if paragraphs else "", "line": line,
+                                        "column": column}, batch.CLAIM_COLUMNS))
+        value = claim.get("value_max") if claim.get("value_max") is not None else claim.get("value")
+        if isinstance(value, (int, float)):
+            top.append((value, {**{k: claim.get(k) for k in ("kind", "unit", "counted", "text", "modality", "value")},
+                                "source": source, "label": label, "href": href}))
+        for pid in paragraphs:
+            claims_for[pid] += 1
+
+    for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
+        refs = list(dict.fromkeys(r.get("id") for r in act.get("references") or []))
+        key = (act.get("section"), act.get("index"))
+        sugg = [] if refs else list(dict.fromkeys(x.get("id") for x in above.get(key, [])))
+        description, start, end = batch._description(act)
+        activity_rows.append(batch._cells({
+            **base, "layout": record.get("layout"), "section": act.get("section"), "index": act.get("index"),
+            "type": act.get("type"), "status": act.get("status"), "references": refs, "suggested": sugg,
+            "suggestion_scores": [f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])],
+            "claims": len(act.get("claims") or []), "line": index.line_col(start)[0],
+            "start": start, "end": end, "description": description,
+        }, batch.ACTIVITY_COLUMNS))
+        tagged.update(refs)
+        suggested.update(sugg)
+        for claim in act.get("claims") or []:
+            claim_row(claim, batch._where(act), refs or sugg, "tag" if refs else "suggested")
+    for name in ("results", "challenges", "future", "additional"):
+        section = report.get(name)
+        if not isinstance(section, Mapping):
+            continue
+        refs = section.get("references") or []
+        cited.update(r.get("id") for r in refs)
+        for claim in section.get("claims") or []:
+            lo, hi = claim.get("sentence_start", claim.get("start")), claim.get("sentence_end", claim.get("end"))
+            near = list(dict.fromkeys(r.get("id") for r in refs if lo <= r.get("start", -1) < hi))
+            claim_row(claim, name, near, "tag")
+    findings = record.get("findings") or []
+    counts = record.get("counts") or {}
+    share = {
+        "resolution_code": record.get("resolution_code"), "source": source, "label": label, "href": href,
+        "tagged": dict(tagged), "suggested": dict(suggested), "claims_for": dict(claims_for), "cited": sorted(cited),
+        "counts": {key: int(counts.get(key, 0)) for key in
+                   ("activities", "tagged_activities", "suggested_activities", "claims", "findings")},
+        "findings": [(f.get("code"), f.get("severity")) for f in findings],
+        "notes": [n for n in record.get("notes") or [] if not n.startswith("resolution ")],
+        "claims": top,
+    }
+    index_row = report_index_row({
+        "label": label, "source": source, "href": href, "resolution_code": record.get("resolution_code"),
+        "layout": record.get("layout"), "activities": counts.get("activities", 0),
+        "tagged": counts.get("tagged_activities", 0), "suggested": counts.get("suggested_activities", 0),
+        "claims": counts.get("claims", 0), "findings": counts.get("findings", 0)})
+
+    def csv_text(rows):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        return buffer.getvalue()
+
+    return batch._Derived(csv_text(activity_rows), csv_text(claim_rows),
+                          csv_text([batch._cells({**base, **f}, batch.FINDING_COLUMNS) for f in findings]),
+                          index_row, share)
+
+
+def _odd_values(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """A copy of a record whose cells take every kind of value a cell can hold: formulas, lists, None,
+    booleans, nested data, and claims and findings carrying their own source."""
+    record = copy.deepcopy(record)
+    odd = ["=SUM(A1)", "-12.5", "-", "+x", "@me", "\tx", "", None, True, 3, 2.5, ["a", None, 1],
+           [{"deep": 1}], {"k": "v"}, "plain", ["OP1", "=OP2"]]
+    report = record["report"]
+    for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
+        for key in ("type", "status", "description"):
+            if rng.random() < 0.5:
+                act[key] = rng.choice(odd)
+        if rng.random() < 0.3:  # a key of the suggestions too: hashable values only
+            act["section"] = rng.choice(["=x", "-", None, 3, "plain"])
+        for claim in act.get("claims") or []:
+            for key in ("unit", "counted", "verb", "text", "value_max", "bound", "source", "resolution_code"):
+                if rng.random() < 0.3:
+                    claim[key] = rng.choice(odd)
+    for finding in record.get("findings") or []:
+        for key in ("message", "suggestion", "where", "source", "severity"):
+            if rng.random() < 0.4:
+                finding[key] = rng.choice(odd)
+    record["layout"] = rng.choice(odd)
+    return record
+
+
+def test_derive_is_the_plain_one(records):
+    rng = random.Random(3)
+    for record in records:
+        assert batch._derive(record, "reports/a.html") == plain_derive(record, "reports/a.html")
+        for _ in range(6):
+            odd = _odd_values(record, rng)
+            assert batch._derive(odd, "reports/b.html") == plain_derive(odd, "reports/b.html")
+    for source, code in (("=cmd|x.txt", "-Res"), (None, None)):
+        record = {**records[0], "source": source, "resolution_code": code}
+        assert batch._derive(record, "reports/c.html") == plain_derive(record, "reports/c.html")
+
+
+def test_row_cells_write_what_cells_write():
+    values = ["=SUM(A1)", "-12.5", "-", "+x", "@me", "\tx", "\rx", "", None, True, False, 3, -2.5, ["a", None, 1],
+              ["OP1", "OP2"], ["=OP2"], [], [{"deep": 1}], {"k": "v"}, "plain", "é ≥ 5"]
+    columns = [f"c{i}" for i in range(len(values))]
+    plain, fast = io.StringIO(), io.StringIO()
+    csv.writer(plain, lineterminator="\n").writerow(batch._cells(dict(zip(columns, values, strict=True)), columns))
+    csv.writer(fast, lineterminator="\n").writerow(batch._row_cells(values))
+    assert fast.getvalue() == plain.getvalue()
+
+
+def test_formula_safe_is_the_plain_one():
+    def plain_formula_safe(text: str) -> str:
+        if text and text[0] in render.FORMULA_STARTS and text not in ("-", "+") and not render._NUMBER.fullmatch(text):
+            return "'" + text
+        return text
+
+    rng = random.Random(9)
+    alphabet = "=+-@\t\r0123456789.,eE%x "
+    texts = ["", "=", "-", "+", "@", "-12.5", "+3", "-1,000.5e-3%", "=SUM(A1)", "@x", "\t", "-x", "+-1", ".5",
+             "=1", "@1", "\t1", "\r-1", "-.", "-1e", "≥", "12", "plain"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 7))) for _ in range(3000)]
+    for text in texts:
+        assert render.formula_safe(text) == plain_formula_safe(text), text
+
+
+def test_special_offsets_are_where_html_escape_replaces(records):
+    pattern = re.compile(r"[&<>\"']")
+    texts = [r["report"]["text"] for r in records] + ["", "&", "a<b>c\"d'e&f", "''&&", "plain"]
+    for text in texts:
+        assert _special_offsets(text) == [m.start() for m in pattern.finditer(text)]
+
+
+def test_number_html_is_the_escaped_readable_number():
+    values = [0, 7, -12, 1234567, 10**16, 2.5, -0.125, 1e15, 1e20, 123456.789, 1e-7, float("inf"), float("nan"),
+              -float("inf"), True, None, "", "<5", "a & b", "12", 3.0]
+    for value in values:
+        assert _number_html(value) == esc(_fmt_number(value)), value
+
+
+def test_text_lines_are_the_line_index(records):
+    texts = [r["report"]["text"] for r in records] + ["", "\n", "a", "a\n", "\n\nb\n", "one\ntwo", "x\r\ny\n"]
+    for text in texts:
+        fast, plain = batch._TextLines(text), LineIndex(text)
+        assert fast._starts == plain._starts
+        for offset in range(0, len(text) + 2, 1 if len(text) < 50 else 7):
+            assert fast.line_col(offset) == plain.line_col(offset)
+
+
+def test_esc_label_is_esc():
+    values = ["OP2", "a<b", None, 1, 1.0, True, 0, False, 0.0, ["x<y"], {"k": 1}, "it's", "f-warning claim", "1"]
+    for value in values * 2:  # twice: the second time from the memo
+        assert esc_label(value) == esc(value) and type(esc_label(value)) is str, value
+
+
+def test_remembered_numbers_are_the_readable_numbers():
+    values = [0, 0.0, -0.0, 1, 1.0, True, False, 12, 12.0, 12.5, -3, 1e15, 1e16, float("nan"), float("inf"),
+              None, "12", "<b>", [1, 2], {"a": 1}, 10**20, 2.0**60, 0.1 + 0.2]
+    for value in values * 2:  # twice: the second time from the memo
+        assert _fmt_number(value) == render.number(value, digits=4), value
