@@ -955,6 +955,22 @@ _FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
 _TOP_CLAIM_FIELDS = ("kind", "unit", "counted", "text", "modality", "value")
 
 
+def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list[tuple[Mapping, list[str]]]]]:
+    """The narrative sections of a parsed report (as a dict): each one's name, its references, and its
+    claims, each with the paragraphs cited in the claim's own sentence -- the ones a claim in free text
+    counts for."""
+    for name in ("results", "challenges", "future", "additional"):
+        section = report.get(name)
+        if not isinstance(section, Mapping):
+            continue
+        refs = section.get("references") or []
+        claims = []
+        for claim in section.get("claims") or []:
+            lo, hi = claim.get("sentence_start", claim.get("start")), claim.get("sentence_end", claim.get("end"))
+            claims.append((claim, list(dict.fromkeys(r.get("id") for r in refs if lo <= r.get("start", -1) < hi))))
+        yield name, refs, claims
+
+
 def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     """Rows are built as lists in column order, not as merged dicts read back column by column: each
     list holds what ``_cells`` would read from the merged dict (a claim's or finding's own ``source``
@@ -1024,16 +1040,9 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             origin = "tag" if refs else "suggested"
             for claim in claims:
                 claim_row(claim, where_cell, paragraphs, paragraphs_cell, origin)
-    for name in ("results", "challenges", "future", "additional"):
-        section = report.get(name)
-        if not isinstance(section, Mapping):
-            continue
-        refs = section.get("references") or []
+    for name, refs, claims in _section_claims(report):
         cited.update(r.get("id") for r in refs)
-        for claim in section.get("claims") or []:
-            # A claim in free text counts for the paragraphs cited in its own sentence.
-            lo, hi = claim.get("sentence_start", claim.get("start")), claim.get("sentence_end", claim.get("end"))
-            near = list(dict.fromkeys(r.get("id") for r in refs if lo <= r.get("start", -1) < hi))
+        for claim, near in claims:
             claim_row(claim, name, near, _cell(near), "tag")
     findings = record.get("findings") or []
     finding_rows = [[*(lead if "source" not in f and "resolution_code" not in f else

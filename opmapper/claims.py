@@ -1873,10 +1873,15 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
         base.append((pos, len(text)))
     if "\n" not in text:  # every break of sentence_end_re holds a line break: none to cut at
         return [(s, e) for s, e in base if e > s]
+    return _cut_at_breaks(text, base, patterns.sentence_end_re)
+
+
+def _cut_at_breaks(text: str, spans: list[tuple[int, int]], breaks) -> list[tuple[int, int]]:
+    """The non-empty pieces of ``spans`` left when every match of ``breaks`` is cut out."""
     out = []
-    for s, e in base:
+    for s, e in spans:
         pos = s
-        for m in patterns.sentence_end_re.finditer(text, s, e):
+        for m in breaks.finditer(text, s, e):
             if m.start() > pos:
                 out.append((pos, m.start()))
             pos = m.end()

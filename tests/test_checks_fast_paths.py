@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from corpus_samples import corpus_reports, with_random_edits
 
 from opmapper import checks as C
 
@@ -20,17 +21,11 @@ EDITS = ["\n", "\n\n", ". ", "! ", "? ", '." ', ".) ", ".] ", "  ", "\t", "\r", 
 
 
 def _texts(limit: int = 24) -> list[str]:
-    files = sorted((ROOT / "corpus" / "reports").rglob("*.txt"))[:: max(1, 78 // limit)]
-    files += sorted((ROOT / "tests" / "fixtures" / "checks").glob("*.txt"))
-    texts = [p.read_text(encoding="utf-8") for p in files]
+    texts = corpus_reports(limit)
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "fixtures" / "checks").glob("*.txt"))]
     rng = random.Random(5)
-    edited = []
-    for text in texts[:12]:  # random edits put marks, breaks, brackets and odd spaces next to each other
-        chars = list(text)
-        for _ in range(300):
-            chars.insert(rng.randrange(len(chars)), rng.choice(EDITS))
-        edited.append("".join(chars))
-    return texts + edited
+    # random edits put marks, breaks, brackets and odd spaces next to each other
+    return texts + [with_random_edits(text, EDITS, 300, rng) for text in texts[:12]]
 
 
 TEXTS = _texts()

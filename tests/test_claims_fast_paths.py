@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from corpus_samples import corpus_reports, with_random_edits
 
 from opmapper import claims as C
 
@@ -21,16 +22,10 @@ EDITS = "0123456789 .,;:-/%$()[]\n\tOPopandofperthe€£²"
 
 
 def _texts(limit: int = 14) -> list[str]:
-    files = sorted((ROOT / "corpus" / "reports").rglob("*.txt"))[:: max(1, 78 // limit)]
-    texts = [p.read_text(encoding="utf-8") for p in files]
+    texts = corpus_reports(limit)
     rng = random.Random(7)
-    edited = []
-    for text in texts[:6]:  # random edits put digits, marks and keywords next to each other
-        chars = list(text)
-        for _ in range(200):
-            chars.insert(rng.randrange(len(chars)), rng.choice(EDITS))
-        edited.append("".join(chars))
-    return texts + edited
+    # random edits put digits, marks and keywords next to each other
+    return texts + [with_random_edits(text, EDITS, 200, rng) for text in texts[:6]]
 
 
 TEXTS = _texts()
@@ -168,25 +163,23 @@ def test_a_glued_scale_opens_with_one_of_the_initials():
 
 
 def test_sentences_of_a_text_without_line_breaks_need_no_cutting_at_breaks():
-    def cut_at_line_breaks(text, spans, pattern):  # the general path of _sentences
-        out = []
-        for s, e in spans:
-            pos = s
-            for m in pattern.finditer(text, s, e):
-                if m.start() > pos:
-                    out.append((pos, m.start()))
-                pos = m.end()
-            if e > pos:
-                out.append((pos, e))
-        return out
-
     lines = [line for text in TEXTS for line in text.split("\n") if line.strip()]
     assert len(lines) > 100
     for line in lines:
         plain = C._plain_ascii(line)
         sentences = C._sentences(None, line, RULES, plain)
         pattern = (RULES.twins if plain else RULES).sentence_end_re
-        assert sentences == cut_at_line_breaks(line, sentences, pattern), line
+        assert sentences == C._cut_at_breaks(line, sentences, pattern), line
+
+
+def test_sentences_of_a_text_with_line_breaks_are_cut_at_every_break():
+    texts = [text for text in TEXTS if "\n" in text]  # whole reports: the shortcut must not be taken
+    assert len(texts) > 10
+    for text in texts:
+        plain = C._plain_ascii(text)
+        sentences = C._sentences(None, text, RULES, plain)
+        pattern = (RULES.twins if plain else RULES).sentence_end_re
+        assert sentences == C._cut_at_breaks(text, sentences, pattern)
 
 
 def test_markers_open_with_a_word_character_only_when_they_must():

@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_samples import corpus_reports, with_random_edits
 
 from opmapper import batch, render
 from opmapper._records import LineIndex
 from opmapper.render.html import (
     _fmt_number,
     _number_html,
+    _span_classes,
     _span_title,
     _special_offsets,
     annotate_text,
@@ -41,22 +43,14 @@ SPECIALS = "&<>\"'"
 EDITS = SPECIALS + "ab \n;"
 
 
-def _corpus_texts(limit: int = 8) -> list[str]:
-    files = sorted((ROOT / "corpus" / "reports").rglob("*.txt"))
-    return [p.read_text(encoding="utf-8") for p in files[:: max(1, len(files) // limit)]][:limit]
-
-
 @pytest.fixture(scope="module")
 def records() -> list[dict[str, Any]]:
     analyzer = batch.get_analyzer()
     rng = random.Random(11)
     out = []
-    for n, text in enumerate(_corpus_texts()):
+    for n, text in enumerate(corpus_reports(8)[:8]):
         if n % 2:  # special characters in the text, next to and inside the spans
-            chars = list(text)
-            for _ in range(60):
-                chars.insert(rng.randrange(len(chars)), rng.choice(EDITS))
-            text = "".join(chars)
+            text = with_random_edits(text, EDITS, 60, rng)
         out.append(analyzer.analyze(text, f"corpus/<{n}> & 'x'.txt"))
     return out
 
@@ -103,12 +97,7 @@ def plain_annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
             out.append(piece)
             continue
         covering = sorted(active)
-        classes = []
-        for i in covering:
-            s = clean[i]
-            cls = s["kind"] if s["kind"] != "finding" else f"f-{s['item'].get('severity', 'info')}"
-            if cls not in classes:
-                classes.append(cls)
+        classes = _span_classes(clean[i] for i in covering)  # not a fast path: shared with the code
         for i in covering:
             if i not in titles:
                 titles[i] = _span_title(clean[i])
@@ -172,13 +161,9 @@ def plain_derive(record: Mapping[str, Any], href: str) -> batch._Derived:
     above = {(s["section"], s["index"]): [x for x in s.get("suggestions") or [] if x.get("above_threshold", True)]
              for s in record.get("suggestions") or []}
     allsugg = {(s["section"], s["index"]): s.get("suggestions") or [] for s in record.get("suggestions") or []}
-    tagged: Counter = Counter()
-    suggested: Counter = Counter()
-    claims_for: Counter = Counter()
+    tagged, suggested, claims_for = Counter(), Counter(), Counter()  # paragraph -> activities / claims
     cited: set[str] = set()
-    activity_rows: list[list[Any]] = []
-    claim_rows: list[list[Any]] = []
-    top: list[tuple[float, dict[str, Any]]] = []
+    activity_rows, claim_rows, top = [], [], []  # rows of two tables; (value, claim) for the summary
 
     def claim_row(claim, where, paragraphs, origin):
         line, column = index.line_col(int(claim.get("start", 0)))
@@ -208,15 +193,9 @@ def plain_derive(record: Mapping[str, Any], href: str) -> batch._Derived:
         suggested.update(sugg)
         for claim in act.get("claims") or []:
             claim_row(claim, batch._where(act), refs or sugg, "tag" if refs else "suggested")
-    for name in ("results", "challenges", "future", "additional"):
-        section = report.get(name)
-        if not isinstance(section, Mapping):
-            continue
-        refs = section.get("references") or []
+    for name, refs, claims in batch._section_claims(report):  # not a fast path: shared with the code
         cited.update(r.get("id") for r in refs)
-        for claim in section.get("claims") or []:
-            lo, hi = claim.get("sentence_start", claim.get("start")), claim.get("sentence_end", claim.get("end"))
-            near = list(dict.fromkeys(r.get("id") for r in refs if lo <= r.get("start", -1) < hi))
+        for claim, near in claims:
             claim_row(claim, name, near, "tag")
     findings = record.get("findings") or []
     counts = record.get("counts") or {}

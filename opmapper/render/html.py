@@ -197,6 +197,17 @@ def _special_offsets(text: str) -> list[int]:
     return found
 
 
+def _span_classes(covering: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The CSS classes of a piece of text covered by these spans, each once, in the spans' order: a
+    span's kind, or for a finding its severity."""
+    classes: list[str] = []
+    for span in covering:
+        cls = span["kind"] if span["kind"] != "finding" else f"f-{span['item'].get('severity', 'info')}"
+        if cls not in classes:
+            classes.append(cls)
+    return classes
+
+
 def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     """The text as escaped HTML, each stretch wrapped in the classes of every span covering it.
 
@@ -230,12 +241,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece -> the piece's opening tag
 
     def open_tag(covering: tuple[int, ...]) -> str:
-        classes = []
-        for i in covering:
-            s = spans[i]
-            cls = s["kind"] if s["kind"] != "finding" else f"f-{s['item'].get('severity', 'info')}"
-            if cls not in classes:
-                classes.append(cls)
+        classes = _span_classes(spans[i] for i in covering)
         # escaping works character by character: escaped parts joined are the joined text escaped
         joined = title(covering[0]) if len(covering) == 1 else "; ".join(dict.fromkeys(map(title, covering)))
         return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
