@@ -13,7 +13,9 @@ initializer; ``analyze`` uses the same per-process cache when called on its own 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import glob
 import hashlib
 import heapq
@@ -237,8 +239,23 @@ def get_analyzer(model: str | os.PathLike[str] | None = None,
     """The process's Analyzer for these folders, loaded on first use and kept."""
     key = (None if model is None else str(model), None if resolutions is None else str(resolutions))
     if key not in _ANALYZERS:
-        _ANALYZERS[key] = Analyzer(model, resolutions)
+        with _collector_paused():
+            _ANALYZERS[key] = Analyzer(model, resolutions)
     return _ANALYZERS[key]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading imports scikit-learn, scipy and spaCy: about a million objects, all made to last. The cyclic
+    garbage collector would walk the growing heap again and again while they are made, to free nothing;
+    it is paused meanwhile (a few % of a batch run's start-up)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def analyze(text: str, source: str | None = None) -> dict[str, Any]:
@@ -577,7 +594,8 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
     inputs = expand_inputs(paths, exclude=[pages, out / SUMMARY_HTML])  # an OUT_DIR inside the archive
     jobs = max(1, jobs or os.cpu_count() or 1)
     analyzer = get_analyzer(model, resolutions)  # loaded here first: a bad --model fails before any work
-    analyzer.warm_up()  # forked workers inherit the built pipeline
+    with _collector_paused():
+        analyzer.warm_up()  # forked workers inherit the built pipeline (spaCy's, built on first use)
 
     skip: set[str] = set()
     if resume:
