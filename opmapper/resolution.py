@@ -18,7 +18,7 @@ lines are both tolerated.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import regex
@@ -106,6 +106,7 @@ _ID = regex.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # the checks ask for the same few ids report after report
 def canonical_id(pid: str) -> str | None:
     """``"op4b"``, ``"OP 4 (b)"``, ``"OP4.b.ii"`` -> ``"OP4.b"`` / ``"OP4.b.ii"``; None if not an id."""
     m = _ID.match(pid)
