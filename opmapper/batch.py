@@ -1,6 +1,6 @@
 """Batch runs over an archive: files in; tables, per-report pages and a summary page out.
 
-One file at a time, in a worker: read the bytes, hash them, decode (``sources.read_source``), analyse
+One file at a time, in a worker: read the bytes, hash them, decode (``sources.source_text``), analyse
 (``analyze``: parse, references, claims, suggestions, findings) and hand back one JSON line. The main
 process writes lines as they arrive, in input order, to ``reports.jsonl`` / ``errors.csv`` and flushes
 each, so an interrupted run leaves valid files. At the end every derived table (activities, claims,
@@ -36,7 +36,7 @@ from typing import Any
 from . import render
 from ._records import LineIndex
 from .errors import InputError, ModelError, OpmapperError, OutputError
-from .sources import DEFAULT_MAX_BYTES, HTML_SUFFIXES, TEXT_SUFFIXES, SourceText, read_source
+from .sources import DEFAULT_MAX_BYTES, HTML_SUFFIXES, TEXT_SUFFIXES, SourceText, read_bytes, source_text
 
 INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 REPORTS_JSONL = "reports.jsonl"
@@ -286,16 +286,41 @@ def analyze_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTE
     The unit of work for distributed engines: ``bag.map(analyze_file)``.
     """
     name = str(path)
-    sha = file_sha256(name)
-    try:
-        src = read_source(name, max_bytes=max_bytes)
-    except InputError as exc:
-        return {"source": name, "sha256": sha, "error": exc.reason}
+    sha, data, reason = _read_hashed(name, max_bytes)
+    src = _decoded(name, data) if data is not None else reason
+    if not isinstance(src, SourceText):
+        return {"source": name, "sha256": sha, "error": src}
     try:
         return (analyzer or get_analyzer()).analyze(src.text, name, sha256=sha, encoding=src.encoding,
                                                     html=src.is_html)
     except Exception as exc:  # noqa: BLE001 - one bad report must never end a run of thousands
         return {"source": name, "sha256": sha, "error": _failure(exc)}
+
+
+def _read_hashed(path: str, max_bytes: int) -> tuple[str | None, bytes | None, str | None]:
+    """(sha256, the file's bytes, None), or (sha256, None, why the file cannot be read).
+
+    A usable file is read once: hashed and (by ``_decoded``) decoded from the same bytes. One that is not
+    (too large, say) is still hashed, streaming, since --resume knows errors by their hash too; the hash is
+    None when the file cannot be read at all.
+    """
+    try:
+        data = read_bytes(path, max_bytes)
+    except InputError as exc:
+        return file_sha256(path), None, exc.reason
+    except Exception as exc:  # noqa: BLE001 - one bad file must never end a run of thousands
+        return file_sha256(path), None, f"cannot read file: {type(exc).__name__}: {exc}"
+    return hashlib.sha256(data).hexdigest(), data, None
+
+
+def _decoded(path: str, data: bytes) -> SourceText | str:
+    """The report text of a file's bytes, or why there is none (binary, undecodable, an empty page...)."""
+    try:
+        return source_text(path, data)
+    except InputError as exc:
+        return exc.reason
+    except Exception as exc:  # noqa: BLE001
+        return f"cannot read file: {type(exc).__name__}: {exc}"
 
 
 def _failure(exc: BaseException) -> str:
@@ -388,17 +413,14 @@ def _process(path: str) -> tuple[str, str, str | None, str | None, _Derived | No
         return "error", path, None, "batch reads files, not standard input", None
     if os.path.isdir(path):  # expand_inputs keeps a folder only when it holds no report file
         return "error", path, None, f"no report files ({', '.join(INPUT_SUFFIXES)}) in this folder", None
-    sha = file_sha256(path)
+    sha, data, reason = _read_hashed(path, config.max_bytes)
     if sha is not None and sha in config.skip:
         return "skipped", path, sha, None, None
     if "error" in _WORKER:
         return "error", path, sha, _WORKER["error"], None
-    try:
-        src: SourceText = read_source(path, max_bytes=config.max_bytes)
-    except InputError as exc:
-        return "error", path, sha, exc.reason, None
-    except Exception as exc:  # noqa: BLE001
-        return "error", path, sha, f"cannot read file: {type(exc).__name__}: {exc}", None
+    src = _decoded(path, data) if data is not None else reason
+    if not isinstance(src, SourceText):
+        return "error", path, sha, src, None
     try:
         record = _WORKER["analyzer"].analyze(src.text, path, sha256=sha, encoding=src.encoding, html=src.is_html)
         # plain data made by analyze: no need for to_jsonable, nor for the check for reference cycles

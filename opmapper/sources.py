@@ -125,8 +125,8 @@ def is_html(path: str, text: str) -> bool:
     return head.startswith("<!doctype html") or head.startswith("<html")
 
 
-def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
-    """Read one input (``-`` is stdin) and return its report text. Raises InputError with the reason."""
+def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of one input (``-`` is stdin), at most ``max_bytes``. Raises InputError with the reason."""
     name = str(path)
     try:
         if name == "-":
@@ -151,6 +151,11 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
         raise InputError(f"cannot read file ({exc.strerror or exc})", name) from None
     if len(data) > max_bytes:
         raise InputError(f"input is too large ({len(data)} bytes; limit {max_bytes})", name)
+    return data
+
+
+def source_text(name: str, data: bytes) -> SourceText:
+    """The report text of an input's bytes (decoded; a saved page's visible text). Raises InputError."""
     text, encoding = decode_bytes(data, name)
     if is_html(name, text):
         text = html_to_text(text)
@@ -158,3 +163,9 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
             raise InputError("HTML page has no visible text", name)
         return SourceText(name, text, encoding, is_html=True)
     return SourceText(name, text, encoding)
+
+
+def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+    """Read one input (``-`` is stdin) and return its report text. Raises InputError with the reason."""
+    name = str(path)
+    return source_text(name, read_bytes(name, max_bytes))
