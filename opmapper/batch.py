@@ -547,9 +547,16 @@ def _write_page(record: Mapping[str, Any], pages_dir: str) -> str:
 
 
 def _write_atomic(path: str, text: str) -> None:
+    """``text`` as UTF-8 in ``path``, whole or not at all: written to a temporary file, then renamed over
+    it. With plain os calls: a page is one write, and a text file object costs more to set up than that."""
     tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+    data = memoryview(text.encode("utf-8"))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
     os.replace(tmp, path)
 
 
