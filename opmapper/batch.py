@@ -13,7 +13,6 @@ initializer; ``analyze`` uses the same per-process cache when called on its own 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gc
 import glob
@@ -239,23 +238,31 @@ def get_analyzer(model: str | os.PathLike[str] | None = None,
     """The process's Analyzer for these folders, loaded on first use and kept."""
     key = (None if model is None else str(model), None if resolutions is None else str(resolutions))
     if key not in _ANALYZERS:
-        with _collector_paused():
-            _ANALYZERS[key] = Analyzer(model, resolutions)
+        _ANALYZERS[key] = _load_analyzer(model, resolutions)
     return _ANALYZERS[key]
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading imports scikit-learn, scipy and spaCy: about a million objects, all made to last. The cyclic
-    garbage collector would walk the growing heap again and again while they are made, to free nothing;
-    it is paused meanwhile (a few % of a batch run's start-up)."""
+def _load_analyzer(model: str | os.PathLike[str] | None, resolutions: str | os.PathLike[str] | None) -> Analyzer:
+    """A warmed-up Analyzer, its objects kept out of the cyclic garbage collector's sight.
+
+    Loading imports scikit-learn, scipy and spaCy and builds the pipeline: about a million objects, all
+    made to last as long as the process. The collector would walk them again and again while they are
+    made, and in every full collection after, to free nothing (about 5% of a batch run's start-up): it is
+    paused while they are made, and they then go to its permanent generation (``gc.freeze``), which also
+    keeps forked batch workers from copying their memory pages when they collect (the documented use of
+    ``gc.freeze`` before fork). Garbage already waiting is collected first, so that none is frozen.
+    """
     enabled = gc.isenabled()
+    gc.collect()
     gc.disable()
     try:
-        yield
+        analyzer = Analyzer(model, resolutions)
+        analyzer.warm_up()
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
+    return analyzer
 
 
 def analyze(text: str, source: str | None = None) -> dict[str, Any]:
@@ -398,8 +405,7 @@ def _init_worker(config: _WorkerConfig, ignore_sigint: bool = True) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["config"] = config
     try:
-        _WORKER["analyzer"] = get_analyzer(config.model, config.resolutions)
-        _WORKER["analyzer"].warm_up()
+        _WORKER["analyzer"] = get_analyzer(config.model, config.resolutions)  # forked: already loaded
         _WORKER.pop("error", None)
     except Exception as exc:  # noqa: BLE001 - a raising initializer makes a Pool respawn workers forever
         _WORKER["error"] = f"cannot load the analyser: {exc}"
@@ -622,9 +628,8 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
         raise OutputError(f"cannot use as the output folder: {reason}", str(out_dir)) from None
     inputs = expand_inputs(paths, exclude=[pages, out / SUMMARY_HTML])  # an OUT_DIR inside the archive
     jobs = max(1, jobs or os.cpu_count() or 1)
-    analyzer = get_analyzer(model, resolutions)  # loaded here first: a bad --model fails before any work
-    with _collector_paused():
-        analyzer.warm_up()  # forked workers inherit the built pipeline (spaCy's, built on first use)
+    # loaded and warmed up here first: a bad --model fails before any work; forked workers inherit it
+    analyzer = get_analyzer(model, resolutions)
 
     skip: set[str] = set()
     if resume:
