@@ -250,15 +250,16 @@ def _load_analyzer(model: str | os.PathLike[str] | None, resolutions: str | os.P
     made, and in every full collection after, to free nothing (about 5% of a batch run's start-up): it is
     paused while they are made, and they then go to its permanent generation (``gc.freeze``), which also
     keeps forked batch workers from copying their memory pages when they collect (the documented use of
-    ``gc.freeze`` before fork). Garbage already waiting is collected first, so that none is frozen.
+    ``gc.freeze`` before fork). One collection first frees the garbage that loading left, so that none is
+    frozen with them.
     """
     enabled = gc.isenabled()
-    gc.collect()
     gc.disable()
     try:
         analyzer = Analyzer(model, resolutions)
         analyzer.warm_up()
     finally:
+        gc.collect()
         gc.freeze()
         if enabled:
             gc.enable()
