@@ -9,14 +9,23 @@ import re
 from functools import cached_property
 
 import pytest
+from corpus_samples import corpus_reports, with_random_edits
 
 from opmapper._records import Record, record_maker, shifted
 from opmapper.claims import find_claims
 from opmapper.references import (
+    _AND_SEP,
+    _PLURAL_HEAD,
     DEFAULT_PATTERNS,
     Reference,
     _compile,
+    _is_and_connector,
+    _is_plural_head,
     _names_other_instrument_after,
+    _single,
+    _walk_atoms,
+    _walk_items,
+    _walk_single,
     find_references,
     find_resolution_mentions,
 )
@@ -204,3 +213,59 @@ def test_other_instrument_screen_matches_the_patterns():
     for text in texts:
         plain = compiled.this_after.match(text, 3) is None and compiled.other_after.match(text, 3) is not None
         assert _names_other_instrument_after(text, 3, compiled) == plain, repr(text)
+
+
+# Pieces that make chains of every shape next to each other: heads, numbers, sub-paragraphs, connectors,
+# qualifiers, other instruments before and after.
+_REFERENCE_EDITS = [" OP4", " OPs 2", " PP2", " PP 3", " paragraph 5", " paragraphs 2", " para 20", " para. 7",
+                    " paragraphe 5", " sub-paragraph 2", ".b", "(a)", " (c)", "a", ", ", "; ", " and ", " & ",
+                    " AND ", " - ", "-", " to ", " 12", "3", " of the Resolution", " du dispositif",
+                    " of the preamble", " of Decision 14/8", " above", "Article 3, ", " y ", " ſ", "[", "]", "(",
+                    ")", "\n"]
+
+
+def _chain_matches(texts):
+    """(text, chain match) at every word start of ``texts`` where the chain pattern matches."""
+    compiled = _compile(DEFAULT_PATTERNS)
+    for text in texts:
+        for word in re.finditer(r"(?<!\w)\w", text):
+            m = compiled.chain.match(text, word.start())
+            if m is not None:
+                yield text, m
+
+
+def test_walk_single_is_the_general_walk_of_one_atom():
+    compiled = _compile(DEFAULT_PATTERNS)
+    rng = random.Random(4)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(30)]
+    kinds, compared = set(), 0
+    for text, m in _chain_matches(texts):
+        atom = _single(text, m, compiled)
+        stopped = False
+        if atom is None:
+            atoms, stopped = _walk_items(text, m, compiled)
+            if len(atoms) != 1:
+                continue
+            atom = atoms[0]
+        kinds.add(atom.kind)
+        general = _walk_atoms(text, m, compiled, [atom], stopped)
+        assert _walk_single(text, m, compiled, atom, stopped) == general, m
+        compared += 1
+        if general is not None:
+            kinds.add(general.atoms[0].kind + " kept")
+    assert compared > 500 and {"bare", "qualified", "operative", "preambular", "operative kept"} <= kinds
+
+
+def test_plural_head_and_and_connector_screens_match_their_regexes():
+    rng = random.Random(5)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(20)]
+    heads = {"OPſ", "paras.", "OP", "Ops", "PARAGRAPHS"}
+    connectors = {"&", " AND ", ", et ", "; ", " - ", ",\u00a0y ", " or ", " as well as ", " ou ", "/", "andy"}
+    for _text, m in _chain_matches(texts):
+        heads.update(m.captures("head"))
+        connectors.update(m.captures("sep"))
+    assert len(heads) > 10 and len(connectors) > 8
+    for head in heads:
+        assert _is_plural_head(head) == (_PLURAL_HEAD.search(head) is not None), head
+    for connector in connectors:
+        assert _is_and_connector(connector) == (_AND_SEP.search(connector) is not None), connector
