@@ -471,6 +471,20 @@ def _flex_first_chars(variants: list[str]) -> str | None:
     return "[" + "".join(re.escape(ch) for ch in sorted(ascii_starts)) + "\\x80-\\U0010ffff]"
 
 
+def _ascii_first_chars(variants: list[str]) -> frozenset[str] | None:
+    """The ASCII characters a case-insensitive ``_flex_pattern`` match of one of ``variants`` can start
+    with (a non-ASCII character may start one too), or None when one of them could start with anything.
+    An ASCII character matches a pattern character only as itself or its other case: the case-insensitive
+    partners outside ASCII ("ſ" for "s", the Kelvin sign for "k") are not ASCII, nor is ``[^\\x00-\\x7f]``."""
+    starts = set()
+    for variant in variants:
+        if not variant or variant[0] in " /-":  # these patterns may match nothing: any character may follow
+            return None
+        ch = variant[0] if variant[0].isascii() else _ascii_fold(variant[0])[0]
+        starts.update((ch.lower(), ch.upper()))
+    return frozenset(starts)
+
+
 def _alternatives(words: tuple[str, ...]) -> str:
     return "|".join(_flex_pattern(w).replace("'", "['’]") for w in sorted(words, key=len, reverse=True))
 
@@ -510,6 +524,9 @@ class _Compiled:
         self.spaced_label_re = re.compile(
             "(?:" + "|".join(f"(?P<{name}>{alts})" for name, alts in spaced.items()) + r")\s+(?=\S)",
             re.IGNORECASE) if spaced else None
+        # The ASCII characters a spaced label can start with: the other lines need not try the pattern.
+        self.spaced_label_starts = _ascii_first_chars(
+            [v for name in vocab.spaced_labels if name in vocab.labels for vs in vocab.labels[name].values() for v in vs])
         self.marker_by_key = {label_key(v): layout for layout, vs in vocab.layout_markers.items() for v in vs}
         self.type_by_key = {label_key(v): canon for canon, vs in vocab.activity_types.items() for v in vs}
         self.type_by_key.update({label_key(c): c for c in vocab.activity_types})
@@ -768,13 +785,54 @@ class _Parser:
                 return hit[0], hit[1], None
         return None
 
+    def classify_lines(self, lines: list[_Line]) -> list[tuple[str, str, int | None] | None]:
+        """``[self.classify(ln) for ln in lines]`` (the fast-path tests compare them), with cheap screens
+        in front of classify's steps: most lines are whole labels (one look-up) or prose that starts
+        with no spaced label, holds no ":" or tab and starts with no prefix label."""
+        c = self.c
+        hit_by_key = c.label_hit_by_key
+        spaced_re, spaced_starts = c.spaced_label_re, c.spaced_label_starts
+        prefix_probe, prefixes_by_probe = c.prefix_probe, c.prefixes_by_probe
+        hits = []
+        for ln in lines:
+            text = ln[3]
+            key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
+            if key is not None:
+                hit = hit_by_key.get(key)
+                if hit is not None:
+                    hits.append(hit)
+                    continue
+            first = text[0]
+            if spaced_re is not None and (spaced_starts is None or first in spaced_starts or not first.isascii()):
+                m = spaced_re.match(text)
+                if m is not None:
+                    hits.append((m.lastgroup, c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1],
+                                 m.end()))
+                    continue
+            if ":" in text or "\t" in text:
+                colon = _inline_separator(text)  # "Label: value", "Label<TAB>value"
+                if 0 < colon:
+                    hit = c.label(label_key(text[:colon]))
+                    if hit is not None and hit[0] not in _NO_INLINE_LABELS:
+                        rest = text[colon + 1:]
+                        value_at = colon + 1 + len(rest) - len(rest.lstrip())
+                        hits.append((hit[0], hit[1], (value_at if value_at < len(text) else None)))
+                        continue
+            if key and key[:prefix_probe] in prefixes_by_probe:
+                hit = c.prefix_label(key)
+                if hit is not None:
+                    hits.append((hit[0], hit[1], None))
+                    continue
+            hits.append(None)
+        return hits
+
     # ------------------------------------------------------------ main pass
     def run(self) -> Report:
         text = self.text
         lines = _split_lines(text)
         if _has_mojibake(text):
             self.note_mojibake(lines)
-        hits = [self.classify(ln) for ln in lines]
+        hits = self.classify_lines(lines)
         classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = list(zip(lines, hits, strict=True))
         self.cut_label = bool(classified) and self.is_cut_label(classified[-1])
         if self.cut_label:

@@ -37,6 +37,7 @@ from opmapper.report import (
     Report,
     Section,
     _Line,
+    _Parser,
     _split_lines,
     parse_report,
 )
@@ -269,3 +270,22 @@ def test_plural_head_and_and_connector_screens_match_their_regexes():
         assert _is_plural_head(head) == (_PLURAL_HEAD.search(head) is not None), head
     for connector in connectors:
         assert _is_and_connector(connector) == (_AND_SEP.search(connector) is not None), connector
+
+
+_LABEL_EDITS = ["\n", "\nSubmitted by ", "\nsoumis PAR ", "\nEnvoyé par\t", "\nſubmitted by ", "\nStatus: ",
+                "\nPeriod covered:", "\t", ":", " : ", "\nResolution\n", "\nPériode couverte\n", "\nActivity: x",
+                "\nDescribe the results/achievements of the", "\nII. Implementation", "\nÉ", "\n¿", "\nOn ",
+                "Submitted", " by "]
+
+
+def test_classify_lines_is_classify_of_every_line():
+    rng = random.Random(6)
+    texts = [with_random_edits(t, _LABEL_EDITS, 40, rng) for t in corpus_reports(40)]
+    hits = 0
+    for text in texts:
+        parser = _Parser(text, None, DEFAULT_VOCABULARY, None, False)
+        lines = _split_lines(text) + [_Line(1, 0, 300, "Status: " + "x" * 292), _Line(1, 0, 4, "é")]
+        got = parser.classify_lines(lines)
+        assert got == [parser.classify(ln) for ln in lines]
+        hits += sum(hit is not None and hit[2] is not None for hit in got)
+    assert hits > 100  # inline values ("Label: value", "Submitted by X") were compared too
