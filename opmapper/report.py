@@ -780,20 +780,35 @@ class _Parser:
             hit = c.label_hit_by_key.get(key)
             if hit is not None:
                 return hit
-        m = c.spaced_label_re.match(text) if c.spaced_label_re is not None else None
-        if m is not None:
-            return m.lastgroup, c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
-        colon = _inline_separator(text)  # "Label: value", "Label<TAB>value"
-        if 0 < colon:
-            hit = c.label(label_key(text[:colon]))
-            if hit is not None and hit[0] not in _NO_INLINE_LABELS:
-                rest = text[colon + 1:]
-                value_at = colon + 1 + len(rest) - len(rest.lstrip())
-                return hit[0], hit[1], (value_at if value_at < len(text) else None)
+        hit = self.spaced_label(text) if c.spaced_label_re is not None else None
+        if hit is not None:
+            return hit
+        hit = self.inline_label(text)
+        if hit is not None:
+            return hit
         if key:
             hit = c.prefix_label(key)
             if hit is not None:
                 return hit[0], hit[1], None
+        return None
+
+    def spaced_label(self, text: str) -> tuple[str, str, int] | None:
+        """classify() of a label followed by its value after a space ("Submitted by X on ..."), or None."""
+        c = self.c
+        m = c.spaced_label_re.match(text)
+        if m is None:
+            return None
+        return m.lastgroup, c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
+
+    def inline_label(self, text: str) -> tuple[str, str, int | None] | None:
+        """classify() of "Label: value" and "Label<TAB>value" lines, or None."""
+        colon = _inline_separator(text)
+        if 0 < colon:
+            hit = self.c.label(label_key(text[:colon]))
+            if hit is not None and hit[0] not in _NO_INLINE_LABELS:
+                rest = text[colon + 1:]
+                value_at = colon + 1 + len(rest) - len(rest.lstrip())
+                return hit[0], hit[1], (value_at if value_at < len(text) else None)
         return None
 
     def classify_lines(self, lines: list[_Line]) -> list[tuple[str, str, int | None] | None]:
@@ -815,20 +830,15 @@ class _Parser:
                     continue
             first = text[0]
             if spaced_re is not None and (spaced_starts is None or first in spaced_starts or not first.isascii()):
-                m = spaced_re.match(text)
-                if m is not None:
-                    hits.append((m.lastgroup, c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1],
-                                 m.end()))
+                hit = self.spaced_label(text)
+                if hit is not None:
+                    hits.append(hit)
                     continue
-            if ":" in text or "\t" in text:
-                colon = _inline_separator(text)  # "Label: value", "Label<TAB>value"
-                if 0 < colon:
-                    hit = c.label(label_key(text[:colon]))
-                    if hit is not None and hit[0] not in _NO_INLINE_LABELS:
-                        rest = text[colon + 1:]
-                        value_at = colon + 1 + len(rest) - len(rest.lstrip())
-                        hits.append((hit[0], hit[1], (value_at if value_at < len(text) else None)))
-                        continue
+            if ":" in text or "\t" in text:  # _inline_separator finds neither otherwise
+                hit = self.inline_label(text)
+                if hit is not None:
+                    hits.append(hit)
+                    continue
             if key and key[:prefix_probe] in prefixes_by_probe:
                 hit = c.prefix_label(key)
                 if hit is not None:
