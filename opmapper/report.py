@@ -780,9 +780,9 @@ class _Parser:
             hit = c.label_hit_by_key.get(key)
             if hit is not None:
                 return hit
-        hit = self.spaced_label(text) if c.spaced_label_re is not None else None
-        if hit is not None:
-            return hit
+        m = c.spaced_label_re.match(text) if c.spaced_label_re is not None else None
+        if m is not None:
+            return self.spaced_label(m)
         hit = self.inline_label(text)
         if hit is not None:
             return hit
@@ -792,13 +792,10 @@ class _Parser:
                 return hit[0], hit[1], None
         return None
 
-    def spaced_label(self, text: str) -> tuple[str, str, int] | None:
-        """classify() of a label followed by its value after a space ("Submitted by X on ..."), or None."""
-        c = self.c
-        m = c.spaced_label_re.match(text)
-        if m is None:
-            return None
-        return m.lastgroup, c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
+    def spaced_label(self, m: re.Match) -> tuple[str, str, int]:
+        """classify() of a label followed by its value after a space ("Submitted by X on ..."), from the
+        spaced label pattern's match."""
+        return m.lastgroup, self.c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
 
     def inline_label(self, text: str) -> tuple[str, str, int | None] | None:
         """classify() of "Label: value" and "Label<TAB>value" lines, or None."""
@@ -830,9 +827,9 @@ class _Parser:
                     continue
             first = text[0]
             if spaced_re is not None and (spaced_starts is None or first in spaced_starts or not first.isascii()):
-                hit = self.spaced_label(text)
-                if hit is not None:
-                    hits.append(hit)
+                m = spaced_re.match(text)
+                if m is not None:
+                    hits.append(self.spaced_label(m))
                     continue
             if ":" in text or "\t" in text:  # _inline_separator finds neither otherwise
                 hit = self.inline_label(text)
@@ -909,7 +906,9 @@ class _Parser:
         target: str | None = None
         buf: list[_Line] = []
         block: _Block | None = None
-        lang_votes = self.lang_votes
+        # the parser's tables and tallies as locals: the loop below runs for every line of every report
+        f, lang_votes, layout_votes = self.f, self.lang_votes, self.layout_votes
+        marker_by_key, constituent_type_keys = self.c.marker_by_key, self.c.constituent_type_keys
         labels_seen = 0
         for ln, hit in classified[first_label:]:
             if hit is not None:
@@ -918,10 +917,10 @@ class _Parser:
                     hit = None  # "Description" outside an activity is ordinary text
                 elif block is None and name == "status":
                     name = "implementation_status"
-                elif name == "constituent_type" and "constituent_type" in self.f and target != "constituent_type":
+                elif name == "constituent_type" and "constituent_type" in f and target != "constituent_type":
                     name = "constituent_type_again"
                 elif (target in _CONSTITUENT_TARGETS and not buf and block is None and inline_at is None
-                      and label_key(ln.text) in self.c.constituent_type_keys):
+                      and label_key(ln.text) in constituent_type_keys):
                     hit = None  # "IUCN Secretariat" is a label, but also a constituent type
             if hit is None:
                 if block is not None:
@@ -932,9 +931,9 @@ class _Parser:
                 continue
             labels_seen += 1
             lang_votes[lang] = lang_votes.get(lang, 0) + 1
-            layout = self.c.marker_by_key.get(label_key(ln.text if inline_at is None else ln.text.split(":", 1)[0]))
+            layout = marker_by_key.get(label_key(ln.text if inline_at is None else ln.text.split(":", 1)[0]))
             if layout:
-                self.layout_votes[layout] = self.layout_votes.get(layout, 0) + 1
+                layout_votes[layout] = layout_votes.get(layout, 0) + 1
             if inline_at is not None:
                 self.inline_values += 1
             inline = [_Line(ln.no, ln.start + inline_at, ln.end, ln.text[inline_at:])] if inline_at is not None else []
