@@ -211,6 +211,9 @@ class _Compiled(NamedTuple):
     # than by name, and the walk reads a dozen groups of every chain.
     group: dict[str, int]
     event_groups: tuple[int, ...]   # numbers of the _EVENT_NAMES groups, in that order
+    single_groups: tuple[int, int, int]   # numbers of "num", "subc", "sub": what _single reads
+    head_groups: tuple[int, int, int]     # numbers of "hop", "hpp", "hqual"
+    qualifier_groups: tuple[int, int]     # numbers of "qop", "qpp"
     head_before: regex.Pattern   # reverse: .match(text, pos, end) finds a head word ending at end
     head_tails: dict             # two-character strings -> whether a head word can end with them
     this_after: regex.Pattern
@@ -266,6 +269,9 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
         chain_pattern,
         group,
         tuple(group[name] for name in _EVENT_NAMES),
+        (group["num"], group["subc"], group["sub"]),
+        (group["hop"], group["hpp"], group["hqual"]),
+        (group["qop"], group["qpp"]),
         regex.compile(r"(?<![\p{L}\p{N}_])" + heads.replace("?P<", "?P<b"), flags | regex.REVERSE),
         {},
         regex.compile(this_after, flags),
@@ -306,56 +312,90 @@ class _Chain(NamedTuple):
     atoms: list          # list[_Atom], lists and ranges expanded
 
 
+# tuple.__new__(_Atom, (kind, paragraph, subs, start, end)) builds an _Atom without the Python-level
+# __new__ that NamedTuple generates (as report._new_line does): the walk makes one or more per chain.
+_new_tuple = tuple.__new__
+
+
 class _Stop(Exception):
     """A continuation that does not belong to the chain: the chain ends before it."""
 
 
 _EVENT_NAMES = ("hop", "hpp", "hbare", "hqual", "rng", "sep", "ssep", "srng", "num", "sub")
-_HEAD_KINDS = {"hop": "operative", "hpp": "preambular", "hbare": "bare", "hqual": "qualified"}
+# The walk dispatches on an event's position in _EVENT_NAMES: heads, then connectors, then "num", "sub".
+_HEAD_KIND_BY_ORDER = ("operative", "preambular", "bare", "qualified")
+_CONNECTOR_BY_ORDER = {4: "rng", 5: "sep", 6: "ssep", 7: "srng"}
+_NUM_ORDER, _SUB_ORDER = _EVENT_NAMES.index("num"), _EVENT_NAMES.index("sub")
 _PLURAL_HEAD = regex.compile(r"s\b", regex.IGNORECASE)
 _AND_SEP = regex.compile(r"\b(?:and|or|et|y|ou)\b|&", regex.IGNORECASE)
 _SPACED_DASH = regex.compile(r"\s[-–—]|[-–—]\s")
 
 
-def _events(m: regex.Match, compiled: _Compiled) -> list[tuple[int, int, str, int, int]]:
-    """(start, order, name, start, end) of every capture the walk cares about, in text order."""
-    events = []
-    for order, (name, spans) in enumerate(zip(_EVENT_NAMES, m.spans(*compiled.event_groups), strict=True)):
-        for s, e in spans:
-            events.append((s, order, name, s, e))
+def _is_plural_head(head: str) -> bool:
+    """``_PLURAL_HEAD.search(head)``: most heads ("OP", "operative paragraph") are ASCII without an "s",
+    and then the regex cannot match ("ſ", the long s, matches "s" case-insensitively but is not ASCII)."""
+    if head.isascii() and "s" not in head and "S" not in head:
+        return False
+    return _PLURAL_HEAD.search(head) is not None
+
+
+def _is_and_connector(connector: str) -> bool:
+    """``_AND_SEP.search(connector)``: most connectors (", ", "; ", "-") are ASCII without a letter or "&",
+    and then the regex cannot match."""
+    if connector.isascii() and "&" not in connector and connector.lower() == connector.upper():
+        return False
+    return _AND_SEP.search(connector) is not None
+
+
+def _events(m: regex.Match, compiled: _Compiled) -> list[tuple[int, int, int]]:
+    """(start, order, end) of every capture the walk cares about, in text order; ``order`` is the
+    capture's position in _EVENT_NAMES."""
+    events = [(s, order, e) for order, spans in enumerate(m.spans(*compiled.event_groups)) for s, e in spans]
     events.sort()
     return events
 
 
-def _single(text: str, m: regex.Match, compiled: _Compiled) -> list[_Atom] | None:
+def _single(text: str, m: regex.Match, compiled: _Compiled) -> _Atom | None:
     """The atom of a one-item chain ("OP4.b", "operative paragraph 3"), or None if it has more."""
-    g = compiled.group
-    nums, continued, subs = m.spans(g["num"], g["subc"], g["sub"])
+    nums, continued, subs = m.spans(*compiled.single_groups)
     if len(nums) != 1 or continued:
         return None
     (s, e), = nums
-    hop, hpp, hqual = m.group(g["hop"], g["hpp"], g["hqual"])
+    hop, hpp, hqual = m.group(*compiled.head_groups)
     kind = "operative" if hop else "preambular" if hpp else "qualified" if hqual else "bare"
     paragraph = int(text[s:e])
     if subs:
         e = _sub_end(text, *subs[-1])
-    return [_Atom(kind, paragraph, tuple([text[a:b].lower() for a, b in subs]), m.start(), e)]
+        labels = tuple([text[a:b].lower() for a, b in subs])
+    else:
+        labels = ()
+    return _new_tuple(_Atom, (kind, paragraph, labels, m.start(), e))
 
 
 def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
     """Turn one chain match into expanded atoms, dropping what fails the context checks."""
-    atoms = _single(text, m, compiled)
-    stopped = False
-    if atoms is None:
-        atoms, stopped = _walk_items(text, m, compiled)
+    atom = _single(text, m, compiled)
+    if atom is not None:
+        return _walk_single(text, m, compiled, atom)
+    atoms, stopped = _walk_items(text, m, compiled)
     if not atoms:
         return None
+    if len(atoms) == 1:
+        return _walk_single(text, m, compiled, atoms[0], stopped)
+    return _walk_atoms(text, m, compiled, atoms, stopped)
 
+
+def _walk_atoms(text: str, m: regex.Match, compiled: _Compiled, atoms: list[_Atom], stopped: bool) -> _Chain | None:
+    """The context checks on the atoms of one chain match; ``stopped`` when the walk cut the chain short."""
     qualifier_kind = None
     # The chain ends where the match does (closing ")" of "4 (a, b)" included) unless it was cut short.
-    end = max(a.end for a in atoms) if stopped else m.end()
-    qop, qpp = m.group(compiled.group["qop"], compiled.group["qpp"])
-    if not stopped and (qop or qpp):
+    if stopped:
+        end = max(a.end for a in atoms)
+        qop = qpp = None
+    else:
+        end = m.end()
+        qop, qpp = m.group(*compiled.qualifier_groups)
+    if qop or qpp:
         qualifier_kind = "operative" if qop else "preambular"
         if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
             a = atoms[0]
@@ -383,11 +423,39 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
     return _Chain(start, end, atoms)
 
 
+def _walk_single(text: str, m: regex.Match, compiled: _Compiled, atom: _Atom, stopped: bool = False) -> _Chain | None:
+    """``_walk_atoms(text, m, compiled, [atom], stopped)`` for a chain of one atom, the usual case: the
+    same checks without the list filtering and copying (tests/test_parse_fast_paths.py compares them)."""
+    kind, paragraph, subs, start, atom_end = atom
+    if stopped:
+        end = atom_end
+        qop = qpp = None
+    else:
+        end = m.end()
+        qop, qpp = m.group(*compiled.qualifier_groups)
+    if qop or qpp:
+        # a single item owns its qualifier: "paragraphe 5 du dispositif"
+        if kind == "bare" or kind == "qualified":
+            kind = "operative" if qop else "preambular"
+        atom_end = end
+    else:
+        # "para 20 comunidades": a qualified head without its qualifier is not a reference
+        if kind == "qualified" or _names_other_instrument_after(text, end, compiled):
+            return None
+        if kind == "bare":
+            if _names_other_instrument_before(text, start, compiled):
+                return None    # "Article 3, paragraph 2": the Article's paragraph
+            kind = "operative"
+    if kind != atom[0] or atom_end != atom[4]:
+        atom = _new_tuple(_Atom, (kind, paragraph, subs, start, atom_end))
+    return _new_tuple(_Chain, (start, end, [atom]))
+
+
 def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_Atom], bool]:
     """Atoms of a chain with lists, ranges or continued sub-paragraphs; True if it was cut short."""
     bracketed = _closed_bracket_around(text, m)
     # Where the last "and"/"or"/"&" connector starts: "OP 2, 3 and 4" is a list, "OP4, 12 staff" is not.
-    last_and = max((s for s, e in m.spans(compiled.group["sep"]) if _AND_SEP.search(text, s, e)), default=-1)
+    last_and = max((s for s, e in m.spans(compiled.group["sep"]) if _is_and_connector(text[s:e])), default=-1)
     atoms: list[_Atom] = []
     cur = -1             # index of the atom that receives sub-paragraph labels
     kind = "operative"
@@ -400,16 +468,15 @@ def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_A
     continued = {cs + 1 if text[cs] == "(" else cs: (cs, ce) for cs, ce in m.spans(compiled.group["subc"])}
     stopped = False
     try:
-        for _, _, name, s, e in _events(m, compiled):
-            if name in _HEAD_KINDS:
-                kind = _HEAD_KINDS[name]
+        for s, order, e in _events(m, compiled):
+            if order < 4:    # a head
+                kind = _HEAD_KIND_BY_ORDER[order]
                 head_start = s
-                head_plural = bool(_PLURAL_HEAD.search(text, s, e))
+                head_plural = _is_plural_head(text[s:e])
                 heads_seen += 1
-            elif name in ("rng", "sep", "ssep", "srng"):
-                pending, pending_span = name, (s, e)
-            elif name == "num":
-                connector = text[pending_span[0]:pending_span[1]]
+            elif order < _NUM_ORDER:    # a connector
+                pending, pending_span = _CONNECTOR_BY_ORDER[order], (s, e)
+            elif order == _NUM_ORDER:
                 # "OP4, 12 staff" and "OP4 - 5 workshops" are not lists: a bare number after a comma
                 # or a spaced dash continues the chain only after a plural head, inside a bracket
                 # that the chain fills, or when an "and" closes the list later ("OP 2, 3 and 4");
@@ -417,9 +484,10 @@ def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_A
                 if head_start is None and (
                         heads_seen > 1
                         or (not (head_plural or bracketed)
-                            and ((pending == "sep" and not _AND_SEP.search(connector)
-                                  and last_and < s)
-                                 or (pending == "rng" and _SPACED_DASH.search(connector))))):
+                            and ((pending == "sep" and last_and < s
+                                  and not _is_and_connector(text[pending_span[0]:pending_span[1]]))
+                                 or (pending == "rng"
+                                     and _SPACED_DASH.search(text[pending_span[0]:pending_span[1]]))))):
                     raise _Stop
                 number = int(text[s:e])
                 if pending == "rng":
@@ -427,15 +495,16 @@ def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_A
                     if lo.subs or not lo.paragraph < number <= lo.paragraph + _MAX_RANGE:
                         raise _Stop
                     atoms.extend(_Atom(kind, p, (), lo.start, e) for p in range(lo.paragraph + 1, number))
-                atoms.append(_Atom(kind, number, (), s if head_start is None else head_start, e))
+                atoms.append(_new_tuple(_Atom, (kind, number, (), s if head_start is None else head_start, e)))
                 cur = len(atoms) - 1
                 head_start, pending = None, None
-            elif name == "sub":
+            else:    # a sub-paragraph label
                 label = text[s:e].lower()
                 span = continued.get(s)
                 if span is None:
                     a = atoms[cur]
-                    atoms[cur] = _Atom(a.kind, a.paragraph, a.subs + (label,), a.start, _sub_end(text, s, e))
+                    atoms[cur] = _new_tuple(_Atom, (a.kind, a.paragraph, a.subs + (label,), a.start,
+                                                    _sub_end(text, s, e)))
                     continue
                 # A sub-paragraph continuing the previous item: "OP1(a) and (c)", "OP1.a-c".
                 base = atoms[-1]

@@ -83,18 +83,18 @@ class Activity(Record):
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        desc = self.description
+        type_field, status_field, desc = self.type_field, self.status_field, self.description
         return {
             "section": self.section,
             "index": self.index,
             "type": self.type,
-            "type_text": self.type_field.text if self.type_field else None,
-            "type_span": _span(self.type_field),
+            "type_text": type_field.text if type_field else None,
+            "type_span": None if type_field is None else [type_field.start, type_field.end],
             "status": self.status,
-            "status_text": self.status_field.text if self.status_field else None,
-            "status_span": _span(self.status_field),
+            "status_text": status_field.text if status_field else None,
+            "status_span": None if status_field is None else [status_field.start, status_field.end],
             "description": desc.text if desc else None,
-            "description_span": _span(desc),
+            "description_span": None if desc is None else [desc.start, desc.end],
             "span": [self.start, self.end],
             "references": _record_dicts(self.references),
             "claims": _record_dicts(self.claims),
@@ -158,34 +158,53 @@ class Report(Record):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: Fields flatten to their text with their spans under ``<name>_span``."""
-        d: dict[str, Any] = {"source": self.source, "layout": self.layout, "language": self.language}
-        d["title"], d["title_span"] = _text(self.title), _span(self.title)
-        d["resolution_code"] = self.resolution_code
-        d["page_id"] = self.page_id
-        d["submitted_by"], d["submitted_by_span"] = _text(self.submitted_by), _span(self.submitted_by)
-        d["submitted_on"] = self.submitted_on
-        for name in ("constituent", "constituent_type", "period"):
-            value = getattr(self, name)
-            d[name], d[f"{name}_span"] = _text(value), _span(value)
-        for name in ("geographic_scope", "commissions", "other_organisations"):
-            values = getattr(self, name)
-            d[name] = [f.text for f in values]
-            d[f"{name}_spans"] = [[f.start, f.end] for f in values]
-        d["members"] = [
-            {"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
-            for m in self.members
-        ]
-        d["secretariat"] = self.secretariat
-        d["activities"] = [a.to_dict() for a in self.activities]
-        d["future_actions"] = [a.to_dict() for a in self.future_actions]
-        for name in ("results", "challenges", "future", "additional"):
-            section = getattr(self, name)
-            d[name] = section.to_dict() if section else None
-        for name in ("implementation_status", "actions_planned", "report_status"):
-            value = getattr(self, name)
-            d[name], d[f"{name}_span"] = _text(value), _span(value)
-        d["warnings"] = list(self.warnings)
-        return d
+        # One dict display, field by field in the order of the JSON output (hot in batch runs: one per
+        # report, and a getattr loop with f-string keys cost twice as much).
+        title, submitted_by, constituent, constituent_type, period = (
+            self.title, self.submitted_by, self.constituent, self.constituent_type, self.period)
+        scope, commissions, others = self.geographic_scope, self.commissions, self.other_organisations
+        results, challenges, future, additional = self.results, self.challenges, self.future, self.additional
+        implementation, planned, status = self.implementation_status, self.actions_planned, self.report_status
+        return {
+            "source": self.source, "layout": self.layout, "language": self.language,
+            "title": None if title is None else title.text,
+            "title_span": None if title is None else [title.start, title.end],
+            "resolution_code": self.resolution_code,
+            "page_id": self.page_id,
+            "submitted_by": None if submitted_by is None else submitted_by.text,
+            "submitted_by_span": None if submitted_by is None else [submitted_by.start, submitted_by.end],
+            "submitted_on": self.submitted_on,
+            "constituent": None if constituent is None else constituent.text,
+            "constituent_span": None if constituent is None else [constituent.start, constituent.end],
+            "constituent_type": None if constituent_type is None else constituent_type.text,
+            "constituent_type_span": None if constituent_type is None else [constituent_type.start,
+                                                                             constituent_type.end],
+            "period": None if period is None else period.text,
+            "period_span": None if period is None else [period.start, period.end],
+            "geographic_scope": [f.text for f in scope],
+            "geographic_scope_spans": [[f.start, f.end] for f in scope],
+            "commissions": [f.text for f in commissions],
+            "commissions_spans": [[f.start, f.end] for f in commissions],
+            "other_organisations": [f.text for f in others],
+            "other_organisations_spans": [[f.start, f.end] for f in others],
+            "members": [{"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
+                        for m in self.members],
+            "secretariat": self.secretariat,
+            "activities": [a.to_dict() for a in self.activities],
+            "future_actions": [a.to_dict() for a in self.future_actions],
+            "results": results.to_dict() if results else None,
+            "challenges": challenges.to_dict() if challenges else None,
+            "future": future.to_dict() if future else None,
+            "additional": additional.to_dict() if additional else None,
+            "implementation_status": None if implementation is None else implementation.text,
+            "implementation_status_span": None if implementation is None else [implementation.start,
+                                                                               implementation.end],
+            "actions_planned": None if planned is None else planned.text,
+            "actions_planned_span": None if planned is None else [planned.start, planned.end],
+            "report_status": None if status is None else status.text,
+            "report_status_span": None if status is None else [status.start, status.end],
+            "warnings": list(self.warnings),
+        }
 
 
 # The records' constructors without a frozen dataclass's per-field object.__setattr__: the parser makes
@@ -195,14 +214,6 @@ _new_member = record_maker(Member)
 _new_activity = record_maker(Activity)
 _new_section = record_maker(Section)
 _new_report = record_maker(Report)
-
-
-def _text(f: Field | None) -> str | None:
-    return f.text if f is not None else None
-
-
-def _span(f: Field | None) -> list[int] | None:
-    return [f.start, f.end] if f is not None else None
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -471,6 +482,20 @@ def _flex_first_chars(variants: list[str]) -> str | None:
     return "[" + "".join(re.escape(ch) for ch in sorted(ascii_starts)) + "\\x80-\\U0010ffff]"
 
 
+def _ascii_first_chars(variants: list[str]) -> frozenset[str] | None:
+    """The ASCII characters a case-insensitive ``_flex_pattern`` match of one of ``variants`` can start
+    with (a non-ASCII character may start one too), or None when one of them could start with anything.
+    An ASCII character matches a pattern character only as itself or its other case: the case-insensitive
+    partners outside ASCII ("ſ" for "s", the Kelvin sign for "k") are not ASCII, nor is ``[^\\x00-\\x7f]``."""
+    starts = set()
+    for variant in variants:
+        if not variant or variant[0] in " /-":  # these patterns may match nothing: any character may follow
+            return None
+        ch = variant[0] if variant[0].isascii() else _ascii_fold(variant[0])[0]
+        starts.update((ch.lower(), ch.upper()))
+    return frozenset(starts)
+
+
 def _alternatives(words: tuple[str, ...]) -> str:
     return "|".join(_flex_pattern(w).replace("'", "['’]") for w in sorted(words, key=len, reverse=True))
 
@@ -510,6 +535,9 @@ class _Compiled:
         self.spaced_label_re = re.compile(
             "(?:" + "|".join(f"(?P<{name}>{alts})" for name, alts in spaced.items()) + r")\s+(?=\S)",
             re.IGNORECASE) if spaced else None
+        # The ASCII characters a spaced label can start with: the other lines need not try the pattern.
+        self.spaced_label_starts = _ascii_first_chars(
+            [v for name in vocab.spaced_labels if name in vocab.labels for vs in vocab.labels[name].values() for v in vs])
         self.marker_by_key = {label_key(v): layout for layout, vs in vocab.layout_markers.items() for v in vs}
         self.type_by_key = {label_key(v): canon for canon, vs in vocab.activity_types.items() for v in vs}
         self.type_by_key.update({label_key(c): c for c in vocab.activity_types})
@@ -754,19 +782,67 @@ class _Parser:
                 return hit
         m = c.spaced_label_re.match(text) if c.spaced_label_re is not None else None
         if m is not None:
-            return m.lastgroup, c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
-        colon = _inline_separator(text)  # "Label: value", "Label<TAB>value"
-        if 0 < colon:
-            hit = c.label(label_key(text[:colon]))
-            if hit is not None and hit[0] not in _NO_INLINE_LABELS:
-                rest = text[colon + 1:]
-                value_at = colon + 1 + len(rest) - len(rest.lstrip())
-                return hit[0], hit[1], (value_at if value_at < len(text) else None)
+            return self.spaced_label(m)
+        hit = self.inline_label(text)
+        if hit is not None:
+            return hit
         if key:
             hit = c.prefix_label(key)
             if hit is not None:
                 return hit[0], hit[1], None
         return None
+
+    def spaced_label(self, m: re.Match) -> tuple[str, str, int]:
+        """classify() of a label followed by its value after a space ("Submitted by X on ..."), from the
+        spaced label pattern's match."""
+        return m.lastgroup, self.c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
+
+    def inline_label(self, text: str) -> tuple[str, str, int | None] | None:
+        """classify() of "Label: value" and "Label<TAB>value" lines, or None."""
+        colon = _inline_separator(text)
+        if 0 < colon:
+            hit = self.c.label(label_key(text[:colon]))
+            if hit is not None and hit[0] not in _NO_INLINE_LABELS:
+                rest = text[colon + 1:]
+                value_at = colon + 1 + len(rest) - len(rest.lstrip())
+                return hit[0], hit[1], (value_at if value_at < len(text) else None)
+        return None
+
+    def classify_lines(self, lines: list[_Line]) -> list[tuple[str, str, int | None] | None]:
+        """``[self.classify(ln) for ln in lines]`` (the fast-path tests compare them), with cheap screens
+        in front of classify's steps: most lines are whole labels (one look-up) or prose that starts
+        with no spaced label, holds no ":" or tab and starts with no prefix label."""
+        c = self.c
+        hit_by_key = c.label_hit_by_key
+        spaced_re, spaced_starts = c.spaced_label_re, c.spaced_label_starts
+        prefix_probe, prefixes_by_probe = c.prefix_probe, c.prefixes_by_probe
+        hits = []
+        for ln in lines:
+            text = ln[3]
+            key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
+            if key is not None:
+                hit = hit_by_key.get(key)
+                if hit is not None:
+                    hits.append(hit)
+                    continue
+            first = text[0]
+            if spaced_re is not None and (spaced_starts is None or first in spaced_starts or not first.isascii()):
+                m = spaced_re.match(text)
+                if m is not None:
+                    hits.append(self.spaced_label(m))
+                    continue
+            if ":" in text or "\t" in text:  # _inline_separator finds neither otherwise
+                hit = self.inline_label(text)
+                if hit is not None:
+                    hits.append(hit)
+                    continue
+            if key and key[:prefix_probe] in prefixes_by_probe:
+                hit = c.prefix_label(key)
+                if hit is not None:
+                    hits.append((hit[0], hit[1], None))
+                    continue
+            hits.append(None)
+        return hits
 
     # ------------------------------------------------------------ main pass
     def run(self) -> Report:
@@ -774,7 +850,7 @@ class _Parser:
         lines = _split_lines(text)
         if _has_mojibake(text):
             self.note_mojibake(lines)
-        hits = [self.classify(ln) for ln in lines]
+        hits = self.classify_lines(lines)
         classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = list(zip(lines, hits, strict=True))
         self.cut_label = bool(classified) and self.is_cut_label(classified[-1])
         if self.cut_label:
@@ -830,7 +906,9 @@ class _Parser:
         target: str | None = None
         buf: list[_Line] = []
         block: _Block | None = None
-        lang_votes = self.lang_votes
+        # the parser's tables and tallies as locals: the loop below runs for every line of every report
+        f, lang_votes, layout_votes = self.f, self.lang_votes, self.layout_votes
+        marker_by_key, constituent_type_keys = self.c.marker_by_key, self.c.constituent_type_keys
         labels_seen = 0
         for ln, hit in classified[first_label:]:
             if hit is not None:
@@ -839,10 +917,10 @@ class _Parser:
                     hit = None  # "Description" outside an activity is ordinary text
                 elif block is None and name == "status":
                     name = "implementation_status"
-                elif name == "constituent_type" and "constituent_type" in self.f and target != "constituent_type":
+                elif name == "constituent_type" and "constituent_type" in f and target != "constituent_type":
                     name = "constituent_type_again"
                 elif (target in _CONSTITUENT_TARGETS and not buf and block is None and inline_at is None
-                      and label_key(ln.text) in self.c.constituent_type_keys):
+                      and label_key(ln.text) in constituent_type_keys):
                     hit = None  # "IUCN Secretariat" is a label, but also a constituent type
             if hit is None:
                 if block is not None:
@@ -853,9 +931,9 @@ class _Parser:
                 continue
             labels_seen += 1
             lang_votes[lang] = lang_votes.get(lang, 0) + 1
-            layout = self.c.marker_by_key.get(label_key(ln.text if inline_at is None else ln.text.split(":", 1)[0]))
+            layout = marker_by_key.get(label_key(ln.text if inline_at is None else ln.text.split(":", 1)[0]))
             if layout:
-                self.layout_votes[layout] = self.layout_votes.get(layout, 0) + 1
+                layout_votes[layout] = layout_votes.get(layout, 0) + 1
             if inline_at is not None:
                 self.inline_values += 1
             inline = [_Line(ln.no, ln.start + inline_at, ln.end, ln.text[inline_at:])] if inline_at is not None else []

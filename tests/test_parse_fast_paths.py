@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
 import random
 import re
 from functools import cached_property
 
 import pytest
+from corpus_samples import corpus_reports, with_random_edits
 
 from opmapper._records import Record, record_maker, shifted
 from opmapper.claims import find_claims
 from opmapper.references import (
+    _AND_SEP,
+    _PLURAL_HEAD,
     DEFAULT_PATTERNS,
     Reference,
     _compile,
+    _is_and_connector,
+    _is_plural_head,
     _names_other_instrument_after,
+    _single,
+    _walk_atoms,
+    _walk_items,
+    _walk_single,
     find_references,
     find_resolution_mentions,
 )
@@ -28,6 +38,7 @@ from opmapper.report import (
     Report,
     Section,
     _Line,
+    _Parser,
     _split_lines,
     parse_report,
 )
@@ -204,3 +215,131 @@ def test_other_instrument_screen_matches_the_patterns():
     for text in texts:
         plain = compiled.this_after.match(text, 3) is None and compiled.other_after.match(text, 3) is not None
         assert _names_other_instrument_after(text, 3, compiled) == plain, repr(text)
+
+
+# Pieces that make chains of every shape next to each other: heads, numbers, sub-paragraphs, connectors,
+# qualifiers, other instruments before and after.
+_REFERENCE_EDITS = [" OP4", " OPs 2", " PP2", " PP 3", " paragraph 5", " paragraphs 2", " para 20", " para. 7",
+                    " paragraphe 5", " sub-paragraph 2", ".b", "(a)", " (c)", "a", ", ", "; ", " and ", " & ",
+                    " AND ", " - ", "-", " to ", " 12", "3", " of the Resolution", " du dispositif",
+                    " of the preamble", " of Decision 14/8", " above", "Article 3, ", " y ", " ſ", "[", "]", "(",
+                    ")", "\n"]
+
+
+def _chain_matches(texts):
+    """(text, chain match) at every word start of ``texts`` where the chain pattern matches."""
+    compiled = _compile(DEFAULT_PATTERNS)
+    for text in texts:
+        for word in re.finditer(r"(?<!\w)\w", text):
+            m = compiled.chain.match(text, word.start())
+            if m is not None:
+                yield text, m
+
+
+def test_walk_single_is_the_general_walk_of_one_atom():
+    compiled = _compile(DEFAULT_PATTERNS)
+    rng = random.Random(4)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(30)]
+    kinds, compared = set(), 0
+    for text, m in _chain_matches(texts):
+        atom = _single(text, m, compiled)
+        stopped = False
+        if atom is None:
+            atoms, stopped = _walk_items(text, m, compiled)
+            if len(atoms) != 1:
+                continue
+            atom = atoms[0]
+        kinds.add(atom.kind)
+        general = _walk_atoms(text, m, compiled, [atom], stopped)
+        assert _walk_single(text, m, compiled, atom, stopped) == general, m
+        compared += 1
+        if general is not None:
+            kinds.add(general.atoms[0].kind + " kept")
+    assert compared > 500 and {"bare", "qualified", "operative", "preambular", "operative kept"} <= kinds
+
+
+def test_plural_head_and_and_connector_screens_match_their_regexes():
+    rng = random.Random(5)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(20)]
+    heads = {"OPſ", "paras.", "OP", "Ops", "PARAGRAPHS"}
+    connectors = {"&", " AND ", ", et ", "; ", " - ", ",\u00a0y ", " or ", " as well as ", " ou ", "/", "andy"}
+    for _text, m in _chain_matches(texts):
+        heads.update(m.captures("head"))
+        connectors.update(m.captures("sep"))
+    assert len(heads) > 10 and len(connectors) > 8
+    for head in heads:
+        assert _is_plural_head(head) == (_PLURAL_HEAD.search(head) is not None), head
+    for connector in connectors:
+        assert _is_and_connector(connector) == (_AND_SEP.search(connector) is not None), connector
+
+
+_LABEL_EDITS = ["\n", "\nSubmitted by ", "\nsoumis PAR ", "\nEnvoyé par\t", "\nſubmitted by ", "\nStatus: ",
+                "\nPeriod covered:", "\t", ":", " : ", "\nResolution\n", "\nPériode couverte\n", "\nActivity: x",
+                "\nDescribe the results/achievements of the", "\nII. Implementation", "\nÉ", "\n¿", "\nOn ",
+                "Submitted", " by "]
+
+
+def test_classify_lines_is_classify_of_every_line():
+    rng = random.Random(6)
+    texts = [with_random_edits(t, _LABEL_EDITS, 40, rng) for t in corpus_reports(40)]
+    hits = 0
+    for text in texts:
+        parser = _Parser(text, None, DEFAULT_VOCABULARY, None, False)
+        lines = _split_lines(text) + [_Line(1, 0, 300, "Status: " + "x" * 292), _Line(1, 0, 4, "é")]
+        got = parser.classify_lines(lines)
+        assert got == [parser.classify(ln) for ln in lines]
+        hits += sum(hit is not None and hit[2] is not None for hit in got)
+    assert hits > 100  # inline values ("Label: value", "Submitted by X") were compared too
+
+
+def _field_dict_plainly(report: Report) -> dict:
+    """Report.to_dict() written field by field in loops: the plain form its dict display stands in for."""
+    def text(f):
+        return f.text if f is not None else None
+
+    def span(f):
+        return [f.start, f.end] if f is not None else None
+
+    d = {"source": report.source, "layout": report.layout, "language": report.language}
+    d["title"], d["title_span"] = text(report.title), span(report.title)
+    d["resolution_code"] = report.resolution_code
+    d["page_id"] = report.page_id
+    d["submitted_by"], d["submitted_by_span"] = text(report.submitted_by), span(report.submitted_by)
+    d["submitted_on"] = report.submitted_on
+    for name in ("constituent", "constituent_type", "period"):
+        d[name], d[f"{name}_span"] = text(getattr(report, name)), span(getattr(report, name))
+    for name in ("geographic_scope", "commissions", "other_organisations"):
+        d[name] = [f.text for f in getattr(report, name)]
+        d[f"{name}_spans"] = [[f.start, f.end] for f in getattr(report, name)]
+    d["members"] = [{"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
+                    for m in report.members]
+    d["secretariat"] = report.secretariat
+    d["activities"] = [_activity_dict_plainly(a) for a in report.activities]
+    d["future_actions"] = [_activity_dict_plainly(a) for a in report.future_actions]
+    for name in ("results", "challenges", "future", "additional"):
+        d[name] = getattr(report, name).to_dict() if getattr(report, name) else None
+    for name in ("implementation_status", "actions_planned", "report_status"):
+        d[name], d[f"{name}_span"] = text(getattr(report, name)), span(getattr(report, name))
+    d["warnings"] = list(report.warnings)
+    return d
+
+
+def _activity_dict_plainly(a: Activity) -> dict:
+    def span(f):
+        return [f.start, f.end] if f is not None else None
+
+    return {"section": a.section, "index": a.index, "type": a.type,
+            "type_text": a.type_field.text if a.type_field else None, "type_span": span(a.type_field),
+            "status": a.status, "status_text": a.status_field.text if a.status_field else None,
+            "status_span": span(a.status_field), "description": a.description.text if a.description else None,
+            "description_span": span(a.description), "span": [a.start, a.end],
+            "references": [r.to_dict() for r in a.references], "claims": [c.to_dict() for c in a.claims]}
+
+
+def test_report_to_dict_is_the_plain_field_by_field_dict():
+    rng = random.Random(7)
+    texts = corpus_reports(40) + [with_random_edits(t, _LABEL_EDITS, 20, rng) for t in corpus_reports(20)]
+    for text in texts + [_REPORT]:
+        report = parse_report(text)
+        got, plain = report.to_dict(), _field_dict_plainly(report)
+        assert json.dumps(got, ensure_ascii=False) == json.dumps(plain, ensure_ascii=False)  # key order too
