@@ -491,13 +491,14 @@ def _ascii_letter_classes(pattern: str) -> str:
 
 
 # ASCII controls that plain re's \s matches and regex's does not
-_RE_ONLY_SPACE = re.compile("[\x1c-\x1f]")
+_RE_ONLY_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def _plain_ascii(s: str) -> int:
     """1 if regex and plain re read ``s`` alike (ASCII: the same \\w, \\b, \\d and case folding; and no
     character that only plain re counts as \\s), else 0: the index into a :func:`_pair`."""
-    return 1 if s.isascii() and _RE_ONLY_SPACE.search(s) is None else 0
+    # (four substring tests: far cheaper than a character-class search over the whole text)
+    return 1 if s.isascii() and not any(ch in s for ch in _RE_ONLY_SPACES) else 0
 
 
 _ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -567,7 +568,7 @@ def _tail(s: str) -> tuple[str, str, bool] | None:
 # the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
 _TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
             "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
-            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re")
+            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re")
 
 
 class _Rules:
@@ -736,13 +737,14 @@ class _Rules:
         self.word_before_re = regex.compile(r"(?r)[\w.]*$")
         self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
         self.never_figure_hint_re = regex.compile(r"[+/:()\-–]|\d[\s.]\d|\d\s?[ap]\.?m|\d\s?h")
+        # (two lookbehinds of fixed width, not one of varying width: plain re can compile its twin)
         self.never_figure_re = regex.compile(
             r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"             # +41 22 999 0000
             r"|(?<!\w)\(\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"                     # (022) 999-0000
             r"|(?<![\w,.])0\d{2,4}(?:[ \-]\d{2,4}){2,}\b"                             # 0800 123 456
             r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"      # GUIDs
             r"|\b\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                               # 30/09/2022, 2022-09-30
-            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?<=[:hmsHMS]\d\d|m|\.|s)"
+            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s))"
             r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"                          # 3 pm
         )
         self.twins = _Twins(self, _TWINNED)
@@ -773,9 +775,18 @@ def _at_end(pattern: Any, s: str, pos: int = 0, endpos: int | None = None) -> An
     return m
 
 
+def _one_space(s: str) -> str:
+    """``s`` with every run of whitespace (regex's ``\\s+``) made one space; most forms hold none."""
+    if " " not in s and s.isprintable():  # every whitespace character but the space is unprintable
+        return s
+    return _re(r"\s+").sub(" ", s)
+
+
 def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
     """'one hundred and twenty' -> 120; 'a dozen' -> 12; 'forty-two' -> 42."""
-    tokens = _re(r"[\s\-]+").split(words.lower().strip())
+    words = words.lower().strip()
+    # (one word, the usual case, has no whitespace or hyphen to split at)
+    tokens = [words] if words.isalpha() else _re(r"[\s\-]+").split(words)
     total = 0
     current = 0
     seen = False
@@ -817,7 +828,7 @@ _IN_FOLLOWS = re.compile(r"\s+[iI][nN]")
 
 
 def _parse_digits(s: str) -> float:
-    if s.isdecimal():  # most numbers: no comma, point or space to read
+    if s.replace(".", "", 1).isdecimal():  # most numbers: no comma or space to read, at most a point
         return float(s)
     if _re(r"\d{1,3},\d{1,2}").fullmatch(s):
         return float(s.replace(",", "."))  # "1,5 million": a decimal comma (only matched before a scale word)
@@ -886,13 +897,15 @@ class _Scanner:
             return  # the caller found none: nothing to exclude
         if not self.r.reference_hint_re.search(self.text):
             return
-        try:
-            from .references import find_references
-            refs = self.references if self.references is not None else find_references(self.text)
-        except NotImplementedError:  # references not built yet: the local rules still catch "OP4"
-            return
-        except Exception:  # a references bug must not break claims
-            return
+        refs = self.references
+        if refs is None:  # (the report parser passes its references: then nothing to import or find)
+            try:
+                from .references import find_references
+                refs = find_references(self.text)
+            except NotImplementedError:  # references not built yet: the local rules still catch "OP4"
+                return
+            except Exception:  # a references bug must not break claims
+                return
         self.excluded.extend((r.start, r.end) for r in refs)
         self.excluded.sort()
         self._excluded_starts = [a for a, _ in self.excluded]
@@ -905,7 +918,7 @@ class _Scanner:
         if not self.fwd.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
             return False  # no separator or time mark next to the digits: nothing to look for
         lo, hi = max(0, start - 48), min(len(self.text), end + 48)
-        return any(m.start() < end and start < m.end() for m in self.r.never_figure_re.finditer(self.text, lo, hi))
+        return any(m.start() < end and start < m.end() for m in self.fwd.never_figure_re.finditer(self.text, lo, hi))
 
     def _in_reference(self, start: int, end: int) -> bool:
         if self.excluded:
@@ -947,7 +960,8 @@ class _Scanner:
                 starts = (p,)
             else:
                 # "a dozen", "a third": the article before the word may open the number
-                article = r.article_before_re.search(text, max(0, p - 4), p)
+                # (the pattern ends in whitespace, and every character regex's \s takes in is str.isspace)
+                article = r.article_before_re.search(text, max(0, p - 4), p) if p and text[p - 1].isspace() else None
                 starts = (article.start(), p) if article else (p,)
                 if p >= words_to:
                     for q in starts:
@@ -1110,6 +1124,8 @@ class _Scanner:
 
     def _compound_adjective(self, end: int) -> bool:
         """'a 10-year strategy', 'a three-day workshop': number-hyphen-word (unless a unit)."""
+        if self.text[end:end + 1] != "-":
+            return False  # (what the pattern below opens with: most numbers are followed by a space)
         m = _re(r"-([A-Za-z]+)").match(self.text[end:end + 30])
         if not m:
             return False
@@ -1336,7 +1352,7 @@ class _Scanner:
         # "500+ members", "200 or more"
         m = self.fwd.bound_after_re.match(text, fig.end)
         if m and fig.bound == "=":
-            form = _re(r"\s+").sub(" ", m.group("b").strip().lower())
+            form = _one_space(m.group("b").strip().lower())
             fig.bound = self.r.suffix_forms.get(form, fig.bound)
             fig.end = m.end()
 
@@ -1415,7 +1431,7 @@ class _Scanner:
                         fig.unit, fig.kind = "m", "length"
             return pos
         form = m.group("u").lower()
-        unit, kind = self.r.unit_forms[_re(r"\s+").sub(" ", form)]
+        unit, kind = self.r.unit_forms[_one_space(form)]
         if m.group("u") in ("m", "t") and text[m.start("u") - 1:m.start("u")] == "-":
             return pos
         if form == "has" and text[m.start("u") - 1:m.start("u")] == " ":
@@ -1442,7 +1458,7 @@ class _Scanner:
         if fig.unit is None or fig.kind != "money":
             m = self._ends(self.r.currency_before_re, self.r.currency_end, fig.start, 40)
             if m:
-                form = _re(r"\s+").sub(" ", m.group().strip().rstrip(".").lower())
+                form = _one_space(m.group().strip().rstrip(".").lower())
                 code = self.r.currency_forms.get(form) or self.r.currency_forms.get(form + ".")
                 if code and not (form in ("cop", "php") or (form == "$" and text[fig.start - 2:fig.start - 1].isalpha())):
                     if fig.unit in (None, "m"):
@@ -1457,7 +1473,7 @@ class _Scanner:
                 return
         m = self._ends(self.r.bound_before_re, self.r.bound_end, fig.start, 40)
         if m:
-            form = _re(r"\s+").sub(" ", m.group("b").lower())
+            form = _one_space(m.group("b").lower())
             bound = self.r.bound_forms.get(form)
             if form == "over" and self._prev_word(fig.start - len(m.group())) in self.lx.over_particle_verbs:
                 bound = None  # "handed over 140 sets": a particle, not a bound
@@ -1970,9 +1986,13 @@ def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[t
     :class:`_ChunkTokenizer`), so a long report with a few figures costs a few sentences of
     tokenisation, not the whole text.
     """
+    words: list[tuple[int, int, str]] = []
+    if doc is None and isinstance(tokenizer, _ChunkTokenizer):  # find_claims with the default pipeline
+        for ss, se in spans:
+            tokenizer.words(text, ss, se, words)
+        return words
     from spacy.attrs import IDX, LENGTH  # here, not at import: "import opmapper" need not load spaCy
 
-    words: list[tuple[int, int, str]] = []
     offsets = doc.to_array([IDX, LENGTH]) if doc is not None else None  # far cheaper than Token objects
     for ss, se in spans:
         if doc is not None:
@@ -1980,8 +2000,6 @@ def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[t
             if span is not None:
                 for a, length in offsets[span.start:span.end].tolist():
                     words.append((a, a + length, text[a:a + length]))
-        elif isinstance(tokenizer, _ChunkTokenizer):
-            tokenizer.words(text, ss, se, words)
         elif tokenizer is not None:
             for idx, length in tokenizer(text[ss:se]).to_array([IDX, LENGTH]).tolist():
                 a = ss + idx

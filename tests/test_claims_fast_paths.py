@@ -8,9 +8,11 @@ checked here against the thing it replaces, over the corpus and over random edit
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
+import regex
 import spacy
 from corpus_samples import corpus_reports, with_random_edits
 
@@ -218,4 +220,58 @@ def test_modal_windows_without_a_modal_word_are_not_searched():
             if C._at_end(RULES.modal_before_re, window) is not None:
                 found += 1
                 assert C._may_hold_modal(window), window
+    assert found > 20
+
+
+def test_plain_ascii_is_the_pattern_it_stands_in_for():
+    rng = random.Random(11)
+    samples = [*TEXTS, *(with_random_edits(t[:400], ["\x1c", "\x1d", "\x1e", "\x1f", "é", " "], 3, rng) for t in TEXTS)]
+    only_re_space = re.compile("[\x1c-\x1f]")
+    for text in samples:
+        assert C._plain_ascii(text) == (1 if text.isascii() and only_re_space.search(text) is None else 0)
+    assert {C._plain_ascii(t) for t in samples} == {0, 1}
+
+
+def test_one_space_is_the_whitespace_substitution_it_stands_in_for():
+    import sys
+
+    import regex
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if regex.match(r"\s", chr(c))]
+    forms = [w for text in TEXTS for w in text.split()[:300]] + list(C.DEFAULT_LEXICON.units) + \
+        list(C.DEFAULT_LEXICON.bounds) + [f"per{s}cent" for s in spaces] + [f"a{s}{s}b " for s in spaces]
+    for form in forms:
+        assert C._one_space(form) == regex.sub(r"\s+", " ", form), repr(form)
+
+
+def _parse_digits_in_general(s: str) -> float:
+    if regex.fullmatch(r"\d{1,3},\d{1,2}", s):
+        return float(s.replace(",", "."))
+    return float(regex.sub(r"[,\s\u00a0\u202f\u2009]", "", s))
+
+
+def test_digits_without_a_comma_or_space_are_read_as_in_general():
+    numbers = [m.group() for text in TEXTS for m in RULES.digit_re.finditer(text)]
+    numbers += ["1,5", "1 200", "1\u00a0200.5", ".5", "4.5", "12,000.25", "١٢٣", "١٢.٥"]
+    assert len(numbers) > 300
+    for s in numbers:
+        assert C._parse_digits(s) == _parse_digits_in_general(s), s
+
+
+def test_number_words_of_one_word_are_read_as_in_general():
+    found = [m.group() for text in TEXTS for m in RULES.number_word_re.finditer(text)]
+    assert len(found) > 30
+    for words in [*found, "forty-two", "One hundred and twenty", " Three ", "a dozen"]:
+        tokens = regex.split(r"[\s\-]+", words.lower().strip())
+        assert C._parse_number_words(words, C.DEFAULT_LEXICON) == C._parse_number_words(" ".join(tokens) + " -",
+                                                                                          C.DEFAULT_LEXICON)
+
+
+def test_an_article_before_a_number_word_always_ends_in_whitespace():
+    found = 0
+    for text in [*TEXTS, "a\u2009dozen, an\u00a0eighth, A\tthird, a\x1cthird, an"]:
+        for p in range(1, len(text) + 1):
+            if RULES.article_before_re.search(text, max(0, p - 4), p):
+                found += 1
+                assert text[p - 1].isspace(), text[max(0, p - 10):p]
     assert found > 20
