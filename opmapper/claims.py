@@ -405,13 +405,22 @@ def _leading_letters(form: str) -> str:
     return m.group().lower() if m else ""
 
 
+def _ascii_flag(pattern: str) -> int:
+    """``re.ASCII`` for a pattern none of whose characters has a case variant outside ASCII ("ſ", "K"), else 0.
+
+    Such a pattern reads plain ASCII text (:func:`_plain_ascii`) alike with the flag or without (\\w, \\b,
+    \\d and \\s take in the same ASCII characters either way), and faster with it: no Unicode lookups.
+    """
+    return re.ASCII if all(ch.isascii() or ch.lower() == ch.upper() for ch in pattern) else 0
+
+
 def _plain_twin(compiled: Any) -> Any:
     """A regex pattern compiled by plain re, for plain ASCII text (:func:`_plain_ascii`), where both read
     it alike; the regex pattern itself if plain re cannot read it or folds its case differently."""
     if "ı" in compiled.pattern or "İ" in compiled.pattern:  # the one case fold the two disagree on in ASCII
         return compiled
     try:
-        return re.compile(compiled.pattern)
+        return re.compile(compiled.pattern, _ascii_flag(compiled.pattern))
     except re.error:  # regex-only syntax: variable-width lookbehind, reverse search, \p{..}
         return compiled
 
@@ -468,7 +477,7 @@ def _lower_twin(compiled: Any, word_start: bool = False) -> Any:
     if word_start and pattern.startswith(r"(?<![\w])"):
         pattern = r"\b" + pattern[len(r"(?<![\w])"):]
     try:
-        return re.compile(pattern)
+        return re.compile(pattern, re.ASCII)  # (an ASCII pattern: see _ascii_flag)
     except re.error:
         return None
 
@@ -687,6 +696,10 @@ class _Rules:
             _leading_letters(form) for form in [*lx.scales, *lx.currencies, *lx.units, *lx.bound_suffixes,
                                                 "k", "m", "keur", "meur"]) - {""}
         self.range_words = ("to", "and")
+        # The same for month_after_re and multiplier_after_re after a number: a month, "of" (before one),
+        # "fold", "times", or a word opening with a range word ("to", "and", "till", "until": "to5")
+        self.context_after_words = frozenset([*map(_leading_letters, lx.months), "of", "fold", "times"]) - {""}
+        self.context_after_prefixes = ("to", "and", "till", "until")
         self.reference_hint_re = regex.compile(r"\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)")
         self.one_of_figure_re = regex.compile(
             r"(?i)\s+of\s+(?:the|these|those|its|our|their)\s+(?:\d|" + _alt(lx.number_units) + ")")
@@ -725,8 +738,9 @@ class _Rules:
                         r"(?i:(?:also|jointly|then|successfully|recently)\s+)?"
                         r"(?P<v>\p{Ll}+)\b")
         # (regex, plain re) pairs as for the markers: in ASCII the letter classes are plain ranges
-        self.opener_res = (regex.compile(opener), re.compile(_ascii_letter_classes(opener)))
-        self.subject_verb_res = (regex.compile(subject_verb), re.compile(_ascii_letter_classes(subject_verb)))
+        self.opener_res = (regex.compile(opener), re.compile(_ascii_letter_classes(opener), _ascii_flag(opener)))
+        self.subject_verb_res = (regex.compile(subject_verb),
+                                 re.compile(_ascii_letter_classes(subject_verb), _ascii_flag(subject_verb)))
         # "will", "to", ... up to two words before a verb (lower-cased): "will be trained", "to train"
         self.modal_before_re = regex.compile(r"(?r)(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$")
         self.clause_end_res = _pair(r"[,;:(]|\s[-–—]\s|$")
@@ -827,6 +841,11 @@ def _in_follows(text: str, end: int) -> bool:
 _IN_FOLLOWS = re.compile(r"\s+[iI][nN]")
 
 
+def _is_year(digits: str) -> bool:
+    """``year_re.fullmatch(digits)`` (either twin), without a pattern call: four digits from 1800 to 2099."""
+    return len(digits) == 4 and digits[:2] in ("18", "19", "20") and digits[2:].isdecimal()
+
+
 def _parse_digits(s: str) -> float:
     if s.replace(".", "", 1).isdecimal():  # most numbers: no comma or space to read, at most a point
         return float(s)
@@ -869,7 +888,9 @@ class _Scanner:
         self.doc = doc
         self.excluded: list[tuple[int, int]] = []  # reference spans, sorted
         self._excluded_starts: list[int] = []
-        self.markers: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+        # (sentence start, end) -> where its planned / achieved markers start, found once per sentence
+        self.planned_at: dict[tuple[int, int], list[int]] = {}
+        self.achieved_at: dict[tuple[int, int], list[int]] = {}
         self.plain = _plain_ascii(text)
         self.fwd = rules.twins if self.plain else rules  # the forward patterns to use on this text
         self.tails: dict[tuple[int, int], tuple[str, str, bool] | None] = {}  # (end, n) -> _tail of the window
@@ -949,7 +970,8 @@ class _Scanner:
             if digit:
                 if p >= digits_to:
                     m = fwd.digit_re.match(text, p)
-                    if m is None and p and text[p - 1].isalpha() and _at_end(
+                    if m is None and p and text[p - 1].isalpha() and (
+                            not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
                             r.currency_before_re, text, max(0, p - 5), p):
                         m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
                     if m:
@@ -1043,7 +1065,7 @@ class _Scanner:
         if after_separator:  # the second number of "15-20": the hyphen before it is the range's
             prev = " "
         # glued to letters before: CoP19, OP4, Res040, FY2022, GUID pieces (currency symbols excepted)
-        if prev.isalpha() and not _at_end(self.r.currency_before_re, text[max(0, start - 5):start]):
+        if prev.isalpha() and not self._ends(self.r.currency_before_re, self.r.currency_end, start, 5):
             return True
         if prev in "#§" or (prev == "-" and start >= 2 and text[start - 2].isalnum()):
             return True
@@ -1108,6 +1130,8 @@ class _Scanner:
         r = self.r
         if self.plain and not r.context_end.may_end_tail(self._tail_at(start, 50)):
             # no month, denominator or "out of" can end the text before: only the tests after remain
+            if self._plain_word_after(end, r.context_after_words, r.context_after_prefixes):
+                return False  # and the word after is none they can read
             return bool(self.fwd.month_after_re.match(self.text, end) or self.fwd.multiplier_after_re.match(
                 self.text, end))
         if self.fwd.month_after_re.match(self.text, end) or self._ends(r.month_before_re, r.month_end, start, 50):
@@ -1148,7 +1172,7 @@ class _Scanner:
             return None
         fig = _Figure(start, end, value)
         core = text[start:end]
-        fig.is_year_like = bool(self.fwd.year_re.fullmatch(core))
+        fig.is_year_like = _is_year(core)
         # (a compound adjective and grouping dots need a "-" after and a "." inside: tested first, cheaply)
         if text[end:end + 1] == "-" and self._compound_adjective(end) and not _re(r"-\s*\d").match(text[end:end + 3]):
             return None
@@ -1386,9 +1410,12 @@ class _Scanner:
             return val, m.end(), second
         return None
 
-    def _plain_word_after(self, end: int) -> bool:
+    def _plain_word_after(self, end: int, words: frozenset[str] | None = None, prefixes: tuple[str, ...] = ()) -> bool:
         """One space and a word at ``end`` that none of the patterns growing a figure to the right can
-        read (:attr:`_Rules.right_words`): then none of them matches there (plain ASCII text only)."""
+        read (:attr:`_Rules.right_words`): then none of them matches there (plain ASCII text only).
+
+        ``words`` and ``prefixes`` given: the same test for other patterns (whose first run of letters
+        after one space is one of ``words`` or opens with one of ``prefixes``)."""
         text = self.text
         if text[end:end + 1] != " ":
             return False
@@ -1396,7 +1423,9 @@ class _Scanner:
         if run is None:
             return False
         word = run.group().lower()
-        return word not in self.r.right_words and not word.startswith(self.r.range_words)
+        if words is None:
+            words, prefixes = self.r.right_words, self.r.range_words
+        return word not in words and not word.startswith(prefixes)
 
     def _currency_after(self, fig: _Figure, pos: int) -> int:
         if fig.unit is not None:
@@ -1794,19 +1823,12 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
             # the figure's own verb is in the past: "trained 300 ... and will train 200"; but after an
             # imperative a bare participle is a reduced relative: "Build 12 parks chosen with residents"
             return "achieved"
-    markers = scanner.markers.get((sent_start, sent_end))
-    if markers is None:  # once per sentence, however many figures it holds
-        if plain and r.planned_lower_re is not None and r.achieved_lower_re is not None:
-            low_sent = sent.lower()  # (the same length and offsets: plain ASCII)
-            planned_at = [m.start() for m in r.planned_lower_re.finditer(low_sent)]
-            achieved_at = [m.start() for m in r.achieved_lower_re.finditer(low_sent)]
-        else:
-            planned_at = [m.start() for m in r.planned_res[plain].finditer(sent)]
-            achieved_at = [m.start() for m in r.achieved_res[plain].finditer(sent)]
+    key = (sent_start, sent_end)
+    planned = scanner.planned_at.get(key)
+    if planned is None:  # once per sentence, however many figures it holds
+        planned = scanner.planned_at[key] = _marker_starts(sent, r, plain, r.planned_lower_re, r.planned_res)
         if _opens_with_plan(sent, r, plain):
-            planned_at.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
-        markers = scanner.markers[(sent_start, sent_end)] = (planned_at, achieved_at)
-    planned, achieved = markers
+            planned.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
     if verb and verb.lower().endswith("ed") and not planned:
         return "achieved"
     before_p = max((p for p in planned if p < rel), default=None)
@@ -1819,6 +1841,10 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         if verb is None and before_p is None and _past_after_subject(sent[:rel], r, plain):
             return "achieved"
         return "planned"
+    # (the achieved markers only now: the answers above never read them)
+    achieved = scanner.achieved_at.get(key)
+    if achieved is None:
+        achieved = scanner.achieved_at[key] = _marker_starts(sent, r, plain, r.achieved_lower_re, r.achieved_res)
     before_a = max((a for a in achieved if a < rel), default=None)
     if before_p is not None and (before_a is None or before_p > before_a):
         # a "by 2025" deadline only plans figures whose verb is not already in the past
@@ -1831,6 +1857,14 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     if after_p is not None and (after_a is None or after_p < after_a):
         return "planned"
     return "achieved"
+
+
+def _marker_starts(sent: str, r: _Rules, plain: int, lower_re, pair) -> list[int]:
+    """Where the markers of ``pair`` (a (regex, plain re) pair, and ``lower_re`` its lower-case twin) start
+    in ``sent``; ``plain``: :func:`_plain_ascii` of ``sent``."""
+    if plain and r.planned_lower_re is not None and r.achieved_lower_re is not None:
+        return [m.start() for m in lower_re.finditer(sent.lower())]  # (the same offsets: plain ASCII)
+    return [m.start() for m in pair[plain].finditer(sent)]
 
 
 def _may_hold_modal(window: str) -> bool:

@@ -223,6 +223,25 @@ def test_modal_windows_without_a_modal_word_are_not_searched():
     assert found > 20
 
 
+@pytest.mark.parametrize("pair", ["opener_res", "subject_verb_res", "clause_end_res", "planned_res", "achieved_res",
+                                  "future_achieved_res"])
+def test_plain_re_twins_of_the_pairs_match_like_their_regex_patterns(pair):
+    original, twin = getattr(RULES, pair)
+    assert twin.flags & C.re.ASCII  # the twins read plain ASCII text with ASCII classes: faster, the same
+    for text in PLAIN:
+        for pos in range(0, len(text), 3):
+            a, b = original.match(text, pos), twin.match(text, pos)
+            assert (a and a.span()) == (b and b.span()), (pair, text[max(0, pos - 20):pos + 20])
+
+
+def test_plain_re_twins_use_ascii_classes_only_when_no_character_folds_into_ascii():
+    assert C._ascii_flag(r"(?i)\bwill\s+–\s+€5²") == C.re.ASCII
+    # "ſ" folds to "s" and the Kelvin sign to "k": with ASCII classes plain re would no longer find them
+    for odd, text in (("(?i)ſt", "st"), ("(?i)\u212a", "k")):
+        assert C._ascii_flag(odd) == 0
+        assert re.compile(odd).match(text) and not re.compile(odd, re.ASCII).match(text)
+
+
 def test_plain_ascii_is_the_pattern_it_stands_in_for():
     rng = random.Random(11)
     samples = [*TEXTS, *(with_random_edits(t[:400], ["\x1c", "\x1d", "\x1e", "\x1f", "é", " "], 3, rng) for t in TEXTS)]
@@ -275,3 +294,29 @@ def test_an_article_before_a_number_word_always_ends_in_whitespace():
                 found += 1
                 assert text[p - 1].isspace(), text[max(0, p - 10):p]
     assert found > 20
+
+
+def test_years_are_the_year_patterns_full_matches():
+    numbers = {m.group() for text in TEXTS for m in RULES.digit_re.finditer(text)}
+    numbers |= {"1799", "1800", "2099", "2100", "20199", "199", "19٣٤", "١٩٣٤", "1900.5", "18 00"}
+    assert len(numbers) > 100 and any(C._is_year(n) for n in numbers)
+    for digits in numbers:
+        assert C._is_year(digits) == bool(RULES.year_re.fullmatch(digits)), digits
+        if digits.isascii():
+            assert C._is_year(digits) == bool(RULES.twins.year_re.fullmatch(digits)), digits
+
+
+def test_a_word_after_a_number_that_no_context_pattern_reads_is_skipped_only_when_none_matches():
+    extra = ("1 May 2 of June 3 to 4 March 5 fold 6 times more 7 until 9 Sept. 10 tomay 11 Mayor 12 ofJuly "
+             "13 and 14 Dec 15 till 16 December 17 rangers 18 Of 19 Times the 20 FOLD")
+    skipped = matched = 0
+    for text in [*PLAIN, extra]:
+        scanner = C._Scanner(text, RULES)
+        for end in range(len(text)):
+            hits = [name for name in ("month_after_re", "multiplier_after_re")
+                    if getattr(RULES.twins, name).match(text, end)]
+            if scanner._plain_word_after(end, RULES.context_after_words, RULES.context_after_prefixes):
+                skipped += 1
+                assert not hits, (hits, text[end:end + 20])
+            matched += bool(hits)
+    assert skipped > 1000 and matched > 10
