@@ -939,7 +939,12 @@ class _Scanner:
         if not self.fwd.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
             return False  # no separator or time mark next to the digits: nothing to look for
         lo, hi = max(0, start - 48), min(len(self.text), end + 48)
-        return any(m.start() < end and start < m.end() for m in self.fwd.never_figure_re.finditer(self.text, lo, hi))
+        for m in self.fwd.never_figure_re.finditer(self.text, lo, hi):
+            if m.start() >= end:
+                return False  # (matches come in text order: none from here on reaches back into the figure)
+            if start < m.end():
+                return True
+        return False
 
     def _in_reference(self, start: int, end: int) -> bool:
         if self.excluded:
@@ -975,8 +980,8 @@ class _Scanner:
                             r.currency_before_re, text, max(0, p - 5), p):
                         m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
                     if m:
-                        out.append((m.start(), m.end(), _parse_digits(m.group()), False))
-                        digits_to = m.end()
+                        a, digits_to = m.span()
+                        out.append((a, digits_to, _parse_digits(text[a:digits_to]), False))
                     else:
                         digits_to = hit_end
                 starts = (p,)
@@ -1914,8 +1919,7 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
         base = []
         pos = 0
         for m in rules.sentence_break_re.finditer(text):
-            w = rules.word_before_re.search(text, max(0, m.start() - 12), m.start())
-            word = w.group().lower() if w else ""
+            word = _word_before(text, m.start(), rules, plain).lower()
             if word in rules.lx.abbreviations or (len(word) == 1 and word.isalpha()):
                 continue
             base.append((pos, m.start("gap")))
@@ -1924,6 +1928,20 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
     if "\n" not in text:  # every break of sentence_end_re holds a line break: none to cut at
         return [(s, e) for s, e in base if e > s]
     return _cut_at_breaks(text, base, patterns.sentence_end_re)
+
+
+_ASCII_WORD_OR_DOT = _ASCII_LETTERS + "0123456789_."  # regex's [\w.] in plain ASCII text
+
+
+def _word_before(text: str, end: int, rules: _Rules, plain: int = 0) -> str:
+    """The run of word characters and dots that ends at ``end`` (at most 12 long): ``word_before_re``'s
+    match; in plain ASCII text (``plain``) one ``str.rstrip`` finds it without a pattern call."""
+    start = max(0, end - 12)
+    if plain:
+        window = text[start:end]
+        return window[len(window.rstrip(_ASCII_WORD_OR_DOT)):]
+    w = rules.word_before_re.search(text, start, end)
+    return w.group() if w else ""
 
 
 def _cut_at_breaks(text: str, spans: list[tuple[int, int]], breaks) -> list[tuple[int, int]]:
@@ -1980,20 +1998,21 @@ class _ChunkTokenizer:
         """Append the tokens of text[start:end], as ``tokenizer(text[start:end])`` gives them."""
         # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again
         # by str.find from the end of the one before (only whitespace lies between them): no match objects
-        chunks = self.chunks
+        known = self.chunks.get
         find = text.find
+        append = out.append
         prev = start
         for chunk in text[start:end].split():
             at = find(chunk, prev)
             # one space after a token is its trailing space; any other gap goes to _whitespace
             if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
                 self._whitespace(text, start, prev, at, out)
-            tokens = chunks.get(chunk, False)
+            tokens = known(chunk, False)
             if tokens is False:
                 tokens = self._tokens(chunk)
             prev = at + len(chunk)
             if tokens is None:
-                out.append((at, prev, chunk))
+                append((at, prev, chunk))
             else:
                 out.extend([(at + a, at + b, t) for a, b, t in tokens])
         if prev < end:

@@ -320,3 +320,24 @@ def test_a_word_after_a_number_that_no_context_pattern_reads_is_skipped_only_whe
                 assert not hits, (hits, text[end:end + 20])
             matched += bool(hits)
     assert skipped > 1000 and matched > 10
+
+
+def test_the_currency_guard_never_skips_a_currency_glued_to_a_number():
+    glued = "EUR1.2m, US$5, CHF12, kes40, Fr.3, euro7, $8, GBP 9, OP4, CoP19, dollars10, xeur11, R$12"
+    found = 0
+    for text in [*PLAIN, glued]:
+        for p in range(1, len(text)):
+            window = text[max(0, p - 5):p]
+            if C._at_end(RULES.currency_before_re, text, max(0, p - 5), p) is not None \
+                    or C._at_end(RULES.currency_before_re, window) is not None:
+                found += 1
+                assert RULES.currency_end.may_end(window), window
+    assert found > 10
+
+
+def test_the_word_before_a_full_stop_is_the_patterns_match():
+    odd = "e.g. approx. U.S. No.5 _x. Dr.\nMr. a_b.c.d.e.f.g.h. verylongwordindeed. 3.4. \n. x."
+    for text in [*PLAIN, odd]:
+        for end in range(len(text) + 1):
+            expected = C._word_before(text, end, RULES)  # the pattern: plain not claimed
+            assert C._word_before(text, end, RULES, 1) == expected, text[max(0, end - 15):end]
