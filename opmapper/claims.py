@@ -577,7 +577,8 @@ def _tail(s: str) -> tuple[str, str, bool] | None:
 # the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
 _TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
             "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
-            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re")
+            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re",
+            "reference_hint_re", "unit_after_re", "fraction_re", "sentence_break_re")
 
 
 class _Rules:
@@ -916,7 +917,7 @@ class _Scanner:
         """Spans of explicit paragraph references (opmapper.references) are never claims."""
         if self.references is not None and not self.references:
             return  # the caller found none: nothing to exclude
-        if not self.r.reference_hint_re.search(self.text):
+        if not self.fwd.reference_hint_re.search(self.text):
             return
         refs = self.references
         if refs is None:  # (the report parser passes its references: then nothing to import or find)
@@ -1001,7 +1002,7 @@ class _Scanner:
                             break
                 if p >= fraction_to:
                     for q in starts:
-                        m = r.fraction_re.match(text, q)
+                        m = fwd.fraction_re.match(text, q)
                         if m:
                             out.append((m.start(), m.end(), None, "fraction"))
                             fraction_to = m.end()
@@ -1221,7 +1222,7 @@ class _Scanner:
         return fig
 
     def _fraction(self, start: int, end: int) -> _Figure | None:
-        m = self.r.fraction_re.match(self.text, start)
+        m = self.fwd.fraction_re.match(self.text, start)
         if not m or m.end() != end:
             return None
         num, den = m.group("num"), m.group("den").lower()
@@ -1454,7 +1455,7 @@ class _Scanner:
 
     def _unit_after(self, fig: _Figure, pos: int) -> int:
         text = self.text
-        m = self.r.unit_after_re.match(text, pos)
+        m = self.fwd.unit_after_re.match(text, pos)
         if not m:
             if fig.glued_m and fig.unit is None:
                 # "1.75m": millions, unless a length context follows ("a 200m buffer")
@@ -1918,7 +1919,7 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
     else:
         base = []
         pos = 0
-        for m in rules.sentence_break_re.finditer(text):
+        for m in patterns.sentence_break_re.finditer(text):
             word = _word_before(text, m.start(), rules, plain).lower()
             if word in rules.lx.abbreviations or (len(word) == 1 and word.isalpha()):
                 continue

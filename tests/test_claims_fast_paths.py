@@ -195,20 +195,29 @@ def test_markers_open_with_a_word_character_only_when_they_must():
 RIGHT = ("scale_after_re", "currency_after_re", "range_sep_re", "unit_after_re", "bound_after_re")
 
 
-def test_a_word_after_a_figure_that_no_right_pattern_reads_is_skipped_only_when_none_matches():
-    extra = ("12 kEUR 3 k€ 4 Million 5 tons 6 tonnes 7 to 8 9 andes 10 or more 11 plus 12 per cent 13 sq km 14 "
-             "US$ 15 U.S. dollars 16 Km 17 rangers 18 Has 19 percentage points 20 a$ 21 Fr. 22 mio. 23 Orbit")
+# after one space, the patterns that grow a figure to the right, and those of the context traps
+RIGHT_EXTRA = ("12 kEUR 3 k€ 4 Million 5 tons 6 tonnes 7 to 8 9 andes 10 or more 11 plus 12 per cent 13 sq km 14 "
+               "US$ 15 U.S. dollars 16 Km 17 rangers 18 Has 19 percentage points 20 a$ 21 Fr. 22 mio. 23 Orbit")
+CONTEXT_EXTRA = ("1 May 2 of June 3 to 4 March 5 fold 6 times more 7 until 9 Sept. 10 tomay 11 Mayor 12 ofJuly "
+                 "13 and 14 Dec 15 till 16 December 17 rangers 18 Of 19 Times the 20 FOLD")
+
+
+@pytest.mark.parametrize(("names", "reads", "extra", "least"), [
+    (RIGHT, (), RIGHT_EXTRA, 100),
+    (("month_after_re", "multiplier_after_re"), (RULES.context_after_words, RULES.context_after_prefixes),
+     CONTEXT_EXTRA, 10)])
+def test_a_word_after_a_number_that_no_pattern_reads_is_skipped_only_when_none_matches(names, reads, extra, least):
     skipped = matched = 0
     for text in [*PLAIN, extra]:
         scanner = C._Scanner(text, RULES)
         for end in range(len(text)):
-            hits = [name for name in RIGHT for rules in (RULES, RULES.twins)
+            hits = [name for name in names for rules in (RULES, RULES.twins)
                     if getattr(rules, name, None) and getattr(rules, name).match(text, end)]
-            if scanner._plain_word_after(end):
+            if scanner._plain_word_after(end, *reads):
                 skipped += 1
                 assert not hits, (hits, text[end:end + 20])
             matched += bool(hits)
-    assert skipped > 1000 and matched > 100
+    assert skipped > 1000 and matched > least
 
 
 def test_modal_windows_without_a_modal_word_are_not_searched():
@@ -304,22 +313,6 @@ def test_years_are_the_year_patterns_full_matches():
         assert C._is_year(digits) == bool(RULES.year_re.fullmatch(digits)), digits
         if digits.isascii():
             assert C._is_year(digits) == bool(RULES.twins.year_re.fullmatch(digits)), digits
-
-
-def test_a_word_after_a_number_that_no_context_pattern_reads_is_skipped_only_when_none_matches():
-    extra = ("1 May 2 of June 3 to 4 March 5 fold 6 times more 7 until 9 Sept. 10 tomay 11 Mayor 12 ofJuly "
-             "13 and 14 Dec 15 till 16 December 17 rangers 18 Of 19 Times the 20 FOLD")
-    skipped = matched = 0
-    for text in [*PLAIN, extra]:
-        scanner = C._Scanner(text, RULES)
-        for end in range(len(text)):
-            hits = [name for name in ("month_after_re", "multiplier_after_re")
-                    if getattr(RULES.twins, name).match(text, end)]
-            if scanner._plain_word_after(end, RULES.context_after_words, RULES.context_after_prefixes):
-                skipped += 1
-                assert not hits, (hits, text[end:end + 20])
-            matched += bool(hits)
-    assert skipped > 1000 and matched > 10
 
 
 def test_the_currency_guard_never_skips_a_currency_glued_to_a_number():
