@@ -405,13 +405,22 @@ def _leading_letters(form: str) -> str:
     return m.group().lower() if m else ""
 
 
+def _ascii_flag(pattern: str) -> int:
+    """``re.ASCII`` for a pattern none of whose characters has a case variant outside ASCII ("ſ", "K"), else 0.
+
+    Such a pattern reads plain ASCII text (:func:`_plain_ascii`) alike with the flag or without (\\w, \\b,
+    \\d and \\s take in the same ASCII characters either way), and faster with it: no Unicode lookups.
+    """
+    return re.ASCII if all(ch.isascii() or ch.lower() == ch.upper() for ch in pattern) else 0
+
+
 def _plain_twin(compiled: Any) -> Any:
     """A regex pattern compiled by plain re, for plain ASCII text (:func:`_plain_ascii`), where both read
     it alike; the regex pattern itself if plain re cannot read it or folds its case differently."""
     if "ı" in compiled.pattern or "İ" in compiled.pattern:  # the one case fold the two disagree on in ASCII
         return compiled
     try:
-        return re.compile(compiled.pattern)
+        return re.compile(compiled.pattern, _ascii_flag(compiled.pattern))
     except re.error:  # regex-only syntax: variable-width lookbehind, reverse search, \p{..}
         return compiled
 
@@ -468,7 +477,7 @@ def _lower_twin(compiled: Any, word_start: bool = False) -> Any:
     if word_start and pattern.startswith(r"(?<![\w])"):
         pattern = r"\b" + pattern[len(r"(?<![\w])"):]
     try:
-        return re.compile(pattern)
+        return re.compile(pattern, re.ASCII)  # (an ASCII pattern: see _ascii_flag)
     except re.error:
         return None
 
@@ -491,13 +500,14 @@ def _ascii_letter_classes(pattern: str) -> str:
 
 
 # ASCII controls that plain re's \s matches and regex's does not
-_RE_ONLY_SPACE = re.compile("[\x1c-\x1f]")
+_RE_ONLY_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def _plain_ascii(s: str) -> int:
     """1 if regex and plain re read ``s`` alike (ASCII: the same \\w, \\b, \\d and case folding; and no
     character that only plain re counts as \\s), else 0: the index into a :func:`_pair`."""
-    return 1 if s.isascii() and _RE_ONLY_SPACE.search(s) is None else 0
+    # (four substring tests: far cheaper than a character-class search over the whole text)
+    return 1 if s.isascii() and not any(ch in s for ch in _RE_ONLY_SPACES) else 0
 
 
 _ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -567,7 +577,8 @@ def _tail(s: str) -> tuple[str, str, bool] | None:
 # the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
 _TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
             "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
-            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re")
+            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re",
+            "reference_hint_re", "unit_after_re", "fraction_re", "sentence_break_re")
 
 
 class _Rules:
@@ -686,6 +697,10 @@ class _Rules:
             _leading_letters(form) for form in [*lx.scales, *lx.currencies, *lx.units, *lx.bound_suffixes,
                                                 "k", "m", "keur", "meur"]) - {""}
         self.range_words = ("to", "and")
+        # The same for month_after_re and multiplier_after_re after a number: a month, "of" (before one),
+        # "fold", "times", or a word opening with a range word ("to", "and", "till", "until": "to5")
+        self.context_after_words = frozenset([*map(_leading_letters, lx.months), "of", "fold", "times"]) - {""}
+        self.context_after_prefixes = ("to", "and", "till", "until")
         self.reference_hint_re = regex.compile(r"\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)")
         self.one_of_figure_re = regex.compile(
             r"(?i)\s+of\s+(?:the|these|those|its|our|their)\s+(?:\d|" + _alt(lx.number_units) + ")")
@@ -724,8 +739,9 @@ class _Rules:
                         r"(?i:(?:also|jointly|then|successfully|recently)\s+)?"
                         r"(?P<v>\p{Ll}+)\b")
         # (regex, plain re) pairs as for the markers: in ASCII the letter classes are plain ranges
-        self.opener_res = (regex.compile(opener), re.compile(_ascii_letter_classes(opener)))
-        self.subject_verb_res = (regex.compile(subject_verb), re.compile(_ascii_letter_classes(subject_verb)))
+        self.opener_res = (regex.compile(opener), re.compile(_ascii_letter_classes(opener), _ascii_flag(opener)))
+        self.subject_verb_res = (regex.compile(subject_verb),
+                                 re.compile(_ascii_letter_classes(subject_verb), _ascii_flag(subject_verb)))
         # "will", "to", ... up to two words before a verb (lower-cased): "will be trained", "to train"
         self.modal_before_re = regex.compile(r"(?r)(?:\bwill|\bshall|'ll|\bto|\bwould)\s+(?:\w+\s+){0,2}$")
         self.clause_end_res = _pair(r"[,;:(]|\s[-–—]\s|$")
@@ -736,13 +752,14 @@ class _Rules:
         self.word_before_re = regex.compile(r"(?r)[\w.]*$")
         self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
         self.never_figure_hint_re = regex.compile(r"[+/:()\-–]|\d[\s.]\d|\d\s?[ap]\.?m|\d\s?h")
+        # (two lookbehinds of fixed width, not one of varying width: plain re can compile its twin)
         self.never_figure_re = regex.compile(
             r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"             # +41 22 999 0000
             r"|(?<!\w)\(\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"                     # (022) 999-0000
             r"|(?<![\w,.])0\d{2,4}(?:[ \-]\d{2,4}){2,}\b"                             # 0800 123 456
             r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"      # GUIDs
             r"|\b\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                               # 30/09/2022, 2022-09-30
-            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?<=[:hmsHMS]\d\d|m|\.|s)"
+            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s))"
             r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"                          # 3 pm
         )
         self.twins = _Twins(self, _TWINNED)
@@ -773,9 +790,18 @@ def _at_end(pattern: Any, s: str, pos: int = 0, endpos: int | None = None) -> An
     return m
 
 
+def _one_space(s: str) -> str:
+    """``s`` with every run of whitespace (regex's ``\\s+``) made one space; most forms hold none."""
+    if " " not in s and s.isprintable():  # every whitespace character but the space is unprintable
+        return s
+    return _re(r"\s+").sub(" ", s)
+
+
 def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
     """'one hundred and twenty' -> 120; 'a dozen' -> 12; 'forty-two' -> 42."""
-    tokens = _re(r"[\s\-]+").split(words.lower().strip())
+    words = words.lower().strip()
+    # (one word, the usual case, has no whitespace or hyphen to split at)
+    tokens = [words] if words.isalpha() else _re(r"[\s\-]+").split(words)
     total = 0
     current = 0
     seen = False
@@ -816,8 +842,13 @@ def _in_follows(text: str, end: int) -> bool:
 _IN_FOLLOWS = re.compile(r"\s+[iI][nN]")
 
 
+def _is_year(digits: str) -> bool:
+    """``year_re.fullmatch(digits)`` (either twin), without a pattern call: four digits from 1800 to 2099."""
+    return len(digits) == 4 and digits[:2] in ("18", "19", "20") and digits[2:].isdecimal()
+
+
 def _parse_digits(s: str) -> float:
-    if s.isdecimal():  # most numbers: no comma, point or space to read
+    if s.replace(".", "", 1).isdecimal():  # most numbers: no comma or space to read, at most a point
         return float(s)
     if _re(r"\d{1,3},\d{1,2}").fullmatch(s):
         return float(s.replace(",", "."))  # "1,5 million": a decimal comma (only matched before a scale word)
@@ -858,7 +889,9 @@ class _Scanner:
         self.doc = doc
         self.excluded: list[tuple[int, int]] = []  # reference spans, sorted
         self._excluded_starts: list[int] = []
-        self.markers: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+        # (sentence start, end) -> where its planned / achieved markers start, found once per sentence
+        self.planned_at: dict[tuple[int, int], list[int]] = {}
+        self.achieved_at: dict[tuple[int, int], list[int]] = {}
         self.plain = _plain_ascii(text)
         self.fwd = rules.twins if self.plain else rules  # the forward patterns to use on this text
         self.tails: dict[tuple[int, int], tuple[str, str, bool] | None] = {}  # (end, n) -> _tail of the window
@@ -884,15 +917,17 @@ class _Scanner:
         """Spans of explicit paragraph references (opmapper.references) are never claims."""
         if self.references is not None and not self.references:
             return  # the caller found none: nothing to exclude
-        if not self.r.reference_hint_re.search(self.text):
+        if not self.fwd.reference_hint_re.search(self.text):
             return
-        try:
-            from .references import find_references
-            refs = self.references if self.references is not None else find_references(self.text)
-        except NotImplementedError:  # references not built yet: the local rules still catch "OP4"
-            return
-        except Exception:  # a references bug must not break claims
-            return
+        refs = self.references
+        if refs is None:  # (the report parser passes its references: then nothing to import or find)
+            try:
+                from .references import find_references
+                refs = find_references(self.text)
+            except NotImplementedError:  # references not built yet: the local rules still catch "OP4"
+                return
+            except Exception:  # a references bug must not break claims
+                return
         self.excluded.extend((r.start, r.end) for r in refs)
         self.excluded.sort()
         self._excluded_starts = [a for a, _ in self.excluded]
@@ -905,7 +940,12 @@ class _Scanner:
         if not self.fwd.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
             return False  # no separator or time mark next to the digits: nothing to look for
         lo, hi = max(0, start - 48), min(len(self.text), end + 48)
-        return any(m.start() < end and start < m.end() for m in self.r.never_figure_re.finditer(self.text, lo, hi))
+        for m in self.fwd.never_figure_re.finditer(self.text, lo, hi):
+            if m.start() >= end:
+                return False  # (matches come in text order: none from here on reaches back into the figure)
+            if start < m.end():
+                return True
+        return False
 
     def _in_reference(self, start: int, end: int) -> bool:
         if self.excluded:
@@ -936,18 +976,20 @@ class _Scanner:
             if digit:
                 if p >= digits_to:
                     m = fwd.digit_re.match(text, p)
-                    if m is None and p and text[p - 1].isalpha() and _at_end(
+                    if m is None and p and text[p - 1].isalpha() and (
+                            not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
                             r.currency_before_re, text, max(0, p - 5), p):
                         m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
                     if m:
-                        out.append((m.start(), m.end(), _parse_digits(m.group()), False))
-                        digits_to = m.end()
+                        a, digits_to = m.span()
+                        out.append((a, digits_to, _parse_digits(text[a:digits_to]), False))
                     else:
                         digits_to = hit_end
                 starts = (p,)
             else:
                 # "a dozen", "a third": the article before the word may open the number
-                article = r.article_before_re.search(text, max(0, p - 4), p)
+                # (the pattern ends in whitespace, and every character regex's \s takes in is str.isspace)
+                article = r.article_before_re.search(text, max(0, p - 4), p) if p and text[p - 1].isspace() else None
                 starts = (article.start(), p) if article else (p,)
                 if p >= words_to:
                     for q in starts:
@@ -960,7 +1002,7 @@ class _Scanner:
                             break
                 if p >= fraction_to:
                     for q in starts:
-                        m = r.fraction_re.match(text, q)
+                        m = fwd.fraction_re.match(text, q)
                         if m:
                             out.append((m.start(), m.end(), None, "fraction"))
                             fraction_to = m.end()
@@ -1029,7 +1071,7 @@ class _Scanner:
         if after_separator:  # the second number of "15-20": the hyphen before it is the range's
             prev = " "
         # glued to letters before: CoP19, OP4, Res040, FY2022, GUID pieces (currency symbols excepted)
-        if prev.isalpha() and not _at_end(self.r.currency_before_re, text[max(0, start - 5):start]):
+        if prev.isalpha() and not self._ends(self.r.currency_before_re, self.r.currency_end, start, 5):
             return True
         if prev in "#§" or (prev == "-" and start >= 2 and text[start - 2].isalnum()):
             return True
@@ -1094,6 +1136,8 @@ class _Scanner:
         r = self.r
         if self.plain and not r.context_end.may_end_tail(self._tail_at(start, 50)):
             # no month, denominator or "out of" can end the text before: only the tests after remain
+            if self._plain_word_after(end, r.context_after_words, r.context_after_prefixes):
+                return False  # and the word after is none they can read
             return bool(self.fwd.month_after_re.match(self.text, end) or self.fwd.multiplier_after_re.match(
                 self.text, end))
         if self.fwd.month_after_re.match(self.text, end) or self._ends(r.month_before_re, r.month_end, start, 50):
@@ -1110,6 +1154,8 @@ class _Scanner:
 
     def _compound_adjective(self, end: int) -> bool:
         """'a 10-year strategy', 'a three-day workshop': number-hyphen-word (unless a unit)."""
+        if self.text[end:end + 1] != "-":
+            return False  # (what the pattern below opens with: most numbers are followed by a space)
         m = _re(r"-([A-Za-z]+)").match(self.text[end:end + 30])
         if not m:
             return False
@@ -1132,7 +1178,7 @@ class _Scanner:
             return None
         fig = _Figure(start, end, value)
         core = text[start:end]
-        fig.is_year_like = bool(self.fwd.year_re.fullmatch(core))
+        fig.is_year_like = _is_year(core)
         # (a compound adjective and grouping dots need a "-" after and a "." inside: tested first, cheaply)
         if text[end:end + 1] == "-" and self._compound_adjective(end) and not _re(r"-\s*\d").match(text[end:end + 3]):
             return None
@@ -1176,7 +1222,7 @@ class _Scanner:
         return fig
 
     def _fraction(self, start: int, end: int) -> _Figure | None:
-        m = self.r.fraction_re.match(self.text, start)
+        m = self.fwd.fraction_re.match(self.text, start)
         if not m or m.end() != end:
             return None
         num, den = m.group("num"), m.group("den").lower()
@@ -1336,7 +1382,7 @@ class _Scanner:
         # "500+ members", "200 or more"
         m = self.fwd.bound_after_re.match(text, fig.end)
         if m and fig.bound == "=":
-            form = _re(r"\s+").sub(" ", m.group("b").strip().lower())
+            form = _one_space(m.group("b").strip().lower())
             fig.bound = self.r.suffix_forms.get(form, fig.bound)
             fig.end = m.end()
 
@@ -1370,9 +1416,12 @@ class _Scanner:
             return val, m.end(), second
         return None
 
-    def _plain_word_after(self, end: int) -> bool:
+    def _plain_word_after(self, end: int, words: frozenset[str] | None = None, prefixes: tuple[str, ...] = ()) -> bool:
         """One space and a word at ``end`` that none of the patterns growing a figure to the right can
-        read (:attr:`_Rules.right_words`): then none of them matches there (plain ASCII text only)."""
+        read (:attr:`_Rules.right_words`): then none of them matches there (plain ASCII text only).
+
+        ``words`` and ``prefixes`` given: the same test for other patterns (whose first run of letters
+        after one space is one of ``words`` or opens with one of ``prefixes``)."""
         text = self.text
         if text[end:end + 1] != " ":
             return False
@@ -1380,7 +1429,9 @@ class _Scanner:
         if run is None:
             return False
         word = run.group().lower()
-        return word not in self.r.right_words and not word.startswith(self.r.range_words)
+        if words is None:
+            words, prefixes = self.r.right_words, self.r.range_words
+        return word not in words and not word.startswith(prefixes)
 
     def _currency_after(self, fig: _Figure, pos: int) -> int:
         if fig.unit is not None:
@@ -1404,7 +1455,7 @@ class _Scanner:
 
     def _unit_after(self, fig: _Figure, pos: int) -> int:
         text = self.text
-        m = self.r.unit_after_re.match(text, pos)
+        m = self.fwd.unit_after_re.match(text, pos)
         if not m:
             if fig.glued_m and fig.unit is None:
                 # "1.75m": millions, unless a length context follows ("a 200m buffer")
@@ -1415,7 +1466,7 @@ class _Scanner:
                         fig.unit, fig.kind = "m", "length"
             return pos
         form = m.group("u").lower()
-        unit, kind = self.r.unit_forms[_re(r"\s+").sub(" ", form)]
+        unit, kind = self.r.unit_forms[_one_space(form)]
         if m.group("u") in ("m", "t") and text[m.start("u") - 1:m.start("u")] == "-":
             return pos
         if form == "has" and text[m.start("u") - 1:m.start("u")] == " ":
@@ -1442,7 +1493,7 @@ class _Scanner:
         if fig.unit is None or fig.kind != "money":
             m = self._ends(self.r.currency_before_re, self.r.currency_end, fig.start, 40)
             if m:
-                form = _re(r"\s+").sub(" ", m.group().strip().rstrip(".").lower())
+                form = _one_space(m.group().strip().rstrip(".").lower())
                 code = self.r.currency_forms.get(form) or self.r.currency_forms.get(form + ".")
                 if code and not (form in ("cop", "php") or (form == "$" and text[fig.start - 2:fig.start - 1].isalpha())):
                     if fig.unit in (None, "m"):
@@ -1457,7 +1508,7 @@ class _Scanner:
                 return
         m = self._ends(self.r.bound_before_re, self.r.bound_end, fig.start, 40)
         if m:
-            form = _re(r"\s+").sub(" ", m.group("b").lower())
+            form = _one_space(m.group("b").lower())
             bound = self.r.bound_forms.get(form)
             if form == "over" and self._prev_word(fig.start - len(m.group())) in self.lx.over_particle_verbs:
                 bound = None  # "handed over 140 sets": a particle, not a bound
@@ -1778,19 +1829,12 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
             # the figure's own verb is in the past: "trained 300 ... and will train 200"; but after an
             # imperative a bare participle is a reduced relative: "Build 12 parks chosen with residents"
             return "achieved"
-    markers = scanner.markers.get((sent_start, sent_end))
-    if markers is None:  # once per sentence, however many figures it holds
-        if plain and r.planned_lower_re is not None and r.achieved_lower_re is not None:
-            low_sent = sent.lower()  # (the same length and offsets: plain ASCII)
-            planned_at = [m.start() for m in r.planned_lower_re.finditer(low_sent)]
-            achieved_at = [m.start() for m in r.achieved_lower_re.finditer(low_sent)]
-        else:
-            planned_at = [m.start() for m in r.planned_res[plain].finditer(sent)]
-            achieved_at = [m.start() for m in r.achieved_res[plain].finditer(sent)]
+    key = (sent_start, sent_end)
+    planned = scanner.planned_at.get(key)
+    if planned is None:  # once per sentence, however many figures it holds
+        planned = scanner.planned_at[key] = _marker_starts(sent, r, plain, r.planned_lower_re, r.planned_res)
         if _opens_with_plan(sent, r, plain):
-            planned_at.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
-        markers = scanner.markers[(sent_start, sent_end)] = (planned_at, achieved_at)
-    planned, achieved = markers
+            planned.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
     if verb and verb.lower().endswith("ed") and not planned:
         return "achieved"
     before_p = max((p for p in planned if p < rel), default=None)
@@ -1803,6 +1847,10 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         if verb is None and before_p is None and _past_after_subject(sent[:rel], r, plain):
             return "achieved"
         return "planned"
+    # (the achieved markers only now: the answers above never read them)
+    achieved = scanner.achieved_at.get(key)
+    if achieved is None:
+        achieved = scanner.achieved_at[key] = _marker_starts(sent, r, plain, r.achieved_lower_re, r.achieved_res)
     before_a = max((a for a in achieved if a < rel), default=None)
     if before_p is not None and (before_a is None or before_p > before_a):
         # a "by 2025" deadline only plans figures whose verb is not already in the past
@@ -1815,6 +1863,14 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     if after_p is not None and (after_a is None or after_p < after_a):
         return "planned"
     return "achieved"
+
+
+def _marker_starts(sent: str, r: _Rules, plain: int, lower_re, pair) -> list[int]:
+    """Where the markers of ``pair`` (a (regex, plain re) pair, and ``lower_re`` its lower-case twin) start
+    in ``sent``; ``plain``: :func:`_plain_ascii` of ``sent``."""
+    if plain and r.planned_lower_re is not None and r.achieved_lower_re is not None:
+        return [m.start() for m in lower_re.finditer(sent.lower())]  # (the same offsets: plain ASCII)
+    return [m.start() for m in pair[plain].finditer(sent)]
 
 
 def _may_hold_modal(window: str) -> bool:
@@ -1863,9 +1919,8 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
     else:
         base = []
         pos = 0
-        for m in rules.sentence_break_re.finditer(text):
-            w = rules.word_before_re.search(text, max(0, m.start() - 12), m.start())
-            word = w.group().lower() if w else ""
+        for m in patterns.sentence_break_re.finditer(text):
+            word = _word_before(text, m.start(), rules, plain).lower()
             if word in rules.lx.abbreviations or (len(word) == 1 and word.isalpha()):
                 continue
             base.append((pos, m.start("gap")))
@@ -1874,6 +1929,20 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
     if "\n" not in text:  # every break of sentence_end_re holds a line break: none to cut at
         return [(s, e) for s, e in base if e > s]
     return _cut_at_breaks(text, base, patterns.sentence_end_re)
+
+
+_ASCII_WORD_OR_DOT = _ASCII_LETTERS + "0123456789_."  # regex's [\w.] in plain ASCII text
+
+
+def _word_before(text: str, end: int, rules: _Rules, plain: int = 0) -> str:
+    """The run of word characters and dots that ends at ``end`` (at most 12 long): ``word_before_re``'s
+    match; in plain ASCII text (``plain``) one ``str.rstrip`` finds it without a pattern call."""
+    start = max(0, end - 12)
+    if plain:
+        window = text[start:end]
+        return window[len(window.rstrip(_ASCII_WORD_OR_DOT)):]
+    w = rules.word_before_re.search(text, start, end)
+    return w.group() if w else ""
 
 
 def _cut_at_breaks(text: str, spans: list[tuple[int, int]], breaks) -> list[tuple[int, int]]:
@@ -1930,20 +1999,21 @@ class _ChunkTokenizer:
         """Append the tokens of text[start:end], as ``tokenizer(text[start:end])`` gives them."""
         # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again
         # by str.find from the end of the one before (only whitespace lies between them): no match objects
-        chunks = self.chunks
+        known = self.chunks.get
         find = text.find
+        append = out.append
         prev = start
         for chunk in text[start:end].split():
             at = find(chunk, prev)
             # one space after a token is its trailing space; any other gap goes to _whitespace
             if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
                 self._whitespace(text, start, prev, at, out)
-            tokens = chunks.get(chunk, False)
+            tokens = known(chunk, False)
             if tokens is False:
                 tokens = self._tokens(chunk)
             prev = at + len(chunk)
             if tokens is None:
-                out.append((at, prev, chunk))
+                append((at, prev, chunk))
             else:
                 out.extend([(at + a, at + b, t) for a, b, t in tokens])
         if prev < end:
@@ -1970,9 +2040,13 @@ def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[t
     :class:`_ChunkTokenizer`), so a long report with a few figures costs a few sentences of
     tokenisation, not the whole text.
     """
+    words: list[tuple[int, int, str]] = []
+    if doc is None and isinstance(tokenizer, _ChunkTokenizer):  # find_claims with the default pipeline
+        for ss, se in spans:
+            tokenizer.words(text, ss, se, words)
+        return words
     from spacy.attrs import IDX, LENGTH  # here, not at import: "import opmapper" need not load spaCy
 
-    words: list[tuple[int, int, str]] = []
     offsets = doc.to_array([IDX, LENGTH]) if doc is not None else None  # far cheaper than Token objects
     for ss, se in spans:
         if doc is not None:
@@ -1980,8 +2054,6 @@ def _words_in(spans: list[tuple[int, int]], text: str, doc, tokenizer) -> list[t
             if span is not None:
                 for a, length in offsets[span.start:span.end].tolist():
                     words.append((a, a + length, text[a:a + length]))
-        elif isinstance(tokenizer, _ChunkTokenizer):
-            tokenizer.words(text, ss, se, words)
         elif tokenizer is not None:
             for idx, length in tokenizer(text[ss:se]).to_array([IDX, LENGTH]).tolist():
                 a = ss + idx
