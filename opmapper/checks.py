@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -215,6 +215,26 @@ def quote(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+class _lazy:
+    """``functools.cached_property`` without its lock: Python 3.11's takes an RLock on every first access
+    (3.12 dropped it), which costs more than most of the values it guards. A context serves one
+    ``check_report`` call on one thread."""
+
+    def __init__(self, func: Callable) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 class CheckContext:
     """The report and its helpers, built once per ``check_report`` call and shared by all rules."""
 
@@ -229,27 +249,27 @@ class CheckContext:
         self._pieces: dict[tuple[int, str], tuple[list[_Piece], list[_Piece]]] = {}
 
     # -- structure
-    @cached_property
+    @_lazy
     def index(self) -> LineIndex:
         return _LineIndex(self.text)
 
-    @cached_property
+    @_lazy
     def blocks(self) -> list[tuple[int, int, str]]:
         """(start, end, where) of every activity and free-text section, for locating an offset."""
         out = [(a.start, a.end, where) for a, where in self.activity_wheres]
         out.extend((s.start, s.end, s.name) for s in self.sections)
         return sorted(out)
 
-    @cached_property
+    @_lazy
     def activities(self) -> tuple:
         return (*self.report.activities, *self.report.future_actions)
 
-    @cached_property
+    @_lazy
     def activity_wheres(self) -> list[tuple[Any, str]]:
         """(activity, "activities[2]") for every activity and future action: most rules name them."""
         return [(act, activity_where(act)) for act in self.activities]
 
-    @cached_property
+    @_lazy
     def sections(self) -> tuple:
         """The report's free-text sections (``report.sections()`` builds a new tuple on every call)."""
         return self.report.sections()
@@ -261,12 +281,12 @@ class CheckContext:
                 best = (start, end, name)
         return best[2] if best else "metadata"
 
-    @cached_property
+    @_lazy
     def narratives(self) -> list[TextSpan]:
         """Activity descriptions and free-text sections, in text order."""
         return [TextSpan(*n) for n in self._narratives]
 
-    @cached_property
+    @_lazy
     def _narratives(self) -> list[tuple[int, int, str, str]]:
         """``narratives`` as (start, end, text, where) tuples, which the built-in rules read."""
         out = []
@@ -280,7 +300,7 @@ class CheckContext:
         out.sort(key=itemgetter(0))
         return out
 
-    @cached_property
+    @_lazy
     def paragraphs(self) -> list[TextSpan]:
         return [TextSpan(start, end, text, where) for at, _, narrative, where in self._narratives
                 for start, end, text in self._split(at, narrative)[0]]
@@ -300,28 +320,26 @@ class CheckContext:
 
     def paragraph_of(self, offset: int, lo: int, hi: int) -> tuple[int, int]:
         """The line around ``offset``, kept within [lo, hi)."""
-        start = self.text.rfind("\n", lo, offset) + 1 or lo
-        end = self.text.find("\n", offset, hi)
-        return max(start, lo), (hi if end < 0 else end)
+        return _line_around(self.text, offset, lo, hi)
 
     # -- language (the patterns are compiled once per list; tuples, as a config may hold lists)
-    @cached_property
+    @_lazy
     def _plan(self) -> _MarkerTest:
         return _marker_test(tuple(self.config.plan_markers))
 
-    @cached_property
+    @_lazy
     def _achieved(self) -> re.Pattern:
         return _any_of(tuple(self.config.achieved_markers))
 
-    @cached_property
+    @_lazy
     def _past(self) -> _MarkerTest:
         return _marker_test((*self.config.achieved_markers, *self.config.past_markers))
 
-    @cached_property
+    @_lazy
     def _future_past(self) -> re.Pattern:
         return _any_of(tuple(self.config.future_past_markers))
 
-    @cached_property
+    @_lazy
     def _total(self) -> _MarkerTest:
         return _marker_test(tuple(self.config.total_markers))
 
@@ -371,6 +389,13 @@ class CheckContext:
         except (OpmapperError, KeyError, ValueError):
             return
         self._suggested.update(zip(todo, found, strict=True))
+
+
+def _line_around(text: str, offset: int, lo: int, hi: int) -> tuple[int, int]:
+    """The line of ``text`` around ``offset``, kept within [lo, hi)."""
+    start = text.rfind("\n", lo, offset) + 1 or lo
+    end = text.find("\n", offset, hi)
+    return max(start, lo), (hi if end < 0 else end)
 
 
 class _LineIndex(LineIndex):
@@ -495,27 +520,30 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
 
 def _unreferenced_claims(ctx: CheckContext) -> list[tuple[Any, str]]:
     """(claim, where) of every figure no paragraph reference covers."""
-    cfg = ctx.config
+    return [(claim, activity_where(owner) if section is None else section.name)
+            for claim, owner, section in _unreferenced_figures(ctx.report, ctx.activities, ctx.sections, ctx.config)]
+
+
+def _unreferenced_figures(report, activities: Sequence, sections: Sequence, cfg: CheckConfig) -> list[tuple]:
+    """(claim, its activity, None) or (claim, None, its section) of every figure no paragraph reference
+    covers; the owner rather than its name, so that ``tagger_questions`` makes no names it does not need."""
     found = []
-    for act, where in ctx.activity_wheres:
-        if act.references:
-            continue
-        for claim in act.claims:
-            if _is_figure(claim, cfg):
-                found.append((claim, where))
+    for act in activities:
+        if not act.references:
+            found += [(claim, act, None) for claim in act.claims if _is_figure(claim, cfg)]
     tagged = None   # the figures of tagged activities, gathered when a section has a figure
-    for sec in ctx.sections:
+    for sec in sections:
         sec_end = sec.start + len(sec.text)
         for claim in sec.claims:
             if not _is_figure(claim, cfg):
                 continue
             if tagged is None:
-                tagged = {_figure_identity(c) for a in ctx.activities if a.references for c in a.claims}
+                tagged = {_figure_identity(c) for a in activities if a.references for c in a.claims}
             if _figure_identity(claim) in tagged:
                 continue
-            lo, hi = ctx.paragraph_of(claim.start, sec.start, sec_end)
+            lo, hi = _line_around(report.text, claim.start, sec.start, sec_end)
             if not any(lo <= ref.start < hi for ref in sec.references):
-                found.append((claim, sec.name))
+                found.append((claim, None, sec))
     return found
 
 
@@ -524,16 +552,22 @@ def tagger_questions(report, config: CheckConfig = DEFAULT_CONFIG) -> list[str]:
     paragraph, and sentences of figures no reference covers. A caller that asks the tagger anyway
     (``opmapper batch``) can add these to its own call and hand the answers over, so that a report
     costs one tagger call instead of several."""
-    ctx = CheckContext(report, None, None, config)
-    texts = [a.description.text for a in ctx.activities
+    activities = (*report.activities, *report.future_actions)
+    texts = [a.description.text for a in activities
              if not a.references and a.description is not None and a.description.text.strip()]
-    texts += [_claim_sentence(ctx, claim) for claim, _ in _unreferenced_claims(ctx)]
+    text = report.text
+    texts += [_sentence_of(text, claim)
+              for claim, _, _ in _unreferenced_figures(report, activities, report.sections(), config)]
     return list(dict.fromkeys(t for t in texts if t.strip()))
 
 
 def _claim_sentence(ctx: CheckContext, claim) -> str:
+    return _sentence_of(ctx.text, claim)
+
+
+def _sentence_of(text: str, claim) -> str:
     s0, s1 = claim.sentence_start, claim.sentence_end
-    return ctx.text[s0:s1] if 0 <= s0 < s1 <= len(ctx.text) else claim.text
+    return text[s0:s1] if 0 <= s0 < s1 <= len(text) else claim.text
 
 
 def _claim_hit(ctx: CheckContext, claim, where: str, sentence: str) -> Hit:

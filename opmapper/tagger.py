@@ -47,6 +47,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 
 from ._records import Record
 from .errors import InputError, ModelError
+from .references import strip_references
 from .resolution import Resolution, canonical_id
 
 FORMAT = "opmapper-tagger"
@@ -70,6 +71,13 @@ class Suggestion(Record):
     evidence: tuple[str, ...]     # the words that drove it
     above_threshold: bool = True  # score >= the cross-validated threshold for this paragraph
 
+    def to_dict(self) -> dict:
+        # Record.to_dict spelt out (batch turns every suggestion of every report into JSON): the fields
+        # are a string, a float and a bool in field order, but for the evidence tuple, a list of strings
+        out = self.__dict__.copy()
+        out["evidence"] = list(self.evidence)
+        return out
+
 
 def default_model_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "models"
@@ -78,8 +86,6 @@ def default_model_dir() -> Path:
 # --------------------------------------------------------------------------- text features
 def clean_text(text: str) -> str:
     """The text the model sees: explicit paragraph references removed."""
-    from .references import strip_references
-
     return strip_references(text or "")
 
 
@@ -320,8 +326,15 @@ def _clip(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.minimum(np.maximum(x, lo), hi)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-_clip(z, -35.0, 35.0)))
+def _sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """1 / (1 + exp(-clip(z, -35, 35))), each step written into ``out`` (a new array when None; may be
+    ``z``): the same operations, without an array per step."""
+    out = np.maximum(z, -35.0, out=out)
+    np.minimum(out, 35.0, out=out)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.add(1.0, out, out=out)
+    return np.divide(1.0, out, out=out)
 
 
 def expand_labels(labels: Iterable[str], resolution: Resolution) -> set[str]:
@@ -1033,6 +1046,9 @@ class _BlockScorer:
         self.has_f = tagger.has_model_[sl].astype(np.float64)
         self.has = self.has_f > 0
         self.no_model = 1.0 - self.has_f
+        # every paragraph has a classifier (so far always so for the shipped model): x has_f multiplies by
+        # 1.0, x no_model by 0.0, and the wording-only calibration is never chosen, so all are skipped
+        self.all_have_models = bool(self.has.all())
         self.is_parent, parents, kids = tagger._family(sl)
         self.parents, self.kids = (parents, kids) if len(parents) else (None, None)
         # the pair features that do not depend on the text; columns 2 (sim) and 6 start at 0.0
@@ -1068,19 +1084,38 @@ class _BlockScorer:
         np.divide(cosine, top, out=sim, where=top > 0)
         margin = raw_margin + self.intercept
         blended = out[..., 0]
-        np.multiply(self.has_f, (1.0 - blend) * _sigmoid(margin) + blend * sim, out=blended)
-        np.multiply(sim, self.no_model, out=out[..., 3])
+        every = self.all_have_models
+        if blend == 0.0:
+            # (1 - 0) x s + 0 x sim is s: 1 x s is s, the similarity is finite so 0 x sim is 0.0, and s + 0.0
+            # is s for the sigmoid's positive s
+            if every:
+                _sigmoid(margin, out=blended)
+            else:
+                np.multiply(self.has_f, _sigmoid(margin), out=blended)
+        else:
+            np.multiply(self.has_f, (1.0 - blend) * _sigmoid(margin) + blend * sim, out=blended)
+        if not every:   # else sim x 0.0: the similarity is >= 0, so the template's 0.0
+            np.multiply(sim, self.no_model, out=out[..., 3])
         out[..., 4] = cosine
         if self.parents is not None:
             out[:, self.parents, 6] = np.maximum(blended, sim)[:, self.kids].max(axis=-1)
-        np.divide(self.has_f * _clip(margin, -10.0, 10.0), 10.0, out=out[..., 8])
+        scaled = out[..., 8]
+        if every:
+            np.maximum(margin, -10.0, out=scaled)
+            np.minimum(scaled, 10.0, out=scaled)
+            np.divide(scaled, 10.0, out=scaled)
+        else:
+            np.divide(self.has_f * _clip(margin, -10.0, 10.0), 10.0, out=scaled)
         np.multiply(blended, sim, out=out[..., 9])
         return out
 
     def calibrate(self, feats: np.ndarray) -> np.ndarray:
         """``OpTagger._calibrate``; the sigmoid is taken after choosing between the two calibrations, not
         of both (it is elementwise: the same numbers)."""
-        with_model = feats @ self.w_model + self.b_model
+        with_model = feats @ self.w_model
+        with_model += self.b_model
+        if self.all_have_models:
+            return _sigmoid(with_model, out=with_model)
         wording_only = feats[..., SIMILARITY_FEATURES] @ self.w_wording + self.b_wording
         return _sigmoid(np.where(self.has, with_model, wording_only))
 
@@ -1095,7 +1130,9 @@ class _BlockScorer:
             out[:, self.parents, 3] = logit[:, self.kids].max(axis=-1)
         if len(self.children):
             out[:, self.children, 4] = logit[:, self.their_parents]
-        return _sigmoid(out @ self.w_specific + self.b_specific)
+        z = out @ self.w_specific
+        z += self.b_specific
+        return _sigmoid(z, out=z)
 
     def word_contributions(self, indices: np.ndarray, data: np.ndarray, gathered: np.ndarray,
                            n_word: int) -> tuple[list[int], list[list[float]]]:
