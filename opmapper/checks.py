@@ -23,6 +23,7 @@ from typing import Any
 
 from ._records import LineIndex, Record, to_jsonable
 from .errors import OpmapperError
+from .resolution import Resolution
 
 SEVERITIES = ("info", "warning", "error")   # in rising order
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -332,6 +333,10 @@ class CheckContext:
         return _any_of(tuple(self.config.achieved_markers))
 
     @_lazy
+    def _achieved_test(self) -> _MarkerTest:
+        return _marker_test(tuple(self.config.achieved_markers))
+
+    @_lazy
     def _past(self) -> _MarkerTest:
         return _marker_test((*self.config.achieved_markers, *self.config.past_markers))
 
@@ -350,6 +355,10 @@ class CheckContext:
         """A perfect or past passive ("have trained", "were trained"), or a simple past after a named or
         pronoun subject ("IFAW trained", "we completed")."""
         return self._achieved.search(text) or self._future_past.search(text)
+
+    def has_achieved_marker(self, text: str) -> bool:
+        """``bool(achieved_marker(text))``, by the faster test of the achieved markers."""
+        return self._achieved_test.found(text) or self._future_past.search(text) is not None
 
     def reports_done(self, text: str) -> bool:
         """Anything said as done: the achieved markers plus a simple past after a subject ("We held")."""
@@ -595,7 +604,7 @@ def check_unknown_references(ctx: CheckContext) -> Iterator[Hit]:
     if res is None:
         return
     name = getattr(res, "code", None) or "the resolution"
-    known: dict[str, bool] = {}   # a report cites the same few ids again and again
+    known = _known_ids(res)
     for refs, where in _references_by_owner(ctx):
         for ref in refs:
             found = known.get(ref.id)
@@ -606,6 +615,27 @@ def check_unknown_references(ctx: CheckContext) -> Iterator[Hit]:
             parents = [p for p in _ancestors(ref.id) if p in res]
             yield Hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
                       tuple(parents[:1]))
+
+
+# id(resolution) -> (the resolution, {reference id: whether the resolution has it}): reports cite the same
+# few ids of the same few resolutions again and again. The resolution is kept with its answers, so that
+# its id cannot pass to another object while they are remembered.
+_KNOWN_IDS: dict[int, tuple[Any, dict[str, bool]]] = {}
+_KNOWN_IDS_SIZE = 64          # resolutions, each with at most _KNOWN_IDS_PER_RESOLUTION ids
+_KNOWN_IDS_PER_RESOLUTION = 4096
+
+
+def _known_ids(res) -> dict[str, bool]:
+    """The remembered answers to ``ref in res`` of ``res``, to read and add to; a fresh dict for a
+    resolution of another kind than the (frozen) ``Resolution``, which might change."""
+    if type(res) is not Resolution:
+        return {}
+    entry = _KNOWN_IDS.get(id(res))
+    if entry is None or entry[0] is not res or len(entry[1]) > _KNOWN_IDS_PER_RESOLUTION:
+        if len(_KNOWN_IDS) >= _KNOWN_IDS_SIZE:
+            _KNOWN_IDS.clear()
+        entry = _KNOWN_IDS[id(res)] = (res, {})
+    return entry[1]
 
 
 def _references_by_owner(ctx: CheckContext) -> Iterator[tuple[tuple, str]]:
@@ -973,7 +1003,8 @@ def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
         for start, end, sentence in ctx._split(at, text)[1]:
             if ctx.is_plan(sentence):
                 continue
-            if ctx.achieved_marker(sentence) or any(start <= p < end for p in done_at):
+            # an achieved figure in the sentence first: it is cheaper to look for than the markers
+            if any(start <= p < end for p in done_at) or ctx.has_achieved_marker(sentence):
                 yield Hit(start, end, where, f'future action states an achieved result: "{quote(sentence, 60)}"')
     for act, where in ctx.activity_wheres[:len(ctx.report.activities)]:
         desc = act.description

@@ -1144,7 +1144,10 @@ class _BlockScorer:
         is_word = indices < n_word
         weights, rows = data[is_word], gathered[is_word]
         contrib = (10.0 * weights)[:, None] * rows[:, :m]
-        np.add(contrib, weights[:, None] * rows[:, m:], out=contrib, where=self.has)
+        if self.all_have_models:   # the same sums, without the masked add's slower loop
+            contrib += weights[:, None] * rows[:, m:]
+        else:
+            np.add(contrib, weights[:, None] * rows[:, m:], out=contrib, where=self.has)
         return indices[is_word].tolist(), contrib.T.tolist()
 
     def evidence(self, terms: list[int], contrib: list[float], first: int, last: int, vocabulary: Sequence[str],
@@ -1194,9 +1197,14 @@ def _gathered_row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray],
     indptr, indices, data = rows
     if columns.shape[1] < 2:
         raise ValueError("_row_products keeps scipy's order of additions only for two or more columns")
-    out = np.zeros((len(indptr) - 1, columns.shape[1]))
     gathered = columns.take(indices, axis=0)
     terms = gathered * data[:, None]
+    if len(indptr) == 2 and indptr[0] == 0 and indptr[1] == len(indices):
+        # one text, whose terms are all the terms (none: the sum of nothing, 0.0)
+        out = np.add.reduce(terms, axis=0, keepdims=True)
+        out += 0.0
+        return out, gathered
+    out = np.zeros((len(indptr) - 1, columns.shape[1]))
     for row, (lo, hi) in enumerate(pairwise(indptr.tolist() if isinstance(indptr, np.ndarray) else indptr)):
         if hi > lo:
             np.add.reduce(terms[lo:hi], axis=0, out=out[row])
