@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 
-from ._records import Record
+from ._records import Record, record_maker
 from .errors import InputError, ModelError
 from .references import strip_references
 from .resolution import Resolution, canonical_id
@@ -77,6 +77,11 @@ class Suggestion(Record):
         out = self.__dict__.copy()
         out["evidence"] = list(self.evidence)
         return out
+
+
+# Suggestion(id, score, evidence, above_threshold) without the frozen dataclass's field-by-field __init__:
+# suggest_many makes a few for every text
+_new_suggestion = record_maker(Suggestion)
 
 
 def default_model_dir() -> Path:
@@ -857,7 +862,7 @@ class OpTagger(BaseEstimator):
         else:
             scores, thresholds = proba.tolist(), self.thresholds_[sl].tolist()
         ids, vocabulary, out = block.ids, self.features_.word_vocabulary, []
-        terms, contributions = block.word_contributions(indices, data, gathered, self.features_.n_word)
+        terms, contributions = block.word_contributions(indices, data, gathered, self.features_.n_word, bounds)
         first = 0
         for row, row_scores in enumerate(scores):
             # best first, ties by position (as a stable argsort of -scores)
@@ -867,11 +872,14 @@ class OpTagger(BaseEstimator):
             elif k is not None:
                 order = order[:k]
             last = first + bounds[2 * row + 1] - bounds[2 * row]   # the text's word-block terms
-            evidence = [block.evidence(terms, contributions[c], first, last, vocabulary, self.evidence_size)
-                        for c in order]
+            # the contributions to the suggested paragraphs only, as lists (a Python float per number)
+            chosen = contributions[first:last].take(order, axis=1).T.tolist()
+            text_terms = terms[first:last]
+            evidence = [block.evidence(text_terms, column, 0, last - first, vocabulary, self.evidence_size)
+                        for column in chosen]
             first = last
             # (positional arguments: id, score, evidence, above_threshold)
-            out.append([Suggestion(ids[j], round(row_scores[j], 6), why, row_scores[j] >= thresholds[j])
+            out.append([_new_suggestion(ids[j], round(row_scores[j], 6), why, row_scores[j] >= thresholds[j])
                         for j, why in zip(order, evidence, strict=True)])
         return out
 
@@ -1051,6 +1059,10 @@ class _BlockScorer:
         self.all_have_models = bool(self.has.all())
         self.is_parent, parents, kids = tagger._family(sl)
         self.parents, self.kids = (parents, kids) if len(parents) else (None, None)
+        # per parent its sub-paragraphs, flat: one ``take`` gathers them (a fancy index costs several times more)
+        self.kids_flat = kids.ravel() if len(parents) else None
+        # n texts -> flat positions in the feature arrays of the cells the families fill (see _cells)
+        self.cells: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # the pair features that do not depend on the text; columns 2 (sim) and 6 start at 0.0
         pair = np.zeros((m, N_PAIR_FEATURES))
         pair[:, 1] = self.has_f
@@ -1072,6 +1084,28 @@ class _BlockScorer:
         self.w_specific, self.b_specific = ws[:N_SPECIFIC_FEATURES], ws[N_SPECIFIC_FEATURES]
         # word-block column -> (its term, the term's words), filled as evidence cites terms
         self.term_words: dict[int, tuple[str, frozenset[str]]] = {}
+
+    def _cells(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat positions, for ``n`` texts, of pair feature 6 of each parent and of specific features 3 of
+        each parent and 4 of each sub-paragraph, text after text: ``ndarray.put`` fills them from the
+        values in that order, as ``out[:, parents, 6] = values`` would (but cheaper)."""
+        found = self.cells.get(n)
+        if found is None:
+            m = self.m
+            rows = np.arange(n, dtype=np.int64)[:, None] * m
+            parents = self.parents if self.parents is not None else np.zeros(0, dtype=np.int64)
+            found = (((rows + parents) * N_PAIR_FEATURES + 6).ravel(),
+                     ((rows + parents) * N_SPECIFIC_FEATURES + 3).ravel(),
+                     ((rows + self.children) * N_SPECIFIC_FEATURES + 4).ravel())
+            if n <= 64:
+                self.cells[n] = found
+        return found
+
+    def _best_kid(self, values: np.ndarray) -> np.ndarray:
+        """Per text and parent, the highest of ``values`` (texts x paragraphs) over its sub-paragraphs:
+        ``values[:, kids].max(axis=-1)``."""
+        n, (parents, width) = len(values), self.kids.shape
+        return np.maximum.reduce(values.take(self.kids_flat, axis=1).reshape(n, parents, width), axis=-1)
 
     def pair_features(self, products: np.ndarray, blend: float) -> np.ndarray:
         """``OpTagger._features`` from ``products``: text x paragraph wording | text x coefficients."""
@@ -1098,7 +1132,7 @@ class _BlockScorer:
             np.multiply(sim, self.no_model, out=out[..., 3])
         out[..., 4] = cosine
         if self.parents is not None:
-            out[:, self.parents, 6] = np.maximum(blended, sim)[:, self.kids].max(axis=-1)
+            out.put(self._cells(len(out))[0], self._best_kid(np.maximum(blended, sim)))
         scaled = out[..., 8]
         if every:
             np.maximum(margin, -10.0, out=scaled)
@@ -1126,29 +1160,36 @@ class _BlockScorer:
         logit = out[..., 0]
         np.subtract(np.log(_clip(proba, 1e-6, 1 - 1e-6)), np.log(_clip(1 - proba, 1e-6, 1 - 1e-6)), out=logit)
         np.multiply(self.is_parent, logit, out=out[..., 2])
+        cells = self._cells(len(out))
         if self.parents is not None:
-            out[:, self.parents, 3] = logit[:, self.kids].max(axis=-1)
+            out.put(cells[1], self._best_kid(logit))
         if len(self.children):
-            out[:, self.children, 4] = logit[:, self.their_parents]
+            out.put(cells[2], logit.take(self.their_parents, axis=1))
         z = out @ self.w_specific
         z += self.b_specific
         return _sigmoid(z, out=z)
 
     def word_contributions(self, indices: np.ndarray, data: np.ndarray, gathered: np.ndarray,
-                           n_word: int) -> tuple[list[int], list[list[float]]]:
+                           n_word: int, bounds: Sequence[int] | None = None) -> tuple[list[int], np.ndarray]:
         """How much each word-block term of the texts (``indices``/``data`` of their rows, ``gathered``
         their rows of the block's columns) pushes each paragraph's score up: its weight in the paragraph's
         classifier plus its share of the text's similarity to the paragraph's wording. Returns the terms
-        and, per paragraph, the contribution of each term, texts one after the other."""
+        and their contributions (a row per term, a column per paragraph), texts one after the other.
+        ``bounds`` (optional, from ``TextFeatures._count``) lets one text's word terms, its first ones, be
+        taken as a slice."""
         m = self.m
-        is_word = indices < n_word
-        weights, rows = data[is_word], gathered[is_word]
+        if bounds is not None and len(bounds) == 3:
+            words = slice(0, bounds[1])
+            weights, rows, terms = data[words], gathered[words], indices[words]
+        else:
+            is_word = indices < n_word
+            weights, rows, terms = data[is_word], gathered[is_word], indices[is_word]
         contrib = (10.0 * weights)[:, None] * rows[:, :m]
         if self.all_have_models:   # the same sums, without the masked add's slower loop
             contrib += weights[:, None] * rows[:, m:]
         else:
             np.add(contrib, weights[:, None] * rows[:, m:], out=contrib, where=self.has)
-        return indices[is_word].tolist(), contrib.T.tolist()
+        return terms.tolist(), contrib
 
     def evidence(self, terms: list[int], contrib: list[float], first: int, last: int, vocabulary: Sequence[str],
                  size: int) -> tuple[str, ...]:
