@@ -730,8 +730,22 @@ def _normalise_words(words: list[str]) -> str:
     if not text.isascii():
         text = text.translate(_QUOTES)
     if "[" in text:
-        text = _TRAILING_TAGS.sub("", text)
+        text = _without_trailing_tags(text)
     return text.casefold().rstrip(" .;:")
+
+
+def _without_trailing_tags(text: str) -> str:
+    """``_TRAILING_TAGS.sub("", text)`` for a text without newlines (``$`` then means its end), found
+    without trying the pattern at every position: a match begins at the whitespace before the last ``[``
+    (no ``[`` can come after it), and is there when what follows that ``[`` holds no ``]``, or only
+    whitespace after its first ``]``."""
+    at = text.rfind("[")
+    if at < 0:
+        return text
+    close = text.find("]", at + 1)
+    if close >= 0 and text[close + 1:].strip():
+        return text
+    return text[:at].rstrip()
 
 
 _UNKNOWN = object()

@@ -143,3 +143,15 @@ def test_remembered_reference_ids_answer_as_the_resolution_does():
             assert [(h.start, h.message.split('"')[1]) for h in C.check_unknown_references(ctx)] == expected
             checked += len(expected)
     assert checked > 20
+
+
+def test_trailing_tags_are_cut_as_the_pattern_cuts_them():
+    odd = ["a [OP4]", "a [OP4] ", "a [OP4] b", "a [OP4", "a [OP4] ] ", "a ] [OP4]", "[OP4]", "[", "]", "a [] [",
+           "a\u2003[OP4]\u2003", "a [OP4]]", "a [x [y] ", "a [[", "x\x1c[OP4]\x1c", " [ "]
+    units = [u for u in _units() if "\n" not in u] + odd
+    cut = 0
+    for unit in units:
+        expected = C._TRAILING_TAGS.sub("", unit)
+        assert C._without_trailing_tags(unit) == expected, unit
+        cut += expected != unit
+    assert cut > 100
