@@ -21,7 +21,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from ._records import LineIndex, Record, to_jsonable
+from ._records import LineIndex, Record, record_maker, to_jsonable
 from .errors import OpmapperError
 from .resolution import Resolution
 
@@ -47,6 +47,10 @@ class Finding(Record):
         out = self.__dict__.copy()
         out["suggestion"] = to_jsonable(self.suggestion)
         return out
+
+
+# Finding(...) from all nine fields without the frozen dataclass's field-by-field __init__
+_new_finding = record_maker(Finding)
 
 
 @dataclass(frozen=True)
@@ -1100,8 +1104,8 @@ def check_report(report, resolution=None, tagger=None, *, select=None, ignore=No
             continue
         for hit in rule.check(ctx):
             line, column = index.line_col(hit.start)
-            findings.append(Finding(rule.code, hit.severity or rule.severity, hit.message, hit.start, hit.end,
-                                    line, column, hit.where, tuple(hit.suggestion)))
+            findings.append(_new_finding(rule.code, hit.severity or rule.severity, hit.message, hit.start, hit.end,
+                                         line, column, hit.where, tuple(hit.suggestion)))
     findings.sort(key=lambda f: (f.start, f.end, f.code))
     return findings
 

@@ -38,6 +38,7 @@ from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import is_
 from pathlib import Path
 
 import numpy as np
@@ -789,7 +790,7 @@ class OpTagger(BaseEstimator):
         model = (self.coef_, self.paragraph_matrix_, self.intercept_, self.has_model_, self.prior_,
                  self.calibration_, self.specific_calibration_, self.families_)
         cache = self.__dict__.get("_block_cache")
-        if cache is None or any(a is not b for a, b in zip(cache[0], model, strict=True)):
+        if cache is None or not all(map(is_, cache[0], model)):   # not the very same arrays: a new model
             cache = self._block_cache = (model, {})
         block = cache[1].get(sl.start)
         if block is None or block.stop != sl.stop:
