@@ -17,12 +17,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from ._records import LineIndex, Record, to_jsonable
+from ._records import LineIndex, Record, record_maker, to_jsonable
 from .errors import OpmapperError
+from .resolution import Resolution
 
 SEVERITIES = ("info", "warning", "error")   # in rising order
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -46,6 +47,10 @@ class Finding(Record):
         out = self.__dict__.copy()
         out["suggestion"] = to_jsonable(self.suggestion)
         return out
+
+
+# Finding(...) from all nine fields without the frozen dataclass's field-by-field __init__
+_new_finding = record_maker(Finding)
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,26 @@ def quote(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+class _lazy:
+    """``functools.cached_property`` without its lock: Python 3.11's takes an RLock on every first access
+    (3.12 dropped it), which costs more than most of the values it guards. A context serves one
+    ``check_report`` call on one thread."""
+
+    def __init__(self, func: Callable) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 class CheckContext:
     """The report and its helpers, built once per ``check_report`` call and shared by all rules."""
 
@@ -229,27 +254,27 @@ class CheckContext:
         self._pieces: dict[tuple[int, str], tuple[list[_Piece], list[_Piece]]] = {}
 
     # -- structure
-    @cached_property
+    @_lazy
     def index(self) -> LineIndex:
         return _LineIndex(self.text)
 
-    @cached_property
+    @_lazy
     def blocks(self) -> list[tuple[int, int, str]]:
         """(start, end, where) of every activity and free-text section, for locating an offset."""
         out = [(a.start, a.end, where) for a, where in self.activity_wheres]
         out.extend((s.start, s.end, s.name) for s in self.sections)
         return sorted(out)
 
-    @cached_property
+    @_lazy
     def activities(self) -> tuple:
         return (*self.report.activities, *self.report.future_actions)
 
-    @cached_property
+    @_lazy
     def activity_wheres(self) -> list[tuple[Any, str]]:
         """(activity, "activities[2]") for every activity and future action: most rules name them."""
         return [(act, activity_where(act)) for act in self.activities]
 
-    @cached_property
+    @_lazy
     def sections(self) -> tuple:
         """The report's free-text sections (``report.sections()`` builds a new tuple on every call)."""
         return self.report.sections()
@@ -261,12 +286,12 @@ class CheckContext:
                 best = (start, end, name)
         return best[2] if best else "metadata"
 
-    @cached_property
+    @_lazy
     def narratives(self) -> list[TextSpan]:
         """Activity descriptions and free-text sections, in text order."""
         return [TextSpan(*n) for n in self._narratives]
 
-    @cached_property
+    @_lazy
     def _narratives(self) -> list[tuple[int, int, str, str]]:
         """``narratives`` as (start, end, text, where) tuples, which the built-in rules read."""
         out = []
@@ -280,7 +305,7 @@ class CheckContext:
         out.sort(key=itemgetter(0))
         return out
 
-    @cached_property
+    @_lazy
     def paragraphs(self) -> list[TextSpan]:
         return [TextSpan(start, end, text, where) for at, _, narrative, where in self._narratives
                 for start, end, text in self._split(at, narrative)[0]]
@@ -300,28 +325,30 @@ class CheckContext:
 
     def paragraph_of(self, offset: int, lo: int, hi: int) -> tuple[int, int]:
         """The line around ``offset``, kept within [lo, hi)."""
-        start = self.text.rfind("\n", lo, offset) + 1 or lo
-        end = self.text.find("\n", offset, hi)
-        return max(start, lo), (hi if end < 0 else end)
+        return _line_around(self.text, offset, lo, hi)
 
     # -- language (the patterns are compiled once per list; tuples, as a config may hold lists)
-    @cached_property
+    @_lazy
     def _plan(self) -> _MarkerTest:
         return _marker_test(tuple(self.config.plan_markers))
 
-    @cached_property
+    @_lazy
     def _achieved(self) -> re.Pattern:
         return _any_of(tuple(self.config.achieved_markers))
 
-    @cached_property
+    @_lazy
+    def _achieved_test(self) -> _MarkerTest:
+        return _marker_test(tuple(self.config.achieved_markers))
+
+    @_lazy
     def _past(self) -> _MarkerTest:
         return _marker_test((*self.config.achieved_markers, *self.config.past_markers))
 
-    @cached_property
+    @_lazy
     def _future_past(self) -> re.Pattern:
         return _any_of(tuple(self.config.future_past_markers))
 
-    @cached_property
+    @_lazy
     def _total(self) -> _MarkerTest:
         return _marker_test(tuple(self.config.total_markers))
 
@@ -332,6 +359,10 @@ class CheckContext:
         """A perfect or past passive ("have trained", "were trained"), or a simple past after a named or
         pronoun subject ("IFAW trained", "we completed")."""
         return self._achieved.search(text) or self._future_past.search(text)
+
+    def has_achieved_marker(self, text: str) -> bool:
+        """``bool(achieved_marker(text))``, by the faster test of the achieved markers."""
+        return self._achieved_test.found(text) or self._future_past.search(text) is not None
 
     def reports_done(self, text: str) -> bool:
         """Anything said as done: the achieved markers plus a simple past after a subject ("We held")."""
@@ -371,6 +402,13 @@ class CheckContext:
         except (OpmapperError, KeyError, ValueError):
             return
         self._suggested.update(zip(todo, found, strict=True))
+
+
+def _line_around(text: str, offset: int, lo: int, hi: int) -> tuple[int, int]:
+    """The line of ``text`` around ``offset``, kept within [lo, hi)."""
+    start = text.rfind("\n", lo, offset) + 1 or lo
+    end = text.find("\n", offset, hi)
+    return max(start, lo), (hi if end < 0 else end)
 
 
 class _LineIndex(LineIndex):
@@ -495,27 +533,30 @@ def check_unreferenced_claims(ctx: CheckContext) -> Iterator[Hit]:
 
 def _unreferenced_claims(ctx: CheckContext) -> list[tuple[Any, str]]:
     """(claim, where) of every figure no paragraph reference covers."""
-    cfg = ctx.config
+    return [(claim, activity_where(owner) if section is None else section.name)
+            for claim, owner, section in _unreferenced_figures(ctx.report, ctx.activities, ctx.sections, ctx.config)]
+
+
+def _unreferenced_figures(report, activities: Sequence, sections: Sequence, cfg: CheckConfig) -> list[tuple]:
+    """(claim, its activity, None) or (claim, None, its section) of every figure no paragraph reference
+    covers; the owner rather than its name, so that ``tagger_questions`` makes no names it does not need."""
     found = []
-    for act, where in ctx.activity_wheres:
-        if act.references:
-            continue
-        for claim in act.claims:
-            if _is_figure(claim, cfg):
-                found.append((claim, where))
+    for act in activities:
+        if not act.references:
+            found += [(claim, act, None) for claim in act.claims if _is_figure(claim, cfg)]
     tagged = None   # the figures of tagged activities, gathered when a section has a figure
-    for sec in ctx.sections:
+    for sec in sections:
         sec_end = sec.start + len(sec.text)
         for claim in sec.claims:
             if not _is_figure(claim, cfg):
                 continue
             if tagged is None:
-                tagged = {_figure_identity(c) for a in ctx.activities if a.references for c in a.claims}
+                tagged = {_figure_identity(c) for a in activities if a.references for c in a.claims}
             if _figure_identity(claim) in tagged:
                 continue
-            lo, hi = ctx.paragraph_of(claim.start, sec.start, sec_end)
+            lo, hi = _line_around(report.text, claim.start, sec.start, sec_end)
             if not any(lo <= ref.start < hi for ref in sec.references):
-                found.append((claim, sec.name))
+                found.append((claim, None, sec))
     return found
 
 
@@ -524,16 +565,22 @@ def tagger_questions(report, config: CheckConfig = DEFAULT_CONFIG) -> list[str]:
     paragraph, and sentences of figures no reference covers. A caller that asks the tagger anyway
     (``opmapper batch``) can add these to its own call and hand the answers over, so that a report
     costs one tagger call instead of several."""
-    ctx = CheckContext(report, None, None, config)
-    texts = [a.description.text for a in ctx.activities
+    activities = (*report.activities, *report.future_actions)
+    texts = [a.description.text for a in activities
              if not a.references and a.description is not None and a.description.text.strip()]
-    texts += [_claim_sentence(ctx, claim) for claim, _ in _unreferenced_claims(ctx)]
+    text = report.text
+    texts += [_sentence_of(text, claim)
+              for claim, _, _ in _unreferenced_figures(report, activities, report.sections(), config)]
     return list(dict.fromkeys(t for t in texts if t.strip()))
 
 
 def _claim_sentence(ctx: CheckContext, claim) -> str:
+    return _sentence_of(ctx.text, claim)
+
+
+def _sentence_of(text: str, claim) -> str:
     s0, s1 = claim.sentence_start, claim.sentence_end
-    return ctx.text[s0:s1] if 0 <= s0 < s1 <= len(ctx.text) else claim.text
+    return text[s0:s1] if 0 <= s0 < s1 <= len(text) else claim.text
 
 
 def _claim_hit(ctx: CheckContext, claim, where: str, sentence: str) -> Hit:
@@ -561,7 +608,7 @@ def check_unknown_references(ctx: CheckContext) -> Iterator[Hit]:
     if res is None:
         return
     name = getattr(res, "code", None) or "the resolution"
-    known: dict[str, bool] = {}   # a report cites the same few ids again and again
+    known = _known_ids(res)
     for refs, where in _references_by_owner(ctx):
         for ref in refs:
             found = known.get(ref.id)
@@ -572,6 +619,27 @@ def check_unknown_references(ctx: CheckContext) -> Iterator[Hit]:
             parents = [p for p in _ancestors(ref.id) if p in res]
             yield Hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
                       tuple(parents[:1]))
+
+
+# id(resolution) -> (the resolution, {reference id: whether the resolution has it}): reports cite the same
+# few ids of the same few resolutions again and again. The resolution is kept with its answers, so that
+# its id cannot pass to another object while they are remembered.
+_KNOWN_IDS: dict[int, tuple[Any, dict[str, bool]]] = {}
+_KNOWN_IDS_SIZE = 64          # resolutions, each with at most _KNOWN_IDS_PER_RESOLUTION ids
+_KNOWN_IDS_PER_RESOLUTION = 4096
+
+
+def _known_ids(res) -> dict[str, bool]:
+    """The remembered answers to ``ref in res`` of ``res``, to read and add to; a fresh dict for a
+    resolution of another kind than the (frozen) ``Resolution``, which might change."""
+    if type(res) is not Resolution:
+        return {}
+    entry = _KNOWN_IDS.get(id(res))
+    if entry is None or entry[0] is not res or len(entry[1]) > _KNOWN_IDS_PER_RESOLUTION:
+        if len(_KNOWN_IDS) >= _KNOWN_IDS_SIZE:
+            _KNOWN_IDS.clear()
+        entry = _KNOWN_IDS[id(res)] = (res, {})
+    return entry[1]
 
 
 def _references_by_owner(ctx: CheckContext) -> Iterator[tuple[tuple, str]]:
@@ -666,8 +734,22 @@ def _normalise_words(words: list[str]) -> str:
     if not text.isascii():
         text = text.translate(_QUOTES)
     if "[" in text:
-        text = _TRAILING_TAGS.sub("", text)
+        text = _without_trailing_tags(text)
     return text.casefold().rstrip(" .;:")
+
+
+def _without_trailing_tags(text: str) -> str:
+    """``_TRAILING_TAGS.sub("", text)`` for a text without newlines (``$`` then means its end), found
+    without trying the pattern at every position: a match begins at the whitespace before the last ``[``
+    (no ``[`` can come after it), and is there when what follows that ``[`` holds no ``]``, or only
+    whitespace after its first ``]``."""
+    at = text.rfind("[")
+    if at < 0:
+        return text
+    close = text.find("]", at + 1)
+    if close >= 0 and text[close + 1:].strip():
+        return text
+    return text[:at].rstrip()
 
 
 _UNKNOWN = object()
@@ -939,7 +1021,8 @@ def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
         for start, end, sentence in ctx._split(at, text)[1]:
             if ctx.is_plan(sentence):
                 continue
-            if ctx.achieved_marker(sentence) or any(start <= p < end for p in done_at):
+            # an achieved figure in the sentence first: it is cheaper to look for than the markers
+            if any(start <= p < end for p in done_at) or ctx.has_achieved_marker(sentence):
                 yield Hit(start, end, where, f'future action states an achieved result: "{quote(sentence, 60)}"')
     for act, where in ctx.activity_wheres[:len(ctx.report.activities)]:
         desc = act.description
@@ -1021,8 +1104,8 @@ def check_report(report, resolution=None, tagger=None, *, select=None, ignore=No
             continue
         for hit in rule.check(ctx):
             line, column = index.line_col(hit.start)
-            findings.append(Finding(rule.code, hit.severity or rule.severity, hit.message, hit.start, hit.end,
-                                    line, column, hit.where, tuple(hit.suggestion)))
+            findings.append(_new_finding(rule.code, hit.severity or rule.severity, hit.message, hit.start, hit.end,
+                                         line, column, hit.where, tuple(hit.suggestion)))
     findings.sort(key=lambda f: (f.start, f.end, f.code))
     return findings
 

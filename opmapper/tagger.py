@@ -38,6 +38,7 @@ from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import is_
 from pathlib import Path
 
 import numpy as np
@@ -45,8 +46,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 
-from ._records import Record
+from ._records import Record, record_maker
 from .errors import InputError, ModelError
+from .references import strip_references
 from .resolution import Resolution, canonical_id
 
 FORMAT = "opmapper-tagger"
@@ -70,6 +72,18 @@ class Suggestion(Record):
     evidence: tuple[str, ...]     # the words that drove it
     above_threshold: bool = True  # score >= the cross-validated threshold for this paragraph
 
+    def to_dict(self) -> dict:
+        # Record.to_dict spelt out (batch turns every suggestion of every report into JSON): the fields
+        # are a string, a float and a bool in field order, but for the evidence tuple, a list of strings
+        out = self.__dict__.copy()
+        out["evidence"] = list(self.evidence)
+        return out
+
+
+# Suggestion(id, score, evidence, above_threshold) without the frozen dataclass's field-by-field __init__:
+# suggest_many makes a few for every text
+_new_suggestion = record_maker(Suggestion)
+
 
 def default_model_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "models"
@@ -78,8 +92,6 @@ def default_model_dir() -> Path:
 # --------------------------------------------------------------------------- text features
 def clean_text(text: str) -> str:
     """The text the model sees: explicit paragraph references removed."""
-    from .references import strip_references
-
     return strip_references(text or "")
 
 
@@ -320,8 +332,15 @@ def _clip(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.minimum(np.maximum(x, lo), hi)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-_clip(z, -35.0, 35.0)))
+def _sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """1 / (1 + exp(-clip(z, -35, 35))), each step written into ``out`` (a new array when None; may be
+    ``z``): the same operations, without an array per step."""
+    out = np.maximum(z, -35.0, out=out)
+    np.minimum(out, 35.0, out=out)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.add(1.0, out, out=out)
+    return np.divide(1.0, out, out=out)
 
 
 def expand_labels(labels: Iterable[str], resolution: Resolution) -> set[str]:
@@ -771,7 +790,7 @@ class OpTagger(BaseEstimator):
         model = (self.coef_, self.paragraph_matrix_, self.intercept_, self.has_model_, self.prior_,
                  self.calibration_, self.specific_calibration_, self.families_)
         cache = self.__dict__.get("_block_cache")
-        if cache is None or any(a is not b for a, b in zip(cache[0], model, strict=True)):
+        if cache is None or not all(map(is_, cache[0], model)):   # not the very same arrays: a new model
             cache = self._block_cache = (model, {})
         block = cache[1].get(sl.start)
         if block is None or block.stop != sl.stop:
@@ -844,7 +863,7 @@ class OpTagger(BaseEstimator):
         else:
             scores, thresholds = proba.tolist(), self.thresholds_[sl].tolist()
         ids, vocabulary, out = block.ids, self.features_.word_vocabulary, []
-        terms, contributions = block.word_contributions(indices, data, gathered, self.features_.n_word)
+        terms, contributions = block.word_contributions(indices, data, gathered, self.features_.n_word, bounds)
         first = 0
         for row, row_scores in enumerate(scores):
             # best first, ties by position (as a stable argsort of -scores)
@@ -854,11 +873,14 @@ class OpTagger(BaseEstimator):
             elif k is not None:
                 order = order[:k]
             last = first + bounds[2 * row + 1] - bounds[2 * row]   # the text's word-block terms
-            evidence = [block.evidence(terms, contributions[c], first, last, vocabulary, self.evidence_size)
-                        for c in order]
+            # the contributions to the suggested paragraphs only, as lists (a Python float per number)
+            chosen = contributions[first:last].take(order, axis=1).T.tolist()
+            text_terms = terms[first:last]
+            evidence = [block.evidence(text_terms, column, 0, last - first, vocabulary, self.evidence_size)
+                        for column in chosen]
             first = last
             # (positional arguments: id, score, evidence, above_threshold)
-            out.append([Suggestion(ids[j], round(row_scores[j], 6), why, row_scores[j] >= thresholds[j])
+            out.append([_new_suggestion(ids[j], round(row_scores[j], 6), why, row_scores[j] >= thresholds[j])
                         for j, why in zip(order, evidence, strict=True)])
         return out
 
@@ -1033,8 +1055,15 @@ class _BlockScorer:
         self.has_f = tagger.has_model_[sl].astype(np.float64)
         self.has = self.has_f > 0
         self.no_model = 1.0 - self.has_f
+        # every paragraph has a classifier (so far always so for the shipped model): x has_f multiplies by
+        # 1.0, x no_model by 0.0, and the wording-only calibration is never chosen, so all are skipped
+        self.all_have_models = bool(self.has.all())
         self.is_parent, parents, kids = tagger._family(sl)
         self.parents, self.kids = (parents, kids) if len(parents) else (None, None)
+        # per parent its sub-paragraphs, flat: one ``take`` gathers them (a fancy index costs several times more)
+        self.kids_flat = kids.ravel() if len(parents) else None
+        # n texts -> flat positions in the feature arrays of the cells the families fill (see _cells)
+        self.cells: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # the pair features that do not depend on the text; columns 2 (sim) and 6 start at 0.0
         pair = np.zeros((m, N_PAIR_FEATURES))
         pair[:, 1] = self.has_f
@@ -1057,6 +1086,28 @@ class _BlockScorer:
         # word-block column -> (its term, the term's words), filled as evidence cites terms
         self.term_words: dict[int, tuple[str, frozenset[str]]] = {}
 
+    def _cells(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat positions, for ``n`` texts, of pair feature 6 of each parent and of specific features 3 of
+        each parent and 4 of each sub-paragraph, text after text: ``ndarray.put`` fills them from the
+        values in that order, as ``out[:, parents, 6] = values`` would (but cheaper)."""
+        found = self.cells.get(n)
+        if found is None:
+            m = self.m
+            rows = np.arange(n, dtype=np.int64)[:, None] * m
+            parents = self.parents if self.parents is not None else np.zeros(0, dtype=np.int64)
+            found = (((rows + parents) * N_PAIR_FEATURES + 6).ravel(),
+                     ((rows + parents) * N_SPECIFIC_FEATURES + 3).ravel(),
+                     ((rows + self.children) * N_SPECIFIC_FEATURES + 4).ravel())
+            if n <= 64:
+                self.cells[n] = found
+        return found
+
+    def _best_kid(self, values: np.ndarray) -> np.ndarray:
+        """Per text and parent, the highest of ``values`` (texts x paragraphs) over its sub-paragraphs:
+        ``values[:, kids].max(axis=-1)``."""
+        n, (parents, width) = len(values), self.kids.shape
+        return np.maximum.reduce(values.take(self.kids_flat, axis=1).reshape(n, parents, width), axis=-1)
+
     def pair_features(self, products: np.ndarray, blend: float) -> np.ndarray:
         """``OpTagger._features`` from ``products``: text x paragraph wording | text x coefficients."""
         m = self.m
@@ -1068,19 +1119,38 @@ class _BlockScorer:
         np.divide(cosine, top, out=sim, where=top > 0)
         margin = raw_margin + self.intercept
         blended = out[..., 0]
-        np.multiply(self.has_f, (1.0 - blend) * _sigmoid(margin) + blend * sim, out=blended)
-        np.multiply(sim, self.no_model, out=out[..., 3])
+        every = self.all_have_models
+        if blend == 0.0:
+            # (1 - 0) x s + 0 x sim is s: 1 x s is s, the similarity is finite so 0 x sim is 0.0, and s + 0.0
+            # is s for the sigmoid's positive s
+            if every:
+                _sigmoid(margin, out=blended)
+            else:
+                np.multiply(self.has_f, _sigmoid(margin), out=blended)
+        else:
+            np.multiply(self.has_f, (1.0 - blend) * _sigmoid(margin) + blend * sim, out=blended)
+        if not every:   # else sim x 0.0: the similarity is >= 0, so the template's 0.0
+            np.multiply(sim, self.no_model, out=out[..., 3])
         out[..., 4] = cosine
         if self.parents is not None:
-            out[:, self.parents, 6] = np.maximum(blended, sim)[:, self.kids].max(axis=-1)
-        np.divide(self.has_f * _clip(margin, -10.0, 10.0), 10.0, out=out[..., 8])
+            out.put(self._cells(len(out))[0], self._best_kid(np.maximum(blended, sim)))
+        scaled = out[..., 8]
+        if every:
+            np.maximum(margin, -10.0, out=scaled)
+            np.minimum(scaled, 10.0, out=scaled)
+            np.divide(scaled, 10.0, out=scaled)
+        else:
+            np.divide(self.has_f * _clip(margin, -10.0, 10.0), 10.0, out=scaled)
         np.multiply(blended, sim, out=out[..., 9])
         return out
 
     def calibrate(self, feats: np.ndarray) -> np.ndarray:
         """``OpTagger._calibrate``; the sigmoid is taken after choosing between the two calibrations, not
         of both (it is elementwise: the same numbers)."""
-        with_model = feats @ self.w_model + self.b_model
+        with_model = feats @ self.w_model
+        with_model += self.b_model
+        if self.all_have_models:
+            return _sigmoid(with_model, out=with_model)
         wording_only = feats[..., SIMILARITY_FEATURES] @ self.w_wording + self.b_wording
         return _sigmoid(np.where(self.has, with_model, wording_only))
 
@@ -1091,24 +1161,36 @@ class _BlockScorer:
         logit = out[..., 0]
         np.subtract(np.log(_clip(proba, 1e-6, 1 - 1e-6)), np.log(_clip(1 - proba, 1e-6, 1 - 1e-6)), out=logit)
         np.multiply(self.is_parent, logit, out=out[..., 2])
+        cells = self._cells(len(out))
         if self.parents is not None:
-            out[:, self.parents, 3] = logit[:, self.kids].max(axis=-1)
+            out.put(cells[1], self._best_kid(logit))
         if len(self.children):
-            out[:, self.children, 4] = logit[:, self.their_parents]
-        return _sigmoid(out @ self.w_specific + self.b_specific)
+            out.put(cells[2], logit.take(self.their_parents, axis=1))
+        z = out @ self.w_specific
+        z += self.b_specific
+        return _sigmoid(z, out=z)
 
     def word_contributions(self, indices: np.ndarray, data: np.ndarray, gathered: np.ndarray,
-                           n_word: int) -> tuple[list[int], list[list[float]]]:
+                           n_word: int, bounds: Sequence[int] | None = None) -> tuple[list[int], np.ndarray]:
         """How much each word-block term of the texts (``indices``/``data`` of their rows, ``gathered``
         their rows of the block's columns) pushes each paragraph's score up: its weight in the paragraph's
         classifier plus its share of the text's similarity to the paragraph's wording. Returns the terms
-        and, per paragraph, the contribution of each term, texts one after the other."""
+        and their contributions (a row per term, a column per paragraph), texts one after the other.
+        ``bounds`` (optional, from ``TextFeatures._count``) lets one text's word terms, its first ones, be
+        taken as a slice."""
         m = self.m
-        is_word = indices < n_word
-        weights, rows = data[is_word], gathered[is_word]
+        if bounds is not None and len(bounds) == 3:
+            words = slice(0, bounds[1])
+            weights, rows, terms = data[words], gathered[words], indices[words]
+        else:
+            is_word = indices < n_word
+            weights, rows, terms = data[is_word], gathered[is_word], indices[is_word]
         contrib = (10.0 * weights)[:, None] * rows[:, :m]
-        np.add(contrib, weights[:, None] * rows[:, m:], out=contrib, where=self.has)
-        return indices[is_word].tolist(), contrib.T.tolist()
+        if self.all_have_models:   # the same sums, without the masked add's slower loop
+            contrib += weights[:, None] * rows[:, m:]
+        else:
+            np.add(contrib, weights[:, None] * rows[:, m:], out=contrib, where=self.has)
+        return terms.tolist(), contrib
 
     def evidence(self, terms: list[int], contrib: list[float], first: int, last: int, vocabulary: Sequence[str],
                  size: int) -> tuple[str, ...]:
@@ -1157,9 +1239,14 @@ def _gathered_row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray],
     indptr, indices, data = rows
     if columns.shape[1] < 2:
         raise ValueError("_row_products keeps scipy's order of additions only for two or more columns")
-    out = np.zeros((len(indptr) - 1, columns.shape[1]))
     gathered = columns.take(indices, axis=0)
     terms = gathered * data[:, None]
+    if len(indptr) == 2 and indptr[0] == 0 and indptr[1] == len(indices):
+        # one text, whose terms are all the terms (none: the sum of nothing, 0.0)
+        out = np.add.reduce(terms, axis=0, keepdims=True)
+        out += 0.0
+        return out, gathered
+    out = np.zeros((len(indptr) - 1, columns.shape[1]))
     for row, (lo, hi) in enumerate(pairwise(indptr.tolist() if isinstance(indptr, np.ndarray) else indptr)):
         if hi > lo:
             np.add.reduce(terms[lo:hi], axis=0, out=out[row])

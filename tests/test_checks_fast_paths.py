@@ -112,3 +112,46 @@ def test_finding_to_dict_is_the_record_to_dict():
         fast, plain = f.to_dict(), Record.to_dict(f)
         assert fast == plain and list(fast) == list(plain)
         assert type(fast["suggestion"]) is list
+
+
+def test_the_faster_achieved_test_is_the_achieved_marker():
+    from opmapper.report import parse_report
+
+    ctx = C.CheckContext(parse_report(TEXTS[0], claims=False))
+    units = _units()
+    units += [u.upper() for u in units[:300]] + ["We HAVE Trained 40 rangers", "IFAW trained 300 judges", "Ça a été"]
+    found = 0
+    for unit in units:
+        fast = ctx.has_achieved_marker(unit)
+        assert fast == bool(ctx.achieved_marker(unit)), unit
+        found += fast
+    assert 50 < found < len(units) - 50
+
+
+def test_remembered_reference_ids_answer_as_the_resolution_does():
+    from opmapper import load_resolutions, parse_report
+
+    resolutions = list(load_resolutions().values())
+    assert len(resolutions) >= 3
+    checked = 0
+    for n, text in enumerate(TEXTS):
+        report = parse_report(text, claims=False)
+        for res in (resolutions[n % len(resolutions)], resolutions[(n + 1) % len(resolutions)]):
+            ctx = C.CheckContext(report, res)
+            expected = [(ref.start, ref.id) for refs, _ in C._references_by_owner(ctx) for ref in refs
+                        if ref not in res]
+            assert [(h.start, h.message.split('"')[1]) for h in C.check_unknown_references(ctx)] == expected
+            checked += len(expected)
+    assert checked > 20
+
+
+def test_trailing_tags_are_cut_as_the_pattern_cuts_them():
+    odd = ["a [OP4]", "a [OP4] ", "a [OP4] b", "a [OP4", "a [OP4] ] ", "a ] [OP4]", "[OP4]", "[", "]", "a [] [",
+           "a\u2003[OP4]\u2003", "a [OP4]]", "a [x [y] ", "a [[", "x\x1c[OP4]\x1c", " [ "]
+    units = [u for u in _units() if "\n" not in u] + odd
+    cut = 0
+    for unit in units:
+        expected = C._TRAILING_TAGS.sub("", unit)
+        assert C._without_trailing_tags(unit) == expected, unit
+        cut += expected != unit
+    assert cut > 100

@@ -195,3 +195,24 @@ def test_suggestions_are_those_of_the_general_code(model, k, specific, request):
         code = codes[(n * 5) % len(codes)]
         assert tagger.suggest_many(group, code, k=k, specific=specific) == \
             _reference_suggest_many(tagger, group, code, k, specific), group
+
+
+def test_both_ways_of_scoring_a_block_are_compared(shipped, blended):
+    """The blocks whose paragraphs all have a classifier skip the wording-only calibration: the comparisons
+    above cover that shortcut (every block of the shipped model) and the general way (a block of the small
+    model with a paragraph scored from its wording alone)."""
+    assert all(shipped._block(sl).all_have_models for sl in shipped.class_slices_.values())
+    assert not all(blended._block(sl).all_have_models for sl in blended.class_slices_.values())
+    assert shipped.blend == 0.0 and blended.blend != 0.0
+
+
+def test_suggestion_to_dict_is_the_record_to_dict(shipped):
+    from opmapper._records import Record
+
+    found = [s for group in _groups(TEXTS, 5) for row in shipped.suggest_many(group, "WCC-2020-Res-040", k=None)
+             for s in row]
+    found.append(Suggestion("OP4", 0.5, ()))
+    assert len(found) > 500 and any(not s.above_threshold for s in found)
+    for s in found:
+        fast, plain = s.to_dict(), Record.to_dict(s)
+        assert fast == plain and list(fast) == list(plain) and type(fast["evidence"]) is list
