@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def instructions(archive: Path, out: Path) -> int:
     cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
            sys.executable, "-m", "opmapper", "batch", str(archive), "-o", str(out), "--jobs", "1", "--quiet"]
-    env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same hashing, hence the same work, on every run
+    # the same hashing, hence the same work, on every run; and no idle BLAS threads, whose spinning valgrind
+    # would count by however long they happen to spin (the tagger's arrays are far too small to share out)
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if done.returncode not in (0, 3) or not found:
