@@ -1085,8 +1085,12 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             # _cell of the list: every score is text
             render.formula_safe("; ".join([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])])),
             len(claims), index.line_col(start)[0], start, end, description_cell])
-        tagged.update(refs)
-        suggested.update(sugg)
+        # a loop, not Counter.update: the lists hold a few ids at most, and update's isinstance(Mapping)
+        # test alone costs more (the same counts, added in the same order)
+        for pid in refs:
+            tagged[pid] += 1
+        for pid in sugg:
+            suggested[pid] += 1
         if claims:
             where_cell = _row_cells([_where(act)])[0]
             paragraphs, paragraphs_cell = (refs, refs_cell) if refs else (sugg, sugg_cell)
