@@ -957,8 +957,19 @@ class _Summary:
 
 
 def _label(source: str | None) -> str:
+    """A source's last two path parts ("folder/file"), as ``Path(source).parts`` gives them."""
     if not source:
         return "<text>"
+    # Fast path, without building a Path: when the last two "/"-separated pieces are names (not empty,
+    # not "."), they are the path's last two parts, whatever comes before them.
+    rest, _, name = source.rpartition("/")
+    folder = rest.rpartition("/")[2]
+    if name and folder and name != "." and folder != ".":
+        return f"{folder}/{name}"
+    return _label_by_path(source)
+
+
+def _label_by_path(source: str) -> str:
     parts = Path(source).parts
     return os.path.join(*parts[-2:]) if len(parts) > 1 else source
 
