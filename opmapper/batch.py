@@ -1016,7 +1016,6 @@ _CLAIM_OWN = (*CLAIM_COLUMNS[CLAIM_COLUMNS.index("value"):CLAIM_COLUMNS.index("l
               *CLAIM_COLUMNS[CLAIM_COLUMNS.index("start"):])
 _CLAIM_SPLIT = CLAIM_COLUMNS.index("line") - CLAIM_COLUMNS.index("value")  # (line, column) go here
 _FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
-_TOP_CLAIM_FIELDS = ("kind", "unit", "counted", "text", "modality", "value")
 
 
 def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list[tuple[Mapping, list[str]]]]]:
@@ -1073,11 +1072,11 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             _row_cells([get("source", source), get("resolution_code", code)])
         claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "",
                            *own[:_CLAIM_SPLIT], line, column, *own[_CLAIM_SPLIT:]])
-        value = get("value_max") if get("value_max") is not None else get("value")
+        value = value_max if (value_max := get("value_max")) is not None else get("value")
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
-            item = dict(zip(_TOP_CLAIM_FIELDS, map(get, _TOP_CLAIM_FIELDS), strict=True))
-            item["source"], item["label"], item["href"] = source, label, href
-            top.append((value, item))
+            top.append((value, {"kind": get("kind"), "unit": get("unit"), "counted": get("counted"),
+                                "text": get("text"), "modality": get("modality"), "value": get("value"),
+                                "source": source, "label": label, "href": href}))
         for pid in paragraphs:
             claims_for[pid] += 1
 
