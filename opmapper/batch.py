@@ -1081,19 +1081,25 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             claims_for[pid] += 1
 
     for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
-        refs = list(dict.fromkeys(r.get("id") for r in act.get("references") or []))
+        # each list built only when there is something to put in it (often there is not)
+        references = act.get("references")
+        refs = list(dict.fromkeys([r.get("id") for r in references])) if references else []
         section, number = act.get("section"), act.get("index")
         key = (section, number)
-        sugg = [] if refs else list(dict.fromkeys(x.get("id") for x in above.get(key, [])))
+        candidates = None if refs else above.get(key)
+        sugg = list(dict.fromkeys([x.get("id") for x in candidates])) if candidates else []
         description, start, end = _description(act)  # start and end are ints
         claims = act.get("claims") or []
-        refs_cell, sugg_cell = _cell(refs), _cell(sugg)
+        # _cell of an empty list is "" (most activities have no suggestions, many no tags)
+        refs_cell, sugg_cell = _cell(refs) if refs else "", _cell(sugg) if sugg else ""
+        scores = allsugg.get(key)
         section_cell, number_cell, type_cell, status_cell, description_cell = _row_cells(
             [section, number, act.get("type"), act.get("status"), description])
         activity_rows.append([
             *lead, layout_cell, section_cell, number_cell, type_cell, status_cell, refs_cell, sugg_cell,
             # _cell of the list: every score is text
-            render.formula_safe("; ".join([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])])),
+            render.formula_safe("; ".join([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in scores]))
+            if scores else "",
             len(claims), index.line_col(start)[0], start, end, description_cell])
         # a loop, not Counter.update: the lists hold a few ids at most, and update's isinstance(Mapping)
         # test alone costs more (the same counts, added in the same order)
