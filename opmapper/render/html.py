@@ -309,9 +309,12 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
     yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
     for act in rows:
         label = ("A" if act.get("section") == "activities" else "F") + str(int(act.get("index", 0)) + 1)
-        refs = "".join(f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
-                       for r in act.get("references") or [])
-        sugs = _suggestion_pills(suggested.get((act.get("section"), act.get("index")), []))
+        # most activities have no references or no suggestions: nothing to join then
+        references = act.get("references")
+        refs = "".join([f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
+                        for r in references]) if references else ""
+        suggestions = suggested.get((act.get("section"), act.get("index")))
+        sugs = _suggestion_pills(suggestions) if suggestions else ""
         yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(act.get("type") or "?")}</td>'
                f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
     yield "</table>\n"
