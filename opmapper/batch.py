@@ -957,8 +957,19 @@ class _Summary:
 
 
 def _label(source: str | None) -> str:
+    """A source's last two path parts ("folder/file"), as ``Path(source).parts`` gives them."""
     if not source:
         return "<text>"
+    # Fast path, without building a Path: when the last two "/"-separated pieces are names (not empty,
+    # not "."), they are the path's last two parts, whatever comes before them.
+    rest, _, name = source.rpartition("/")
+    folder = rest.rpartition("/")[2]
+    if name and folder and name != "." and folder != ".":
+        return f"{folder}/{name}"
+    return _label_by_path(source)
+
+
+def _label_by_path(source: str) -> str:
     parts = Path(source).parts
     return os.path.join(*parts[-2:]) if len(parts) > 1 else source
 
@@ -1005,7 +1016,6 @@ _CLAIM_OWN = (*CLAIM_COLUMNS[CLAIM_COLUMNS.index("value"):CLAIM_COLUMNS.index("l
               *CLAIM_COLUMNS[CLAIM_COLUMNS.index("start"):])
 _CLAIM_SPLIT = CLAIM_COLUMNS.index("line") - CLAIM_COLUMNS.index("value")  # (line, column) go here
 _FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
-_TOP_CLAIM_FIELDS = ("kind", "unit", "counted", "text", "modality", "value")
 
 
 def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list[tuple[Mapping, list[str]]]]]:
@@ -1062,31 +1072,41 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             _row_cells([get("source", source), get("resolution_code", code)])
         claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "",
                            *own[:_CLAIM_SPLIT], line, column, *own[_CLAIM_SPLIT:]])
-        value = get("value_max") if get("value_max") is not None else get("value")
+        value = value_max if (value_max := get("value_max")) is not None else get("value")
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
-            item = dict(zip(_TOP_CLAIM_FIELDS, map(get, _TOP_CLAIM_FIELDS), strict=True))
-            item["source"], item["label"], item["href"] = source, label, href
-            top.append((value, item))
+            top.append((value, {"kind": get("kind"), "unit": get("unit"), "counted": get("counted"),
+                                "text": get("text"), "modality": get("modality"), "value": get("value"),
+                                "source": source, "label": label, "href": href}))
         for pid in paragraphs:
             claims_for[pid] += 1
 
     for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
-        refs = list(dict.fromkeys(r.get("id") for r in act.get("references") or []))
+        # each list built only when there is something to put in it (often there is not)
+        references = act.get("references")
+        refs = list(dict.fromkeys([r.get("id") for r in references])) if references else []
         section, number = act.get("section"), act.get("index")
         key = (section, number)
-        sugg = [] if refs else list(dict.fromkeys(x.get("id") for x in above.get(key, [])))
+        candidates = None if refs else above.get(key)
+        sugg = list(dict.fromkeys([x.get("id") for x in candidates])) if candidates else []
         description, start, end = _description(act)  # start and end are ints
         claims = act.get("claims") or []
-        refs_cell, sugg_cell = _cell(refs), _cell(sugg)
+        # _cell of an empty list is "" (most activities have no suggestions, many no tags)
+        refs_cell, sugg_cell = _cell(refs) if refs else "", _cell(sugg) if sugg else ""
+        scores = allsugg.get(key)
         section_cell, number_cell, type_cell, status_cell, description_cell = _row_cells(
             [section, number, act.get("type"), act.get("status"), description])
         activity_rows.append([
             *lead, layout_cell, section_cell, number_cell, type_cell, status_cell, refs_cell, sugg_cell,
             # _cell of the list: every score is text
-            render.formula_safe("; ".join([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in allsugg.get(key, [])])),
+            render.formula_safe("; ".join([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in scores]))
+            if scores else "",
             len(claims), index.line_col(start)[0], start, end, description_cell])
-        tagged.update(refs)
-        suggested.update(sugg)
+        # a loop, not Counter.update: the lists hold a few ids at most, and update's isinstance(Mapping)
+        # test alone costs more (the same counts, added in the same order)
+        for pid in refs:
+            tagged[pid] += 1
+        for pid in sugg:
+            suggested[pid] += 1
         if claims:
             where_cell = _row_cells([_where(act)])[0]
             paragraphs, paragraphs_cell = (refs, refs_cell) if refs else (sugg, sugg_cell)

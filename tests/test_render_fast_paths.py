@@ -320,3 +320,13 @@ def test_remembered_numbers_are_the_readable_numbers():
               None, "12", "<b>", [1, 2], {"a": 1}, 10**20, 2.0**60, 0.1 + 0.2]
     for value in values * 2:  # twice: the second time from the memo
         assert _fmt_number(value) == render.number(value, digits=4), value
+
+
+def test_label_is_the_one_by_path(records):
+    sources = [r["source"] for r in records] + [str(p) for p in sorted(ROOT.glob("corpus/**/*"))[:200]]
+    odd = ["a", "a/b", "/a", "/a/b", "//a/b", "a//b", "a/b/", "a/./b", "./a", "a/.", "./a/b", ".", "..", "../a",
+           "a/../b", "a/b/..", "/", "//", "a\\b\\c", "x/y z/é ü.txt", "dir/<1> & 'x'.txt", " / "]
+    assert len(sources) > 20
+    for source in sources + odd + [f"/archive/{s}" for s in odd]:
+        assert batch._label(source) == batch._label_by_path(source), source
+    assert batch._label(None) == batch._label("") == "<text>"

@@ -168,9 +168,10 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _span_title(span: Mapping[str, Any]) -> str:
     item = span["item"]
-    if span["kind"] == "ref":
+    kind = span["kind"]
+    if kind == "ref":
         return f"reference {item.get('id')}" + ("" if item.get("complete", True) else " (cut off)")
-    if span["kind"] == "claim":
+    if kind == "claim":
         parts = [f"claim {item.get('bound', '=')} {_fmt_number(item.get('value'))}"]
         if item.get("value_max") is not None:
             parts[0] += f"–{_fmt_number(item['value_max'])}"
@@ -241,9 +242,14 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece -> the piece's opening tag
 
     def open_tag(covering: tuple[int, ...]) -> str:
+        if len(covering) == 1:  # most pieces: one span's class (as _span_classes gives it) and title
+            span = spans[covering[0]]
+            kind = span["kind"]
+            cls = kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}"
+            return f'<span class="{esc_label(cls)}" title="{title(covering[0])}">'
         classes = _span_classes(spans[i] for i in covering)
         # escaping works character by character: escaped parts joined are the joined text escaped
-        joined = title(covering[0]) if len(covering) == 1 else "; ".join(dict.fromkeys(map(title, covering)))
+        joined = "; ".join(dict.fromkeys(map(title, covering)))
         return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
 
     # Only the few pieces holding one of the text's (usually none or one or two) special characters
@@ -303,9 +309,12 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
     yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
     for act in rows:
         label = ("A" if act.get("section") == "activities" else "F") + str(int(act.get("index", 0)) + 1)
-        refs = "".join(f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
-                       for r in act.get("references") or [])
-        sugs = _suggestion_pills(suggested.get((act.get("section"), act.get("index")), []))
+        # most activities have no references or no suggestions: nothing to join then
+        references = act.get("references")
+        refs = "".join([f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
+                        for r in references]) if references else ""
+        suggestions = suggested.get((act.get("section"), act.get("index")))
+        sugs = _suggestion_pills(suggestions) if suggestions else ""
         yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(act.get("type") or "?")}</td>'
                f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
     yield "</table>\n"
