@@ -960,12 +960,14 @@ def _label(source: str | None) -> str:
     """A source's last two path parts ("folder/file"), as ``Path(source).parts`` gives them."""
     if not source:
         return "<text>"
-    # Fast path, without building a Path: when the last two "/"-separated pieces are names (not empty,
-    # not "."), they are the path's last two parts, whatever comes before them.
-    rest, _, name = source.rpartition("/")
-    folder = rest.rpartition("/")[2]
-    if name and folder and name != "." and folder != ".":
-        return f"{folder}/{name}"
+    # Fast path, without building a Path: on POSIX ("/" the only separator, and the one os.path.join
+    # puts in), when the last two "/"-separated pieces are names (not empty, not "."), they are the
+    # path's last two parts, whatever comes before them.
+    if os.sep == "/" and not os.altsep:
+        rest, _, name = source.rpartition("/")
+        folder = rest.rpartition("/")[2]
+        if name and folder and name != "." and folder != ".":
+            return f"{folder}/{name}"
     return _label_by_path(source)
 
 
