@@ -83,18 +83,18 @@ class Activity(Record):
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        type_field, status_field, desc = self.type_field, self.status_field, self.description
+        desc = self.description
         return {
             "section": self.section,
             "index": self.index,
             "type": self.type,
-            "type_text": type_field.text if type_field else None,
-            "type_span": None if type_field is None else [type_field.start, type_field.end],
+            "type_text": self.type_field.text if self.type_field else None,
+            "type_span": _span(self.type_field),
             "status": self.status,
-            "status_text": status_field.text if status_field else None,
-            "status_span": None if status_field is None else [status_field.start, status_field.end],
+            "status_text": self.status_field.text if self.status_field else None,
+            "status_span": _span(self.status_field),
             "description": desc.text if desc else None,
-            "description_span": None if desc is None else [desc.start, desc.end],
+            "description_span": _span(desc),
             "span": [self.start, self.end],
             "references": _record_dicts(self.references),
             "claims": _record_dicts(self.claims),
@@ -158,55 +158,34 @@ class Report(Record):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: Fields flatten to their text with their spans under ``<name>_span``."""
-        # One dict display, field by field in the order of the JSON output (hot in batch runs: one per
-        # report, and a getattr loop with f-string keys cost twice as much).
-        title, submitted_by, constituent, constituent_type, period = (
-            self.title, self.submitted_by, self.constituent, self.constituent_type, self.period)
-        scope, commissions, others = self.geographic_scope, self.commissions, self.other_organisations
-        results, challenges, future, additional = self.results, self.challenges, self.future, self.additional
-        implementation, planned, status = self.implementation_status, self.actions_planned, self.report_status
-        return {
-            "source": self.source, "layout": self.layout, "language": self.language,
-            "title": None if title is None else title.text,
-            "title_span": None if title is None else [title.start, title.end],
-            "resolution_code": self.resolution_code,
-            "page_id": self.page_id,
-            "submitted_by": None if submitted_by is None else submitted_by.text,
-            "submitted_by_span": None if submitted_by is None else [submitted_by.start, submitted_by.end],
-            "submitted_on": self.submitted_on,
-            "constituent": None if constituent is None else constituent.text,
-            "constituent_span": None if constituent is None else [constituent.start, constituent.end],
-            "constituent_type": None if constituent_type is None else constituent_type.text,
-            "constituent_type_span": None if constituent_type is None else [constituent_type.start,
-                                                                             constituent_type.end],
-            "period": None if period is None else period.text,
-            "period_span": None if period is None else [period.start, period.end],
-            "geographic_scope": [f.text for f in scope],
-            "geographic_scope_spans": [[f.start, f.end] for f in scope],
-            "commissions": [f.text for f in commissions],
-            "commissions_spans": [[f.start, f.end] for f in commissions],
-            "other_organisations": [f.text for f in others],
-            "other_organisations_spans": [[f.start, f.end] for f in others],
-            "members": [{"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
-                        for m in self.members],
-            "secretariat": self.secretariat,
-            "activities": [a.to_dict() for a in self.activities],
-            "future_actions": [a.to_dict() for a in self.future_actions],
-            "results": results.to_dict() if results else None,
-            "challenges": challenges.to_dict() if challenges else None,
-            "future": future.to_dict() if future else None,
-            "additional": additional.to_dict() if additional else None,
-            "implementation_status": None if implementation is None else implementation.text,
-            "implementation_status_span": None if implementation is None else [implementation.start,
-                                                                               implementation.end],
-            "actions_planned": None if planned is None else planned.text,
-            "actions_planned_span": None if planned is None else [planned.start, planned.end],
-            "report_status": None if status is None else status.text,
-            "report_status_span": None if status is None else [status.start, status.end],
-            "warnings": list(self.warnings),
-        }
-
-
+        d: dict[str, Any] = {"source": self.source, "layout": self.layout, "language": self.language}
+        d["title"], d["title_span"] = _text(self.title), _span(self.title)
+        d["resolution_code"] = self.resolution_code
+        d["page_id"] = self.page_id
+        d["submitted_by"], d["submitted_by_span"] = _text(self.submitted_by), _span(self.submitted_by)
+        d["submitted_on"] = self.submitted_on
+        for name in ("constituent", "constituent_type", "period"):
+            value = getattr(self, name)
+            d[name], d[f"{name}_span"] = _text(value), _span(value)
+        for name in ("geographic_scope", "commissions", "other_organisations"):
+            values = getattr(self, name)
+            d[name] = [f.text for f in values]
+            d[f"{name}_spans"] = [[f.start, f.end] for f in values]
+        d["members"] = [
+            {"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
+            for m in self.members
+        ]
+        d["secretariat"] = self.secretariat
+        d["activities"] = [a.to_dict() for a in self.activities]
+        d["future_actions"] = [a.to_dict() for a in self.future_actions]
+        for name in ("results", "challenges", "future", "additional"):
+            section = getattr(self, name)
+            d[name] = section.to_dict() if section else None
+        for name in ("implementation_status", "actions_planned", "report_status"):
+            value = getattr(self, name)
+            d[name], d[f"{name}_span"] = _text(value), _span(value)
+        d["warnings"] = list(self.warnings)
+        return d
 # The records' constructors without a frozen dataclass's per-field object.__setattr__: the parser makes
 # a Field for nearly every value and an Activity per block of every report.
 _new_field = record_maker(Field)
@@ -214,6 +193,14 @@ _new_member = record_maker(Member)
 _new_activity = record_maker(Activity)
 _new_section = record_maker(Section)
 _new_report = record_maker(Report)
+
+
+def _text(f: Field | None) -> str | None:
+    return f.text if f is not None else None
+
+
+def _span(f: Field | None) -> list[int] | None:
+    return [f.start, f.end] if f is not None else None
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

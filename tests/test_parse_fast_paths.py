@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import pickle
 import random
 import re
@@ -290,56 +289,3 @@ def test_classify_lines_is_classify_of_every_line():
         assert got == [parser.classify(ln) for ln in lines]
         hits += sum(hit is not None and hit[2] is not None for hit in got)
     assert hits > 100  # inline values ("Label: value", "Submitted by X") were compared too
-
-
-def _field_dict_plainly(report: Report) -> dict:
-    """Report.to_dict() written field by field in loops: the plain form its dict display stands in for."""
-    def text(f):
-        return f.text if f is not None else None
-
-    def span(f):
-        return [f.start, f.end] if f is not None else None
-
-    d = {"source": report.source, "layout": report.layout, "language": report.language}
-    d["title"], d["title_span"] = text(report.title), span(report.title)
-    d["resolution_code"] = report.resolution_code
-    d["page_id"] = report.page_id
-    d["submitted_by"], d["submitted_by_span"] = text(report.submitted_by), span(report.submitted_by)
-    d["submitted_on"] = report.submitted_on
-    for name in ("constituent", "constituent_type", "period"):
-        d[name], d[f"{name}_span"] = text(getattr(report, name)), span(getattr(report, name))
-    for name in ("geographic_scope", "commissions", "other_organisations"):
-        d[name] = [f.text for f in getattr(report, name)]
-        d[f"{name}_spans"] = [[f.start, f.end] for f in getattr(report, name)]
-    d["members"] = [{"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
-                    for m in report.members]
-    d["secretariat"] = report.secretariat
-    d["activities"] = [_activity_dict_plainly(a) for a in report.activities]
-    d["future_actions"] = [_activity_dict_plainly(a) for a in report.future_actions]
-    for name in ("results", "challenges", "future", "additional"):
-        d[name] = getattr(report, name).to_dict() if getattr(report, name) else None
-    for name in ("implementation_status", "actions_planned", "report_status"):
-        d[name], d[f"{name}_span"] = text(getattr(report, name)), span(getattr(report, name))
-    d["warnings"] = list(report.warnings)
-    return d
-
-
-def _activity_dict_plainly(a: Activity) -> dict:
-    def span(f):
-        return [f.start, f.end] if f is not None else None
-
-    return {"section": a.section, "index": a.index, "type": a.type,
-            "type_text": a.type_field.text if a.type_field else None, "type_span": span(a.type_field),
-            "status": a.status, "status_text": a.status_field.text if a.status_field else None,
-            "status_span": span(a.status_field), "description": a.description.text if a.description else None,
-            "description_span": span(a.description), "span": [a.start, a.end],
-            "references": [r.to_dict() for r in a.references], "claims": [c.to_dict() for c in a.claims]}
-
-
-def test_report_to_dict_is_the_plain_field_by_field_dict():
-    rng = random.Random(7)
-    texts = corpus_reports(40) + [with_random_edits(t, _LABEL_EDITS, 20, rng) for t in corpus_reports(20)]
-    for text in texts + [_REPORT]:
-        report = parse_report(text)
-        got, plain = report.to_dict(), _field_dict_plainly(report)
-        assert json.dumps(got, ensure_ascii=False) == json.dumps(plain, ensure_ascii=False)  # key order too
