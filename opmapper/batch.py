@@ -245,9 +245,9 @@ def get_analyzer(model: str | os.PathLike[str] | None = None,
 def _load_analyzer(model: str | os.PathLike[str] | None, resolutions: str | os.PathLike[str] | None) -> Analyzer:
     """A warmed-up Analyzer, its objects kept out of the cyclic garbage collector's sight.
 
-    Loading imports scikit-learn, scipy and spaCy and builds the pipeline: about a million objects, all
-    made to last as long as the process. The collector would walk them again and again while they are
-    made, and in every full collection after, to free nothing (about 5% of a batch run's start-up): it is
+    Loading imports scikit-learn, scipy and spaCy and builds the pipeline: some 150,000 objects that the
+    collector tracks, all made to last as long as the process. It would walk them again and again while
+    they are made, and in every full collection after, to free nothing (3-4% of a batch run's start-up): it is
     paused while they are made, and they then go to its permanent generation (``gc.freeze``), which also
     keeps forked batch workers from copying their memory pages when they collect (the documented use of
     ``gc.freeze`` before fork). One collection first frees the garbage that loading left, so that none is
@@ -317,8 +317,12 @@ def _read_hashed(path: str, max_bytes: int) -> tuple[str | None, bytes | None, s
     except InputError as exc:
         return file_sha256(path), None, exc.reason
     except Exception as exc:  # noqa: BLE001 - one bad file must never end a run of thousands
-        return file_sha256(path), None, f"cannot read file: {type(exc).__name__}: {exc}"
+        return file_sha256(path), None, _cannot_read(exc)
     return hashlib.sha256(data).hexdigest(), data, None
+
+
+def _cannot_read(exc: BaseException) -> str:
+    return f"cannot read file: {type(exc).__name__}: {exc}"
 
 
 def _decoded(path: str, data: bytes) -> SourceText | str:
@@ -328,7 +332,7 @@ def _decoded(path: str, data: bytes) -> SourceText | str:
     except InputError as exc:
         return exc.reason
     except Exception as exc:  # noqa: BLE001
-        return f"cannot read file: {type(exc).__name__}: {exc}"
+        return _cannot_read(exc)
 
 
 def _failure(exc: BaseException) -> str:
