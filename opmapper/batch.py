@@ -13,6 +13,7 @@ initializer; ``analyze`` uses the same per-process cache when called on its own 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import glob
@@ -553,22 +554,40 @@ def _write_page(record: Mapping[str, Any], pages_dir: str) -> str:
     from .render.html import report_page
 
     path = os.path.join(pages_dir, report_slug(record.get("source"), record.get("sha256")) + ".html")
-    _write_atomic(path, report_page(record, back_href=f"../{SUMMARY_HTML}"))
+    _write_text(path, report_page(record, back_href=f"../{SUMMARY_HTML}"))
     return path
 
 
-def _write_atomic(path: str, text: str) -> None:
-    """``text`` as UTF-8 in ``path``, whole or not at all: written to a temporary file, then renamed over
-    it. With plain os calls: a page is one write, and a text file object costs more to set up than that."""
-    tmp = f"{path}.{os.getpid()}.tmp"
+def _write_text(path: str, text: str) -> None:
+    """``text`` as UTF-8 in ``path``, with plain os calls: a page is one write, and a text file object
+    costs more to set up than that.
+
+    A page that exists already (an earlier run's, which its record may still link) is replaced whole or
+    not at all: written to a temporary file renamed over it. A new page is written in place: it is
+    written before its report's record, and only pages of recorded reports are linked, so a new page cut
+    short by an interrupt or a crash is never shown, and is replaced when its report is analysed again.
+    That spares the second file and the rename, which cost about as much kernel time again (some 30 us
+    a page, more when several workers create files in the same folder)."""
     data = memoryview(text.encode("utf-8"))
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        while data:
-            data = data[os.write(fd, data):]
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        tmp = None
+    except FileExistsError:
+        tmp = f"{path}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
+        if tmp is not None:
+            os.replace(tmp, path)
+    except BaseException:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
 
 
 # ------------------------------------------------------------------ reading earlier output

@@ -569,3 +569,33 @@ def test_a_run_that_fails_leaves_no_part_files(tmp_path, monkeypatch):
         batch.run([root], out, jobs=1)
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
     monkeypatch.setattr(batch._Collector, "add", real)
+
+
+def test_a_new_page_is_written_in_place_and_an_existing_one_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
+    page = tmp_path / "report-0123456789.html"
+    batch._write_text(str(page), "<p>Kraków: 12 ha restored</p>")
+    assert page.read_text(encoding="utf-8") == "<p>Kraków: 12 ha restored</p>"
+    assert [p.name for p in tmp_path.iterdir()] == [page.name]
+
+    # replacing a page an earlier run's record may still link: a write that fails half-way (disk full)
+    # leaves the old page as it was, and no temporary file behind
+    real_write = os.write
+    calls = []
+
+    def write_then_fail(fd, data):
+        calls.append(fd)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device")
+        return real_write(fd, data[:5])
+
+    monkeypatch.setattr(batch.os, "write", write_then_fail)
+    with pytest.raises(OSError):
+        batch._write_text(str(page), "<p>Kraków: 15 ha restored</p>")
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert page.read_text(encoding="utf-8") == "<p>Kraków: 12 ha restored</p>"
+    assert [p.name for p in tmp_path.iterdir()] == [page.name]
+
+    batch._write_text(str(page), "<p>Kraków: 15 ha restored</p>")
+    assert page.read_text(encoding="utf-8") == "<p>Kraków: 15 ha restored</p>"
+    assert [p.name for p in tmp_path.iterdir()] == [page.name]
