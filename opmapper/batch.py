@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from . import render
 from ._records import LineIndex
 from .errors import InputError, ModelError, OpmapperError, OutputError
@@ -417,6 +419,19 @@ def _init_worker(config: _WorkerConfig, ignore_sigint: bool = True) -> None:
         _WORKER["error"] = f"cannot load the analyser: {exc}"
 
 
+def json_line(record: Mapping[str, Any]) -> str:
+    """A record as one line of reports.jsonl: compact JSON, UTF-8 text left as it is.
+
+    orjson writes a record about five times faster than ``json.dumps`` (some 25 us instead of 150 for a
+    report's 12 kB; 2-3% of a batch run). What it refuses (an integer beyond 64 bits, a lone surrogate)
+    is written by the standard library instead, as before.
+    """
+    try:
+        return orjson.dumps(record).decode("utf-8")
+    except TypeError:
+        return json.dumps(record, ensure_ascii=False)
+
+
 def _process(path: str) -> tuple[str, str, str | None, str | None, _Derived | None]:
     """(status, source, sha256, payload, derived): ("report", .., json line, its part of the derived
     outputs), ("error", .., reason, None), ("skipped", .., None, None)."""
@@ -435,8 +450,7 @@ def _process(path: str) -> tuple[str, str, str | None, str | None, _Derived | No
         return "error", path, sha, src, None
     try:
         record = _WORKER["analyzer"].analyze(src.text, path, sha256=sha, encoding=src.encoding, html=src.is_html)
-        # plain data made by analyze: no need for to_jsonable, nor for the check for reference cycles
-        line = json.dumps(record, ensure_ascii=False, check_circular=False)
+        line = json_line(record)
         derived = None
         if config.pages_dir:
             page = _write_page(record, config.pages_dir)
@@ -591,7 +605,8 @@ def _write_text(path: str, text: str) -> None:
 
 
 # ------------------------------------------------------------------ reading earlier output
-_HEAD = re.compile(rb'^\{"source": ("(?:[^"\\]|\\.)*"|null), "sha256": ("[0-9a-f]*"|null)')
+# (lines written before opmapper used orjson have a space after each ":" and ",")
+_HEAD = re.compile(rb'^\{"source": ?("(?:[^"\\]|\\.)*"|null), ?"sha256": ?("[0-9a-f]*"|null)')
 
 
 def _scan_reports(path: Path) -> tuple[dict[str, tuple[int, int, str | None]], set[str]]:
@@ -753,7 +768,7 @@ def merge_records(files: Iterable[str | os.PathLike[str]], out_dir: str | os.Pat
                                              render.cell(record["error"])])
                         counts["errors"] += 1
                     else:
-                        reports_fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                        reports_fh.write(json_line(record) + "\n")
                         counts["reports"] += 1
     return {"reports": counts["reports"], "errors": counts["errors"]}
 

@@ -599,3 +599,26 @@ def test_a_new_page_is_written_in_place_and_an_existing_one_replaced_whole_or_no
     batch._write_text(str(page), "<p>Kraków: 15 ha restored</p>")
     assert page.read_text(encoding="utf-8") == "<p>Kraków: 15 ha restored</p>"
     assert [p.name for p in tmp_path.iterdir()] == [page.name]
+
+
+def test_json_lines_are_compact_and_fall_back_to_the_standard_library_for_what_orjson_refuses():
+    record = {"source": "archive/Łódź report.txt", "sha256": "ab12", "counts": {"claims": 3},
+              "claims": [{"value": 11000000.0, "unit": None, "counted": "posts removed"}]}
+    line = batch.json_line(record)
+    assert "\n" not in line and "Łódź" in line  # one line, UTF-8 text as it is
+    assert line.startswith('{"source":"archive/Łódź report.txt","sha256":"ab12"')
+    assert json.loads(line) == record
+    huge = {"source": "a.txt", "sha256": None, "value": 2**70}  # beyond 64 bits: orjson raises TypeError
+    assert batch.json_line(huge) == '{"source": "a.txt", "sha256": null, "value": 1180591620717411303424}'
+
+
+def test_resume_reads_reports_jsonl_lines_written_before_and_after_the_switch_to_orjson(tmp_path):
+    old = json.dumps({"source": "a/old.txt", "sha256": "1f", "report": {}}, ensure_ascii=False)
+    new = batch.json_line({"source": "a/new \"quoted\".txt", "sha256": "2e", "report": {}})
+    path = tmp_path / "reports.jsonl"
+    path.write_text(f"{old}\n{new}\n", encoding="utf-8")
+    latest, hashes = batch._scan_reports(path)
+    assert latest == {"a/old.txt": (0, len(old) + 1, "1f"),
+                      'a/new "quoted".txt': (len(old) + 1, len(new.encode("utf-8")) + 1, "2e")}
+    assert hashes == {"1f", "2e"}
+    assert batch._HEAD.match(old.encode()) and batch._HEAD.match(new.encode())
