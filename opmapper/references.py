@@ -600,7 +600,7 @@ _NUMBER_PROBE = regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])")
 _NUMBER_SIGN = regex.compile(r"(?:no\.?|n[°º]|#)", regex.IGNORECASE | regex.REVERSE)
 _HEAD_WINDOW = 80    # longest head we look back for ("paragraphes du préambule")
 # The characters _S matches (spaces, tabs, no-break and narrow no-break spaces...), for Python-side checks.
-_GAP = frozenset(chr(c) for c in range(0x3001) if regex.match(_S, chr(c)))
+_GAP = frozenset(regex.findall(_S, "".join(map(chr, range(0x3001)))))  # one scan: ~2 ms, not ~40
 
 
 def _skip_gap(text: str, i: int) -> int:

@@ -622,3 +622,20 @@ def test_resume_reads_reports_jsonl_lines_written_before_and_after_the_switch_to
                       'a/new "quoted".txt': (len(old) + 1, len(new.encode("utf-8")) + 1, "2e")}
     assert hashes == {"1f", "2e"}
     assert batch._HEAD.match(old.encode()) and batch._HEAD.match(new.encode())
+
+
+def test_loading_the_analyser_freezes_its_objects_but_not_the_callers_garbage():
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    node = Node()
+    node.me = node  # a cycle: only the cyclic collector can free it
+    gone = weakref.ref(node)
+    del node
+    frozen_before = gc.get_freeze_count()
+    analyzer = batch._load_analyzer(None, None)
+    assert gone() is None  # collected before the freeze, not kept for the life of the process
+    assert gc.get_freeze_count() > frozen_before and analyzer.analyze(batch.WARM_UP_TEXT)["report"]
