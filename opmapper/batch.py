@@ -1273,25 +1273,26 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     out = Path(out_dir)
     pages = out / PAGES_DIR
     pages.mkdir(exist_ok=True)
-    reports_path = out / REPORTS_JSONL
-    latest, _ = _scan_reports(reports_path)
     if resolutions is None:
         resolutions = get_analyzer().resolutions
-    if collected is not None:
+    if collected is not None and collected.valid:
+        # A fresh run wrote reports.jsonl itself, one line per source in increasing order (anything else
+        # made the collector invalid): nothing to scan, re-read or re-derive. (Scanning 10,000 records
+        # took ~0.5 s, with every worker idle.)
         collected.close()
-        keys = list(latest)
-        if collected.valid and keys == collected.sources:  # the collector took sources in increasing order only
-            # reports.jsonl already holds one line per source, in order: nothing to re-read or re-derive
-            for name in _DERIVED_TABLES:
-                os.replace(_part(out, f"{name}.csv"), out / f"{name}.csv")
-            summary = collected.summary
-        else:
+        for name in _DERIVED_TABLES:
+            os.replace(_part(out, f"{name}.csv"), out / f"{name}.csv")
+        summary = collected.summary
+        analysed = collected.sources
+    else:
+        if collected is not None:
             collected.discard()
-            collected = None
-    if collected is None:
+        latest, _ = _scan_reports(out / REPORTS_JSONL)
         summary = _rebuild(out, latest, resolutions, max_grid_rows)
+        analysed = list(latest)
 
-    analysed = set(latest)
+    n_reports = len(analysed)
+    analysed = set(analysed)
     errors = {(r["source"], r["sha256"], r["reason"]): r for r in _read_errors(out / ERRORS_CSV)
               if r["source"] not in analysed}  # a file that failed once and has since been analysed
     error_rows = [errors[k] for k in sorted(errors)]
@@ -1311,7 +1312,7 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
             page.write(chunk)
     os.replace(page_tmp, out / SUMMARY_HTML)
     index_tmp.unlink()
-    return {"reports": len(latest), "errors": len(error_rows)}
+    return {"reports": n_reports, "errors": len(error_rows)}
 
 
 def _rebuild(out: Path, latest: Mapping[str, tuple[int, int, str | None]], resolutions: Mapping[str, Any],
