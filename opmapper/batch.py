@@ -255,8 +255,8 @@ def _load_analyzer(model: str | os.PathLike[str] | None, resolutions: str | os.P
     keeps forked batch workers from copying their memory pages when they collect (the documented use of
     ``gc.freeze`` before fork). The caller's garbage is collected first, so that none of it is frozen;
     the little that loading itself leaves (some 4,000 objects) is frozen with the rest rather than found
-    by a full collection of everything loaded, which took ~0.2 s, 5% of start-up (the docs' recipe for
-    fork: disable, load, freeze, with no collection in between).
+    by a full collection of everything loaded, which took ~0.2 s of a 2-3.5 s start-up (the docs' recipe
+    for fork: disable, load, freeze, with no collection in between).
     """
     enabled = gc.isenabled()
     gc.collect()  # before loading: only what the process held already is walked
@@ -421,7 +421,7 @@ def _init_worker(config: _WorkerConfig, ignore_sigint: bool = True) -> None:
         _WORKER["error"] = f"cannot load the analyser: {exc}"
 
 
-def json_line(record: Mapping[str, Any]) -> str:
+def _json_line(record: Mapping[str, Any]) -> str:
     """A record as one line of reports.jsonl: compact JSON, UTF-8 text left as it is.
 
     orjson writes a record about five times faster than ``json.dumps`` (some 25 us instead of 150 for a
@@ -452,7 +452,7 @@ def _process(path: str) -> tuple[str, str, str | None, str | None, _Derived | No
         return "error", path, sha, src, None
     try:
         record = _WORKER["analyzer"].analyze(src.text, path, sha256=sha, encoding=src.encoding, html=src.is_html)
-        line = json_line(record)
+        line = _json_line(record)
         derived = None
         if config.pages_dir:
             page = _write_page(record, config.pages_dir)
@@ -770,7 +770,7 @@ def merge_records(files: Iterable[str | os.PathLike[str]], out_dir: str | os.Pat
                                              render.cell(record["error"])])
                         counts["errors"] += 1
                     else:
-                        reports_fh.write(json_line(record) + "\n")
+                        reports_fh.write(_json_line(record) + "\n")
                         counts["reports"] += 1
     return {"reports": counts["reports"], "errors": counts["errors"]}
 
@@ -1283,16 +1283,15 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
         for name in _DERIVED_TABLES:
             os.replace(_part(out, f"{name}.csv"), out / f"{name}.csv")
         summary = collected.summary
-        analysed = collected.sources
+        sources = collected.sources
     else:
         if collected is not None:
             collected.discard()
         latest, _ = _scan_reports(out / REPORTS_JSONL)
         summary = _rebuild(out, latest, resolutions, max_grid_rows)
-        analysed = list(latest)
+        sources = list(latest)
 
-    n_reports = len(analysed)
-    analysed = set(analysed)
+    analysed = set(sources)
     errors = {(r["source"], r["sha256"], r["reason"]): r for r in _read_errors(out / ERRORS_CSV)
               if r["source"] not in analysed}  # a file that failed once and has since been analysed
     error_rows = [errors[k] for k in sorted(errors)]
@@ -1312,7 +1311,7 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
             page.write(chunk)
     os.replace(page_tmp, out / SUMMARY_HTML)
     index_tmp.unlink()
-    return {"reports": n_reports, "errors": len(error_rows)}
+    return {"reports": len(sources), "errors": len(error_rows)}
 
 
 def _rebuild(out: Path, latest: Mapping[str, tuple[int, int, str | None]], resolutions: Mapping[str, Any],

@@ -604,17 +604,17 @@ def test_a_new_page_is_written_in_place_and_an_existing_one_replaced_whole_or_no
 def test_json_lines_are_compact_and_fall_back_to_the_standard_library_for_what_orjson_refuses():
     record = {"source": "archive/Łódź report.txt", "sha256": "ab12", "counts": {"claims": 3},
               "claims": [{"value": 11000000.0, "unit": None, "counted": "posts removed"}]}
-    line = batch.json_line(record)
+    line = batch._json_line(record)
     assert "\n" not in line and "Łódź" in line  # one line, UTF-8 text as it is
     assert line.startswith('{"source":"archive/Łódź report.txt","sha256":"ab12"')
     assert json.loads(line) == record
     huge = {"source": "a.txt", "sha256": None, "value": 2**70}  # beyond 64 bits: orjson raises TypeError
-    assert batch.json_line(huge) == '{"source": "a.txt", "sha256": null, "value": 1180591620717411303424}'
+    assert batch._json_line(huge) == '{"source": "a.txt", "sha256": null, "value": 1180591620717411303424}'
 
 
 def test_resume_reads_reports_jsonl_lines_written_before_and_after_the_switch_to_orjson(tmp_path):
     old = json.dumps({"source": "a/old.txt", "sha256": "1f", "report": {}}, ensure_ascii=False)
-    new = batch.json_line({"source": "a/new \"quoted\".txt", "sha256": "2e", "report": {}})
+    new = batch._json_line({"source": "a/new \"quoted\".txt", "sha256": "2e", "report": {}})
     path = tmp_path / "reports.jsonl"
     path.write_text(f"{old}\n{new}\n", encoding="utf-8")
     latest, hashes = batch._scan_reports(path)
