@@ -77,25 +77,6 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_resolution_texts(resolutions: str | os.PathLike[str] | None = None) -> tuple[dict[str, Any], list[str]]:
-    """(code -> Resolution, notes) from the folder named, or the bundled texts for None.
-
-    Bundled texts that cannot be loaded are not an error: no resolutions, and a note saying so. A folder
-    named explicitly that cannot be loaded raises ``InputError``.
-    """
-    from .resolution import load_resolutions
-
-    try:
-        return dict(load_resolutions(resolutions)), []
-    except OpmapperError:
-        if resolutions is not None:
-            raise
-    except Exception as exc:  # noqa: BLE001 - any failure of a named folder is an input problem
-        if resolutions is not None:
-            raise InputError(f"cannot load resolutions ({exc})", str(resolutions)) from None
-    return {}, ["the bundled resolution texts could not be loaded: paragraphs are not checked"]
-
-
 class Analyzer:
     """What analysing a report needs, loaded once: resolutions and the OP tagger (the parser caches its
     own spaCy pipeline per process).
@@ -107,10 +88,23 @@ class Analyzer:
 
     def __init__(self, model: str | os.PathLike[str] | None = None,
                  resolutions: str | os.PathLike[str] | None = None, k: int = SUGGESTIONS_PER_ACTIVITY) -> None:
+        from .resolution import load_resolutions
         from .tagger import OpTagger
 
         self.k = k
-        self.resolutions, self.notes = load_resolution_texts(resolutions)
+        self.notes: list[str] = []
+        try:
+            self.resolutions = dict(load_resolutions(resolutions))
+        except OpmapperError:
+            if resolutions is not None:
+                raise
+            self.resolutions = {}
+            self.notes.append("the bundled resolution texts could not be loaded: paragraphs are not checked")
+        except Exception as exc:  # noqa: BLE001 - any failure of a named folder is an input problem
+            if resolutions is not None:
+                raise InputError(f"cannot load resolutions ({exc})", str(resolutions)) from None
+            self.resolutions = {}
+            self.notes.append("the bundled resolution texts could not be loaded: paragraphs are not checked")
         try:
             self.tagger = OpTagger.load(model)
         except Exception as exc:  # noqa: BLE001
@@ -421,8 +415,7 @@ def _init_worker(config: _WorkerConfig, ignore_sigint: bool = True) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["config"] = config
     try:
-        # inherited when the process that forked this one had loaded it; else loaded here
-        _WORKER["analyzer"] = get_analyzer(config.model, config.resolutions)
+        _WORKER["analyzer"] = get_analyzer(config.model, config.resolutions)  # forked: already loaded
         _WORKER.pop("error", None)
     except Exception as exc:  # noqa: BLE001 - a raising initializer makes a Pool respawn workers forever
         _WORKER["error"] = f"cannot load the analyser: {exc}"
@@ -676,18 +669,8 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
         raise OutputError(f"cannot use as the output folder: {reason}", str(out_dir)) from None
     inputs = expand_inputs(paths, exclude=[pages, out / SUMMARY_HTML])  # an OUT_DIR inside the archive
     jobs = max(1, jobs or os.cpu_count() or 1)
-    pooled = jobs > 1 and len(inputs) > 1
-    key = (None if model is None else str(model), None if resolutions is None else str(resolutions))
-    if not pooled or key in _ANALYZERS or model is not None or resolutions is not None:
-        # Loaded here first when this process analyses the files itself, or to stop a run whose named
-        # --model/--resolutions cannot be loaded before any work; forked workers then inherit it.
-        resolution_texts = get_analyzer(model, resolutions).resolutions
-    else:
-        # Bundled defaults and a pool: each worker loads its own analyser, all at once. Workers that
-        # analyse with memory of their own, made by themselves, used ~8% less CPU per report than
-        # workers reading the copy they inherit from this process (4 of 4 runs over 10,000 reports:
-        # 25.7-30.5 s against 27.6-31.5 s), and this process, which only writes, stays small.
-        resolution_texts = load_resolution_texts()[0]
+    # loaded and warmed up here first: a bad --model fails before any work; forked workers inherit it
+    analyzer = get_analyzer(model, resolutions)
 
     skip: set[str] = set()
     if resume:
@@ -705,7 +688,7 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
     reports_path = out / REPORTS_JSONL
     fresh = mode == "w" or not reports_path.exists() or reports_path.stat().st_size == 0
     # a fresh run writes the derived tables as reports arrive; a resumed one rebuilds them at the end
-    collector = _Collector(out, resolution_texts, max_grid_rows) if fresh else None
+    collector = _Collector(out, analyzer.resolutions, max_grid_rows) if fresh else None
     bar = None
     with open(out / REPORTS_JSONL, mode, encoding="utf-8", newline="\n") as reports_fh, \
             open(errors_path, mode, encoding=CSV_ENCODING, newline="") as errors_fh:
@@ -718,7 +701,7 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
                 from tqdm import tqdm
 
                 bar = tqdm(total=len(inputs), unit="files", file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
-            if not pooled:
+            if jobs == 1 or len(inputs) <= 1:
                 _init_worker(config, ignore_sigint=False)
                 results: Iterator = map(_process, inputs)
             else:
@@ -754,7 +737,7 @@ def run(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
                 pool.close()
             if bar is not None:
                 bar.close()
-    totals = finalize(out, resolutions=resolution_texts, interrupted=interrupted, max_grid_rows=max_grid_rows,
+    totals = finalize(out, resolutions=analyzer.resolutions, interrupted=interrupted, max_grid_rows=max_grid_rows,
                       collected=collector)
     return {"inputs": len(inputs), "analysed": counts["analysed"], "skipped": counts["skipped"],
             "failed": counts["failed"], **totals, "interrupted": interrupted, "out_dir": str(out)}
@@ -1291,7 +1274,7 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     pages = out / PAGES_DIR
     pages.mkdir(exist_ok=True)
     if resolutions is None:
-        resolutions = load_resolution_texts()[0]
+        resolutions = get_analyzer().resolutions
     if collected is not None and collected.valid:
         # A fresh run wrote reports.jsonl itself, one line per source in increasing order (anything else
         # made the collector invalid): nothing to scan, re-read or re-derive. (Scanning 10,000 records

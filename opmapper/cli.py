@@ -323,8 +323,7 @@ def _add_batch(sub) -> None:
 def _cmd_batch(args) -> int:
     from . import batch
 
-    if args.model is not None or args.resolutions is not None:
-        _analyzer(args)  # a bad --model/--resolutions is a usage error, before any output is written
+    _analyzer(args)  # a bad --model/--resolutions is a usage error, before any output is written
     result = batch.run(args.inputs, args.out, jobs=args.jobs, resume=args.resume, model=args.model,
                        resolutions=args.resolutions, max_bytes=args.max_bytes,
                        progress=not args.quiet and sys.stderr.isatty())

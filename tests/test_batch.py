@@ -639,24 +639,3 @@ def test_loading_the_analyser_freezes_its_objects_but_not_the_callers_garbage():
     analyzer = batch._load_analyzer(None, None)
     assert gone() is None  # collected before the freeze, not kept for the life of the process
     assert gc.get_freeze_count() > frozen_before and analyzer.analyze(batch.WARM_UP_TEXT)["report"]
-
-
-def test_workers_load_their_own_analyser_when_the_parent_has_none(archive, runs, tmp_path):
-    # A fresh process with the bundled model and two workers: the parent loads resolutions only and each
-    # worker its own analyser; the outputs are byte for byte those of the one-process run.
-    import subprocess
-    import sys
-
-    out = tmp_path / "jobs2-own"
-    probe = ("import sys; from opmapper import batch; "
-             f"batch.run([{str(archive['root'])!r}], {str(out)!r}, jobs=2, max_bytes={MAX_BYTES}); "
-             "print(bool(batch._ANALYZERS), 'opmapper.tagger' in sys.modules, 'spacy' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["False", "False", "False"]  # nothing heavy was loaded in the parent
-    one = runs["jobs1"][0]
-    for name in OUTPUTS:
-        assert (one / name).read_bytes() == (out / name).read_bytes(), name
-    pages = sorted(p.name for p in (one / "reports").glob("*.html"))
-    assert pages == sorted(p.name for p in (out / "reports").glob("*.html"))
-    assert all((one / "reports" / p).read_bytes() == (out / "reports" / p).read_bytes() for p in pages)
