@@ -415,7 +415,8 @@ def _init_worker(config: _WorkerConfig, ignore_sigint: bool = True) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["config"] = config
     try:
-        _WORKER["analyzer"] = get_analyzer(config.model, config.resolutions)  # forked: already loaded
+        # a worker forked from the main process inherits its loaded analyser; one spawned loads it here
+        _WORKER["analyzer"] = get_analyzer(config.model, config.resolutions)
         _WORKER.pop("error", None)
     except Exception as exc:  # noqa: BLE001 - a raising initializer makes a Pool respawn workers forever
         _WORKER["error"] = f"cannot load the analyser: {exc}"
