@@ -449,3 +449,47 @@ def test_tagged_metrics_by_hand():
     assert m["micro_precision"] == pytest.approx(1 / 3) and m["micro_recall"] == pytest.approx(1 / 4)
     low, high = m["p_at_1_ci95"]
     assert 0.0 <= low < m["p_at_1"] < high <= 1.0
+
+
+DEFERRED_STATS_PROBE = """
+import sys
+import numpy as np
+import opmapper.tagger
+print("stats loaded by import:", "scipy.stats" in sys.modules)
+# scikit-learn's own uses of the deferred module still reach the real one
+from sklearn.preprocessing import QuantileTransformer
+from sklearn.utils.fixes import _mode
+X = np.linspace(0.0, 1.0, 50).reshape(-1, 1)
+normal = QuantileTransformer(n_quantiles=50, output_distribution="normal").fit_transform(X)
+print("quantile normal:", round(float(normal[25, 0]), 3))
+print("mode:", int(_mode(np.array([3, 1, 3, 2]))[0].ravel()[0]))
+import scipy.stats
+print("real module:", type(sys.modules["scipy.stats"]).__name__, hasattr(scipy.stats, "norm"),
+      scipy.stats is sys.modules["scipy.stats"])
+"""
+
+
+def test_scoring_imports_leave_scipy_stats_out_until_something_uses_it():
+    """Importing the tagger does not import scipy.stats (a third of start-up); scikit-learn code that uses
+    it, and a later `import scipy.stats`, get the real module."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", DEFERRED_STATS_PROBE], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "stats loaded by import: False"
+    assert 0.0 < float(lines[1].split(": ")[1]) < 0.1  # the middle of [0, 1] mapped through norm.ppf, not 0.51
+    assert lines[2] == "mode: 3"
+    assert lines[3] == "real module: module True True"
+
+
+def test_scipy_stats_already_imported_is_left_as_it_is():
+    import subprocess
+    import sys
+
+    probe = ("import sys, scipy.stats\nfirst = sys.modules['scipy.stats']\nimport opmapper.tagger\n"
+             "print(sys.modules['scipy.stats'] is first, type(first).__name__)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "module"]
