@@ -11,6 +11,15 @@ process from getrusage(RUSAGE_CHILDREN). "per CPU s" is reports per CPU second (
 the batch process and its workers, start-up included): the per-core rate that other load on a shared
 machine does not distort; "CPU ms/report" leaves out the start-up, measured first by a one-report run.
 Goal: at least 200 reports/s per core, peak under 1 GB.
+
+Two things outside opmapper move these figures, so the script prints them alongside:
+- "steal s": seconds the hypervisor gave this machine's vCPUs to other guests during the run (Linux,
+  /proc/stat); a shared host slows wall time without showing in the CPU figures.
+- "file creation": the batch writes one page per report. On ext4 without a journal, creating a file right
+  after many files were deleted in the same part of the disk costs about ten times more (the kernel skips
+  every inode freed in the last one to six minutes, one lookup each: ``recently_deleted`` in
+  fs/ext4/ialloc.c). A previous benchmark's clean-up or a test run can cause it; the script warns when it
+  sees it. Wait a few minutes, or point TMPDIR at another folder, for figures that describe opmapper.
 """
 
 from __future__ import annotations
@@ -69,10 +78,32 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def steal_seconds() -> float:
+    """Machine-wide CPU time stolen by the hypervisor so far, in seconds (0 where /proc/stat is absent)."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = fh.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")  # cpu user nice system idle iowait irq softirq steal
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def file_creation_ms(folder: Path, n: int = 300) -> float:
+    """Milliseconds to create and write one small file in ``folder`` (the files are kept: deleting them
+    now would slow the runs' own file creation, see the module docstring)."""
+    folder.mkdir()
+    data = b"x" * 12_000  # about the size of a report page
+    start = time.perf_counter()
+    for i in range(n):
+        (folder / f"probe_{i:04d}.html").write_bytes(data)
+    return (time.perf_counter() - start) / n * 1000
+
+
 def run_batch(archive: Path, out: Path, jobs: int) -> dict[str, float]:
     cmd = [sys.executable, "-m", "opmapper", "batch", str(archive), "-o", str(out), "--jobs", str(jobs), "--quiet"]
     peak = [0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stolen = steal_seconds()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT)
 
@@ -85,6 +116,7 @@ def run_batch(archive: Path, out: Path, jobs: int) -> dict[str, float]:
     sampler.start()
     code = proc.wait()
     wall = time.perf_counter() - start
+    stolen = steal_seconds() - stolen
     sampler.join()
     if code not in (0, 3):
         sys.exit(f"bench_batch: batch exited with {code}")
@@ -95,7 +127,8 @@ def run_batch(archive: Path, out: Path, jobs: int) -> dict[str, float]:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     with open(out / "reports.jsonl", encoding="utf-8") as fh:
         reports = sum(1 for _ in fh)
-    return {"wall": wall, "cpu": cpu, "reports": reports, "peak_tree": peak[0], "peak_single": single}
+    return {"wall": wall, "cpu": cpu, "reports": reports, "peak_tree": peak[0], "peak_single": single,
+            "steal": stolen}
 
 
 def main() -> None:
@@ -109,6 +142,11 @@ def main() -> None:
         t0 = time.perf_counter()
         make_archive(tmp / "archive", args.n)
         print(f"archive: {args.n} reports in {time.perf_counter() - t0:.1f} s ({tmp / 'archive'})")
+        creation = file_creation_ms(tmp / "probe")
+        print(f"file creation: {creation:.3f} ms per file")
+        if creation > 0.1:
+            print("  warning: file creation is slow here, most likely because many files were deleted nearby in "
+                  "the last minutes; the batch figures below include it (see this script's docstring)")
         # start-up (imports, resolutions, tagger, warm-up) measured alone: a run over a single report
         (tmp / "one").mkdir()
         first = next((tmp / "archive").rglob("*.txt"))
@@ -116,14 +154,14 @@ def main() -> None:
         start = run_batch(tmp / "one", tmp / "out-one", 1)
         print(f"start-up (a one-report run): {start['wall']:.1f} s wall, {start['cpu']:.1f} s CPU")
         print(f"{'jobs':>4} {'reports':>8} {'wall s':>8} {'reports/s':>10} {'per core':>9} {'CPU s':>7} "
-              f"{'per CPU s':>10} {'CPU ms/report':>14} {'peak MB (all)':>14} {'peak MB (1 proc)':>17}")
+              f"{'per CPU s':>10} {'CPU ms/report':>14} {'peak MB (all)':>14} {'peak MB (1 proc)':>17} {'steal s':>8}")
         for jobs in (int(j) for j in args.jobs.split(",")):
             r = run_batch(tmp / "archive", tmp / f"out{jobs}", jobs)
             rate = r["reports"] / r["wall"]
             steady = (r["cpu"] - start["cpu"]) / r["reports"] * 1000  # after start-up
             print(f"{jobs:>4} {r['reports']:>8} {r['wall']:>8.1f} {rate:>10.1f} {rate / jobs:>9.1f} {r['cpu']:>7.1f} "
                   f"{r['reports'] / r['cpu']:>10.1f} {steady:>14.2f} {r['peak_tree'] / 2**20:>14.0f} "
-                  f"{r['peak_single'] / 2**20:>17.0f}", flush=True)
+                  f"{r['peak_single'] / 2**20:>17.0f} {r['steal']:>8.1f}", flush=True)
     finally:
         if args.keep:
             print(f"kept {tmp}")
