@@ -271,6 +271,21 @@ def _load_analyzer(model: str | os.PathLike[str] | None, resolutions: str | os.P
     return analyzer
 
 
+def _bundled_resolutions() -> dict[str, Any]:
+    """The bundled resolution texts (code -> Resolution): the default analyser's when this process has
+    loaded it, else read on their own; loading an analyser for them would import spaCy and scikit-learn
+    and build the tagger (``finalize`` after ``merge_records``, in a process that analysed nothing)."""
+    loaded = _ANALYZERS.get((None, None))
+    if loaded is not None:
+        return loaded.resolutions
+    from .resolution import load_resolutions
+
+    try:
+        return dict(load_resolutions())
+    except Exception:  # noqa: BLE001 - as in Analyzer: without them coverage lists only reported paragraphs
+        return {}
+
+
 def analyze(text: str, source: str | None = None) -> dict[str, Any]:
     """Analyse one report's text: the record a ``reports.jsonl`` line holds (plain, picklable data).
 
@@ -1275,7 +1290,7 @@ def finalize(out_dir: str | os.PathLike[str], *, resolutions: Mapping[str, Any] 
     pages = out / PAGES_DIR
     pages.mkdir(exist_ok=True)
     if resolutions is None:
-        resolutions = get_analyzer().resolutions
+        resolutions = _bundled_resolutions()
     if collected is not None and collected.valid:
         # A fresh run wrote reports.jsonl itself, one line per source in increasing order (anything else
         # made the collector invalid): nothing to scan, re-read or re-derive. (Scanning 10,000 records
