@@ -397,6 +397,7 @@ def _trie_rest(rests: list[str]) -> str:
 
 
 _ASCII_WORD = re.compile("[A-Za-z]+")
+_ASCII_DIGITS = re.compile("[0-9]+")  # regex's \d+ in plain ASCII text
 
 
 def _leading_letters(form: str) -> str:
@@ -621,20 +622,14 @@ class _Rules:
         # and faster (case-blind matching is slow in plain re; every test stays inside re)
         self.core_words = frozenset(w.lower() for w in core_words) \
             if all(w.isascii() and w.isalpha() for w in core_words) else None
-        # The pattern opens with one character class, digits and the words' first letters, so that plain re
-        # skips every other character in a tight loop; the lookbehinds after it then read that character:
-        # digits go on as a run, a word's first letter must follow no word character and pick its branch.
-        # The words after their first letter form a trie ("f(?:i(?:ft...)|orty...)"): each letter is tried
-        # once, not once per word; a whole word must match, so the order of the branches does not matter.
-        if self.core_words:
-            by_initial: dict[str, list[str]] = {}
-            for word in sorted(self.core_words):
-                by_initial.setdefault(word[0], []).append(word[1:])
-            branches = "|".join(f"(?<={initial}){_trie_rest(rests)}" for initial, rests in by_initial.items())
-            self.ascii_core_re = re.compile(
-                rf"[0-9{''.join(by_initial)}](?:(?<=[0-9])[0-9]*|(?<![a-z0-9_].)(?:{branches})(?![a-z0-9_]))")
-        else:
-            self.ascii_core_re = None
+        # Two patterns, not one alternation of digits and words: plain re opens each with a fast scan for
+        # its first character (a digit; the words' first letters after a word boundary), where one pattern
+        # holding both is tried at every letter its class takes in (three times the cost). Their matches
+        # never touch (a word follows no digit, a digit run no word), so the two lists sorted together are
+        # core_re's matches. The words form a trie ("f(?:i(?:ft...)|orty...)"): each letter is tried once,
+        # not once per word; a whole word must match, so the order of the branches does not matter.
+        self.ascii_core_words_re = re.compile(rf"\b{_trie_alt(self.core_words)}\b", re.ASCII) \
+            if self.core_words else None
         # the guards of the costlier reverse patterns below (see _Scanner._ends)
         self.currency_end = _EndGuard(lx.currencies, marks=".")
         self.bound_end = _EndGuard(list(lx.bounds) + list(lx.fillers))
@@ -766,8 +761,13 @@ class _Rules:
 
     def core_hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
-        if self.ascii_core_re is not None and text.isascii():
-            return [m.span() for m in self.ascii_core_re.finditer(text.lower())]  # (ASCII: the same offsets)
+        if self.ascii_core_words_re is not None and text.isascii():
+            hits = [m.span() for m in _ASCII_DIGITS.finditer(text)]
+            words = [m.span() for m in self.ascii_core_words_re.finditer(text.lower())]  # (ASCII: the same offsets)
+            if words:
+                hits += words
+                hits.sort()
+            return hits
         return [m.span() for m in self.core_re.finditer(text)]
 
 
