@@ -564,6 +564,9 @@ class _EndGuard:
         return word in self.words or (glued and word.endswith(self.suffixes))
 
 
+_UNGUARDED = object()  # what _Scanner._tail_at gives for a window the end guards cannot read
+
+
 def _tail(s: str) -> tuple[str, str, bool] | None:
     """What :meth:`_EndGuard.may_end` reads of ``s``, whitespace aside: its last character, its last run
     of ASCII letters (lower-cased), and whether a digit, "." or "_" is glued before that run; None if
@@ -746,7 +749,10 @@ class _Rules:
             r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
         self.word_before_re = regex.compile(r"(?r)[\w.]*$")
         self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
-        self.never_figure_hint_re = regex.compile(r"[+/:()\-–]|\d[\s.]\d|\d\s?[ap]\.?m|\d\s?h")
+        # a mark, or a digit before what a time or a grouped number goes on with: "[+/:()\-–]|\d[\s.]\d|
+        # \d\s?[ap]\.?m|\d\s?h", written to open with one character class (plain re then skips every other
+        # character in a tight loop; an alternation is tried branch by branch at every position)
+        self.never_figure_hint_re = regex.compile(r"[+/:()\-–\d](?:(?<=[+/:()\-–])|[\s.]\d|\s?[ap]\.?m|\s?h)")
         # (two lookbehinds of fixed width, not one of varying width: plain re can compile its twin)
         self.never_figure_re = regex.compile(
             r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"             # +41 22 999 0000
@@ -898,18 +904,24 @@ class _Scanner:
 
     def _ends(self, pattern, guard: _EndGuard, end: int, n: int):
         """``pattern.search(text[end - n:end])`` for a reverse ``$``-anchored pattern, skipped where ``guard``
-        rules it out (the window's :func:`_tail` is worked out once for all the guards tried on it)."""
-        if self.plain and not guard.may_end_tail(self._tail_at(end, n)):
+        rules it out (the window's :func:`_tail` is worked out once for all the guards tried on it).
+
+        The pattern reads the window alone, so a plain ASCII window of a text that is not (a figure far
+        from its "€") can be guarded too."""
+        tail = self._tail_at(end, n)
+        if tail is not _UNGUARDED and not guard.may_end_tail(tail):
             return None
         return _at_end(pattern, self.text[end - n if end > n else 0:end])
 
     def _tail_at(self, end: int, n: int) -> tuple[str, str, bool] | None:
-        """:func:`_tail` of ``text[end - n:end]``, worked out once per window."""
+        """:func:`_tail` of ``text[end - n:end]``, worked out once per window; ``_UNGUARDED`` when that
+        window is not plain ASCII (:func:`_plain_ascii`: the guards do not hold there)."""
         key = (end, n)
         tails = self.tails
         if key in tails:
             return tails[key]
-        tail = tails[key] = _tail(self.text[end - n if end > n else 0:end])
+        window = self.text[end - n if end > n else 0:end]
+        tail = tails[key] = _tail(window) if self.plain or _plain_ascii(window) else _UNGUARDED
         return tail
 
     # ---------------------------------------------------------------- exclusions
@@ -967,7 +979,7 @@ class _Scanner:
         # one cheap pass finds where numbers may start; the precise patterns are tried there only
         for p, hit_end in hits:
             digit = text[p].isdigit()
-            if digit and p >= digits_to:
+            if digit and p >= digits_to and "/" in text[p + 1:p + 3]:  # (the pattern's "/" after 1-2 digits)
                 m = fwd.slash_fraction_re.match(text, p)
                 if m:  # "3/4 of the seedlings" (a date or an id has no "of" after it)
                     out.append((m.start(), m.end(), None, "slash"))
@@ -1007,8 +1019,10 @@ class _Scanner:
                             out.append((m.start(), m.end(), None, "fraction"))
                             fraction_to = m.end()
                             break
-            # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern)
-            m = fwd.ratio_re.match(text, starts[0]) if not digit or _IN_FOLLOWS.match(text, hit_end) else None
+            # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern); so it
+            # does after a word in plain ASCII text, where an article before the word cannot open one
+            m = fwd.ratio_re.match(text, starts[0]) \
+                if (not digit and not self.plain) or _IN_FOLLOWS.match(text, hit_end) else None
             if m:
                 out.append((m.start(), m.end(), None, "ratio"))
         out.sort(key=lambda c: (c[0], -c[1]))

@@ -334,3 +334,62 @@ def test_the_word_before_a_full_stop_is_the_patterns_match():
         for end in range(len(text) + 1):
             expected = C._word_before(text, end, RULES)  # the pattern: plain not claimed
             assert C._word_before(text, end, RULES, 1) == expected, text[max(0, end - 15):end]
+
+
+# the hint of never_figure_re as it was first written: an alternation of a mark and three digit cases
+NEVER_FIGURE_HINT = r"[+/:()\-–]|\d[\s.]\d|\d\s?[ap]\.?m|\d\s?h"
+
+
+def test_the_never_figure_hint_finds_a_match_where_its_alternation_does():
+    odd = "+41 (022) 9:30 10h 3 pm 4pm 5 a.m. 6 h 7.5 8 9 1–2 3\u00a0h 4\u2009.5 x/y ٣ ١h"
+    found = 0
+    for text in [*TEXTS, odd]:
+        for rules, compile_ in ((RULES, regex.compile), (RULES.twins, lambda p: re.compile(p, re.ASCII))):
+            if rules is RULES.twins and not C._plain_ascii(text):
+                continue
+            alternation = compile_(NEVER_FIGURE_HINT)
+            for start in range(0, len(text), 2):
+                for end in (start + 4, start + 11):
+                    expected = alternation.search(text, start, end) is not None
+                    assert (rules.never_figure_hint_re.search(text, start, end) is not None) == expected, \
+                        text[start:end]
+                    found += expected
+    assert found > 100
+
+
+def test_plain_windows_of_other_texts_are_guarded_like_plain_texts():
+    mixed = [t for t in TEXTS if not C._plain_ascii(t)]
+    assert len(mixed) >= 3  # the random edits put "€", "£" and "²" in
+    tested = 0
+    for text in mixed:
+        scanner = C._Scanner(text, RULES)
+        for pos in range(1, len(text)):
+            for pattern, guard in GUARDED:
+                compiled, end_guard = getattr(RULES, pattern), getattr(RULES, guard)
+                window = text[max(0, pos - 50):pos]
+                expected = C._at_end(compiled, window)
+                found = scanner._ends(compiled, end_guard, pos, 50)
+                assert (found and found.span()) == (expected and expected.span()), (pattern, window)
+                tested += C._plain_ascii(window) and expected is not None
+    assert tested > 20  # matches in plain windows of those texts, where the guards are used
+
+
+def test_cores_skip_the_slash_fraction_and_ratio_patterns_only_where_they_cannot_match():
+    odd = "3/4 of the 12/5 of one in ten a third in 4 five\tIN six 1 in 2 two in every three 10/12of 7 /8 of"
+    tried = 0
+    for text in [*PLAIN, odd]:
+        twins = RULES.twins
+        for p, hit_end in RULES.core_hits(text):
+            if twins.slash_fraction_re.match(text, p):
+                assert "/" in text[p + 1:p + 3]
+            for q in range(max(0, p - 4), p + 1):  # where the word or an article before it starts
+                if twins.ratio_re.match(text, q) and not text[p].isdigit():
+                    tried += 1
+                    assert q == p and C._IN_FOLLOWS.match(text, hit_end), text[q:hit_end + 10]
+    assert tried >= 3
+    # and cores() still finds each of them ("12/5": the "/" two characters on; a ratio after a word)
+    scanner = C._Scanner(odd, RULES)
+    found = [(odd[a:b], what) for a, b, _, what in scanner.cores(RULES.core_hits(odd)) if what in ("slash", "ratio")]
+    assert found == [("3/4", "slash"), ("12/5", "slash"), ("one in ten", "ratio"), ("five\tIN six", "ratio"),
+                     ("1 in 2", "ratio"), ("two in every three", "ratio")]
+
