@@ -524,20 +524,48 @@ class _EndGuard:
     patterns put a word boundary or whitespace before each form, so the text's last word is exactly that
     run), any other form its last character. Only for plain ASCII text (:func:`_plain_ascii`), where (?i)
     folds ASCII letters only.
+
+    A last word that ends forms of two or more words only ("of" in "a total of", "factor of") must also
+    follow one of the runs of letters those forms hold before it (``after``): "the removal of 3" is
+    skipped. (Each pattern's match ends with one whole form, and whitespace is all a form's words have
+    between them.) Words in ``after_numbers`` end a match only after a number ("paragraphs 3 and"): a
+    run of letters before them that no digit, "." or "_" is glued to rules them out.
+
+    A full stop that ends forms after letters only ("approx.", "No.") must follow one of those runs of
+    letters (``dotted``); ``dot_after_words``: the pattern takes a "." after any of its words ("EUR.").
     """
 
-    def __init__(self, forms, suffixes=(), marks: str = "") -> None:
-        words, last_marks = set(), set(marks)
+    def __init__(self, forms, suffixes=(), marks: str = "", after_numbers=(), dot_after_words: bool = False) -> None:
+        words, last_marks, dotted = set(), set(marks), set()
+        if dot_after_words:
+            last_marks.discard(".")
+        after: dict[str, set[str] | None] = {}  # None: the word ends a form of one word (or is not sure)
+        for word in after_numbers:
+            after[word] = set()
         for form in forms:
             form = form.lower()
             run = form[len(form.rstrip(_ASCII_LETTERS)):]
             if run:
                 words.add(run)
+                before = form[:-len(run)]
+                prev = before.rstrip(" ")
+                prev_run = prev[len(prev.rstrip(_ASCII_LETTERS)):]
+                if prev_run and prev != before and after.get(run, set()) is not None:
+                    after.setdefault(run, set()).add(prev_run)
+                else:
+                    after[run] = None
+            elif form[-1:] == "." and form[-2:-1].isalpha() and form[-2:-1].isascii():
+                dotted.add(form[len(form[:-1].rstrip(_ASCII_LETTERS)):-1])  # "approx." -> "approx"
             elif form:
                 last_marks.add(form[-1])
+        words.update(after_numbers)
+        if dot_after_words:
+            dotted |= words
         self.words = frozenset(words)
         self.suffixes = tuple(suffixes)
         self.marks = frozenset(last_marks)
+        self.dotted = frozenset(dotted) if "." not in last_marks else frozenset()
+        self.after = {word: frozenset(runs) for word, runs in after.items() if runs is not None}
 
     @classmethod
     def union(cls, *guards: _EndGuard) -> _EndGuard:
@@ -546,36 +574,69 @@ class _EndGuard:
         union.words = frozenset().union(*(g.words for g in guards))
         union.suffixes = tuple(dict.fromkeys(sfx for g in guards for sfx in g.suffixes))
         union.marks = frozenset().union(*(g.marks for g in guards))
+        union.dotted = frozenset().union(*(g.dotted for g in guards)) if "." not in union.marks else frozenset()
+        union.after = {}
+        for word in union.words:
+            if all(word in g.after for g in guards if word in g.words):  # else a form of one word ends with it
+                union.after[word] = frozenset().union(*(g.after[word] for g in guards if word in g.words))
         return union
 
     def may_end(self, s: str) -> bool:
         """False when no match can end ``s`` (plain ASCII); True when one may."""
         return self.may_end_tail(_tail(s))
 
-    def may_end_tail(self, tail: tuple[str, str, bool] | None) -> bool:
+    def may_end_tail(self, tail: tuple[str, str, bool, str] | None) -> bool:
         """:meth:`may_end` of a string whose :func:`_tail` is ``tail``."""
         if tail is None:
             return False
-        last, word, glued = tail
+        last, word, glued, s = tail
         if last in self.marks:
             return True
         if not word:
+            if last == "." and self.dotted:  # the letters glued before it must end a dotted form
+                k = len(s[:-1].rstrip(_ASCII_LETTERS))
+                return k == len(s) - 1 or s[k:-1].lower() in self.dotted
             return False
-        return word in self.words or (glued and word.endswith(self.suffixes))
+        if word in self.words:
+            runs = self.after.get(word)
+            if runs is None:
+                return True
+            run = _run_before(s, len(s) - len(word))
+            if run is None or run in runs:
+                return True
+        return glued and word.endswith(self.suffixes)
+
+
+def _run_before(s: str, cut: int) -> str | None:
+    """The run of ASCII letters (lower-cased) before the whitespace before ``s[cut:]``; "" when only
+    whitespace comes before; None when something else does (a mark, a digit, letters glued to a number:
+    then anything may)."""
+    if cut == 0:
+        return ""
+    if s[cut - 1] not in _ASCII_SPACE:
+        return None
+    prev = s[:cut].rstrip(_ASCII_SPACE)
+    if not prev:
+        return ""
+    k = len(prev.rstrip(_ASCII_LETTERS))
+    if k == len(prev) or (k > 0 and (prev[k - 1].isdigit() or prev[k - 1] in "._")):
+        return None  # no letters before, or letters glued to a number ("3a and")
+    return prev[k:].lower()
 
 
 _UNGUARDED = object()  # what _Scanner._tail_at gives for a window the end guards cannot read
 
 
-def _tail(s: str) -> tuple[str, str, bool] | None:
+def _tail(s: str) -> tuple[str, str, bool, str] | None:
     """What :meth:`_EndGuard.may_end` reads of ``s``, whitespace aside: its last character, its last run
-    of ASCII letters (lower-cased), and whether a digit, "." or "_" is glued before that run; None if
-    ``s`` is all whitespace. Computed once per window, it serves every guard tried there."""
+    of ASCII letters (lower-cased), whether a digit, "." or "_" is glued before that run, and ``s``
+    without the trailing whitespace (for the word before); None if ``s`` is all whitespace. Computed once
+    per window, it serves every guard tried there."""
     s = s.rstrip(_ASCII_SPACE)
     if not s:
         return None
     cut = len(s.rstrip(_ASCII_LETTERS))
-    return s[-1], s[cut:].lower(), cut > 0 and (s[cut - 1].isdigit() or s[cut - 1] in "._")
+    return s[-1], s[cut:].lower(), cut > 0 and (s[cut - 1].isdigit() or s[cut - 1] in "._"), s
 
 
 # the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
@@ -634,16 +695,16 @@ class _Rules:
         self.ascii_core_words_re = re.compile(rf"\b{_trie_alt(self.core_words)}\b", re.ASCII) \
             if self.core_words else None
         # the guards of the costlier reverse patterns below (see _Scanner._ends)
-        self.currency_end = _EndGuard(lx.currencies, marks=".")
+        self.currency_end = _EndGuard(lx.currencies, marks=".", dot_after_words=True)
         self.bound_end = _EndGuard(list(lx.bounds) + list(lx.fillers))
         self.filler_end = _EndGuard(lx.fillers)
         # "Target 12", "paragraphs 3, 4 and", "No. 5": a reference word, or a separator after its numbers
         # (glued to them: "12aand"), or the marks of "No.", "n°", "section:"
-        self.reference_end = _EndGuard(list(lx.reference_words) + ["and", "to", "or", "of", "no"],
-                                       suffixes=("and", "to", "or", "of"), marks=",&-–:#.°")
-        self.month_end = _EndGuard(list(lx.months) + ["the"], marks=".")
-        self.denominator_end = _EndGuard(["per", "of", "every", "/"])
-        self.out_of_end = _EndGuard(["of"])
+        self.reference_end = _EndGuard(list(lx.reference_words) + ["no"], after_numbers=("and", "to", "or", "of"),
+                                       suffixes=("and", "to", "or", "of"), marks=",&-–:#°")
+        self.month_end = _EndGuard(list(lx.months) + ["the"], marks=".", dot_after_words=True)
+        self.denominator_end = _EndGuard(["per", "factor of", "every", "/"])
+        self.out_of_end = _EndGuard(["out of"])
         self.label_end = _EndGuard([], marks=":")
         self.between_end = _EndGuard(["between"])
         # what the context traps and the growth to the left look for before a figure, all at once: most
@@ -900,7 +961,7 @@ class _Scanner:
         self.achieved_at: dict[tuple[int, int], list[int]] = {}
         self.plain = _plain_ascii(text)
         self.fwd = rules.twins if self.plain else rules  # the forward patterns to use on this text
-        self.tails: dict[tuple[int, int], tuple[str, str, bool] | None] = {}  # (end, n) -> _tail of the window
+        self.tails: dict[tuple[int, int], tuple[str, str, bool, str] | None] = {}  # (end, n) -> _tail of the window
 
     def _ends(self, pattern, guard: _EndGuard, end: int, n: int):
         """``pattern.search(text[end - n:end])`` for a reverse ``$``-anchored pattern, skipped where ``guard``
@@ -913,7 +974,7 @@ class _Scanner:
             return None
         return _at_end(pattern, self.text[end - n if end > n else 0:end])
 
-    def _tail_at(self, end: int, n: int) -> tuple[str, str, bool] | None:
+    def _tail_at(self, end: int, n: int) -> tuple[str, str, bool, str] | None:
         """:func:`_tail` of ``text[end - n:end]``, worked out once per window; ``_UNGUARDED`` when that
         window is not plain ASCII (:func:`_plain_ascii`: the guards do not hold there)."""
         key = (end, n)

@@ -58,11 +58,24 @@ FORM_LINES = ("Budget (EUR): 12,000\nArea restored (ha):  350\nCost (usd) :\t4 5
               "Mass (t):7 and (kg):: 3, (sq km):  9 (%): 40 between 3 and 4, between\n\n5")
 
 
+# forms of two or more words, whose last word must follow the word before it ("of" after "total")
+MULTIWORD_FORMS = ("in excess of 5, a total of 6, Total\tof 7, xtotal of 8, removal of 9, factor of 10, out of\n11, "
+                   "up to 12, close  to 13, more or less 14, as many as 15, at least 16, British Pounds 17 (of 18 "
+                   "3of 19 no more than 20, an estimated 21, a further 22 an additional 23, over a total of 24, "
+                   "upwards of 25, a maximum of 26, at most 27, fewer than 28 US$ 29, in\nexcess\nof 30 to of 31 "
+                   # a separator after a reference's numbers: "paragraphs 3 and 4"
+                   "paragraphs 3 and 4, Sites 1a and 2, section 4.b or 5, OP 3_x of 6, art. 5 to 7, removal of 8, "
+                   "Target 12aand 13, items 3  AND 4, pages 3 (and 4, goal 7 x and 8, para 4ab.c to 9, fig 2 -to 3 "
+                   # a full stop after the letters of a form ("approx.") or after any word ("EUR.")
+                   "approx. 5, Ca. 6, etc. 7, Africa. 8, EUR. 9, Fr. 10, fr.. 11 Sept. 12, No. 13, n°. 14, art. 15, "
+                   "logged. 16 ART. 17 May. the 18 c. 19 Dollars.  20 NOS. 21")
+
+
 @pytest.mark.parametrize(("pattern", "guard"), GUARDED)
 def test_end_guards_never_skip_a_match(pattern, guard):
     compiled, end_guard = getattr(RULES, pattern), getattr(RULES, guard)
     matched = 0
-    for text in [*PLAIN, FORM_LINES]:
+    for text in [*PLAIN, FORM_LINES, MULTIWORD_FORMS]:
         for pos in range(1, len(text)):
             before = text[max(0, pos - 50):pos]
             if C._at_end(compiled, before) is not None:
@@ -133,8 +146,8 @@ def test_a_union_of_end_guards_may_end_where_any_of_them_may(union, parts):
     guard = getattr(RULES, union) if union != "reference_end" else C._EndGuard.union(RULES.reference_end)
     parts = [getattr(RULES, p) for p in parts]
     hits = 0
-    for text in [*PLAIN, FORM_LINES]:
-        for pos in range(1, len(text), 3):
+    for text in [*PLAIN, FORM_LINES, MULTIWORD_FORMS]:
+        for pos in range(1, len(text), 1 if text is MULTIWORD_FORMS else 3):
             before = text[max(0, pos - 50):pos]
             expected = any(p.may_end(before) for p in parts)
             assert guard.may_end(before) == expected, (union, before)
@@ -392,4 +405,15 @@ def test_cores_skip_the_slash_fraction_and_ratio_patterns_only_where_they_cannot
     found = [(odd[a:b], what) for a, b, _, what in scanner.cores(RULES.core_hits(odd)) if what in ("slash", "ratio")]
     assert found == [("3/4", "slash"), ("12/5", "slash"), ("one in ten", "ratio"), ("five\tIN six", "ratio"),
                      ("1 in 2", "ratio"), ("two in every three", "ratio")]
+
+
+def test_a_word_that_ends_only_longer_forms_is_skipped_after_another_word():
+    assert RULES.bound_end.after["of"] == {"excess", "upwards", "minimum", "maximum", "total"}
+    assert not RULES.bound_end.may_end("the removal of ") and not RULES.out_of_end.may_end("factor of")
+    assert RULES.bound_end.may_end("in excess of ") and RULES.out_of_end.may_end("out\n of")
+    assert RULES.bound_end.may_end("(of") and RULES.bound_end.may_end("3.of")  # not a word before: not sure
+    assert "the" not in RULES.bound_end.after  # "the" is a filler of its own: any word may come before it
+    assert not RULES.reference_end.may_end("the removal of ") and RULES.reference_end.may_end("sites 3a of ")
+    assert RULES.bound_end.may_end("approx. ") and not RULES.bound_end.may_end("trees were logged. ")
+    assert RULES.currency_end.may_end("EUR.") and RULES.reference_end.may_end("n°.")
 
