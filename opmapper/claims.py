@@ -760,7 +760,10 @@ class _Rules:
         # "fold", "times", or a word opening with a range word ("to", "and", "till", "until": "to5")
         self.context_after_words = frozenset([*map(_leading_letters, lx.months), "of", "fold", "times"]) - {""}
         self.context_after_prefixes = ("to", "and", "till", "until")
-        self.reference_hint_re = regex.compile(r"\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)")
+        # "\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)", written to open with one character class
+        # (plain re then skips every other character in a tight loop) and to pick its branch by that letter
+        self.reference_hint_re = regex.compile(
+            r"[OoPp](?<!\w.)(?:(?<=[Oo])[Pp]\s?\d|(?<=P)P\s?\d|(?<=[Pp])(?i:aragraph|ara\.?\s*\d))")
         self.one_of_figure_re = regex.compile(
             r"(?i)\s+of\s+(?:the|these|those|its|our|their)\s+(?:\d|" + _alt(lx.number_units) + ")")
         self.change_before_re = regex.compile(rf"(?ri)\b(?:{_alt(lx.change_verbs)})\b[^.;]{{0,40}}$")
@@ -815,14 +818,21 @@ class _Rules:
         # character in a tight loop; an alternation is tried branch by branch at every position)
         self.never_figure_hint_re = regex.compile(r"[+/:()\-–\d](?:(?<=[+/:()\-–])|[\s.]\d|\s?[ap]\.?m|\s?h)")
         # (two lookbehinds of fixed width, not one of varying width: plain re can compile its twin)
+        # Every match opens with "+", "(", a digit or a hex letter: the pattern opens with that one character class
+        # (plain re then skips every other character in a tight loop, where an alternation is tried branch
+        # by branch at every position); each branch then reads the character taken (a lookbehind) and
+        # what stood before it, as it did ahead of it when written as an alternation:
+        # "(?<![\w+])\+\d{1,3}..." is "(?<=\+)(?<![\w+].)\d{1,3}...", a "\b" before a digit "(?<!\w.)"
         self.never_figure_re = regex.compile(
-            r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"             # +41 22 999 0000
-            r"|(?<!\w)\(\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"                     # (022) 999-0000
-            r"|(?<![\w,.])0\d{2,4}(?:[ \-]\d{2,4}){2,}\b"                             # 0800 123 456
-            r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"      # GUIDs
-            r"|\b\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                               # 30/09/2022, 2022-09-30
-            r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s))"
-            r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"                          # 3 pm
+            r"(?i)[+(\da-f](?:"
+            r"(?<=\+)(?<![\w+].)\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"                  # +41 22 999 0000
+            r"|(?<=\()(?<!\w.)\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"                     # (022) 999-0000
+            r"|(?<=0)(?<![\w,.].)\d{2,4}(?:[ \-]\d{2,4}){2,}\b"                           # 0800 123 456
+            r"|(?<=[0-9a-f])(?<!\w.)[0-9a-f]{7}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"  # GUIDs
+            r"|(?<=\d)(?<!\w.)\d{0,3}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                        # 30/09/2022, 2022-09-30
+            r"|(?<=\d)(?<!\w.)\d?[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)"
+            r"(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s))"                                           # 9:30, 10h30 am
+            r"|(?<=\d)(?<!\w.)\d?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w))"                        # 3 pm
         )
         self.twins = _Twins(self, _TWINNED)
 

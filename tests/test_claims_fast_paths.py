@@ -417,3 +417,51 @@ def test_a_word_that_ends_only_longer_forms_is_skipped_after_another_word():
     assert RULES.bound_end.may_end("approx. ") and not RULES.bound_end.may_end("trees were logged. ")
     assert RULES.currency_end.may_end("EUR.") and RULES.reference_end.may_end("n°.")
 
+
+def test_the_reference_hint_finds_a_reference_where_its_alternation_does():
+    alternation = r"\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)"
+    odd = "OP4 xOP4 op 4 Op\t5 PP3 Pp3 pP3 Paragraph PARAGRAPH para.3 Para 3 _op4 ÉOP4 éop4 OP para. (op4) 1op4 ṕara 2"
+    found = 0
+    for text in [*TEXTS, *odd.split(" ")]:
+        pairs = [(regex.compile(alternation), RULES.reference_hint_re)]
+        if C._plain_ascii(text):
+            pairs.append((re.compile(alternation, re.ASCII), RULES.twins.reference_hint_re))
+        for original, hint in pairs:
+            for pos in range(0, len(text), 7 if len(text) > 100 else 1):
+                expected = original.search(text, pos) is not None
+                assert (hint.search(text, pos) is not None) == expected, text[pos:pos + 30]
+                found += expected
+    assert found > 50
+
+
+# never_figure_re as it was first written: an alternation, each branch with its own lookbehind or \b
+NEVER_FIGURE = (
+    r"(?i)(?<![\w+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"
+    r"|(?<!\w)\(\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"
+    r"|(?<![\w,.])0\d{2,4}(?:[ \-]\d{2,4}){2,}\b"
+    r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
+    r"|\b\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"
+    r"|\b\d{1,2}[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s))"
+    r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
+)
+NEVER_FIGURE_EXTRA = ("+41 22 999 0000, (022) 999-0000 0800 123 456 3F2a1b4c-1234-5678-9abc-def012345678 30/09/2022 "
+                      "2022-09-30 9:30 am 10h30 3 pm 4PM 12.30 p.m. 9H45 11:05h x+41 22 999 0000 a(022) 999-0000 "
+                      ",0800 123 456 ٣/٠٩/٢٠٢٢ ٩:٣٠ ٣ pm 1.2.2020 a30/09/2022 _9:30 +(41) 22 99")
+
+
+def test_never_figure_opening_with_a_class_matches_where_its_alternation_does():
+    rng = random.Random(5)
+    samples = [*TEXTS, NEVER_FIGURE_EXTRA, *(with_random_edits(t[:600], "0123456789 +()-./:hapmH", 40, rng)
+                                             for t in TEXTS)]
+    found = 0
+    for text in samples:
+        pairs = [(regex.compile(NEVER_FIGURE), RULES.never_figure_re)]
+        if C._plain_ascii(text):
+            pairs.append((re.compile(NEVER_FIGURE, re.ASCII), RULES.twins.never_figure_re))
+        for original, pattern in pairs:
+            for lo in range(0, len(text), 11):  # windows, as _Scanner._never_figure searches
+                hi = min(len(text), lo + 100)
+                expected = [m.span() for m in original.finditer(text, lo, hi)]
+                assert [m.span() for m in pattern.finditer(text, lo, hi)] == expected, text[lo:hi]
+                found += len(expected)
+    assert found > 30
