@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import islice
 from typing import Any, NamedTuple
 
 from ._records import Record, record_maker, shifted, to_jsonable
@@ -838,11 +839,9 @@ class _Parser:
         if _has_mojibake(text):
             self.note_mojibake(lines)
         hits = self.classify_lines(lines)
-        classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = list(zip(lines, hits, strict=True))
-        self.cut_label = bool(classified) and self.is_cut_label(classified[-1])
+        self.cut_label = bool(lines) and self.is_cut_label((lines[-1], hits[-1]))
         if self.cut_label:
-            self.warn(f"text ends inside a label: {classified[-1][0].text!r}")
-            classified.pop()
+            self.warn(f"text ends inside a label: {lines[-1].text!r}")
             hits.pop()
             lines = lines[:-1]
         n_labels = len(hits) - hits.count(None)
@@ -851,7 +850,7 @@ class _Parser:
         if n_labels < 3 and self.looks_unlabelled(lines):
             self.run_unlabelled(lines)
         else:
-            self.run_labelled(classified, first_label)
+            self.run_labelled(lines, hits, first_label)
         return self.build()
 
     def find_title(self, head: list[_Line]) -> None:
@@ -884,9 +883,12 @@ class _Parser:
         more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
         self.warn(f"mis-encoded characters, {kind}: {', '.join(shown[:3])}{more}")
 
-    def run_labelled(self, classified, first_label: int) -> None:
+    def run_labelled(self, lines: list[_Line], hits: list[tuple[str, str, int | None] | None],
+                     first_label: int) -> None:
+        """The labelled layouts: ``hits[i]`` is ``classify(lines[i])``; the lines before ``first_label``
+        hold no label."""
         title = self.f.get("title")
-        ignored = [ln for ln, _ in classified[:first_label] if title is None or ln.start != title.start]
+        ignored = [ln for ln in lines[:first_label] if title is None or ln.start != title.start]
         if ignored:
             more = f" (and {len(ignored) - 1} more lines)" if len(ignored) > 1 else ""
             self.warn(f"line {ignored[0].no}: text before the first label ignored: {ignored[0].text[:60]!r}{more}")
@@ -897,7 +899,8 @@ class _Parser:
         f, lang_votes, layout_votes = self.f, self.lang_votes, self.layout_votes
         marker_by_key, constituent_type_keys = self.c.marker_by_key, self.c.constituent_type_keys
         labels_seen = 0
-        for ln, hit in classified[first_label:]:
+        # zip() hands the loop the same pair tuple each turn: no list of pairs is built
+        for ln, hit in islice(zip(lines, hits, strict=True), first_label, None):
             if hit is not None:
                 name, lang, inline_at = hit
                 if block is None and name == "description":
@@ -1098,7 +1101,11 @@ class _Parser:
         self.raw_references[body] = refs  # the claims of the same text reuse them
         if not refs:
             return ()
-        cut = next((r for r in refs if not r.complete), None)
+        for cut in refs:
+            if not cut.complete:
+                break
+        else:
+            cut = None
         if cut is not None:
             line = self.text.count("\n", 0, offset + cut.start) + 1
             bracket = body.rfind("[", 0, cut.start + 1)
@@ -1120,16 +1127,17 @@ class _Parser:
                  type_name: str | None = None, status_name: str | None = None) -> Activity:
         items = self.f[section]
         index = len(items)
-        what = "activity" if section == "activities" else "future action"
         type_field = self.field_of(*type_span) if type_span else None
         if type_field is not None and type_name is None:
             type_name = self.c.type_by_key.get(label_key(type_field.text))
             if type_name is None:
+                what = "activity" if section == "activities" else "future action"
                 self.warn(f"{what} {index + 1}: unknown type {type_field.text[:60]!r}")
         status_field = self.field_of(*status_span) if status_span else None
         if status_field is not None and status_name is None:
             status_name = self.c.status_by_key.get(label_key(status_field.text))
             if status_name is None:
+                what = "activity" if section == "activities" else "future action"
                 self.warn(f"{what} {index + 1}: unknown status {status_field.text[:60]!r}")
         desc = self.field_of(*desc_span) if desc_span else None
         refs: tuple[Reference, ...] = ()
@@ -1163,9 +1171,13 @@ class _Parser:
         desc_span = (desc_lines[0].start, desc_lines[-1].end) if desc_lines else None
         status_span = (block.status_lines[0].start, block.status_lines[0].end) if block.status_lines else None
         act = self.activity(block.section, block.start, block.end, type_span, desc_span, status_span)
-        missing = [f"no {name}" for name, span in (("type", type_span), ("description", desc_span),
-                                                   ("status", status_span if block.section == "activities" else 1))
-                   if span is None]
+        missing = []  # in the order type, description, status (future actions have no status)
+        if type_span is None:
+            missing.append("no type")
+        if desc_span is None:
+            missing.append("no description")
+        if status_span is None and block.section == "activities":
+            missing.append("no status")
         if at_end and act.status_field is not None and act.status is None and block.status_lines[-1].end == block.end:
             missing.append(f"status cut off: {act.status_field.text!r}")
         elif at_end and act.type_field is not None and act.type is None and type_lines[-1].end == block.end:
