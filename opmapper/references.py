@@ -201,6 +201,11 @@ _SUBRANGE = (
 )
 
 
+# Every continuation below starts with a list or range character or a space (_S): this lookahead ends a
+# chain with one character test where the four alternatives would each be tried (~17% of a chain match).
+_CONTINUATION_SCREEN = r"(?=[,;/&\-–—]|" + _S + r")"
+
+
 def _alt(fragments: tuple[str, ...]) -> str:
     return "|".join(f"(?:{f})" for f in fragments) or r"(?!)"
 
@@ -245,10 +250,8 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
     # "no." / "n°" / "#" between head and number: "operative paragraph no. 3".
     head = r"(?P<head>" + heads + r")[.\-]?" + _S + r"{0,2}(?:(?:no\.?|n[°º]|#)" + _S + r"{0,2})?"
     item = _NUM + _SUBS
-    # Every continuation starts with a list or range character or a space (_S): the lookahead ends the
-    # chain with one character test where the four alternatives would each be tried (~17% of a match).
     continuation = (
-        r"(?=[,;/&\-–—]|" + _S + r")(?:" + _NUMRANGE + r"(?:" + head + r")?" + item
+        _CONTINUATION_SCREEN + r"(?:" + _NUMRANGE + r"(?:" + head + r")?" + item
         + r"|" + _LISTSEP + r"(?:" + head + r")?" + item
         + r"|" + _SUBRANGE
         + r"|" + _LISTSEP.replace("?P<sep>", "?P<ssep>") + r"(?P<subc>\((?P<sub>" + _SUBTOK + r")\))"

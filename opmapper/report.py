@@ -84,21 +84,24 @@ class Activity(Record):
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        desc = self.description
+        # the fields read once each and the optional ones tested inline (a Field is never false): this
+        # runs for every activity of every report
+        kind, status, desc = self.type_field, self.status_field, self.description
+        references, claims = self.references, self.claims
         return {
             "section": self.section,
             "index": self.index,
             "type": self.type,
-            "type_text": self.type_field.text if self.type_field else None,
-            "type_span": _span(self.type_field),
+            "type_text": None if kind is None else kind.text,
+            "type_span": None if kind is None else [kind.start, kind.end],
             "status": self.status,
-            "status_text": self.status_field.text if self.status_field else None,
-            "status_span": _span(self.status_field),
-            "description": desc.text if desc else None,
-            "description_span": _span(desc),
+            "status_text": None if status is None else status.text,
+            "status_span": None if status is None else [status.start, status.end],
+            "description": None if desc is None else desc.text,
+            "description_span": None if desc is None else [desc.start, desc.end],
             "span": [self.start, self.end],
-            "references": _record_dicts(self.references),
-            "claims": _record_dicts(self.claims),
+            "references": _record_dicts(references) if references else [],
+            "claims": _record_dicts(claims) if claims else [],
         }
 
 
@@ -159,34 +162,52 @@ class Report(Record):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: Fields flatten to their text with their spans under ``<name>_span``."""
-        d: dict[str, Any] = {"source": self.source, "layout": self.layout, "language": self.language}
-        d["title"], d["title_span"] = _text(self.title), _span(self.title)
-        d["resolution_code"] = self.resolution_code
-        d["page_id"] = self.page_id
-        d["submitted_by"], d["submitted_by_span"] = _text(self.submitted_by), _span(self.submitted_by)
-        d["submitted_on"] = self.submitted_on
-        for name in ("constituent", "constituent_type", "period"):
-            value = getattr(self, name)
-            d[name], d[f"{name}_span"] = _text(value), _span(value)
-        for name in ("geographic_scope", "commissions", "other_organisations"):
-            values = getattr(self, name)
-            d[name] = [f.text for f in values]
-            d[f"{name}_spans"] = [[f.start, f.end] for f in values]
-        d["members"] = [
-            {"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
-            for m in self.members
-        ]
-        d["secretariat"] = self.secretariat
-        d["activities"] = [a.to_dict() for a in self.activities]
-        d["future_actions"] = [a.to_dict() for a in self.future_actions]
-        for name in ("results", "challenges", "future", "additional"):
-            section = getattr(self, name)
-            d[name] = section.to_dict() if section else None
-        for name in ("implementation_status", "actions_planned", "report_status"):
-            value = getattr(self, name)
-            d[name], d[f"{name}_span"] = _text(value), _span(value)
-        d["warnings"] = list(self.warnings)
-        return d
+        # One dict display, keys in the order the JSON has always had; a Field or Section is never false.
+        title, by, constituent, constituent_type, period = (
+            self.title, self.submitted_by, self.constituent, self.constituent_type, self.period)
+        implementation, planned, report_status = self.implementation_status, self.actions_planned, self.report_status
+        scope, commissions, others = self.geographic_scope, self.commissions, self.other_organisations
+        results, challenges, future, additional = self.results, self.challenges, self.future, self.additional
+        return {
+            "source": self.source, "layout": self.layout, "language": self.language,
+            "title": None if title is None else title.text,
+            "title_span": None if title is None else [title.start, title.end],
+            "resolution_code": self.resolution_code,
+            "page_id": self.page_id,
+            "submitted_by": None if by is None else by.text,
+            "submitted_by_span": None if by is None else [by.start, by.end],
+            "submitted_on": self.submitted_on,
+            "constituent": None if constituent is None else constituent.text,
+            "constituent_span": None if constituent is None else [constituent.start, constituent.end],
+            "constituent_type": None if constituent_type is None else constituent_type.text,
+            "constituent_type_span": None if constituent_type is None else [constituent_type.start,
+                                                                            constituent_type.end],
+            "period": None if period is None else period.text,
+            "period_span": None if period is None else [period.start, period.end],
+            "geographic_scope": [f.text for f in scope],
+            "geographic_scope_spans": [[f.start, f.end] for f in scope],
+            "commissions": [f.text for f in commissions],
+            "commissions_spans": [[f.start, f.end] for f in commissions],
+            "other_organisations": [f.text for f in others],
+            "other_organisations_spans": [[f.start, f.end] for f in others],
+            "members": [{"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
+                        for m in self.members],
+            "secretariat": self.secretariat,
+            "activities": [a.to_dict() for a in self.activities],
+            "future_actions": [a.to_dict() for a in self.future_actions],
+            "results": None if results is None else results.to_dict(),
+            "challenges": None if challenges is None else challenges.to_dict(),
+            "future": None if future is None else future.to_dict(),
+            "additional": None if additional is None else additional.to_dict(),
+            "implementation_status": None if implementation is None else implementation.text,
+            "implementation_status_span": None if implementation is None else [implementation.start,
+                                                                              implementation.end],
+            "actions_planned": None if planned is None else planned.text,
+            "actions_planned_span": None if planned is None else [planned.start, planned.end],
+            "report_status": None if report_status is None else report_status.text,
+            "report_status_span": None if report_status is None else [report_status.start, report_status.end],
+            "warnings": list(self.warnings),
+        }
 # The records' constructors without a frozen dataclass's per-field object.__setattr__: the parser makes
 # a Field for nearly every value and an Activity per block of every report.
 _new_field = record_maker(Field)
@@ -196,37 +217,36 @@ _new_section = record_maker(Section)
 _new_report = record_maker(Report)
 
 
-def _text(f: Field | None) -> str | None:
-    return f.text if f is not None else None
-
-
-def _span(f: Field | None) -> list[int] | None:
-    return [f.start, f.end] if f is not None else None
-
-
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# record class -> the function that makes its dict: its own to_dict, or a field-by-field one
+_DICT_MAKERS: dict[type, Any] = {}
+
+
+def _dict_maker(cls: type) -> Any:
+    if cls.to_dict is not Record.to_dict:  # a record with its own to_dict
+        make = cls.to_dict
+    else:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+
+        def make(rec: Any) -> dict[str, Any]:
+            row = {}
+            for name in names:
+                value = getattr(rec, name)
+                row[name] = value if type(value) in _PLAIN else to_jsonable(value)
+            return row
+    _DICT_MAKERS[cls] = make
+    return make
 
 
 def _record_dicts(records) -> list[dict[str, Any]]:
     """``to_jsonable(records)`` for a tuple of records, without its per-value type dispatch on the plain
-    values most fields hold (hot in batch runs: every reference and claim of every report)."""
-    if not records:
-        return []
+    values most fields hold (hot in batch runs: every reference and claim of every report); the way to
+    turn each class into a dict is looked up once per class."""
+    makers = _DICT_MAKERS
     out = []
     for rec in records:
-        cls = type(rec)
-        if cls.to_dict is not Record.to_dict:  # a record with its own to_dict
-            out.append(rec.to_dict())
-            continue
-        names = _FIELD_NAMES.get(cls)
-        if names is None:
-            names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(rec))
-        row = {}
-        for name in names:
-            value = getattr(rec, name)
-            row[name] = value if type(value) in _PLAIN else to_jsonable(value)
-        out.append(row)
+        make = makers.get(type(rec)) or _dict_maker(type(rec))
+        out.append(make(rec))
     return out
 
 

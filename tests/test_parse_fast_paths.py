@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
 import random
 import re
 from functools import cached_property
 
 import pytest
+import regex
 from corpus_samples import corpus_reports, with_random_edits
 
 from opmapper._records import Record, record_maker, shifted
 from opmapper.claims import find_claims
 from opmapper.references import (
     _AND_SEP,
+    _CONTINUATION_SCREEN,
     _PLURAL_HEAD,
     DEFAULT_PATTERNS,
     Reference,
@@ -257,6 +260,23 @@ def test_walk_single_is_the_general_walk_of_one_atom():
     assert compared > 500 and {"bare", "qualified", "operative", "preambular", "operative kept"} <= kinds
 
 
+def test_continuation_screen_changes_no_chain_match():
+    compiled = _compile(DEFAULT_PATTERNS)
+    assert _CONTINUATION_SCREEN in compiled.chain.pattern
+    unscreened = regex.compile(compiled.chain.pattern.replace(_CONTINUATION_SCREEN, ""), compiled.chain.flags)
+    rng = random.Random(7)
+    texts = [with_random_edits(t, _REFERENCE_EDITS + ["–5", "—7", "&3", "/4", ";2", ",6", "–b",
+                                                                    " to (c)", " thru 9", " as well as 3"],
+                               300, rng) for t in corpus_reports(30)]
+    continued = 0
+    for text, m in _chain_matches(texts):
+        plain = unscreened.match(text, m.start())
+        assert plain is not None and plain.span() == m.span(), m
+        assert [plain.spans(g) for g in compiled.group] == [m.spans(g) for g in compiled.group], m
+        continued += bool(m.spans("rng") or m.spans("sep") or m.spans("srng") or m.spans("ssep"))
+    assert continued > 100
+
+
 def test_plural_head_and_and_connector_screens_match_their_regexes():
     rng = random.Random(5)
     texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(20)]
@@ -276,6 +296,63 @@ _LABEL_EDITS = ["\n", "\nSubmitted by ", "\nsoumis PAR ", "\nEnvoyé par\t", "\n
                 "\nPeriod covered:", "\t", ":", " : ", "\nResolution\n", "\nPériode couverte\n", "\nActivity: x",
                 "\nDescribe the results/achievements of the", "\nII. Implementation", "\nÉ", "\n¿", "\nOn ",
                 "Submitted", " by "]
+
+
+def _report_dict_field_by_field(r: Report) -> dict:
+    """Report.to_dict as it was first written: name by name, through the generic record helpers."""
+    def text(f):
+        return f.text if f is not None else None
+
+    def span(f):
+        return [f.start, f.end] if f is not None else None
+
+    def activity(a):
+        return {"section": a.section, "index": a.index, "type": a.type, "type_text": text(a.type_field),
+                "type_span": span(a.type_field), "status": a.status, "status_text": text(a.status_field),
+                "status_span": span(a.status_field), "description": text(a.description),
+                "description_span": span(a.description), "span": [a.start, a.end],
+                "references": [Record.to_dict(x) for x in a.references], "claims": [c.to_dict() for c in a.claims]}
+
+    d = {"source": r.source, "layout": r.layout, "language": r.language}
+    d["title"], d["title_span"] = text(r.title), span(r.title)
+    d["resolution_code"], d["page_id"] = r.resolution_code, r.page_id
+    d["submitted_by"], d["submitted_by_span"] = text(r.submitted_by), span(r.submitted_by)
+    d["submitted_on"] = r.submitted_on
+    for name in ("constituent", "constituent_type", "period"):
+        d[name], d[f"{name}_span"] = text(getattr(r, name)), span(getattr(r, name))
+    for name in ("geographic_scope", "commissions", "other_organisations"):
+        d[name] = [f.text for f in getattr(r, name)]
+        d[f"{name}_spans"] = [span(f) for f in getattr(r, name)]
+    d["members"] = [{"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
+                    for m in r.members]
+    d["secretariat"] = r.secretariat
+    d["activities"] = [activity(a) for a in r.activities]
+    d["future_actions"] = [activity(a) for a in r.future_actions]
+    for name in ("results", "challenges", "future", "additional"):
+        s = getattr(r, name)
+        d[name] = None if s is None else {
+            "name": s.name, "text": s.text, "span": [s.start, s.end],
+            "references": [Record.to_dict(x) for x in s.references], "claims": [c.to_dict() for c in s.claims]}
+    for name in ("implementation_status", "actions_planned", "report_status"):
+        d[name], d[f"{name}_span"] = text(getattr(r, name)), span(getattr(r, name))
+    d["warnings"] = list(r.warnings)
+    return d
+
+
+def test_report_to_dict_is_the_field_by_field_one():
+    rng = random.Random(8)
+    texts = corpus_reports(12) + [with_random_edits(t, _LABEL_EDITS + _REFERENCE_EDITS, 30, rng)
+                                  for t in corpus_reports(12)]
+    filled = set()
+    for text in texts:
+        r = parse_report(text, source="x.txt")
+        d = r.to_dict()
+        plain = _report_dict_field_by_field(r)
+        assert list(d) == list(plain) and json.dumps(d) == json.dumps(plain)
+        filled.update(k for k, v in d.items() if v not in (None, []))
+        filled.update("references" for a in r.activities if a.references)
+        filled.update("claims" for a in r.activities if a.claims)
+    assert {"title", "period_span", "members", "activities", "results", "references", "claims"} <= filled
 
 
 def test_classify_lines_is_classify_of_every_line():
