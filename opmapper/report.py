@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from ._records import Record, record_maker, shifted, to_jsonable
 from .claims import Claim, find_claims
 from .errors import InputError
-from .references import Reference, find_references, find_resolution_mentions
+from .references import DEFAULT_PATTERNS, Reference, _references_at, find_resolution_mentions
 from .sources import binary_evidence, decode_bytes
 
 LAYOUTS = ("activity-report", "progress-report", "activity-report-legacy", "progress-report-legacy", "unknown")
@@ -1117,8 +1117,12 @@ class _Parser:
 
     # ------------------------------------------------------------ references and claims, shifted
     def references(self, body: str, offset: int) -> tuple[Reference, ...]:
-        refs = find_references(body)
-        self.raw_references[body] = refs  # the claims of the same text reuse them
+        # Made at their place in the report's text; the claims of the same body want them at their place in
+        # the body (find_references(body)), made in the same pass when claims are wanted.
+        raw: list[Reference] | None = [] if self.want_claims else None
+        refs = _references_at(body, offset, DEFAULT_PATTERNS, raw)
+        if raw is not None:
+            self.raw_references[body] = raw
         if not refs:
             return ()
         for cut in refs:
@@ -1127,11 +1131,12 @@ class _Parser:
         else:
             cut = None
         if cut is not None:
-            line = self.text.count("\n", 0, offset + cut.start) + 1
-            bracket = body.rfind("[", 0, cut.start + 1)
-            shown = body[bracket if bracket >= 0 else cut.start:].split("\n", 1)[0]
+            cut_at = cut.start - offset  # in the body
+            line = self.text.count("\n", 0, cut.start) + 1
+            bracket = body.rfind("[", 0, cut_at + 1)
+            shown = body[bracket if bracket >= 0 else cut_at:].split("\n", 1)[0]
             self.warn(f"line {line}: tag list cut off: {shown[:60]!r}")
-        return tuple([shifted(r, offset) for r in refs])
+        return tuple(refs)
 
     def claims(self, body: str, offset: int, context: str | None = None) -> tuple[Claim, ...]:
         """``context="future"`` for future actions and the future section: their figures are plans

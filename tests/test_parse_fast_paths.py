@@ -25,6 +25,7 @@ from opmapper.references import (
     _is_and_connector,
     _is_plural_head,
     _names_other_instrument_after,
+    _references_at,
     _single,
     _walk_atoms,
     _walk_items,
@@ -275,6 +276,23 @@ def test_continuation_screen_changes_no_chain_match():
         assert [plain.spans(g) for g in compiled.group] == [m.spans(g) for g in compiled.group], m
         continued += bool(m.spans("rng") or m.spans("sep") or m.spans("srng") or m.spans("ssep"))
     assert continued > 100
+
+
+def test_references_made_at_an_offset_are_the_shifted_references():
+    rng = random.Random(9)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 200, rng) for t in corpus_reports(20)]
+    found = 0
+    for text in texts:
+        for piece in text.split("\n\n"):
+            offset = rng.randrange(5000)
+            unshifted: list[Reference] = []
+            made = _references_at(piece, offset, DEFAULT_PATTERNS, unshifted)
+            plain = find_references(piece)
+            assert made == [shifted(r, offset) for r in plain] and unshifted == plain
+            assert [type(r) for r in made] == [Reference] * len(plain)
+            assert _references_at(piece, offset) == made
+            found += len(made)
+    assert found > 500
 
 
 def test_plural_head_and_and_connector_screens_match_their_regexes():
