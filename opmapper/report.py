@@ -428,6 +428,8 @@ _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per lin
 
 
 _NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
+# bytes.translate table: ASCII upper-case letters to lower-case, what str.lower does to ASCII text
+_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
 # Bounded: the same label, type and status lines recur in every report, while each description line
@@ -444,6 +446,9 @@ def label_key(text: str) -> str:
         if m is not None:
             text = text[m.end():]
     # bytes.translate is several times faster than a regex substitution, and this runs on every line.
+    if text.isascii():  # (a constant-time test) lower-cased by the same translate: one pass, not two
+        return text.encode("ascii").translate(_ASCII_LOWER, _NOT_ALNUM).decode("ascii")
+    # str.lower first: a few non-ASCII letters lower-case to ASCII ones (the Kelvin sign to "k")
     return text.lower().encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
 
 

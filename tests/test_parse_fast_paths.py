@@ -43,6 +43,7 @@ from opmapper.report import (
     _Line,
     _Parser,
     _split_lines,
+    label_key,
     parse_report,
 )
 from opmapper.sources import binary_evidence
@@ -371,6 +372,22 @@ def test_report_to_dict_is_the_field_by_field_one():
         filled.update("references" for a in r.activities if a.references)
         filled.update("claims" for a in r.activities if a.claims)
     assert {"title", "period_span", "members", "activities", "results", "references", "claims"} <= filled
+
+
+def test_label_key_of_ascii_text_is_the_general_fold():
+    def plain(text: str) -> str:  # the general fold, for every text
+        m = re.match(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+", text) if text[:1] in "IVX0123456789 \t" else None
+        text = text[m.end():] if m else text
+        return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
+
+    rng = random.Random(10)
+    texts = [with_random_edits(t, _LABEL_EDITS + ["\u212a", "\u0130", "Z", "@", "[", "`", "{", "\x7f"], 60, rng)
+             for t in corpus_reports(30)]
+    lines = {ln for text in texts for ln in text.split("\n")} | {"II. Période", "\u212aelvin", "\u0130D", "AZaz09@[`{"}
+    label_key.cache_clear()
+    assert sum(ln.isascii() for ln in lines) > 1000 and sum(not ln.isascii() for ln in lines) > 100
+    for ln in lines:
+        assert label_key(ln) == plain(ln), ln
 
 
 def test_classify_lines_is_classify_of_every_line():
