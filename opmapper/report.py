@@ -162,28 +162,24 @@ class Report(Record):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: Fields flatten to their text with their spans under ``<name>_span``."""
-        # One dict display, keys in the order the JSON has always had; a Field or Section is never false.
-        title, by, constituent, constituent_type, period = (
-            self.title, self.submitted_by, self.constituent, self.constituent_type, self.period)
-        implementation, planned, report_status = self.implementation_status, self.actions_planned, self.report_status
+        # One dict display, keys in the order the JSON has always had; a Section is never false.
         scope, commissions, others = self.geographic_scope, self.commissions, self.other_organisations
         results, challenges, future, additional = self.results, self.challenges, self.future, self.additional
         return {
             "source": self.source, "layout": self.layout, "language": self.language,
-            "title": None if title is None else title.text,
-            "title_span": None if title is None else [title.start, title.end],
+            "title": _text(self.title),
+            "title_span": _span(self.title),
             "resolution_code": self.resolution_code,
             "page_id": self.page_id,
-            "submitted_by": None if by is None else by.text,
-            "submitted_by_span": None if by is None else [by.start, by.end],
+            "submitted_by": _text(self.submitted_by),
+            "submitted_by_span": _span(self.submitted_by),
             "submitted_on": self.submitted_on,
-            "constituent": None if constituent is None else constituent.text,
-            "constituent_span": None if constituent is None else [constituent.start, constituent.end],
-            "constituent_type": None if constituent_type is None else constituent_type.text,
-            "constituent_type_span": None if constituent_type is None else [constituent_type.start,
-                                                                            constituent_type.end],
-            "period": None if period is None else period.text,
-            "period_span": None if period is None else [period.start, period.end],
+            "constituent": _text(self.constituent),
+            "constituent_span": _span(self.constituent),
+            "constituent_type": _text(self.constituent_type),
+            "constituent_type_span": _span(self.constituent_type),
+            "period": _text(self.period),
+            "period_span": _span(self.period),
             "geographic_scope": [f.text for f in scope],
             "geographic_scope_spans": [[f.start, f.end] for f in scope],
             "commissions": [f.text for f in commissions],
@@ -199,13 +195,12 @@ class Report(Record):
             "challenges": None if challenges is None else challenges.to_dict(),
             "future": None if future is None else future.to_dict(),
             "additional": None if additional is None else additional.to_dict(),
-            "implementation_status": None if implementation is None else implementation.text,
-            "implementation_status_span": None if implementation is None else [implementation.start,
-                                                                              implementation.end],
-            "actions_planned": None if planned is None else planned.text,
-            "actions_planned_span": None if planned is None else [planned.start, planned.end],
-            "report_status": None if report_status is None else report_status.text,
-            "report_status_span": None if report_status is None else [report_status.start, report_status.end],
+            "implementation_status": _text(self.implementation_status),
+            "implementation_status_span": _span(self.implementation_status),
+            "actions_planned": _text(self.actions_planned),
+            "actions_planned_span": _span(self.actions_planned),
+            "report_status": _text(self.report_status),
+            "report_status_span": _span(self.report_status),
             "warnings": list(self.warnings),
         }
 # The records' constructors without a frozen dataclass's per-field object.__setattr__: the parser makes
@@ -215,6 +210,14 @@ _new_member = record_maker(Member)
 _new_activity = record_maker(Activity)
 _new_section = record_maker(Section)
 _new_report = record_maker(Report)
+
+
+def _text(f: Field | None) -> str | None:
+    return None if f is None else f.text
+
+
+def _span(f: Field | None) -> list[int] | None:
+    return None if f is None else [f.start, f.end]
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
