@@ -26,12 +26,13 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import islice
 from typing import Any, NamedTuple
 
 from ._records import Record, record_maker, shifted, to_jsonable
 from .claims import Claim, find_claims
 from .errors import InputError
-from .references import Reference, find_references, find_resolution_mentions
+from .references import DEFAULT_PATTERNS, Reference, _references_at, find_resolution_mentions
 from .sources import binary_evidence, decode_bytes
 
 LAYOUTS = ("activity-report", "progress-report", "activity-report-legacy", "progress-report-legacy", "unknown")
@@ -83,21 +84,24 @@ class Activity(Record):
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        desc = self.description
+        # the fields read once each and the optional ones tested inline (a Field is never false): this
+        # runs for every activity of every report
+        kind, status, desc = self.type_field, self.status_field, self.description
+        references, claims = self.references, self.claims
         return {
             "section": self.section,
             "index": self.index,
             "type": self.type,
-            "type_text": self.type_field.text if self.type_field else None,
-            "type_span": _span(self.type_field),
+            "type_text": None if kind is None else kind.text,
+            "type_span": None if kind is None else [kind.start, kind.end],
             "status": self.status,
-            "status_text": self.status_field.text if self.status_field else None,
-            "status_span": _span(self.status_field),
-            "description": desc.text if desc else None,
-            "description_span": _span(desc),
+            "status_text": None if status is None else status.text,
+            "status_span": None if status is None else [status.start, status.end],
+            "description": None if desc is None else desc.text,
+            "description_span": None if desc is None else [desc.start, desc.end],
             "span": [self.start, self.end],
-            "references": _record_dicts(self.references),
-            "claims": _record_dicts(self.claims),
+            "references": _record_dicts(references) if references else [],
+            "claims": _record_dicts(claims) if claims else [],
         }
 
 
@@ -158,34 +162,47 @@ class Report(Record):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: Fields flatten to their text with their spans under ``<name>_span``."""
-        d: dict[str, Any] = {"source": self.source, "layout": self.layout, "language": self.language}
-        d["title"], d["title_span"] = _text(self.title), _span(self.title)
-        d["resolution_code"] = self.resolution_code
-        d["page_id"] = self.page_id
-        d["submitted_by"], d["submitted_by_span"] = _text(self.submitted_by), _span(self.submitted_by)
-        d["submitted_on"] = self.submitted_on
-        for name in ("constituent", "constituent_type", "period"):
-            value = getattr(self, name)
-            d[name], d[f"{name}_span"] = _text(value), _span(value)
-        for name in ("geographic_scope", "commissions", "other_organisations"):
-            values = getattr(self, name)
-            d[name] = [f.text for f in values]
-            d[f"{name}_spans"] = [[f.start, f.end] for f in values]
-        d["members"] = [
-            {"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
-            for m in self.members
-        ]
-        d["secretariat"] = self.secretariat
-        d["activities"] = [a.to_dict() for a in self.activities]
-        d["future_actions"] = [a.to_dict() for a in self.future_actions]
-        for name in ("results", "challenges", "future", "additional"):
-            section = getattr(self, name)
-            d[name] = section.to_dict() if section else None
-        for name in ("implementation_status", "actions_planned", "report_status"):
-            value = getattr(self, name)
-            d[name], d[f"{name}_span"] = _text(value), _span(value)
-        d["warnings"] = list(self.warnings)
-        return d
+        # One dict display, keys in the order the JSON has always had; a Section is never false.
+        scope, commissions, others = self.geographic_scope, self.commissions, self.other_organisations
+        results, challenges, future, additional = self.results, self.challenges, self.future, self.additional
+        return {
+            "source": self.source, "layout": self.layout, "language": self.language,
+            "title": _text(self.title),
+            "title_span": _span(self.title),
+            "resolution_code": self.resolution_code,
+            "page_id": self.page_id,
+            "submitted_by": _text(self.submitted_by),
+            "submitted_by_span": _span(self.submitted_by),
+            "submitted_on": self.submitted_on,
+            "constituent": _text(self.constituent),
+            "constituent_span": _span(self.constituent),
+            "constituent_type": _text(self.constituent_type),
+            "constituent_type_span": _span(self.constituent_type),
+            "period": _text(self.period),
+            "period_span": _span(self.period),
+            "geographic_scope": [f.text for f in scope],
+            "geographic_scope_spans": [[f.start, f.end] for f in scope],
+            "commissions": [f.text for f in commissions],
+            "commissions_spans": [[f.start, f.end] for f in commissions],
+            "other_organisations": [f.text for f in others],
+            "other_organisations_spans": [[f.start, f.end] for f in others],
+            "members": [{"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
+                        for m in self.members],
+            "secretariat": self.secretariat,
+            "activities": [a.to_dict() for a in self.activities],
+            "future_actions": [a.to_dict() for a in self.future_actions],
+            "results": None if results is None else results.to_dict(),
+            "challenges": None if challenges is None else challenges.to_dict(),
+            "future": None if future is None else future.to_dict(),
+            "additional": None if additional is None else additional.to_dict(),
+            "implementation_status": _text(self.implementation_status),
+            "implementation_status_span": _span(self.implementation_status),
+            "actions_planned": _text(self.actions_planned),
+            "actions_planned_span": _span(self.actions_planned),
+            "report_status": _text(self.report_status),
+            "report_status_span": _span(self.report_status),
+            "warnings": list(self.warnings),
+        }
 # The records' constructors without a frozen dataclass's per-field object.__setattr__: the parser makes
 # a Field for nearly every value and an Activity per block of every report.
 _new_field = record_maker(Field)
@@ -196,36 +213,43 @@ _new_report = record_maker(Report)
 
 
 def _text(f: Field | None) -> str | None:
-    return f.text if f is not None else None
+    return None if f is None else f.text
 
 
 def _span(f: Field | None) -> list[int] | None:
-    return [f.start, f.end] if f is not None else None
+    return None if f is None else [f.start, f.end]
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# record class -> the function that makes its dict: its own to_dict, or a field-by-field one
+_DICT_MAKERS: dict[type, Any] = {}
+
+
+def _dict_maker(cls: type) -> Any:
+    if cls.to_dict is not Record.to_dict:  # a record with its own to_dict
+        make = cls.to_dict
+    else:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+
+        def make(rec: Any) -> dict[str, Any]:
+            row = {}
+            for name in names:
+                value = getattr(rec, name)
+                row[name] = value if type(value) in _PLAIN else to_jsonable(value)
+            return row
+    _DICT_MAKERS[cls] = make
+    return make
 
 
 def _record_dicts(records) -> list[dict[str, Any]]:
     """``to_jsonable(records)`` for a tuple of records, without its per-value type dispatch on the plain
-    values most fields hold (hot in batch runs: every reference and claim of every report)."""
-    if not records:
-        return []
+    values most fields hold (hot in batch runs: every reference and claim of every report); the way to
+    turn each class into a dict is looked up once per class."""
+    makers = _DICT_MAKERS
     out = []
     for rec in records:
-        cls = type(rec)
-        if cls.to_dict is not Record.to_dict:  # a record with its own to_dict
-            out.append(rec.to_dict())
-            continue
-        names = _FIELD_NAMES.get(cls)
-        if names is None:
-            names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(rec))
-        row = {}
-        for name in names:
-            value = getattr(rec, name)
-            row[name] = value if type(value) in _PLAIN else to_jsonable(value)
-        out.append(row)
+        make = makers.get(type(rec)) or _dict_maker(type(rec))
+        out.append(make(rec))
     return out
 
 
@@ -407,6 +431,8 @@ _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per lin
 
 
 _NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
+# bytes.translate table: ASCII upper-case letters to lower-case, what str.lower does to ASCII text
+_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
 # Bounded: the same label, type and status lines recur in every report, while each description line
@@ -423,6 +449,9 @@ def label_key(text: str) -> str:
         if m is not None:
             text = text[m.end():]
     # bytes.translate is several times faster than a regex substitution, and this runs on every line.
+    if text.isascii():  # (a constant-time test) lower-cased by the same translate: one pass, not two
+        return text.encode("ascii").translate(_ASCII_LOWER, _NOT_ALNUM).decode("ascii")
+    # str.lower first: a few non-ASCII letters lower-case to ASCII ones (the Kelvin sign to "k")
     return text.lower().encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
 
 
@@ -838,11 +867,9 @@ class _Parser:
         if _has_mojibake(text):
             self.note_mojibake(lines)
         hits = self.classify_lines(lines)
-        classified: list[tuple[_Line, tuple[str, str, int | None] | None]] = list(zip(lines, hits, strict=True))
-        self.cut_label = bool(classified) and self.is_cut_label(classified[-1])
+        self.cut_label = bool(lines) and self.is_cut_label((lines[-1], hits[-1]))
         if self.cut_label:
-            self.warn(f"text ends inside a label: {classified[-1][0].text!r}")
-            classified.pop()
+            self.warn(f"text ends inside a label: {lines[-1].text!r}")
             hits.pop()
             lines = lines[:-1]
         n_labels = len(hits) - hits.count(None)
@@ -851,7 +878,7 @@ class _Parser:
         if n_labels < 3 and self.looks_unlabelled(lines):
             self.run_unlabelled(lines)
         else:
-            self.run_labelled(classified, first_label)
+            self.run_labelled(lines, hits, first_label)
         return self.build()
 
     def find_title(self, head: list[_Line]) -> None:
@@ -884,9 +911,12 @@ class _Parser:
         more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
         self.warn(f"mis-encoded characters, {kind}: {', '.join(shown[:3])}{more}")
 
-    def run_labelled(self, classified, first_label: int) -> None:
+    def run_labelled(self, lines: list[_Line], hits: list[tuple[str, str, int | None] | None],
+                     first_label: int) -> None:
+        """The labelled layouts: ``hits[i]`` is ``classify(lines[i])``; the lines before ``first_label``
+        hold no label."""
         title = self.f.get("title")
-        ignored = [ln for ln, _ in classified[:first_label] if title is None or ln.start != title.start]
+        ignored = [ln for ln in lines[:first_label] if title is None or ln.start != title.start]
         if ignored:
             more = f" (and {len(ignored) - 1} more lines)" if len(ignored) > 1 else ""
             self.warn(f"line {ignored[0].no}: text before the first label ignored: {ignored[0].text[:60]!r}{more}")
@@ -897,7 +927,8 @@ class _Parser:
         f, lang_votes, layout_votes = self.f, self.lang_votes, self.layout_votes
         marker_by_key, constituent_type_keys = self.c.marker_by_key, self.c.constituent_type_keys
         labels_seen = 0
-        for ln, hit in classified[first_label:]:
+        # zip() hands the loop the same pair tuple each turn: no list of pairs is built
+        for ln, hit in islice(zip(lines, hits, strict=True), first_label, None):
             if hit is not None:
                 name, lang, inline_at = hit
                 if block is None and name == "description":
@@ -1094,17 +1125,26 @@ class _Parser:
 
     # ------------------------------------------------------------ references and claims, shifted
     def references(self, body: str, offset: int) -> tuple[Reference, ...]:
-        refs = find_references(body)
-        self.raw_references[body] = refs  # the claims of the same text reuse them
+        # Made at their place in the report's text; the claims of the same body want them at their place in
+        # the body (find_references(body)), made in the same pass when claims are wanted.
+        raw: list[Reference] | None = [] if self.want_claims else None
+        refs = _references_at(body, offset, DEFAULT_PATTERNS, raw)
+        if raw is not None:
+            self.raw_references[body] = raw
         if not refs:
             return ()
-        cut = next((r for r in refs if not r.complete), None)
+        for cut in refs:
+            if not cut.complete:
+                break
+        else:
+            cut = None
         if cut is not None:
-            line = self.text.count("\n", 0, offset + cut.start) + 1
-            bracket = body.rfind("[", 0, cut.start + 1)
-            shown = body[bracket if bracket >= 0 else cut.start:].split("\n", 1)[0]
+            cut_at = cut.start - offset  # in the body
+            line = self.text.count("\n", 0, cut.start) + 1
+            bracket = body.rfind("[", 0, cut_at + 1)
+            shown = body[bracket if bracket >= 0 else cut_at:].split("\n", 1)[0]
             self.warn(f"line {line}: tag list cut off: {shown[:60]!r}")
-        return tuple([shifted(r, offset) for r in refs])
+        return tuple(refs)
 
     def claims(self, body: str, offset: int, context: str | None = None) -> tuple[Claim, ...]:
         """``context="future"`` for future actions and the future section: their figures are plans
@@ -1120,16 +1160,17 @@ class _Parser:
                  type_name: str | None = None, status_name: str | None = None) -> Activity:
         items = self.f[section]
         index = len(items)
-        what = "activity" if section == "activities" else "future action"
         type_field = self.field_of(*type_span) if type_span else None
         if type_field is not None and type_name is None:
             type_name = self.c.type_by_key.get(label_key(type_field.text))
             if type_name is None:
+                what = "activity" if section == "activities" else "future action"
                 self.warn(f"{what} {index + 1}: unknown type {type_field.text[:60]!r}")
         status_field = self.field_of(*status_span) if status_span else None
         if status_field is not None and status_name is None:
             status_name = self.c.status_by_key.get(label_key(status_field.text))
             if status_name is None:
+                what = "activity" if section == "activities" else "future action"
                 self.warn(f"{what} {index + 1}: unknown status {status_field.text[:60]!r}")
         desc = self.field_of(*desc_span) if desc_span else None
         refs: tuple[Reference, ...] = ()
@@ -1163,9 +1204,13 @@ class _Parser:
         desc_span = (desc_lines[0].start, desc_lines[-1].end) if desc_lines else None
         status_span = (block.status_lines[0].start, block.status_lines[0].end) if block.status_lines else None
         act = self.activity(block.section, block.start, block.end, type_span, desc_span, status_span)
-        missing = [f"no {name}" for name, span in (("type", type_span), ("description", desc_span),
-                                                   ("status", status_span if block.section == "activities" else 1))
-                   if span is None]
+        missing = []  # in the order type, description, status (future actions have no status)
+        if type_span is None:
+            missing.append("no type")
+        if desc_span is None:
+            missing.append("no description")
+        if status_span is None and block.section == "activities":
+            missing.append("no status")
         if at_end and act.status_field is not None and act.status is None and block.status_lines[-1].end == block.end:
             missing.append(f"status cut off: {act.status_field.text!r}")
         elif at_end and act.type_field is not None and act.type is None and type_lines[-1].end == block.end:

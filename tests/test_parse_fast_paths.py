@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
 import random
 import re
 from functools import cached_property
 
 import pytest
+import regex
 from corpus_samples import corpus_reports, with_random_edits
 
 from opmapper._records import Record, record_maker, shifted
 from opmapper.claims import find_claims
 from opmapper.references import (
     _AND_SEP,
+    _CONTINUATION_SCREEN,
     _PLURAL_HEAD,
     DEFAULT_PATTERNS,
     Reference,
@@ -22,6 +25,7 @@ from opmapper.references import (
     _is_and_connector,
     _is_plural_head,
     _names_other_instrument_after,
+    _references_at,
     _single,
     _walk_atoms,
     _walk_items,
@@ -39,6 +43,7 @@ from opmapper.report import (
     _Line,
     _Parser,
     _split_lines,
+    label_key,
     parse_report,
 )
 from opmapper.sources import binary_evidence
@@ -257,6 +262,40 @@ def test_walk_single_is_the_general_walk_of_one_atom():
     assert compared > 500 and {"bare", "qualified", "operative", "preambular", "operative kept"} <= kinds
 
 
+def test_continuation_screen_changes_no_chain_match():
+    compiled = _compile(DEFAULT_PATTERNS)
+    assert _CONTINUATION_SCREEN in compiled.chain.pattern
+    unscreened = regex.compile(compiled.chain.pattern.replace(_CONTINUATION_SCREEN, ""), compiled.chain.flags)
+    rng = random.Random(7)
+    texts = [with_random_edits(t, _REFERENCE_EDITS + ["–5", "—7", "&3", "/4", ";2", ",6", "–b",
+                                                                    " to (c)", " thru 9", " as well as 3"],
+                               300, rng) for t in corpus_reports(30)]
+    continued = 0
+    for text, m in _chain_matches(texts):
+        plain = unscreened.match(text, m.start())
+        assert plain is not None and plain.span() == m.span(), m
+        assert [plain.spans(g) for g in compiled.group] == [m.spans(g) for g in compiled.group], m
+        continued += bool(m.spans("rng") or m.spans("sep") or m.spans("srng") or m.spans("ssep"))
+    assert continued > 100
+
+
+def test_references_made_at_an_offset_are_the_shifted_references():
+    rng = random.Random(9)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 200, rng) for t in corpus_reports(20)]
+    found = 0
+    for text in texts:
+        for piece in text.split("\n\n"):
+            offset = rng.randrange(5000)
+            unshifted: list[Reference] = []
+            made = _references_at(piece, offset, DEFAULT_PATTERNS, unshifted)
+            plain = find_references(piece)
+            assert made == [shifted(r, offset) for r in plain] and unshifted == plain
+            assert [type(r) for r in made] == [Reference] * len(plain)
+            assert _references_at(piece, offset) == made
+            found += len(made)
+    assert found > 500
+
+
 def test_plural_head_and_and_connector_screens_match_their_regexes():
     rng = random.Random(5)
     texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(20)]
@@ -276,6 +315,79 @@ _LABEL_EDITS = ["\n", "\nSubmitted by ", "\nsoumis PAR ", "\nEnvoyé par\t", "\n
                 "\nPeriod covered:", "\t", ":", " : ", "\nResolution\n", "\nPériode couverte\n", "\nActivity: x",
                 "\nDescribe the results/achievements of the", "\nII. Implementation", "\nÉ", "\n¿", "\nOn ",
                 "Submitted", " by "]
+
+
+def _report_dict_field_by_field(r: Report) -> dict:
+    """Report.to_dict as it was first written: name by name, through the generic record helpers."""
+    def text(f):
+        return f.text if f is not None else None
+
+    def span(f):
+        return [f.start, f.end] if f is not None else None
+
+    def activity(a):
+        return {"section": a.section, "index": a.index, "type": a.type, "type_text": text(a.type_field),
+                "type_span": span(a.type_field), "status": a.status, "status_text": text(a.status_field),
+                "status_span": span(a.status_field), "description": text(a.description),
+                "description_span": span(a.description), "span": [a.start, a.end],
+                "references": [Record.to_dict(x) for x in a.references], "claims": [c.to_dict() for c in a.claims]}
+
+    d = {"source": r.source, "layout": r.layout, "language": r.language}
+    d["title"], d["title_span"] = text(r.title), span(r.title)
+    d["resolution_code"], d["page_id"] = r.resolution_code, r.page_id
+    d["submitted_by"], d["submitted_by_span"] = text(r.submitted_by), span(r.submitted_by)
+    d["submitted_on"] = r.submitted_on
+    for name in ("constituent", "constituent_type", "period"):
+        d[name], d[f"{name}_span"] = text(getattr(r, name)), span(getattr(r, name))
+    for name in ("geographic_scope", "commissions", "other_organisations"):
+        d[name] = [f.text for f in getattr(r, name)]
+        d[f"{name}_spans"] = [span(f) for f in getattr(r, name)]
+    d["members"] = [{"name": m.name, "acronym": m.acronym, "country": m.country, "span": [m.start, m.end]}
+                    for m in r.members]
+    d["secretariat"] = r.secretariat
+    d["activities"] = [activity(a) for a in r.activities]
+    d["future_actions"] = [activity(a) for a in r.future_actions]
+    for name in ("results", "challenges", "future", "additional"):
+        s = getattr(r, name)
+        d[name] = None if s is None else {
+            "name": s.name, "text": s.text, "span": [s.start, s.end],
+            "references": [Record.to_dict(x) for x in s.references], "claims": [c.to_dict() for c in s.claims]}
+    for name in ("implementation_status", "actions_planned", "report_status"):
+        d[name], d[f"{name}_span"] = text(getattr(r, name)), span(getattr(r, name))
+    d["warnings"] = list(r.warnings)
+    return d
+
+
+def test_report_to_dict_is_the_field_by_field_one():
+    rng = random.Random(8)
+    texts = corpus_reports(12) + [with_random_edits(t, _LABEL_EDITS + _REFERENCE_EDITS, 30, rng)
+                                  for t in corpus_reports(12)]
+    filled = set()
+    for text in texts:
+        r = parse_report(text, source="x.txt")
+        d = r.to_dict()
+        plain = _report_dict_field_by_field(r)
+        assert list(d) == list(plain) and json.dumps(d) == json.dumps(plain)
+        filled.update(k for k, v in d.items() if v not in (None, []))
+        filled.update("references" for a in r.activities if a.references)
+        filled.update("claims" for a in r.activities if a.claims)
+    assert {"title", "period_span", "members", "activities", "results", "references", "claims"} <= filled
+
+
+def test_label_key_of_ascii_text_is_the_general_fold():
+    def plain(text: str) -> str:  # the general fold, for every text
+        m = re.match(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+", text) if text[:1] in "IVX0123456789 \t" else None
+        text = text[m.end():] if m else text
+        return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
+
+    rng = random.Random(10)
+    texts = [with_random_edits(t, _LABEL_EDITS + ["\u212a", "\u0130", "Z", "@", "[", "`", "{", "\x7f"], 60, rng)
+             for t in corpus_reports(30)]
+    lines = {ln for text in texts for ln in text.split("\n")} | {"II. Période", "\u212aelvin", "\u0130D", "AZaz09@[`{"}
+    label_key.cache_clear()
+    assert sum(ln.isascii() for ln in lines) > 1000 and sum(not ln.isascii() for ln in lines) > 100
+    for ln in lines:
+        assert label_key(ln) == plain(ln), ln
 
 
 def test_classify_lines_is_classify_of_every_line():
