@@ -1198,15 +1198,28 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
 
 
 def _csv_texts(*tables: list[list[Any]]) -> list[str]:
-    """Each table's rows as CSV text (one buffer and writer for them all)."""
+    """Each table's rows as CSV text (one buffer and writer for them all).
+
+    The csv writer looks up every character of every cell in its line terminator (to quote cells that
+    hold one); with an empty terminator that lookup ends at once, and the cells are written the same
+    unless one holds a newline, which only the "\n" writer quotes. So the rows are written by an
+    empty-terminator writer with the newlines added between them, and a table whose text then holds more
+    newlines than rows (a cell had one) is written again by the plain writer."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    write_row, write = csv.writer(buffer, lineterminator="").writerow, buffer.write
     texts = []
     for rows in tables:
-        writer.writerows(rows)
-        texts.append(buffer.getvalue())
+        for row in rows:
+            write_row(row)
+            write("\n")
+        text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+        if text.count("\n") != len(rows):  # a cell with a newline: written unquoted above
+            plain = io.StringIO()
+            csv.writer(plain, lineterminator="\n").writerows(rows)
+            text = plain.getvalue()
+        texts.append(text)
     return texts
 
 

@@ -330,3 +330,30 @@ def test_label_is_the_one_by_path(records):
     for source in sources + odd + [f"/archive/{s}" for s in odd]:
         assert batch._label(source) == batch._label_by_path(source), source
     assert batch._label(None) == batch._label("") == "<text>"
+
+
+def test_csv_texts_are_the_plain_writers(records):
+    """``_csv_texts`` writes with an empty line terminator and checks the newlines afterwards: the same
+    text as the plain "\\n" writer, also for cells holding newlines, carriage returns, quotes and commas."""
+    def plain_csv_text(rows):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        return buffer.getvalue()
+
+    tables = []
+    spy = batch._csv_texts
+    try:
+        batch._csv_texts = lambda *t: tables.append(t) or spy(*t)
+        for record in records:
+            batch._derive(record, "reports/a.html")
+    finally:
+        batch._csv_texts = spy
+    rng = random.Random(5)
+    pieces = ["a", "b c", ",", '"', "\n", "\r", "\r\n", "'", "=", " ", "\t", "é", ""]
+    values = ["", None, 3, -2.5, True, "plain"]
+    odd = [[["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6))) if rng.random() < 0.8
+             else rng.choice(values) for _ in range(rng.randrange(0, 5))] for _ in range(rng.randrange(0, 4))]
+           for _ in range(400)]
+    assert len(tables) == len(records) and any("\n" in text for text in spy(*odd) if text)
+    for group in [*tables, odd, [[[""]], [[]], [["a\nb"], ["c"]], [["x\r"]]]]:
+        assert spy(*group) == [plain_csv_text(rows) for rows in group]
