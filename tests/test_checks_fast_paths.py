@@ -155,3 +155,23 @@ def test_trailing_tags_are_cut_as_the_pattern_cuts_them():
         assert C._without_trailing_tags(unit) == expected, unit
         cut += expected != unit
     assert cut > 100
+
+
+def test_counted_line_index_answers_as_the_line_index():
+    """``_LineIndex`` counts newlines from its last answer when that is nearer than the start: the same
+    line and column as ``LineIndex`` in any order of questions, past the end too, and after it has
+    listed the line starts."""
+    from opmapper._records import LineIndex
+
+    rng = random.Random(8)
+    for text in TEXTS[:20] + ["", "\n", "a", "a\n\nb", "\n\n\n"]:
+        plain = LineIndex(text)
+        for _ in range(3):
+            fast = C._LineIndex(text)
+            offsets = [rng.randrange(0, len(text) + 3) for _ in range(C._LineIndex.COUNTED_QUESTIONS + 8)]
+            if rng.random() < 0.5:   # in text order, as one rule's findings come
+                offsets.sort()
+            for offset in offsets:
+                assert fast.line_col(offset) == plain.line_col(offset), (offset, text[:40])
+            assert fast._starts is not None   # the later questions were answered from the line starts
+
