@@ -472,11 +472,26 @@ class _MarkerTest:
     def __init__(self, patterns: tuple[str, ...]) -> None:
         joined = "|".join(f"(?:{p})" for p in patterns)
         self.any_case = re.compile(joined, re.IGNORECASE)
-        self.lowercase = re.compile(joined) if joined == joined.lower() and "(?-" not in joined else None
+        # ASCII patterns only: a non-ASCII letter may match an ASCII one ignoring case ("ſ" matches "s")
+        self.lowercase = (re.compile(joined) if joined.isascii() and joined == joined.lower() and "(?-" not in joined
+                          else None)
+        # The lowercase pattern with ASCII-only \b \w \s \d, for printable ASCII text (" " to "~"): on
+        # those characters they mean what their Unicode forms mean (only the controls \x1c-\x1f are
+        # Unicode whitespace but not ASCII). ``re`` then tests word boundaries from a table instead of
+        # Unicode lookups, a third faster on the markers' many \b.
+        self.ascii = None
+        if self.lowercase is not None:
+            try:
+                self.ascii = re.compile(joined, re.ASCII)
+            except (re.error, ValueError):   # an inline (?u) flag
+                self.ascii = None
 
     def found(self, text: str) -> bool:
         if self.lowercase is not None and text.isascii():
-            return self.lowercase.search(text.lower()) is not None
+            lowered = text.lower()
+            if self.ascii is not None and lowered.isprintable():
+                return self.ascii.search(lowered) is not None
+            return self.lowercase.search(lowered) is not None
         return self.any_case.search(text) is not None
 
 
