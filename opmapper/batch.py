@@ -1043,7 +1043,9 @@ def _paragraph_order(pid: str) -> tuple:
 def _description(act: Mapping[str, Any]) -> tuple[str, int, int]:
     """An activity's description text and span; falls back to the whole block's span when it has none."""
     desc = act.get("description")
-    if isinstance(desc, Mapping):  # a Field serialised whole
+    # a Field serialised whole; a text (the common case) is ruled out before the costlier isinstance
+    # test of an abstract class
+    if type(desc) is not str and isinstance(desc, Mapping):
         return desc.get("text") or "", int(desc.get("start", 0)), int(desc.get("end", 0))
     span = act.get("description_span") or act.get("span") or [act.get("start", 0), act.get("end", 0)]
     return desc or "", int(span[0] or 0), int(span[1] or 0)
@@ -1082,9 +1084,13 @@ def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list
     counts for."""
     for name in ("results", "challenges", "future", "additional"):
         section = report.get(name)
-        if not isinstance(section, Mapping):
+        # a dict (the common case) is let through before the costlier isinstance test of an abstract class
+        if type(section) is not dict and not isinstance(section, Mapping):
             continue
         refs = section.get("references") or []
+        if not refs:  # no paragraph cited in the section, so none in any claim's sentence
+            yield name, refs, [(claim, []) for claim in section.get("claims") or []]
+            continue
         claims = []
         for claim in section.get("claims") or []:
             lo, hi = claim.get("sentence_start", claim.get("start")), claim.get("sentence_end", claim.get("end"))
@@ -1113,9 +1119,10 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
         key = (s["section"], s["index"])
         allsugg[key] = found = s.get("suggestions") or []
         above[key] = [x for x in found if x.get("above_threshold", True)]
-    tagged: Counter = Counter()
-    suggested: Counter = Counter()
-    claims_for: Counter = Counter()
+    # paragraph -> count, as plain dicts: a Counter's += on a new key goes through its Python __missing__
+    tagged: dict[Any, int] = {}
+    suggested: dict[Any, int] = {}
+    claims_for: dict[Any, int] = {}
     cited: set[str] = set()
     activity_rows: list[list[Any]] = []
     claim_rows: list[list[Any]] = []
@@ -1136,7 +1143,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
                                 "text": get("text"), "modality": get("modality"), "value": get("value"),
                                 "source": source, "label": label, "href": href}))
         for pid in paragraphs:
-            claims_for[pid] += 1
+            claims_for[pid] = claims_for.get(pid, 0) + 1
 
     for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
         # each list built only when there is something to put in it (often there is not)
@@ -1159,12 +1166,11 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             render.formula_safe("; ".join([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in scores]))
             if scores else "",
             len(claims), index.line_col(start)[0], start, end, description_cell])
-        # a loop, not Counter.update: the lists hold a few ids at most, and update's isinstance(Mapping)
-        # test alone costs more (the same counts, added in the same order)
+        # a loop: the lists hold a few ids at most (the same counts, added in the same order)
         for pid in refs:
-            tagged[pid] += 1
+            tagged[pid] = tagged.get(pid, 0) + 1
         for pid in sugg:
-            suggested[pid] += 1
+            suggested[pid] = suggested.get(pid, 0) + 1
         if claims:
             where_cell = _row_cells([_where(act)])[0]
             paragraphs, paragraphs_cell = (refs, refs_cell) if refs else (sugg, sugg_cell)
@@ -1172,9 +1178,10 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             for claim in claims:
                 claim_row(claim, where_cell, paragraphs, paragraphs_cell, origin)
     for name, refs, claims in _section_claims(report):
-        cited.update(r.get("id") for r in refs)
+        if refs:
+            cited.update(r.get("id") for r in refs)
         for claim, near in claims:
-            claim_row(claim, name, near, _cell(near), "tag")
+            claim_row(claim, name, near, _cell(near) if near else "", "tag")  # _cell([]) is ""
     findings = record.get("findings") or []
     finding_rows = [[*(lead if "source" not in f and "resolution_code" not in f else
                        _row_cells([f.get("source", source), f.get("resolution_code", code)])),
@@ -1182,7 +1189,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     counts = record.get("counts") or {}
     share = {
         "resolution_code": code, "source": source, "label": label, "href": href,
-        "tagged": dict(tagged), "suggested": dict(suggested), "claims_for": dict(claims_for), "cited": sorted(cited),
+        "tagged": tagged, "suggested": suggested, "claims_for": claims_for, "cited": sorted(cited),
         "counts": {key: int(counts.get(key, 0)) for key in
                    ("activities", "tagged_activities", "suggested_activities", "claims", "findings")},
         "findings": [(f.get("code"), f.get("severity")) for f in findings],
@@ -1198,15 +1205,28 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
 
 
 def _csv_texts(*tables: list[list[Any]]) -> list[str]:
-    """Each table's rows as CSV text (one buffer and writer for them all)."""
+    """Each table's rows as CSV text (one buffer and writer for them all).
+
+    The csv writer looks up every character of every cell in its line terminator (to quote cells that
+    hold one); with an empty terminator that lookup ends at once, and the cells are written the same
+    unless one holds a newline, which only the "\n" writer quotes. So the rows are written by an
+    empty-terminator writer with the newlines added between them, and a table whose text then holds more
+    newlines than rows (a cell had one) is written again by the plain writer."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    write_row, write = csv.writer(buffer, lineterminator="").writerow, buffer.write
     texts = []
     for rows in tables:
-        writer.writerows(rows)
-        texts.append(buffer.getvalue())
+        for row in rows:
+            write_row(row)
+            write("\n")
+        text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+        if text.count("\n") != len(rows):  # a cell with a newline: written unquoted above
+            plain = io.StringIO()
+            csv.writer(plain, lineterminator="\n").writerows(rows)
+            text = plain.getvalue()
+        texts.append(text)
     return texts
 
 

@@ -155,3 +155,46 @@ def test_trailing_tags_are_cut_as_the_pattern_cuts_them():
         assert C._without_trailing_tags(unit) == expected, unit
         cut += expected != unit
     assert cut > 100
+
+
+def test_counted_line_index_answers_as_the_line_index():
+    """``_LineIndex`` counts newlines from its last answer when that is nearer than the start: the same
+    line and column as ``LineIndex`` in any order of questions, past the end too, and after it has
+    listed the line starts."""
+    from opmapper._records import LineIndex
+
+    rng = random.Random(8)
+    for text in TEXTS[:20] + ["", "\n", "a", "a\n\nb", "\n\n\n"]:
+        plain = LineIndex(text)
+        for _ in range(3):
+            fast = C._LineIndex(text)
+            offsets = [rng.randrange(0, len(text) + 3) for _ in range(C._LineIndex.COUNTED_QUESTIONS + 8)]
+            if rng.random() < 0.5:   # in text order, as one rule's findings come
+                offsets.sort()
+            for offset in offsets:
+                assert fast.line_col(offset) == plain.line_col(offset), (offset, text[:40])
+            assert fast._starts is not None   # the later questions were answered from the line starts
+
+
+
+def test_marker_tests_find_what_the_any_case_patterns_find():
+    """``_MarkerTest.found`` searches printable ASCII text lowercased with an ASCII-only pattern, other
+    ASCII text lowercased, the rest as it is: always what the case-insensitive pattern finds."""
+    cfg = C.DEFAULT_CONFIG
+    tests = [C._MarkerTest(tuple(markers)) for markers in (
+        cfg.plan_markers, cfg.achieved_markers, (*cfg.achieved_markers, *cfg.past_markers), cfg.total_markers,
+        cfg.future_past_markers, (r"going\s+to", r"\bwe\b"), (r"(?u:\bwill\b)\s",), (r"\bſo\b", r"(?i:\bk)\w+"))]
+    assert sum(t.ascii is not None for t in tests) >= 4
+    rng = random.Random(12)
+    units = _units()[:1500]
+    units += [u.upper() for u in units[:200]] + ["going\x1cto", "GOING\x1fTO", "we\tWILL", "in\x0btotal", "Kelvin",
+                                                 "so", "ſo", "the \u212aing", "IN TOTAL\x85", "will\u00a0be held"]
+    units += [with_random_edits(u, ["\x1c", "\x1d", "\t", "\u00a0", "K", "ſ", " ", "_", "9"], 3, rng)
+              for u in units[:400]]
+    found = 0
+    for test in tests:
+        for unit in units:
+            fast = test.found(unit)
+            assert fast == (test.any_case.search(unit) is not None), (test.any_case.pattern[:40], unit)
+            found += fast
+    assert 200 < found < len(units) * len(tests) - 200

@@ -330,3 +330,64 @@ def test_label_is_the_one_by_path(records):
     for source in sources + odd + [f"/archive/{s}" for s in odd]:
         assert batch._label(source) == batch._label_by_path(source), source
     assert batch._label(None) == batch._label("") == "<text>"
+
+
+def test_csv_texts_are_the_plain_writers(records):
+    """``_csv_texts`` writes with an empty line terminator and checks the newlines afterwards: the same
+    text as the plain "\\n" writer, also for cells holding newlines, carriage returns, quotes and commas."""
+    def plain_csv_text(rows):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        return buffer.getvalue()
+
+    tables = []
+    spy = batch._csv_texts
+    try:
+        batch._csv_texts = lambda *t: tables.append(t) or spy(*t)
+        for record in records:
+            batch._derive(record, "reports/a.html")
+    finally:
+        batch._csv_texts = spy
+    rng = random.Random(5)
+    pieces = ["a", "b c", ",", '"', "\n", "\r", "\r\n", "'", "=", " ", "\t", "é", ""]
+    values = ["", None, 3, -2.5, True, "plain"]
+    odd = [[["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6))) if rng.random() < 0.8
+             else rng.choice(values) for _ in range(rng.randrange(0, 5))] for _ in range(rng.randrange(0, 4))]
+           for _ in range(400)]
+    assert len(tables) == len(records) and any("\n" in text for text in spy(*odd) if text)
+    for group in [*tables, odd, [[[""]], [[]], [["a\nb"], ["c"]], [["x\r"]]]]:
+        assert spy(*group) == [plain_csv_text(rows) for rows in group]
+
+
+def plain_span_title(span: Mapping[str, Any]) -> str:
+    """_span_title as it was, a claim's title from a list of parts."""
+    item = span["item"]
+    if span["kind"] == "claim":
+        parts = [f"claim {item.get('bound', '=')} {_fmt_number(item.get('value'))}"]
+        if item.get("value_max") is not None:
+            parts[0] += f"–{_fmt_number(item['value_max'])}"
+        if item.get("unit"):
+            parts.append(str(item["unit"]))
+        if item.get("counted"):
+            parts.append(f"of {item['counted']}")
+        if item.get("modality") == "planned":
+            parts.append("(planned)")
+        return " ".join(parts)
+    return _span_title(span)
+
+
+def test_span_titles_are_the_plain_ones(records):
+    rng = random.Random(4)
+    spans = [span for record in records for span in report_spans(record)]
+    odd = [None, "", 0, 2, 2.5, "x", "people & <b>", ["a"], True]
+    for span in list(spans):
+        if span["kind"] == "claim":
+            for _ in range(4):
+                item = {key: value for key, value in span["item"].items() if rng.random() < 0.8}
+                for key in ("bound", "value_max", "unit", "counted", "modality"):
+                    if rng.random() < 0.3:
+                        item[key] = rng.choice([*odd, "planned"])
+                spans.append({**span, "item": item})
+    assert sum(span["kind"] == "claim" for span in spans) > 100
+    for span in spans:
+        assert _span_title(span) == plain_span_title(span), span

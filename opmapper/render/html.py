@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Iterable, Iterator, Mapping
+from operator import itemgetter
 from typing import Any
 
 from . import number as _readable_number
@@ -171,17 +172,21 @@ def _span_title(span: Mapping[str, Any]) -> str:
     kind = span["kind"]
     if kind == "ref":
         return f"reference {item.get('id')}" + ("" if item.get("complete", True) else " (cut off)")
-    if kind == "claim":
-        parts = [f"claim {item.get('bound', '=')} {_fmt_number(item.get('value'))}"]
-        if item.get("value_max") is not None:
-            parts[0] += f"–{_fmt_number(item['value_max'])}"
-        if item.get("unit"):
-            parts.append(str(item["unit"]))
-        if item.get("counted"):
-            parts.append(f"of {item['counted']}")
-        if item.get("modality") == "planned":
-            parts.append("(planned)")
-        return " ".join(parts)
+    if kind == "claim":  # "claim ~ 300 people of rangers (planned)": its parts joined by spaces
+        get = item.get
+        title = f"claim {get('bound', '=')} {_fmt_number(get('value'))}"
+        value_max = get("value_max")
+        if value_max is not None:
+            title += f"–{_fmt_number(value_max)}"
+        unit = get("unit")
+        if unit:
+            title += " " + str(unit)
+        counted = get("counted")
+        if counted:
+            title += f" of {counted}"
+        if get("modality") == "planned":
+            title += " (planned)"
+        return title
     return f"{item.get('severity', '')} {item.get('code', '')}: {item.get('message', '')}"
 
 
@@ -239,14 +244,20 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
             titles[i] = esc(_span_title(spans[i]))
         return titles[i]
 
-    tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece -> the piece's opening tag
+    # the opening tag of a piece covered by one span (most pieces), by span: that span's class (as
+    # _span_classes gives it) and title
+    single_tags: list[str | None] = [None] * len(spans)
+
+    def single_tag(i: int) -> str:
+        span = spans[i]
+        kind = span["kind"]
+        cls = kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}"
+        tag = single_tags[i] = f'<span class="{esc_label(cls)}" title="{title(i)}">'
+        return tag
+
+    tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece (two or more) -> its opening tag
 
     def open_tag(covering: tuple[int, ...]) -> str:
-        if len(covering) == 1:  # most pieces: one span's class (as _span_classes gives it) and title
-            span = spans[covering[0]]
-            kind = span["kind"]
-            cls = kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}"
-            return f'<span class="{esc_label(cls)}" title="{title(covering[0])}">'
         classes = _span_classes(spans[i] for i in covering)
         # escaping works character by character: escaped parts joined are the joined text escaped
         joined = "; ".join(dict.fromkeys(map(title, covering)))
@@ -283,10 +294,14 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         if not active:
             out.append(piece)
             continue
-        covering = tuple(sorted(active))
-        tag = tags.get(covering)
-        if tag is None:
-            tag = tags[covering] = open_tag(covering)
+        if len(active) == 1:
+            (i,) = active
+            tag = single_tags[i] or single_tag(i)
+        else:
+            covering = tuple(sorted(active))
+            tag = tags.get(covering)
+            if tag is None:
+                tag = tags[covering] = open_tag(covering)
         out.append(f"{tag}{piece}</span>")
     return "".join(out)
 
@@ -325,7 +340,8 @@ def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
     if not claims:
         return
     yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
-    for c in sorted(claims, key=lambda c: c.get("start", 0)):
+    # every claim span's item has an int "start" (report_spans takes no other), so no default is needed
+    for c in sorted(claims, key=itemgetter("start")):
         value = f"{esc_label(c.get('bound', '='))} {_number_html(c.get('value'))}"
         if c.get("value_max") is not None:
             value += f"–{_number_html(c['value_max'])}"
@@ -356,7 +372,8 @@ def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
 
 def _text(value: Any) -> str | None:
     """A field's text whether it was serialised as a string or as a whole Field."""
-    return value.get("text") if isinstance(value, Mapping) else value
+    # a text (the common case) is let through before the costlier isinstance test of an abstract class
+    return value.get("text") if type(value) is not str and isinstance(value, Mapping) else value
 
 
 def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
