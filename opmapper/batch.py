@@ -93,18 +93,18 @@ class Analyzer:
 
         self.k = k
         self.notes: list[str] = []
-        try:
-            self.resolutions = dict(load_resolutions(resolutions))
-        except OpmapperError:
-            if resolutions is not None:
+        if resolutions is None:
+            bundled = _read_bundled_resolutions()
+            self.resolutions = bundled or {}
+            if bundled is None:
+                self.notes.append("the bundled resolution texts could not be loaded: paragraphs are not checked")
+        else:
+            try:
+                self.resolutions = dict(load_resolutions(resolutions))
+            except OpmapperError:
                 raise
-            self.resolutions = {}
-            self.notes.append("the bundled resolution texts could not be loaded: paragraphs are not checked")
-        except Exception as exc:  # noqa: BLE001 - any failure of a named folder is an input problem
-            if resolutions is not None:
+            except Exception as exc:  # noqa: BLE001 - any failure of a named folder is an input problem
                 raise InputError(f"cannot load resolutions ({exc})", str(resolutions)) from None
-            self.resolutions = {}
-            self.notes.append("the bundled resolution texts could not be loaded: paragraphs are not checked")
         try:
             self.tagger = OpTagger.load(model)
         except Exception as exc:  # noqa: BLE001
@@ -271,19 +271,25 @@ def _load_analyzer(model: str | os.PathLike[str] | None, resolutions: str | os.P
     return analyzer
 
 
-def _bundled_resolutions() -> dict[str, Any]:
-    """The bundled resolution texts (code -> Resolution): the default analyser's when this process has
-    loaded it, else read on their own; loading an analyser for them would import spaCy and scikit-learn
-    and build the tagger (``finalize`` after ``merge_records``, in a process that analysed nothing)."""
-    loaded = _ANALYZERS.get((None, None))
-    if loaded is not None:
-        return loaded.resolutions
+def _read_bundled_resolutions() -> dict[str, Any] | None:
+    """The bundled resolution texts (code -> Resolution), or None when they cannot be read: without them
+    paragraphs are not checked and coverage lists only the paragraphs reported on, but nothing fails."""
     from .resolution import load_resolutions
 
     try:
         return dict(load_resolutions())
-    except Exception:  # noqa: BLE001 - as in Analyzer: without them coverage lists only reported paragraphs
-        return {}
+    except Exception:  # noqa: BLE001 - a broken install must not stop an analysis
+        return None
+
+
+def _bundled_resolutions() -> dict[str, Any]:
+    """The bundled resolution texts: the default analyser's when this process has loaded it, else read on
+    their own; loading an analyser for them would import spaCy and scikit-learn and build the tagger
+    (``finalize`` after ``merge_records``, in a process that analysed nothing)."""
+    loaded = _ANALYZERS.get((None, None))
+    if loaded is not None:
+        return loaded.resolutions
+    return _read_bundled_resolutions() or {}
 
 
 def analyze(text: str, source: str | None = None) -> dict[str, Any]:
