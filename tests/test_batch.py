@@ -666,3 +666,20 @@ def test_loading_the_analyser_freezes_its_objects_but_not_the_callers_garbage():
     analyzer = batch._load_analyzer(None, None)
     assert gone() is None  # collected before the freeze, not kept for the life of the process
     assert gc.get_freeze_count() > frozen_before and analyzer.analyze(batch.WARM_UP_TEXT)["report"]
+
+
+def test_unreadable_bundled_resolutions_are_a_note_not_a_failure(monkeypatch):
+    import opmapper.errors
+    import opmapper.resolution
+
+    def broken(directory=None):
+        raise OSError("bundled folder missing")
+
+    monkeypatch.setattr(opmapper.resolution, "load_resolutions", broken)
+    monkeypatch.setattr(batch, "_ANALYZERS", {})
+    assert batch._bundled_resolutions() == {}
+    analyzer = batch.Analyzer()
+    assert analyzer.resolutions == {}
+    assert "the bundled resolution texts could not be loaded: paragraphs are not checked" in analyzer.notes
+    with pytest.raises(opmapper.errors.InputError, match="bundled folder missing"):
+        batch.Analyzer(resolutions="/somewhere/named")
