@@ -3,39 +3,94 @@ every batch run, pays for what is imported)."""
 
 from __future__ import annotations
 
+import functools
 import importlib
+import importlib.machinery
+import importlib.util
 import sys
 import types
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 
 
 class _DeferredModule(types.ModuleType):
     """Stands in for a module that is not imported yet; reading any of its attributes imports the real
-    module (which then replaces the stand-in in ``sys.modules``) and reads it there."""
+    module (which then replaces the stand-in in ``sys.modules``) and reads it there.
+
+    Dunder names are answered by the stand-in itself: the import system asks for ``__path__`` (is it a
+    package?) on every ``from X import y``, and that question must not import X."""
 
     def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
         return getattr(self._real_module(), name)
 
     def __dir__(self):
         return dir(self._real_module())
 
     def _real_module(self) -> types.ModuleType:
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        return importlib.import_module(self.__name__)
+        return _import_real(self.__name__)
+
+
+def _import_real(name: str) -> types.ModuleType:
+    """The real module ``name``, imported now if only a stand-in was there. The stand-ins of its packages
+    go too: the real module is imported under real packages."""
+    module = sys.modules.get(name)
+    if module is not None and not isinstance(module, _DeferredModule):
+        return module
+    parts = name.split(".")
+    for i in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:i])
+        if isinstance(sys.modules.get(prefix), _DeferredModule):
+            del sys.modules[prefix]
+    return importlib.import_module(name)
+
+
+def _forwarding(module_name: str, function_name: str) -> Callable:
+    """A function that imports ``module_name`` when called and calls its ``function_name``."""
+
+    def call(*args, **kwargs):
+        return getattr(_import_real(module_name), function_name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = function_name
+    call.__module__ = module_name
+    call.__doc__ = f"Imports {module_name} on first call and calls its {function_name}."
+    return call
+
+
+def _search_path(name: str) -> list[str] | None:
+    """``__path__`` of the package ``name`` (None for a plain module), found without importing it or its
+    parents (``importlib.util.find_spec`` would import the parents)."""
+    top, *rest = name.split(".")
+    spec = importlib.util.find_spec(top) if top not in sys.modules else getattr(sys.modules[top], "__spec__", None)
+    for i, _ in enumerate(rest, start=2):
+        if spec is None or spec.submodule_search_locations is None:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(".".join(name.split(".")[:i]), spec.submodule_search_locations)
+    if spec is None or spec.submodule_search_locations is None:
+        return None
+    return list(spec.submodule_search_locations)
 
 
 @contextmanager
-def deferred_import(name: str) -> Iterator[None]:
+def deferred_import(name: str, *, functions: Iterable[str] = ()) -> Iterator[None]:
     """While the block runs, importing ``name`` gives a stand-in that imports the real module only when
     something first reads from it. After the block ``sys.modules`` no longer holds the stand-in, so a
     later import of ``name`` is an ordinary one; modules that kept the stand-in reach the real module
-    through it."""
+    through it.
+
+    ``functions``: names the stand-in answers itself with functions that import the real module when
+    first called (for ``from name import f`` in the block, which would otherwise read ``f`` at once).
+    """
     if name in sys.modules:
         yield
         return
     stand_in = _DeferredModule(name)
+    path = _search_path(name)
+    if path is not None:
+        stand_in.__path__ = path
+    for function in functions:
+        setattr(stand_in, function, _forwarding(name, function))
     sys.modules[name] = stand_in
     try:
         yield
@@ -45,3 +100,21 @@ def deferred_import(name: str) -> Iterator[None]:
         parent, _, child = name.rpartition(".")
         if parent in sys.modules and vars(sys.modules[parent]).get(child) is stand_in:
             delattr(sys.modules[parent], child)
+
+
+@functools.cache
+def import_spacy() -> types.ModuleType:
+    """spaCy, imported without its command-line interface.
+
+    ``spacy/__init__`` imports ``spacy.cli`` only to offer ``spacy.info``; the CLI brings typer, weasel,
+    their HTTP and templating stacks and every command module, some 450 modules and a third of the time
+    ``import spacy`` takes, none of which tokenising needs. ``spacy.info`` still works (it imports the CLI
+    when called), and ``import spacy.cli`` later is an ordinary import.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    with ExitStack() as stack:
+        stack.enter_context(deferred_import("spacy.cli"))
+        stack.enter_context(deferred_import("spacy.cli.info", functions=["info"]))
+        import spacy
+    return spacy

@@ -2256,9 +2256,9 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
 @functools.lru_cache(maxsize=1)
 def default_pipeline():
     """``spacy.blank("en")``, built once per process: find_claims uses its tokenizer."""
-    import spacy
+    from ._imports import import_spacy
 
-    return spacy.blank("en")
+    return import_spacy().blank("en")
 
 
 def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON, context: str | None = None) -> list[Claim]:

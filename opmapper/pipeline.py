@@ -10,10 +10,13 @@ works. Registered with ``@Language.factory`` and the ``spacy_factories`` entry p
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-
+from ._imports import import_spacy
 from .references import DEFAULT_PATTERNS, ReferencePatterns, find_references
+
+import_spacy()  # before the spacy imports below, so that spaCy comes without its CLI
+
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
 
 CLAIMS_SPANS_KEY = "opmapper_claims"
 REFERENCES_SPANS_KEY = "opmapper_references"

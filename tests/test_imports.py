@@ -1,0 +1,72 @@
+"""Deferred imports: what opmapper leaves out of start-up still works when something asks for it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+SENTENCE = "Since 2021 we trained 1,250 officers (e.g. in U.S.-led courses) and removed 11.5m posts."
+
+SPACY_WITHOUT_CLI_PROBE = f"""
+import sys
+from opmapper.claims import default_pipeline
+nlp = default_pipeline()
+print("cli loaded by the pipeline:", "spacy.cli" in sys.modules, "typer" in sys.modules)
+print("tokens:", "|".join(t.text for t in nlp({SENTENCE!r})))
+import spacy
+print("info:", spacy.info()["spacy_version"] == spacy.__version__)
+import spacy.cli
+from spacy.cli import download
+print("real cli:", type(spacy.cli).__name__, callable(download), type(sys.modules["spacy.cli.info"]).__name__)
+"""
+
+PLAIN_SPACY_PROBE = f"""
+import spacy
+print("tokens:", "|".join(t.text for t in spacy.blank("en")({SENTENCE!r})))
+"""
+
+
+def _run(probe: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_the_claims_pipeline_imports_spacy_without_its_cli_and_spacy_info_still_works():
+    lines = _run(SPACY_WITHOUT_CLI_PROBE)
+    assert lines[0] == "cli loaded by the pipeline: False False"
+    assert lines[1] == _run(PLAIN_SPACY_PROBE)[0]  # the same tokenizer as a plain `import spacy`
+    assert "|U.S.-led|" in lines[1] and "|1,250|" in lines[1]
+    assert lines[2] == "info: True"
+    assert lines[3] == "real cli: module True module"
+
+
+def test_spacy_imported_before_opmapper_is_used_as_it_is():
+    probe = ("import sys, spacy\nfirst = sys.modules['spacy']\nfrom opmapper._imports import import_spacy\n"
+             "print(import_spacy() is first, type(sys.modules['spacy.cli']).__name__)\n"
+             "import opmapper.pipeline\nnlp = spacy.blank('en')\nnlp.add_pipe('opmapper_references')\n"
+             "print([s.label_ for s in nlp('We acted on OP 4(b).')._.op_references])")
+    assert _run(probe) == ["True module", "['OP4.b']"]
+
+
+def test_a_deferred_package_answers_the_import_systems_questions_without_being_imported():
+    probe = """
+import sys
+from opmapper._imports import deferred_import
+with deferred_import("xml.dom"), deferred_import("email.quoprimime", functions=["quote"]):
+    import xml.dom
+    from email.quoprimime import quote
+    dom = sys.modules["xml.dom"]
+    print("paths:", dom.__path__[0].endswith("dom"), hasattr(sys.modules["email.quoprimime"], "__path__"))
+    print("in the block:", type(dom).__name__, type(sys.modules["email.quoprimime"]).__name__)
+print("after the block:", "xml.dom" in sys.modules, "email.quoprimime" in sys.modules)
+print("forwarded:", quote("="), type(sys.modules["email.quoprimime"]).__name__)
+print("attribute:", dom.Node.ELEMENT_NODE, type(sys.modules["xml.dom"]).__name__)
+"""
+    assert _run(probe) == [
+        "paths: True False",
+        "in the block: _DeferredModule _DeferredModule",
+        "after the block: False False",
+        "forwarded: =3D module",
+        "attribute: 1 module",
+    ]
