@@ -92,12 +92,16 @@ def deferred_import(name: str, *, functions: Iterable[str] = ()) -> Iterator[Non
     for function in functions:
         setattr(stand_in, function, _forwarding(name, function))
     sys.modules[name] = stand_in
+    # and an attribute of its package, as the import system makes it for a submodule: a package that
+    # imports its submodules on attribute access (numpy, scipy) would otherwise import it again and again
+    parent, _, child = name.rpartition(".")
+    if parent in sys.modules and child not in vars(sys.modules[parent]):
+        setattr(sys.modules[parent], child, stand_in)
     try:
         yield
     finally:
         if sys.modules.get(name) is stand_in:
             del sys.modules[name]
-        parent, _, child = name.rpartition(".")
         if parent in sys.modules and vars(sys.modules[parent]).get(child) is stand_in:
             delattr(sys.modules[parent], child)
 
@@ -118,3 +122,25 @@ def import_spacy() -> types.ModuleType:
         stack.enter_context(deferred_import("spacy.cli.info", functions=["info"]))
         import spacy
     return spacy
+
+
+# Modules that importing scipy.sparse and scikit-learn's text features brings in and scoring with a saved
+# tagger never uses. scipy.stats: imported by sklearn.utils.fixes and sklearn.preprocessing for helpers
+# scoring does not call (a third of start-up). numpy's extras: numpy imports them on first attribute
+# access, and scipy's array-API layer reads every attribute of numpy when it copies numpy's namespace
+# (numpy.f2py alone brings charset_normalizer and some 100 modules).
+UNUSED_BY_SCORING = ("scipy.stats", "numpy.f2py", "numpy.testing", "numpy.ma", "numpy.polynomial",
+                     "numpy.ctypeslib")
+
+
+@contextmanager
+def lean_scientific_imports() -> Iterator[None]:
+    """While the block runs, the modules of ``UNUSED_BY_SCORING`` are stand-ins that import the real
+    module on first use (see ``deferred_import``)."""
+    import numpy  # noqa: F401 - the packages first: a stand-in is also an attribute of its package
+    import scipy  # noqa: F401
+
+    with ExitStack() as stack:
+        for name in UNUSED_BY_SCORING:
+            stack.enter_context(deferred_import(name))
+        yield

@@ -42,18 +42,17 @@ from operator import is_
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
-from ._imports import deferred_import
+from ._imports import lean_scientific_imports
 from ._records import Record, record_maker
 from .errors import InputError, ModelError
 from .references import strip_references
 from .resolution import Resolution, canonical_id
 
-# Importing scikit-learn imports scipy.stats (sklearn.utils.fixes, sklearn.preprocessing) for helpers that
-# scoring with a saved tagger never calls: a third of every opmapper command's start-up (0.5-0.9 s of
-# 2-3 s), and of every batch run's serial part.
-with deferred_import("scipy.stats"):
+# Importing scipy.sparse and scikit-learn imports much that scoring with a saved tagger never calls (half
+# of every opmapper command's start-up, and of every batch run's serial part): see UNUSED_BY_SCORING.
+with lean_scientific_imports():
+    import scipy.sparse as sp
     from sklearn.base import BaseEstimator
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 
