@@ -126,11 +126,13 @@ def import_spacy() -> types.ModuleType:
 
 # Modules that importing scipy.sparse and scikit-learn's text features brings in and scoring with a saved
 # tagger never uses. scipy.stats: imported by sklearn.utils.fixes and sklearn.preprocessing for helpers
-# scoring does not call (a third of start-up). numpy's extras: numpy imports them on first attribute
+# scoring does not call (a third of start-up). scipy.optimize: scipy.interpolate (imported by
+# sklearn.preprocessing for SplineTransformer) takes minimize_scalar from it, so that one function is a
+# stand-in too. numpy's extras: numpy imports them on first attribute
 # access, and scipy's array-API layer reads every attribute of numpy when it copies numpy's namespace
 # (numpy.f2py alone brings charset_normalizer and some 100 modules).
-UNUSED_BY_SCORING = ("scipy.stats", "numpy.f2py", "numpy.testing", "numpy.ma", "numpy.polynomial",
-                     "numpy.ctypeslib")
+UNUSED_BY_SCORING = {"scipy.stats": (), "scipy.optimize": ("minimize_scalar",), "numpy.f2py": (),
+                     "numpy.testing": (), "numpy.ma": (), "numpy.polynomial": (), "numpy.ctypeslib": ()}
 
 
 @contextmanager
@@ -141,6 +143,6 @@ def lean_scientific_imports() -> Iterator[None]:
     import scipy  # noqa: F401
 
     with ExitStack() as stack:
-        for name in UNUSED_BY_SCORING:
-            stack.enter_context(deferred_import(name))
+        for name, functions in UNUSED_BY_SCORING.items():
+            stack.enter_context(deferred_import(name, functions=functions))
         yield

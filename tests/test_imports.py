@@ -77,16 +77,23 @@ import sys
 import opmapper.tagger
 real = lambda name: type(sys.modules.get(name)).__name__ == "module"
 print("loaded by the tagger:", [n for n in ("numpy.f2py", "numpy.testing", "numpy.ma", "numpy.polynomial",
-      "numpy.ctypeslib", "charset_normalizer") if real(n)])
+      "numpy.ctypeslib", "charset_normalizer", "scipy.optimize") if real(n)])
 import numpy as np
 from numpy.testing import assert_array_equal
 assert_array_equal(np.ma.masked_array([1, 2], mask=[0, 1]).filled(0), [1, 0])
 print("polynomial:", np.polynomial.Polynomial([1, 2])(2), "ma:", real("numpy.ma"))
 from scipy._lib.array_api_compat import numpy as xp
 print("scipy's copy of numpy:", xp.ma.masked_array([3]).sum(), xp.polynomial.Polynomial([0, 1])(4))
+print("optimize loaded:", real("scipy.optimize"))
+from sklearn.preprocessing import SplineTransformer
+print("splines:", SplineTransformer(n_knots=3, degree=1).fit_transform([[0.0], [1.0], [2.0]]).round(3).tolist())
+from scipy.interpolate import _bsplines
+print("minimum:", round(float(_bsplines.minimize_scalar(lambda x: (x - 2) ** 2).x), 6), real("scipy.optimize"))
 """
 
 
 def test_scoring_imports_leave_numpys_unused_extras_out_and_they_work_when_used():
     lines = _run(NUMPY_EXTRAS_PROBE)
-    assert lines == ["loaded by the tagger: []", "polynomial: 5.0 ma: True", "scipy's copy of numpy: 3 4.0"]
+    assert lines == ["loaded by the tagger: []", "polynomial: 5.0 ma: True", "scipy's copy of numpy: 3 4.0",
+                     "optimize loaded: False", "splines: [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]",
+                     "minimum: 2.0 True"]
