@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
@@ -17,11 +18,12 @@ class _DeferredModule(types.ModuleType):
     """Stands in for a module that is not imported yet; reading any of its attributes imports the real
     module (which then replaces the stand-in in ``sys.modules``) and reads it there.
 
-    Dunder names are answered by the stand-in itself: the import system asks for ``__path__`` (is it a
-    package?) on every ``from X import y``, and that question must not import X."""
+    ``__path__`` is answered by the stand-in itself (set for a package, absent for a plain module): the
+    import system asks for it (is it a package?) on every ``from X import y``, and that question must not
+    import X."""
 
     def __getattr__(self, name: str):
-        if name.startswith("__") and name.endswith("__"):
+        if name == "__path__":
             raise AttributeError(name)
         return getattr(self._real_module(), name)
 
@@ -72,6 +74,42 @@ def _search_path(name: str) -> list[str] | None:
     return list(spec.submodule_search_locations)
 
 
+class _AlreadyImported(importlib.abc.Loader):
+    """Hands the import system a module that exists already, unchanged (see ``_RealPackageFirst``)."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self.module = module
+        self.spec = module.__spec__
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module) -> None:
+        module.__spec__ = self.spec  # the import system has just set its own
+
+
+class _RealPackageFirst(importlib.abc.MetaPathFinder):
+    """While stand-ins are in place: a submodule of a stand-in package is imported under the real
+    package, imported first. Without it the submodule would run under a package whose ``__init__`` never
+    ran, and if that ``__init__`` imports the submodule too, the submodule would run twice."""
+
+    def find_spec(self, name, path=None, target=None):
+        parent = name.rpartition(".")[0]
+        if not isinstance(sys.modules.get(parent), _DeferredModule):
+            return None
+        _import_real(parent)
+        module = sys.modules.get(name)
+        if module is None or isinstance(module, _DeferredModule):
+            return None  # the usual finders go on, in the same folders
+        # The real package imported it: hand that module over. It leaves sys.modules until the import
+        # system puts it back, or the import system would take its spec and run it again.
+        del sys.modules[name]
+        return importlib.util.spec_from_loader(name, _AlreadyImported(module))
+
+
+_GUARD = _RealPackageFirst()
+
+
 @contextmanager
 def deferred_import(name: str, *, functions: Iterable[str] = ()) -> Iterator[None]:
     """While the block runs, importing ``name`` gives a stand-in that imports the real module only when
@@ -92,6 +130,9 @@ def deferred_import(name: str, *, functions: Iterable[str] = ()) -> Iterator[Non
     for function in functions:
         setattr(stand_in, function, _forwarding(name, function))
     sys.modules[name] = stand_in
+    guarding = _GUARD not in sys.meta_path
+    if guarding:
+        sys.meta_path.insert(0, _GUARD)
     # and an attribute of its package, as the import system makes it for a submodule: a package that
     # imports its submodules on attribute access (numpy, scipy) would otherwise import it again and again
     parent, _, child = name.rpartition(".")
@@ -100,6 +141,8 @@ def deferred_import(name: str, *, functions: Iterable[str] = ()) -> Iterator[Non
     try:
         yield
     finally:
+        if guarding:
+            sys.meta_path.remove(_GUARD)
         if sys.modules.get(name) is stand_in:
             del sys.modules[name]
         if parent in sys.modules and vars(sys.modules[parent]).get(child) is stand_in:

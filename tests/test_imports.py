@@ -97,3 +97,27 @@ def test_scoring_imports_leave_numpys_unused_extras_out_and_they_work_when_used(
     assert lines == ["loaded by the tagger: []", "polynomial: 5.0 ma: True", "scipy's copy of numpy: 3 4.0",
                      "optimize loaded: False", "splines: [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]",
                      "minimum: 2.0 True"]
+
+
+def test_a_submodule_imported_in_the_block_runs_once_under_the_real_package(tmp_path):
+    """What a newer library might do: import a submodule of a package that is a stand-in, where the
+    package's own __init__ imports that submodule too."""
+    pkg = tmp_path / "deferredpkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("import builtins\nbuiltins.RUNS = getattr(builtins, 'RUNS', []) + ['pkg']\n"
+                                     "from .helpers import VALUE\n")
+    (pkg / "helpers.py").write_text("import builtins\nbuiltins.RUNS = getattr(builtins, 'RUNS', []) + ['helpers']\n"
+                                    "VALUE = 41\n")
+    (pkg / "extra.py").write_text("from . import helpers\nANSWER = helpers.VALUE + 1\n")
+    probe = f"""
+import sys
+sys.path.insert(0, {str(tmp_path)!r})
+from opmapper._imports import deferred_import
+with deferred_import("deferredpkg"):
+    import deferredpkg.helpers
+    from deferredpkg.extra import ANSWER
+import builtins, deferredpkg
+print(builtins.RUNS, ANSWER, deferredpkg.VALUE, type(sys.modules["deferredpkg"]).__name__)
+print(sys.modules["deferredpkg.helpers"].__spec__.origin.endswith("helpers.py"), sys.meta_path[0].__class__.__name__)
+"""
+    assert _run(probe) == ["['pkg', 'helpers'] 42 41 module", "True " + _run("import sys\nprint(sys.meta_path[0].__class__.__name__)")[0]]
