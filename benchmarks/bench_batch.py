@@ -2,6 +2,7 @@
 
     python benchmarks/bench_batch.py            # 10,000 reports
     python benchmarks/bench_batch.py --n 1000   # a quicker look
+    python benchmarks/bench_batch.py --repeat 3 # each --jobs value three times, interleaved, and medians
 
 The archive is made of varied copies of the corpus reports (figures shifted, a serial line added, spread
 over nested folders) in a temporary folder. Each run is a fresh `python -m opmapper batch` process, so
@@ -34,6 +35,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -136,10 +138,20 @@ def run_batch(archive: Path, out: Path, jobs: int) -> dict[str, float]:
             "steal": stolen}
 
 
+def print_row(label: str, jobs: int, r: dict[str, float], start: dict[str, float]) -> None:
+    rate = r["reports"] / r["wall"]
+    steady = (r["cpu"] - start["cpu"]) / r["reports"] * 1000  # after start-up
+    print(f"{label:>4} {r['reports']:>8.0f} {r['wall']:>8.1f} {rate:>10.1f} {rate / jobs:>9.1f} {r['cpu']:>7.1f} "
+          f"{r['reports'] / r['cpu']:>10.1f} {steady:>14.2f} {r['peak_tree'] / 2**20:>14.0f} "
+          f"{r['peak_single'] / 2**20:>17.0f} {r['steal']:>8.1f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="reports in the archive (default 10,000)")
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values (default 1,2)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the --jobs list this many times, interleaved, and print the medians (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args()
     compileall.compile_dir(ROOT / "opmapper", quiet=1)  # see the docstring: bytecode as an install has it
@@ -161,13 +173,18 @@ def main() -> None:
         print(f"start-up (a one-report run): {start['wall']:.1f} s wall, {start['cpu']:.1f} s CPU")
         print(f"{'jobs':>4} {'reports':>8} {'wall s':>8} {'reports/s':>10} {'per core':>9} {'CPU s':>7} "
               f"{'per CPU s':>10} {'CPU ms/report':>14} {'peak MB (all)':>14} {'peak MB (1 proc)':>17} {'steal s':>8}")
-        for jobs in (int(j) for j in args.jobs.split(",")):
-            r = run_batch(tmp / "archive", tmp / f"out{jobs}", jobs)
-            rate = r["reports"] / r["wall"]
-            steady = (r["cpu"] - start["cpu"]) / r["reports"] * 1000  # after start-up
-            print(f"{jobs:>4} {r['reports']:>8} {r['wall']:>8.1f} {rate:>10.1f} {rate / jobs:>9.1f} {r['cpu']:>7.1f} "
-                  f"{r['reports'] / r['cpu']:>10.1f} {steady:>14.2f} {r['peak_tree'] / 2**20:>14.0f} "
-                  f"{r['peak_single'] / 2**20:>17.0f} {r['steal']:>8.1f}", flush=True)
+        runs: dict[int, list[dict[str, float]]] = {}
+        for round_ in range(args.repeat):
+            for jobs in (int(j) for j in args.jobs.split(",")):
+                # every run writes a fresh folder: output left by an earlier run would be replaced file by
+                # file (slower), and deleting it would slow the next run's file creation
+                r = run_batch(tmp / "archive", tmp / f"out{jobs}-{round_}", jobs)
+                runs.setdefault(jobs, []).append(r)
+                print_row(str(jobs), jobs, r, start)
+        if args.repeat > 1:
+            print(f"medians of {args.repeat} runs (each column on its own):")
+            for jobs, done in runs.items():
+                print_row(f"{jobs} med", jobs, {key: statistics.median(r[key] for r in done) for key in done[0]}, start)
     finally:
         if args.keep:
             print(f"kept {tmp}")
