@@ -1919,7 +1919,8 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
             planned.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
     if verb and verb.lower().endswith("ed") and not planned:
         return "achieved"
-    before_p = max((p for p in planned if p < rel), default=None)
+    # (most sentences hold no marker: an empty list needs no generator)
+    before_p = max([p for p in planned if p < rel], default=None) if planned else None
     if context == "future":
         # a plan section: planned unless the sentence says in past or perfect tense that it was done
         # ("IFAW completed a review of 12 laws", "40 volunteers have been trained"), a slip the checks catch
@@ -1929,19 +1930,21 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         if verb is None and before_p is None and _past_after_subject(sent[:rel], r, plain):
             return "achieved"
         return "planned"
+    if not planned:
+        return "achieved"  # nothing in the sentence plans the figure (its achieved markers could only agree)
     # (the achieved markers only now: the answers above never read them)
     achieved = scanner.achieved_at.get(key)
     if achieved is None:
         achieved = scanner.achieved_at[key] = _marker_starts(sent, r, plain, r.achieved_lower_re, r.achieved_res)
-    before_a = max((a for a in achieved if a < rel), default=None)
+    before_a = max([a for a in achieved if a < rel], default=None) if achieved else None
     if before_p is not None and (before_a is None or before_p > before_a):
         # a "by 2025" deadline only plans figures whose verb is not already in the past
         return "planned"
     if before_a is not None:
         return "achieved"
     clause_end = r.clause_end_res[plain].search(sent, rel + (fig_end - fig_start)).start()
-    after_p = min((p for p in planned if rel <= p < clause_end), default=None)  # "48%, against a target of 80%"
-    after_a = min((a for a in achieved if a >= rel), default=None)
+    after_p = min([p for p in planned if rel <= p < clause_end], default=None)  # "48%, against a target of 80%"
+    after_a = min([a for a in achieved if a >= rel], default=None) if achieved else None
     if after_p is not None and (after_a is None or after_p < after_a):
         return "planned"
     return "achieved"
@@ -2082,10 +2085,27 @@ class _ChunkTokenizer:
         # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again
         # by str.find from the end of the one before (only whitespace lies between them): no match objects
         known = self.chunks.get
-        find = text.find
         append = out.append
+        span = text[start:end]
+        if span and span[0] != " " and span[-1] != " " and "  " not in span and span.isprintable():
+            # the usual span, its words one space apart (every whitespace character but the space is
+            # unprintable): each space is the trailing space of the token before it, so the chunks are
+            # the pieces between the spaces and each starts one after the end of the one before
+            at = start
+            for chunk in span.split(" "):
+                tokens = known(chunk, False)
+                if tokens is False:
+                    tokens = self._tokens(chunk)
+                to = at + len(chunk)
+                if tokens is None:
+                    append((at, to, chunk))
+                else:
+                    out.extend([(at + a, at + b, t) for a, b, t in tokens])
+                at = to + 1
+            return
+        find = text.find
         prev = start
-        for chunk in text[start:end].split():
+        for chunk in span.split():
             at = find(chunk, prev)
             # one space after a token is its trailing space; any other gap goes to _whitespace
             if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):

@@ -98,6 +98,20 @@ def test_chunk_tokenizer_gives_the_tokenizers_tokens():
             assert out == expected, text[start:end]
 
 
+def test_chunk_tokenizer_reads_spans_of_single_spaced_words_as_the_tokenizer_does():
+    # most sentences: words one space apart, no other whitespace (the chunks are the pieces between spaces)
+    tokenizer = spacy.blank("en").tokenizer
+    chunked = C._ChunkTokenizer(tokenizer)
+    lines = {" ".join(line.split()) for text in TEXTS for line in text.split("\n")} - {""}
+    assert len(lines) > 500
+    for line in sorted(lines) + ["x", "don't (OP4.b) 3,400km² 12-15 'quoted' U.S. e.g."]:
+        text = "Before.\n" + line + " after"  # the span inside a longer text
+        out: list[tuple[int, int, str]] = []
+        chunked.words(text, 8, 8 + len(line), out)
+        expected = [(8 + t.idx, 8 + t.idx + len(t), t.text) for t in tokenizer(line)]
+        assert out == expected, line
+
+
 @pytest.mark.parametrize(("pair", "twin"), [("planned_res", "planned_lower_re"), ("achieved_res", "achieved_lower_re")])
 def test_lower_case_twins_find_the_markers_the_case_blind_patterns_find(pair, twin):
     original, lower = getattr(RULES, pair)[0], getattr(RULES, twin)
