@@ -440,6 +440,11 @@ _WORD_FIRST = re.compile(r"(?:[A-Za-z0-9]|\\w|\(\?:[A-Za-z0-9]+(?:\|[A-Za-z0-9]+
 def _opens_with_word_char(fragment: str) -> bool:
     """Every match of the regex ``fragment`` starts with a word character (a conservative test: False
     when unsure, e.g. for an alternation at the fragment's top level)."""
+    return not _has_top_level_bar(fragment) and _WORD_FIRST.match(fragment) is not None
+
+
+def _has_top_level_bar(fragment: str) -> bool:
+    """The regex ``fragment`` is an alternation at its top level ("a|b"; not "(?:a|b)c" or "[|]")."""
     depth, i, in_set = 0, 0, False
     while i < len(fragment):
         ch = fragment[i]
@@ -455,9 +460,53 @@ def _opens_with_word_char(fragment: str) -> bool:
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
-            return False
+            return True
         i += 1
-    return _WORD_FIRST.match(fragment) is not None
+    return False
+
+
+# a fragment opening with a group of plain lower-case words: "(?:is|are)\s+to\s+be" (no quantifier after it)
+_LEADING_WORDS = re.compile(r"\(\?:([a-z]+(?:\|[a-z]+)*)\)(?![?*+{])")
+
+
+def _by_first_letter(fragments) -> str:
+    """The regex alternation of ``fragments``, in order, with the branches that open with the same plain
+    lower-case letter gathered under it: "w(?:ill|ould)|s(?:hall|eeks?\\s+to)|..." (a leading group of
+    words is spread first: "(?:is|are)\\s+to" gives "is\\s+to" and "are\\s+to").
+
+    The same matches, found faster by plain re: it passes over a branch whose first letter is not the
+    text's at once, where a branch opening with a group is entered at every position. The order of choice
+    stays: two branches opening with different letters never match at the same place, and a branch that
+    opens otherwise ("\\w+'ll", or an alternation "a|b") stays between the branches before and after it.
+    """
+    parts: list[str] = []
+    gathered: dict[str, list[str]] = {}  # letter -> the rest of each branch opening with it, in order
+
+    def close_gathered() -> None:
+        parts.extend(f"{letter}(?:{'|'.join(rests)})" for letter, rests in gathered.items())
+        gathered.clear()
+
+    for fragment in fragments:
+        if _has_top_level_bar(fragment):
+            branches = [fragment]
+        else:
+            words = _LEADING_WORDS.match(fragment)
+            branches = [word + fragment[words.end():] for word in words.group(1).split("|")] if words \
+                else [fragment]
+        for branch in branches:
+            if "a" <= branch[:1] <= "z" and branch[1:2] not in ("?", "*", "+", "{") \
+                    and not _has_top_level_bar(branch):
+                gathered.setdefault(branch[0], []).append(branch[1:])
+            else:
+                close_gathered()
+                parts.append(branch)
+    close_gathered()
+    return "|".join(parts)
+
+
+def _marker_pattern(alternation: str) -> str:
+    """The case-blind pattern of a marker alternation, matching whole words only."""
+    return r"(?i)(?<![\w])(?:" + alternation + r")(?![\w])"
 
 
 def _lower_twin(compiled: Any, word_start: bool = False) -> Any:
@@ -782,15 +831,17 @@ class _Rules:
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
         # marker patterns as (regex, plain re) pairs: the second is for plain ASCII sentences (_plain_ascii),
         # where both modules read the same pattern alike and plain re runs these alternations twice as fast
-        self.planned_res = _pair(r"(?i)(?<![\w])(?:" + "|".join(lx.planned_markers) + r")(?![\w])")
-        self.achieved_res = _pair(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
-        self.future_achieved_res = _pair(
-            r"(?i)(?<![\w])(?:" + "|".join(lx.future_achieved_markers) + r")(?![\w])")
-        # the twins for lower-cased plain ASCII sentences (None if a lexicon's markers rule them out)
+        self.planned_res = _pair(_marker_pattern("|".join(lx.planned_markers)))
+        self.achieved_res = _pair(_marker_pattern("|".join(lx.achieved_markers)))
+        self.future_achieved_res = _pair(_marker_pattern("|".join(lx.future_achieved_markers)))
+        # the twins for lower-cased plain ASCII sentences (None if a lexicon's markers rule them out), their
+        # branches gathered by first letter (the planned markers' scan is the costliest pattern call here)
         self.planned_lower_re = _lower_twin(
-            self.planned_res[0], word_start=all(_opens_with_word_char(f) for f in lx.planned_markers))
+            regex.compile(_marker_pattern(_by_first_letter(lx.planned_markers))),
+            word_start=all(_opens_with_word_char(f) for f in lx.planned_markers))
         self.achieved_lower_re = _lower_twin(
-            self.achieved_res[0], word_start=all(_opens_with_word_char(f) for f in lx.achieved_markers))
+            regex.compile(_marker_pattern(_by_first_letter(lx.achieved_markers))),
+            word_start=all(_opens_with_word_char(f) for f in lx.achieved_markers))
         # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
         opener = r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)"
         # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
@@ -969,6 +1020,7 @@ class _Scanner:
         self.plain = _plain_ascii(text)
         self.fwd = rules.twins if self.plain else rules  # the forward patterns to use on this text
         self.tails: dict[tuple[int, int], tuple[str, str, bool, str] | None] = {}  # (end, n) -> _tail of the window
+        self.words_after: dict[int, str | None] = {}  # end -> the word after one space there (_plain_word_after)
 
     def _ends(self, pattern, guard: _EndGuard, end: int, n: int):
         """``pattern.search(text[end - n:end])`` for a reverse ``$``-anchored pattern, skipped where ``guard``
@@ -1504,13 +1556,12 @@ class _Scanner:
 
         ``words`` and ``prefixes`` given: the same test for other patterns (whose first run of letters
         after one space is one of ``words`` or opens with one of ``prefixes``)."""
-        text = self.text
-        if text[end:end + 1] != " ":
+        word = self.words_after.get(end, False)
+        if word is False:  # (once per position: the traps and the growth to the right read the same word)
+            run = _ASCII_WORD.match(self.text, end + 1) if self.text[end:end + 1] == " " else None
+            word = self.words_after[end] = run.group().lower() if run else None
+        if word is None:
             return False
-        run = _ASCII_WORD.match(text, end + 1)
-        if run is None:
-            return False
-        word = run.group().lower()
         if words is None:
             words, prefixes = self.r.right_words, self.r.range_words
         return word not in words and not word.startswith(prefixes)
