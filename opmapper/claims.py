@@ -1001,6 +1001,8 @@ class _Figure:
 
 # ----------------------------------------------------------------------------------------- scanner
 _QUOTES = frozenset("\"'“”‘’«»")
+# ASCII characters after which digit_re's lookbehind fails: word characters (for regex and plain re alike), ".,/:-"
+_NO_NUMBER_AFTER = frozenset(_ASCII_LETTERS + "0123456789_.,/:-")
 _HYPHENS = ("-", "–")  # the hyphens that join the words around them (_Phrase._joined)
 _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
@@ -1083,8 +1085,9 @@ class _Scanner:
         if self.excluded:
             # spans are sorted and short: only those starting shortly before ``end`` can overlap
             k = bisect.bisect_left(self._excluded_starts, end)
-            if any(start < e for _, e in self.excluded[max(0, k - 8):k]):
-                return True
+            for _, e in self.excluded[max(0, k - 8):k]:  # (a loop: no generator for one or two spans)
+                if start < e:
+                    return True
         return False
 
     # ---------------------------------------------------------------- number cores
@@ -1107,7 +1110,8 @@ class _Scanner:
                     continue
             if digit:
                 if p >= digits_to:
-                    m = fwd.digit_re.match(text, p)
+                    # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
+                    m = fwd.digit_re.match(text, p) if not p or text[p - 1] not in _NO_NUMBER_AFTER else None
                     if m is None and p and text[p - 1].isalpha() and (
                             not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
                             r.currency_before_re, text, max(0, p - 5), p):
@@ -1145,7 +1149,8 @@ class _Scanner:
                 if (not digit and not self.plain) or _IN_FOLLOWS.match(text, hit_end) else None
             if m:
                 out.append((m.start(), m.end(), None, "ratio"))
-        out.sort(key=lambda c: (c[0], -c[1]))
+        if len(out) > 1:  # (a text with one core has nothing to sort)
+            out.sort(key=lambda c: (c[0], -c[1]))
         return out
 
     # ---------------------------------------------------------------- main loop

@@ -500,3 +500,14 @@ def test_never_figure_opening_with_a_class_matches_where_its_alternation_does():
                 assert [m.span() for m in pattern.finditer(text, lo, hi)] == expected, text[lo:hi]
                 found += len(expected)
     assert found > 30
+
+
+def test_no_number_starts_after_the_characters_that_rule_digit_re_out():
+    tested = 0
+    for text in [*TEXTS, "OP4 a/5 1.5 1,5 x:9 2021-24 _7 é8"]:
+        for pos in range(1, len(text)):
+            if text[pos].isdigit() and text[pos - 1] in C._NO_NUMBER_AFTER:
+                assert RULES.digit_re.match(text, pos) is None, text[max(0, pos - 20):pos + 20]
+                assert RULES.twins.digit_re.match(text, pos) is None, text[max(0, pos - 20):pos + 20]
+                tested += 1
+    assert tested > 1000
