@@ -2138,34 +2138,23 @@ class _ChunkTokenizer:
 
     def words(self, text: str, start: int, end: int, out: list[tuple[int, int, str]]) -> None:
         """Append the tokens of text[start:end], as ``tokenizer(text[start:end])`` gives them."""
-        # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again
-        # by str.find from the end of the one before (only whitespace lies between them): no match objects
         known = self.chunks.get
         append = out.append
-        span = text[start:end]
-        if span and span[0] != " " and span[-1] != " " and "  " not in span and span.isprintable():
-            # the usual span, its words one space apart (every whitespace character but the space is
-            # unprintable): each space is the trailing space of the token before it, so the chunks are
-            # the pieces between the spaces and each starts one after the end of the one before
-            at = start
-            for chunk in span.split(" "):
-                tokens = known(chunk, False)
-                if tokens is False:
-                    tokens = self._tokens(chunk)
-                to = at + len(chunk)
-                if tokens is None:
-                    append((at, to, chunk))
-                else:
-                    out.extend([(at + a, at + b, t) for a, b, t in tokens])
-                at = to + 1
-            return
         find = text.find
-        prev = start
-        for chunk in span.split():
-            at = find(chunk, prev)
-            # one space after a token is its trailing space; any other gap goes to _whitespace
-            if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
-                self._whitespace(text, start, prev, at, out)
+        span = text[start:end]
+        # The usual span has its words one space apart (every whitespace character but the space is
+        # unprintable): each space is the trailing space of the token before it, so the chunks are the
+        # pieces between the spaces, each starting one after the end of the one before. Otherwise
+        # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again by
+        # str.find from the end of the one before (only whitespace lies between them): no match objects.
+        single_spaced = span[:1] != " " and span[-1:] != " " and "  " not in span and span.isprintable()
+        prev = at = start
+        for chunk in span.split(" ") if single_spaced and span else span.split():
+            if not single_spaced:
+                at = find(chunk, prev)
+                # one space after a token is its trailing space; any other gap goes to _whitespace
+                if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
+                    self._whitespace(text, start, prev, at, out)
             tokens = known(chunk, False)
             if tokens is False:
                 tokens = self._tokens(chunk)
@@ -2174,6 +2163,7 @@ class _ChunkTokenizer:
                 append((at, prev, chunk))
             else:
                 out.extend([(at + a, at + b, t) for a, b, t in tokens])
+            at = prev + 1
         if prev < end:
             self._whitespace(text, start, prev, end, out)
 
