@@ -440,6 +440,11 @@ _WORD_FIRST = re.compile(r"(?:[A-Za-z0-9]|\\w|\(\?:[A-Za-z0-9]+(?:\|[A-Za-z0-9]+
 def _opens_with_word_char(fragment: str) -> bool:
     """Every match of the regex ``fragment`` starts with a word character (a conservative test: False
     when unsure, e.g. for an alternation at the fragment's top level)."""
+    return not _has_top_level_bar(fragment) and _WORD_FIRST.match(fragment) is not None
+
+
+def _has_top_level_bar(fragment: str) -> bool:
+    """The regex ``fragment`` is an alternation at its top level ("a|b"; not "(?:a|b)c" or "[|]")."""
     depth, i, in_set = 0, 0, False
     while i < len(fragment):
         ch = fragment[i]
@@ -455,9 +460,53 @@ def _opens_with_word_char(fragment: str) -> bool:
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
-            return False
+            return True
         i += 1
-    return _WORD_FIRST.match(fragment) is not None
+    return False
+
+
+# a fragment opening with a group of plain lower-case words: "(?:is|are)\s+to\s+be" (no quantifier after it)
+_LEADING_WORDS = re.compile(r"\(\?:([a-z]+(?:\|[a-z]+)*)\)(?![?*+{])")
+
+
+def _by_first_letter(fragments) -> str:
+    """The regex alternation of ``fragments``, in order, with the branches that open with the same plain
+    lower-case letter gathered under it: "w(?:ill|ould)|s(?:hall|eeks?\\s+to)|..." (a leading group of
+    words is spread first: "(?:is|are)\\s+to" gives "is\\s+to" and "are\\s+to").
+
+    The same matches, found faster by plain re: it passes over a branch whose first letter is not the
+    text's at once, where a branch opening with a group is entered at every position. The order of choice
+    stays: two branches opening with different letters never match at the same place, and a branch that
+    opens otherwise ("\\w+'ll", or an alternation "a|b") stays between the branches before and after it.
+    """
+    parts: list[str] = []
+    gathered: dict[str, list[str]] = {}  # letter -> the rest of each branch opening with it, in order
+
+    def close_gathered() -> None:
+        parts.extend(f"{letter}(?:{'|'.join(rests)})" for letter, rests in gathered.items())
+        gathered.clear()
+
+    for fragment in fragments:
+        if _has_top_level_bar(fragment):
+            branches = [fragment]
+        else:
+            words = _LEADING_WORDS.match(fragment)
+            branches = [word + fragment[words.end():] for word in words.group(1).split("|")] if words \
+                else [fragment]
+        for branch in branches:
+            if "a" <= branch[:1] <= "z" and branch[1:2] not in ("?", "*", "+", "{") \
+                    and not _has_top_level_bar(branch):
+                gathered.setdefault(branch[0], []).append(branch[1:])
+            else:
+                close_gathered()
+                parts.append(branch)
+    close_gathered()
+    return "|".join(parts)
+
+
+def _marker_pattern(alternation: str) -> str:
+    """The case-blind pattern of a marker alternation, matching whole words only."""
+    return r"(?i)(?<![\w])(?:" + alternation + r")(?![\w])"
 
 
 def _lower_twin(compiled: Any, word_start: bool = False) -> Any:
@@ -782,15 +831,17 @@ class _Rules:
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
         # marker patterns as (regex, plain re) pairs: the second is for plain ASCII sentences (_plain_ascii),
         # where both modules read the same pattern alike and plain re runs these alternations twice as fast
-        self.planned_res = _pair(r"(?i)(?<![\w])(?:" + "|".join(lx.planned_markers) + r")(?![\w])")
-        self.achieved_res = _pair(r"(?i)(?<![\w])(?:" + "|".join(lx.achieved_markers) + r")(?![\w])")
-        self.future_achieved_res = _pair(
-            r"(?i)(?<![\w])(?:" + "|".join(lx.future_achieved_markers) + r")(?![\w])")
-        # the twins for lower-cased plain ASCII sentences (None if a lexicon's markers rule them out)
+        self.planned_res = _pair(_marker_pattern("|".join(lx.planned_markers)))
+        self.achieved_res = _pair(_marker_pattern("|".join(lx.achieved_markers)))
+        self.future_achieved_res = _pair(_marker_pattern("|".join(lx.future_achieved_markers)))
+        # the twins for lower-cased plain ASCII sentences (None if a lexicon's markers rule them out), their
+        # branches gathered by first letter (the planned markers' scan is the costliest pattern call here)
         self.planned_lower_re = _lower_twin(
-            self.planned_res[0], word_start=all(_opens_with_word_char(f) for f in lx.planned_markers))
+            regex.compile(_marker_pattern(_by_first_letter(lx.planned_markers))),
+            word_start=all(_opens_with_word_char(f) for f in lx.planned_markers))
         self.achieved_lower_re = _lower_twin(
-            self.achieved_res[0], word_start=all(_opens_with_word_char(f) for f in lx.achieved_markers))
+            regex.compile(_marker_pattern(_by_first_letter(lx.achieved_markers))),
+            word_start=all(_opens_with_word_char(f) for f in lx.achieved_markers))
         # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
         opener = r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)"
         # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
@@ -950,6 +1001,8 @@ class _Figure:
 
 # ----------------------------------------------------------------------------------------- scanner
 _QUOTES = frozenset("\"'“”‘’«»")
+# ASCII characters after which digit_re's lookbehind fails: word characters (for regex and plain re alike), ".,/:-"
+_NO_NUMBER_AFTER = frozenset(_ASCII_LETTERS + "0123456789_.,/:-")
 _HYPHENS = ("-", "–")  # the hyphens that join the words around them (_Phrase._joined)
 _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
@@ -969,6 +1022,7 @@ class _Scanner:
         self.plain = _plain_ascii(text)
         self.fwd = rules.twins if self.plain else rules  # the forward patterns to use on this text
         self.tails: dict[tuple[int, int], tuple[str, str, bool, str] | None] = {}  # (end, n) -> _tail of the window
+        self.words_after: dict[int, str | None] = {}  # end -> the word after one space there (_plain_word_after)
 
     def _ends(self, pattern, guard: _EndGuard, end: int, n: int):
         """``pattern.search(text[end - n:end])`` for a reverse ``$``-anchored pattern, skipped where ``guard``
@@ -1031,8 +1085,9 @@ class _Scanner:
         if self.excluded:
             # spans are sorted and short: only those starting shortly before ``end`` can overlap
             k = bisect.bisect_left(self._excluded_starts, end)
-            if any(start < e for _, e in self.excluded[max(0, k - 8):k]):
-                return True
+            for _, e in self.excluded[max(0, k - 8):k]:  # (a loop: no generator for one or two spans)
+                if start < e:
+                    return True
         return False
 
     # ---------------------------------------------------------------- number cores
@@ -1055,7 +1110,8 @@ class _Scanner:
                     continue
             if digit:
                 if p >= digits_to:
-                    m = fwd.digit_re.match(text, p)
+                    # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
+                    m = fwd.digit_re.match(text, p) if not p or text[p - 1] not in _NO_NUMBER_AFTER else None
                     if m is None and p and text[p - 1].isalpha() and (
                             not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
                             r.currency_before_re, text, max(0, p - 5), p):
@@ -1093,7 +1149,8 @@ class _Scanner:
                 if (not digit and not self.plain) or _IN_FOLLOWS.match(text, hit_end) else None
             if m:
                 out.append((m.start(), m.end(), None, "ratio"))
-        out.sort(key=lambda c: (c[0], -c[1]))
+        if len(out) > 1:  # (a text with one core has nothing to sort)
+            out.sort(key=lambda c: (c[0], -c[1]))
         return out
 
     # ---------------------------------------------------------------- main loop
@@ -1504,13 +1561,12 @@ class _Scanner:
 
         ``words`` and ``prefixes`` given: the same test for other patterns (whose first run of letters
         after one space is one of ``words`` or opens with one of ``prefixes``)."""
-        text = self.text
-        if text[end:end + 1] != " ":
+        word = self.words_after.get(end, False)
+        if word is False:  # (once per position: the traps and the growth to the right read the same word)
+            run = _ASCII_WORD.match(self.text, end + 1) if self.text[end:end + 1] == " " else None
+            word = self.words_after[end] = run.group().lower() if run else None
+        if word is None:
             return False
-        run = _ASCII_WORD.match(text, end + 1)
-        if run is None:
-            return False
-        word = run.group().lower()
         if words is None:
             words, prefixes = self.r.right_words, self.r.range_words
         return word not in words and not word.startswith(prefixes)
@@ -1919,7 +1975,8 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
             planned.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
     if verb and verb.lower().endswith("ed") and not planned:
         return "achieved"
-    before_p = max((p for p in planned if p < rel), default=None)
+    # (most sentences hold no marker: an empty list needs no generator)
+    before_p = max([p for p in planned if p < rel], default=None) if planned else None
     if context == "future":
         # a plan section: planned unless the sentence says in past or perfect tense that it was done
         # ("IFAW completed a review of 12 laws", "40 volunteers have been trained"), a slip the checks catch
@@ -1929,19 +1986,21 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         if verb is None and before_p is None and _past_after_subject(sent[:rel], r, plain):
             return "achieved"
         return "planned"
+    if not planned:
+        return "achieved"  # nothing in the sentence plans the figure (its achieved markers could only agree)
     # (the achieved markers only now: the answers above never read them)
     achieved = scanner.achieved_at.get(key)
     if achieved is None:
         achieved = scanner.achieved_at[key] = _marker_starts(sent, r, plain, r.achieved_lower_re, r.achieved_res)
-    before_a = max((a for a in achieved if a < rel), default=None)
+    before_a = max([a for a in achieved if a < rel], default=None) if achieved else None
     if before_p is not None and (before_a is None or before_p > before_a):
         # a "by 2025" deadline only plans figures whose verb is not already in the past
         return "planned"
     if before_a is not None:
         return "achieved"
     clause_end = r.clause_end_res[plain].search(sent, rel + (fig_end - fig_start)).start()
-    after_p = min((p for p in planned if rel <= p < clause_end), default=None)  # "48%, against a target of 80%"
-    after_a = min((a for a in achieved if a >= rel), default=None)
+    after_p = min([p for p in planned if rel <= p < clause_end], default=None)  # "48%, against a target of 80%"
+    after_a = min([a for a in achieved if a >= rel], default=None) if achieved else None
     if after_p is not None and (after_a is None or after_p < after_a):
         return "planned"
     return "achieved"
@@ -2079,17 +2138,23 @@ class _ChunkTokenizer:
 
     def words(self, text: str, start: int, end: int, out: list[tuple[int, int, str]]) -> None:
         """Append the tokens of text[start:end], as ``tokenizer(text[start:end])`` gives them."""
-        # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again
-        # by str.find from the end of the one before (only whitespace lies between them): no match objects
         known = self.chunks.get
-        find = text.find
         append = out.append
-        prev = start
-        for chunk in text[start:end].split():
-            at = find(chunk, prev)
-            # one space after a token is its trailing space; any other gap goes to _whitespace
-            if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
-                self._whitespace(text, start, prev, at, out)
+        find = text.find
+        span = text[start:end]
+        # The usual span has its words one space apart (every whitespace character but the space is
+        # unprintable): each space is the trailing space of the token before it, so the chunks are the
+        # pieces between the spaces, each starting one after the end of the one before. Otherwise
+        # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again by
+        # str.find from the end of the one before (only whitespace lies between them): no match objects.
+        single_spaced = span[:1] != " " and span[-1:] != " " and "  " not in span and span.isprintable()
+        prev = at = start
+        for chunk in span.split(" ") if single_spaced and span else span.split():
+            if not single_spaced:
+                at = find(chunk, prev)
+                # one space after a token is its trailing space; any other gap goes to _whitespace
+                if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
+                    self._whitespace(text, start, prev, at, out)
             tokens = known(chunk, False)
             if tokens is False:
                 tokens = self._tokens(chunk)
@@ -2098,6 +2163,7 @@ class _ChunkTokenizer:
                 append((at, prev, chunk))
             else:
                 out.extend([(at + a, at + b, t) for a, b, t in tokens])
+            at = prev + 1
         if prev < end:
             self._whitespace(text, start, prev, end, out)
 

@@ -98,17 +98,52 @@ def test_chunk_tokenizer_gives_the_tokenizers_tokens():
             assert out == expected, text[start:end]
 
 
+def test_chunk_tokenizer_reads_spans_of_single_spaced_words_as_the_tokenizer_does():
+    # most sentences: words one space apart, no other whitespace (the chunks are the pieces between spaces)
+    tokenizer = spacy.blank("en").tokenizer
+    chunked = C._ChunkTokenizer(tokenizer)
+    lines = {" ".join(line.split()) for text in TEXTS for line in text.split("\n")} - {""}
+    assert len(lines) > 500
+    for line in sorted(lines) + ["x", "don't (OP4.b) 3,400km² 12-15 'quoted' U.S. e.g."]:
+        text = "Before.\n" + line + " after"  # the span inside a longer text
+        out: list[tuple[int, int, str]] = []
+        chunked.words(text, 8, 8 + len(line), out)
+        expected = [(8 + t.idx, 8 + t.idx + len(t), t.text) for t in tokenizer(line)]
+        assert out == expected, line
+
+
 @pytest.mark.parametrize(("pair", "twin"), [("planned_res", "planned_lower_re"), ("achieved_res", "achieved_lower_re")])
 def test_lower_case_twins_find_the_markers_the_case_blind_patterns_find(pair, twin):
     original, lower = getattr(RULES, pair)[0], getattr(RULES, twin)
     found = 0
-    cased = "By 2025 the Ministry Will train 40. Since 2019, 30 WERE trained; So Far 12 Have Been Released. It Aims To"
+    cased = ("By 2025 the Ministry Will train 40. Since 2019, 30 WERE trained; So Far 12 Have Been Released. It Aims To"
+             " We'll plan to, they'll; is to be done, Are To Be; was planned, Were Proposed To; scheduled for; expects,"
+             " Commit To, committed to, pledged to; objective is, ambition; by the end of 2030, in the coming year,"
+             " next year, upcoming, forthcoming; wants to, going to, hopes to, seeks to; envisages, foresees;"
+             " expecting, expected to; targeting, target of, goal is; to be trained; intending to, planning to,"
+             " aiming at, would; is currently planned for; also envisaged to; being scheduled")
     for text in [*PLAIN, cased]:
         for piece in [text, *text.split("\n")]:
             expected = [m.span() for m in original.finditer(piece)]
             assert [m.span() for m in lower.finditer(piece.lower())] == expected, piece
             found += len(expected)
     assert found > 20
+
+
+@pytest.mark.parametrize("fragments", [
+    C.DEFAULT_LEXICON.planned_markers, C.DEFAULT_LEXICON.achieved_markers,
+    # a branch opening otherwise keeps its place: "a b c" is "a b" here, not the longer branch after it
+    ("a", r"\w+\s+b", r"a\s+b\s+c", "ab"), (r"(?:a|b)\s+c", "a|b", r"a\s+c\s+d", r"b+\s+c"),
+    (r"a\s+b", "x", r"a\s+b\s+c"),  # and branches under one letter keep their order
+    (r"(?:ab|a)\s+c", r"a\s+c", r"(?:ab|a)?\s*c", r"a{1,2}\s+c", r"ab?\s+c\s+c"),
+])
+def test_branches_gathered_by_first_letter_match_as_the_alternation_does(fragments):
+    texts = [*PLAIN[:4], "a b c, ab c, a c d, b c, aab c c, bb c, a c c, ab c c d"]
+    joined = re.compile(rf"\b(?:{'|'.join(fragments)})(?![\w])")
+    gathered = re.compile(rf"\b(?:{C._by_first_letter(fragments)})(?![\w])")
+    for text in texts:
+        text = text.lower()
+        assert [m.span() for m in gathered.finditer(text)] == [m.span() for m in joined.finditer(text)], fragments
 
 
 def test_lower_case_twins_only_for_plain_lower_case_markers():
@@ -465,3 +500,14 @@ def test_never_figure_opening_with_a_class_matches_where_its_alternation_does():
                 assert [m.span() for m in pattern.finditer(text, lo, hi)] == expected, text[lo:hi]
                 found += len(expected)
     assert found > 30
+
+
+def test_no_number_starts_after_the_characters_that_rule_digit_re_out():
+    tested = 0
+    for text in [*TEXTS, "OP4 a/5 1.5 1,5 x:9 2021-24 _7 é8"]:
+        for pos in range(1, len(text)):
+            if text[pos].isdigit() and text[pos - 1] in C._NO_NUMBER_AFTER:
+                assert RULES.digit_re.match(text, pos) is None, text[max(0, pos - 20):pos + 20]
+                assert RULES.twins.digit_re.match(text, pos) is None, text[max(0, pos - 20):pos + 20]
+                tested += 1
+    assert tested > 1000
