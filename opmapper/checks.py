@@ -515,13 +515,23 @@ def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]
         if line.strip():   # a blank line has neither paragraph nor sentence
             paragraphs.append((start + line_start, start + line_end, line))
             pos = line_start
-            # pos/endpos: the breaks of this line, searched as if it were the whole string
-            for brk in _SENTENCE_BREAK.finditer(text, line_start, line_end):
-                _add_sentence(sentences, start + pos, text[pos: brk.start() + 1])
-                pos = brk.end()
+            if _may_break(line):
+                # pos/endpos: the breaks of this line, searched as if it were the whole string
+                for brk in _SENTENCE_BREAK.finditer(text, line_start, line_end):
+                    _add_sentence(sentences, start + pos, text[pos: brk.start() + 1])
+                    pos = brk.end()
             _add_sentence(sentences, start + pos, text[pos:line_end])
         line_start = line_end + 1
     return paragraphs, sentences
+
+
+def _may_break(line: str) -> bool:
+    """Whether ``_SENTENCE_BREAK`` may match in ``line``: a break is a . ! or ? followed, within the line,
+    by whitespace and then more text, so a mark that is the last non-blank character does not count.
+    Most lines are one sentence with a full stop at the end: they skip the pattern's search, which
+    tries its character class at every position."""
+    last = len(line.rstrip()) - 1   # rstrip removes what \s matches
+    return line.find(".", 0, last) >= 0 or line.find("!", 0, last) >= 0 or line.find("?", 0, last) >= 0
 
 
 def _add_sentence(out: list[_Piece], start: int, piece: str) -> None:
@@ -741,6 +751,7 @@ def _read_tag_list(body: str, tag_like: str, tag_item: str, separators: str
 
 _ZERO_FOR_O = re.compile(r"(?i)0\s?P\s?\d")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
+_QUOTE_CHARACTER = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")   # one that _QUOTES replaces
 _TRAILING_TAGS = re.compile(r"\s*\[[^\[\]]*\]?\s*$")
 
 
@@ -759,11 +770,28 @@ def _normalise_words(words: list[str]) -> str:
     whitespace (a no-break space) only to whitespace, and the trailing tag list with the spacing before
     it is removed alike from the text and from its words joined by single spaces."""
     text = " ".join(words)
-    if not text.isascii():
+    # translate looks every character up in _QUOTES (a dict): only worth it when one of them is there
+    if not text.isascii() and _QUOTE_CHARACTER.search(text):
         text = text.translate(_QUOTES)
     if "[" in text:
         text = _without_trailing_tags(text)
     return text.casefold().rstrip(" .;:")
+
+
+def _duplicate_key(text: str, min_words: int) -> str | None:
+    """``_normalise_words(text.split())`` when ``text`` has at least ``min_words`` words, else None.
+
+    Printable ASCII text has no whitespace but the space. When no two spaces meet and none begins or
+    ends it, it has one word more than spaces, and its words joined by single spaces are the text
+    itself: the key is had without making (and freeing) a string per word."""
+    if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        if text.count(" ") + 1 < min_words:
+            return None
+        if "[" in text:
+            text = _without_trailing_tags(text)
+        return text.lower().rstrip(" .;:")   # ASCII: lower() is casefold()
+    words = text.split()
+    return _normalise_words(words) if len(words) >= min_words else None
 
 
 def _without_trailing_tags(text: str) -> str:
@@ -797,8 +825,7 @@ def check_duplicate_text(ctx: CheckContext) -> Iterator[Hit]:
             for start, end, text in ctx._split(at, narrative)[part]:
                 key = keys.get(text, _UNKNOWN)
                 if key is _UNKNOWN:
-                    words = text.split()
-                    key = keys[text] = _normalise_words(words) if len(words) >= min_words else None
+                    key = keys[text] = _duplicate_key(text, min_words)
                 if key is None or (covered and any(a <= start < b for a, b in covered)):
                     continue
                 first = seen.get(key)

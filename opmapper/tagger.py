@@ -894,14 +894,15 @@ class OpTagger(BaseEstimator):
         paragraphs that enclose one already chosen: a sub-paragraph implies them. A sub-paragraph ranked
         after its own parent is kept -- it is the more specific alternative to the parent as a whole."""
         chosen: list[int] = []
-        implied: set[int] = set()
+        implied: set[int] = set()   # as indices into classes_, as ancestor_index_ gives them
+        ancestors = self.ancestor_index_
         for j in order:
-            if j in implied:
+            if start + j in implied:
                 continue
             chosen.append(j)
             if k is not None and len(chosen) >= k:
                 break
-            implied.update(a - start for a in self.ancestor_index_[start + j])
+            implied.update(ancestors[start + j])
         return chosen
 
     # ---------------------------------------------------------------- persistence
@@ -1114,7 +1115,11 @@ class _BlockScorer:
         return np.maximum.reduce(values.take(self.kids_flat, axis=1).reshape(n, parents, width), axis=-1)
 
     def pair_features(self, products: np.ndarray, blend: float) -> np.ndarray:
-        """``OpTagger._features`` from ``products``: text x paragraph wording | text x coefficients."""
+        """``OpTagger._features`` from ``products``: text x paragraph wording | text x coefficients.
+
+        The columns of ``out`` are strided views, which numpy's loops handle at about twice the cost of
+        contiguous arrays: the chains of operations (sigmoid, clipping) run on contiguous arrays, and
+        each result is copied into its column once."""
         m = self.m
         cosine, raw_margin = products[:, :m], products[:, m:]
         out = np.empty((len(products), m, N_PAIR_FEATURES))
@@ -1122,30 +1127,30 @@ class _BlockScorer:
         top = np.maximum.reduce(cosine, axis=1, keepdims=True)
         sim = out[..., 2]
         np.divide(cosine, top, out=sim, where=top > 0)
-        margin = raw_margin + self.intercept
-        blended = out[..., 0]
+        margin = raw_margin + self.intercept   # a new, contiguous array
         every = self.all_have_models
+        if every:
+            scaled = np.maximum(margin, -10.0)
+            np.minimum(scaled, 10.0, out=scaled)
+            np.divide(scaled, 10.0, out=scaled)
+            out[..., 8] = scaled
+        else:
+            np.divide(self.has_f * _clip(margin, -10.0, 10.0), 10.0, out=out[..., 8])
         if blend == 0.0:
             # (1 - 0) x s + 0 x sim is s: 1 x s is s, the similarity is finite so 0 x sim is 0.0, and s + 0.0
             # is s for the sigmoid's positive s
-            if every:
-                _sigmoid(margin, out=blended)
+            if every:   # x has_f multiplies by 1.0; the margin is not needed any more
+                blended = _sigmoid(margin, out=margin)
             else:
-                np.multiply(self.has_f, _sigmoid(margin), out=blended)
+                blended = np.multiply(self.has_f, _sigmoid(margin))
         else:
-            np.multiply(self.has_f, (1.0 - blend) * _sigmoid(margin) + blend * sim, out=blended)
+            blended = np.multiply(self.has_f, (1.0 - blend) * _sigmoid(margin) + blend * sim)
+        out[..., 0] = blended
         if not every:   # else sim x 0.0: the similarity is >= 0, so the template's 0.0
             np.multiply(sim, self.no_model, out=out[..., 3])
         out[..., 4] = cosine
         if self.parents is not None:
             out.put(self._cells(len(out))[0], self._best_kid(np.maximum(blended, sim)))
-        scaled = out[..., 8]
-        if every:
-            np.maximum(margin, -10.0, out=scaled)
-            np.minimum(scaled, 10.0, out=scaled)
-            np.divide(scaled, 10.0, out=scaled)
-        else:
-            np.divide(self.has_f * _clip(margin, -10.0, 10.0), 10.0, out=scaled)
         np.multiply(blended, sim, out=out[..., 9])
         return out
 
@@ -1163,8 +1168,15 @@ class _BlockScorer:
         """``OpTagger._calibrate_specific(OpTagger._specific_features(proba, block))``."""
         out = np.empty((*proba.shape, N_SPECIFIC_FEATURES))
         out[...] = self.specific_template
+        # log(clip(p)) - log(clip(1 - p)), with p and 1 - p side by side: one clip and one log for both
+        both = np.empty((2, *proba.shape))
+        both[0] = proba
+        np.subtract(1.0, proba, out=both[1])
+        np.maximum(both, 1e-6, out=both)
+        np.minimum(both, 1 - 1e-6, out=both)
+        np.log(both, out=both)
         logit = out[..., 0]
-        np.subtract(np.log(_clip(proba, 1e-6, 1 - 1e-6)), np.log(_clip(1 - proba, 1e-6, 1 - 1e-6)), out=logit)
+        np.subtract(both[0], both[1], out=logit)
         np.multiply(self.is_parent, logit, out=out[..., 2])
         cells = self._cells(len(out))
         if self.parents is not None:

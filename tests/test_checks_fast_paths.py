@@ -70,6 +70,9 @@ def test_narratives_split_into_the_same_paragraphs_and_sentences():
             for line in text.split("\n")[:80]:
                 assert C._split_narrative(start, line) == _reference_split(start, line), line
     assert pieces > 1000
+    # breaks right before the end of a line (a line's last mark is skipped without searching)
+    for line in ("x. A", "x! 7 ", "x? (b", 'x." B', "x.\tB\t", "x. b", "x.\u2003A", "1.5 m. Y", "x.A", "x.", ". A"):
+        assert C._split_narrative(3, line) == _reference_split(3, line), line
 
 
 def _units() -> list[str]:
@@ -91,6 +94,25 @@ def test_normalised_words_are_the_normalised_text(width):
         assert C._normalise_words(unit.split()) == C._normalise(unit), unit
         tagged += "[" in unit
     assert tagged > 100 and any(not u.isascii() for u in units)
+
+
+@pytest.mark.parametrize("width", [None, 40])
+def test_duplicate_keys_are_the_normalised_words_of_long_units(width):
+    """``_duplicate_key`` skips splitting clean printable ASCII units into words: the same key (or None
+    for a unit of fewer words than asked) as the words normalised."""
+    units = _units()
+    if width:
+        units = [u[i:i + width] for u in units for i in range(0, len(u), 17)]
+    units += ["a b c d e f g h", "a b c d e f g", " a b c d e f g h", "a b c d e f g h ", "a  b c d e f g h",
+              "a\tb c d e f g h", "A B C D E F G H. ;", "a b c d e f g [OP2]", "a b c d e f g\x1fh", "ä b c d e f g h"]
+    fast_ones = 0
+    for unit in units:
+        for min_words in (1, 8, 12):
+            words = unit.split()
+            expected = C._normalise_words(words) if len(words) >= min_words else None
+            assert C._duplicate_key(unit, min_words) == expected, (unit, min_words)
+        fast_ones += unit.isascii() and unit.isprintable() and "  " not in unit
+    assert fast_ones > 100 and fast_ones < len(units) - 50
 
 
 def test_finding_to_dict_is_the_record_to_dict():
