@@ -865,11 +865,12 @@ _FORMULA_FIRST = "".join(render.FORMULA_STARTS)  # one character each: ``c in`` 
 
 
 def _row_cells(values: list[Any]) -> list[Any]:
-    """``_cells`` of a row already in column order, for the csv writer: text, numbers and None (which
-    the writer writes as an empty cell, as it does "") stay as they are, unless the text would run as a
-    formula; anything else (lists, booleans, ...) goes through ``_cell``."""
+    """``_cells`` of a row already in column order, for the csv writer: text and numbers stay as they
+    are, unless the text would run as a formula, and None is "" (the writer writes both as an empty
+    cell; "" lets ``_csv_texts`` join the row's cells itself); anything else (lists, booleans, ...) goes
+    through ``_cell``."""
     return [value if ((kind := type(value)) is str and not (value and value[0] in _FORMULA_FIRST))
-            or kind is int or kind is float or value is None else _cell(value) for value in values]
+            or kind is int or kind is float else "" if value is None else _cell(value) for value in values]
 
 
 @dataclass
@@ -1210,29 +1211,50 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     return _Derived(*_csv_texts(activity_rows, claim_rows, finding_rows), index_row, share)
 
 
-def _csv_texts(*tables: list[list[Any]]) -> list[str]:
-    """Each table's rows as CSV text (one buffer and writer for them all).
+# The kinds of cell that a csv writer writes as ``format(cell, "")`` writes them: text as it is, numbers
+# by ``str`` (not a subclass of text, which the writer writes as its text and format as its ``str``)
+_FORMATTED_AS_WRITTEN = frozenset({str, int, float})
+_CSV_LINE_FORMATS: dict[int, str] = {}  # cells in a row -> "{},{},...,{}"
 
-    The csv writer looks up every character of every cell in its line terminator (to quote cells that
-    hold one); with an empty terminator that lookup ends at once, and the cells are written the same
-    unless one holds a newline, which only the "\n" writer quotes. So the rows are written by an
-    empty-terminator writer with the newlines added between them, and a table whose text then holds more
-    newlines than rows (a cell had one) is written again by the plain writer."""
+
+def _csv_texts(*tables: list[list[Any]]) -> list[str]:
+    """Each table's rows as CSV text, as the csv writer (``lineterminator="\n"``) writes them.
+
+    The writer looks at every character of every cell (about 4,000 a report) for the few that make it
+    quote the cell: a comma, a quote or a line terminator; that was some 15% of the cost of a report's
+    page and rows. Most rows have none of them, so a row of text and numbers is first put together by
+    ``str.format``, which writes the cells as the writer would, joined by commas: if the line holds no
+    quote, no newline and no comma but the separators, that is the writer's line. Only the other rows
+    -- a description with a comma, say, or a cell of another kind, or a lone cell (an empty one is
+    written quoted) -- are written by the writer.
+
+    The writer has an empty line terminator, so that it does not look up every character in one either:
+    it writes the same cells unless one holds a newline, which only the "\n" writer quotes, so a line
+    that holds one is written again by that writer."""
     buffer = io.StringIO()
-    write_row, write = csv.writer(buffer, lineterminator="").writerow, buffer.write
+    write_row = csv.writer(buffer, lineterminator="").writerow
+    formatted_as_written = _FORMATTED_AS_WRITTEN.issuperset
     texts = []
     for rows in tables:
+        lines = []
         for row in rows:
+            cells = len(row)
+            if cells > 1 and formatted_as_written(map(type, row)):
+                line_format = _CSV_LINE_FORMATS.get(cells) or _CSV_LINE_FORMATS.setdefault(cells, ",".join(["{}"] * cells))
+                line = line_format.format(*row)
+                if '"' not in line and "\n" not in line and line.count(",") == cells - 1:
+                    lines.append(line)
+                    continue
             write_row(row)
-            write("\n")
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        if text.count("\n") != len(rows):  # a cell with a newline: written unquoted above
-            plain = io.StringIO()
-            csv.writer(plain, lineterminator="\n").writerows(rows)
-            text = plain.getvalue()
-        texts.append(text)
+            line = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if "\n" in line:  # a cell with a newline, written unquoted
+                plain = io.StringIO()
+                csv.writer(plain, lineterminator="\n").writerow(row)
+                line = plain.getvalue()[:-1]
+            lines.append(line)
+        texts.append("\n".join(lines) + "\n" if lines else "")
     return texts
 
 
