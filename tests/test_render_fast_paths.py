@@ -333,9 +333,10 @@ def test_label_is_the_one_by_path(records):
 
 
 def test_csv_texts_are_the_plain_writers(records):
-    """``_csv_texts`` joins the cells of rows that need no quoting itself: the same text as the plain
-    "\\n" writer, also for cells holding newlines, carriage returns, quotes and commas, for numbers, None,
-    booleans, lone cells and text of a str subclass (which the writer writes as its text, not its str)."""
+    """``_csv_texts`` joins rows of text itself and has the writer quote only the cells that need it: the
+    same text as the plain "\\n" writer, also for cells holding newlines, carriage returns, quotes and
+    commas, for numbers, None, booleans, lone cells and text of a str subclass (which the writer writes
+    as its text, not its str)."""
 
     class Shown(str):
         def __str__(self) -> str:

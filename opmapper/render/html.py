@@ -111,7 +111,7 @@ PAGE_END = "</body>\n</html>\n"
 
 
 def _page(title: str, body: Iterable[str]) -> str:
-    return _head(title) + "".join(body) + PAGE_END
+    return "".join([_head(title), *body, PAGE_END])  # one copy of a page of some 20 kB
 
 
 @functools.lru_cache(maxsize=4096, typed=True)  # figures recur from report to report (12, 45.0, ...)
@@ -148,19 +148,28 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     holders: list[Any] = [report]
     for name in SPAN_HOLDERS:
         value = report.get(name)
-        holders.extend(value if isinstance(value, list) else [value])
+        if isinstance(value, list):
+            holders.extend(value)
+        else:
+            holders.append(value)
     spans: list[dict[str, Any]] = []
     seen: set[tuple[str, int, int]] = set()
     for holder in holders:
         if not isinstance(holder, dict):
             continue
-        for key, kind in (("references", "ref"), ("claims", "claim")):
-            for item in holder.get(key) or ():
-                if isinstance(item, dict) and isinstance(item.get("start"), int):
-                    mark = (kind, item["start"], item["end"])
-                    if mark not in seen:
-                        seen.add(mark)
-                        spans.append({"kind": kind, "start": item["start"], "end": item["end"], "item": item})
+        # most holders have no references or no claims: the empty ones are passed over at once
+        for kind, items in (("ref", holder.get("references")), ("claim", holder.get("claims"))):
+            if not items:
+                continue
+            for item in items:
+                if isinstance(item, dict):
+                    start = item.get("start")
+                    if isinstance(start, int):
+                        end = item["end"]
+                        mark = (kind, start, end)
+                        if mark not in seen:
+                            seen.add(mark)
+                            spans.append({"kind": kind, "start": start, "end": end, "item": item})
     for number, finding in enumerate(record.get("findings") or []):
         spans.append({"kind": "finding", "start": finding.get("start", 0), "end": finding.get("end", 0),
                       "item": finding, "number": number})
