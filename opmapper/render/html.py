@@ -235,23 +235,40 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     opening: dict[int, list[int]] = {}
     closing: dict[int, list[int]] = {}
     for i, span in enumerate(spans):  # spans are clipped to the text
-        start = int(span["start"])
+        start = span["start"]
+        if type(start) is not int:  # offsets are ints (int() of one is itself): no call for them
+            start = int(start)
         start = 0 if start < 0 else n if start > n else start
-        end = int(span["end"])
+        end = span["end"]
+        if type(end) is not int:
+            end = int(end)
         end = start if end < start else n if end > n else end
         edges.add(start)
         edges.add(end)
         if span["kind"] == "finding":
-            anchors.setdefault(start, []).append(i)
+            found = anchors.get(start)
+            if found is None:
+                anchors[start] = [i]
+            else:
+                found.append(i)
         if end > start:
-            opening.setdefault(start, []).append(i)
-            closing.setdefault(end, []).append(i)
-    titles: dict[int, str] = {}  # span -> its escaped title
+            found = opening.get(start)
+            if found is None:
+                opening[start] = [i]
+            else:
+                found.append(i)
+            found = closing.get(end)
+            if found is None:
+                closing[end] = [i]
+            else:
+                found.append(i)
+    titles: list[str | None] = [None] * len(spans)  # by span: its escaped title, once needed
 
     def title(i: int) -> str:
-        if i not in titles:
-            titles[i] = esc(_span_title(spans[i]))
-        return titles[i]
+        escaped = titles[i]
+        if escaped is None:
+            escaped = titles[i] = esc(_span_title(spans[i]))
+        return escaped
 
     # the opening tag of a piece covered by one span (most pieces), by span: that span's class (as
     # _span_classes gives it) and title
@@ -273,10 +290,13 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
 
     # Only the few pieces holding one of the text's (usually none or one or two) special characters
-    # need html.escape; the others are their own escaped text. ``specials`` ends with a sentinel.
+    # need html.escape; the others are their own escaped text. ``specials`` ends with a sentinel, and
+    # ``special_at`` is the first one at or after the start of the piece at hand (pieces follow each
+    # other, so it only moves on past a piece that holds one).
     specials = _special_offsets(text)
     specials.append(n)
     next_special = 0
+    special_at = specials[0]
     # One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
     # (every start and end is an edge), so the spans covering each piece are kept up to date instead of
     # testing every span against every piece. Covering spans keep their order in ``spans``.
@@ -296,10 +316,11 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         if b is None:
             break
         piece = text[a:b]
-        while specials[next_special] < a:
-            next_special += 1
-        if specials[next_special] < b:
+        if special_at < b:
             piece = html.escape(piece)
+            while specials[next_special] < b:
+                next_special += 1
+            special_at = specials[next_special]
         if not active:
             out.append(piece)
             continue
@@ -332,15 +353,17 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
         return
     yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
     for act in rows:
-        label = ("A" if act.get("section") == "activities" else "F") + str(int(act.get("index", 0)) + 1)
+        get = act.get
+        section = get("section")
+        label = ("A" if section == "activities" else "F") + str(int(get("index", 0)) + 1)
         # most activities have no references or no suggestions: nothing to join then
-        references = act.get("references")
+        references = get("references")
         refs = "".join([f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
                         for r in references]) if references else ""
-        suggestions = suggested.get((act.get("section"), act.get("index")))
+        suggestions = suggested.get((section, get("index")))
         sugs = _suggestion_pills(suggestions) if suggestions else ""
-        yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(act.get("type") or "?")}</td>'
-               f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
+        yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(get("type") or "?")}</td>'
+               f'<td>{esc_label(get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
     yield "</table>\n"
 
 
@@ -351,14 +374,17 @@ def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
     yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
     # every claim span's item has an int "start" (report_spans takes no other), so no default is needed
     for c in sorted(claims, key=itemgetter("start")):
-        value = f"{esc_label(c.get('bound', '='))} {_number_html(c.get('value'))}"
-        if c.get("value_max") is not None:
-            value += f"–{_number_html(c['value_max'])}"
-        if c.get("unit"):
-            value += f" {esc_label(c['unit'])}"
-        planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
-        yield (f'<tr><td>{esc(c.get("text"))}</td><td class="num">{value}</td>'
-               f'<td>{esc(c.get("counted") or "")}{planned}</td></tr>\n')
+        get = c.get
+        value = f"{esc_label(get('bound', '='))} {_number_html(get('value'))}"
+        value_max = get("value_max")
+        if value_max is not None:
+            value += f"–{_number_html(value_max)}"
+        unit = get("unit")
+        if unit:
+            value += f" {esc_label(unit)}"
+        planned = ' <span class="muted small">(planned)</span>' if get("modality") == "planned" else ""
+        yield (f'<tr><td>{esc(get("text"))}</td><td class="num">{value}</td>'
+               f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
     yield "</table>\n"
 
 
@@ -369,13 +395,14 @@ def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
         yield '<p class="muted">No findings.</p>\n'
         return
     yield "<ol>\n"
-    for num, f in enumerate(findings):
-        sev = esc_label(f.get("severity", "info"))
+    for num, f in enumerate(findings):  # one piece per finding
+        get = f.get
+        sev = esc_label(get("severity", "info"))
+        suggestion = get("suggestion")
+        suggest = f' <span class="muted">(suggest: {esc(", ".join(map(str, suggestion)))})</span>' if suggestion else ""
         yield (f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
-               f'line {esc(f.get("line"))}</a> <code>{esc_label(f.get("code"))}</code> {esc(f.get("message"))}')
-        if f.get("suggestion"):
-            yield f' <span class="muted">(suggest: {esc(", ".join(map(str, f["suggestion"])))})</span>'
-        yield "</li>\n"
+               f'line {esc(get("line"))}</a> <code>{esc_label(get("code"))}</code> {esc(get("message"))}{suggest}'
+               "</li>\n")
     yield "</ol>\n"
 
 
