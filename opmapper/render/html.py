@@ -234,6 +234,8 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
     opening: dict[int, list[int]] = {}
     closing: dict[int, list[int]] = {}
+    titles: list[str] = []  # by span: its escaped title
+    single_tags: list[str] = []  # by span: the opening tag of a piece it alone covers
     for i, span in enumerate(spans):  # spans are clipped to the text
         start = span["start"]
         if type(start) is not int:  # offsets are ints (int() of one is itself): no call for them
@@ -245,7 +247,8 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         end = start if end < start else n if end > n else end
         edges.add(start)
         edges.add(end)
-        if span["kind"] == "finding":
+        kind = span["kind"]
+        if kind == "finding":
             found = anchors.get(start)
             if found is None:
                 anchors[start] = [i]
@@ -262,31 +265,23 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
                 closing[end] = [i]
             else:
                 found.append(i)
-    titles: list[str | None] = [None] * len(spans)  # by span: its escaped title, once needed
-
-    def title(i: int) -> str:
-        escaped = titles[i]
-        if escaped is None:
-            escaped = titles[i] = esc(_span_title(spans[i]))
-        return escaped
-
-    # the opening tag of a piece covered by one span (most pieces), by span: that span's class (as
-    # _span_classes gives it) and title
-    single_tags: list[str | None] = [None] * len(spans)
-
-    def single_tag(i: int) -> str:
-        span = spans[i]
-        kind = span["kind"]
-        cls = kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}"
-        tag = single_tags[i] = f'<span class="{esc_label(cls)}" title="{title(i)}">'
-        return tag
+        # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
+        # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
+        if end > start or kind == "finding":
+            escaped = esc(_span_title(span))
+            cls = kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}"
+            tag = f'<span class="{esc_label(cls)}" title="{escaped}">'
+        else:  # a zero-width reference or claim: never shown
+            escaped = tag = ""
+        titles.append(escaped)
+        single_tags.append(tag)
 
     tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece (two or more) -> its opening tag
 
     def open_tag(covering: tuple[int, ...]) -> str:
         classes = _span_classes(spans[i] for i in covering)
         # escaping works character by character: escaped parts joined are the joined text escaped
-        joined = "; ".join(dict.fromkeys(map(title, covering)))
+        joined = "; ".join(dict.fromkeys(map(titles.__getitem__, covering)))
         return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
 
     # Only the few pieces holding one of the text's (usually none or one or two) special characters
@@ -308,7 +303,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
             for i in anchors[a]:
                 num = spans[i]["number"]
                 sev = esc_label(spans[i]["item"].get("severity", "info"))
-                out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" title="{title(i)}">[{num + 1}]</a>')
+                out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" title="{titles[i]}">[{num + 1}]</a>')
         if a in closing:
             active.difference_update(closing[a])
         if a in opening:
@@ -326,7 +321,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
             continue
         if len(active) == 1:
             (i,) = active
-            tag = single_tags[i] or single_tag(i)
+            tag = single_tags[i]
         else:
             covering = tuple(sorted(active))
             tag = tags.get(covering)
