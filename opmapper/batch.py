@@ -864,7 +864,7 @@ def _cell(value: Any) -> Any:
 _FORMULA_FIRST = "".join(render.FORMULA_STARTS)  # one character each: ``c in`` it is membership
 
 
-def _row_cells(values: list[Any]) -> list[Any]:
+def _row_cells(values: Iterable[Any]) -> list[Any]:
     """``_cells`` of a row already in column order, as text for ``_csv_texts`` (which joins rows of text
     itself): text stays as it is, unless it would run as a formula, numbers are their ``str`` and None
     is "" (as the csv writer writes them); anything else (lists, booleans, ...) goes through ``_cell``."""
@@ -1139,11 +1139,11 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
                   origin: str) -> None:
         get = claim.get
         line, column = index.line_col(int(get("start", 0)))
-        own = _row_cells([*map(get, _CLAIM_OWN)])
+        own = _row_cells(map(get, _CLAIM_OWN))
+        own[_CLAIM_SPLIT:_CLAIM_SPLIT] = str(line), str(column)
         first = lead if "source" not in claim and "resolution_code" not in claim else \
             _row_cells([get("source", source), get("resolution_code", code)])
-        claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "",
-                           *own[:_CLAIM_SPLIT], str(line), str(column), *own[_CLAIM_SPLIT:]])
+        claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "", *own])
         value = value_max if (value_max := get("value_max")) is not None else get("value")
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
             top.append((value, {"kind": get("kind"), "unit": get("unit"), "counted": get("counted"),
@@ -1192,7 +1192,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     findings = record.get("findings") or []
     finding_rows = [[*(lead if "source" not in f and "resolution_code" not in f else
                        _row_cells([f.get("source", source), f.get("resolution_code", code)])),
-                     *_row_cells([*map(f.get, _FINDING_FIELDS)])] for f in findings]
+                     *_row_cells(map(f.get, _FINDING_FIELDS))] for f in findings]
     counts = record.get("counts") or {}
     share = {
         "resolution_code": code, "source": source, "label": label, "href": href,
