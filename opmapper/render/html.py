@@ -348,17 +348,15 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
         return
     yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
     for act in rows:
-        get = act.get
-        section = get("section")
-        label = ("A" if section == "activities" else "F") + str(int(get("index", 0)) + 1)
+        label = ("A" if act.get("section") == "activities" else "F") + str(int(act.get("index", 0)) + 1)
         # most activities have no references or no suggestions: nothing to join then
-        references = get("references")
+        references = act.get("references")
         refs = "".join([f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
                         for r in references]) if references else ""
-        suggestions = suggested.get((section, get("index")))
+        suggestions = suggested.get((act.get("section"), act.get("index")))
         sugs = _suggestion_pills(suggestions) if suggestions else ""
-        yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(get("type") or "?")}</td>'
-               f'<td>{esc_label(get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
+        yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(act.get("type") or "?")}</td>'
+               f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
     yield "</table>\n"
 
 
@@ -369,17 +367,14 @@ def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
     yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
     # every claim span's item has an int "start" (report_spans takes no other), so no default is needed
     for c in sorted(claims, key=itemgetter("start")):
-        get = c.get
-        value = f"{esc_label(get('bound', '='))} {_number_html(get('value'))}"
-        value_max = get("value_max")
-        if value_max is not None:
-            value += f"–{_number_html(value_max)}"
-        unit = get("unit")
-        if unit:
-            value += f" {esc_label(unit)}"
-        planned = ' <span class="muted small">(planned)</span>' if get("modality") == "planned" else ""
-        yield (f'<tr><td>{esc(get("text"))}</td><td class="num">{value}</td>'
-               f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
+        value = f"{esc_label(c.get('bound', '='))} {_number_html(c.get('value'))}"
+        if c.get("value_max") is not None:
+            value += f"–{_number_html(c['value_max'])}"
+        if c.get("unit"):
+            value += f" {esc_label(c['unit'])}"
+        planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
+        yield (f'<tr><td>{esc(c.get("text"))}</td><td class="num">{value}</td>'
+               f'<td>{esc(c.get("counted") or "")}{planned}</td></tr>\n')
     yield "</table>\n"
 
 
