@@ -864,12 +864,13 @@ def _cell(value: Any) -> Any:
 _FORMULA_FIRST = "".join(render.FORMULA_STARTS)  # one character each: ``c in`` it is membership
 
 
-def _row_cells(values: list[Any]) -> list[Any]:
-    """``_cells`` of a row already in column order, for the csv writer: text, numbers and None (which
-    the writer writes as an empty cell, as it does "") stay as they are, unless the text would run as a
-    formula; anything else (lists, booleans, ...) goes through ``_cell``."""
-    return [value if ((kind := type(value)) is str and not (value and value[0] in _FORMULA_FIRST))
-            or kind is int or kind is float or value is None else _cell(value) for value in values]
+def _row_cells(values: Iterable[Any]) -> list[Any]:
+    """``_cells`` of a row already in column order, as text for ``_csv_texts`` (which joins rows of text
+    itself): text stays as it is, unless it would run as a formula, numbers are their ``str`` and None
+    is "" (as the csv writer writes them); anything else (lists, booleans, ...) goes through ``_cell``."""
+    return [value if (kind := type(value)) is str and not (value and value[0] in _FORMULA_FIRST)
+            else str(value) if kind is int or kind is float else "" if value is None else _cell(value)
+            for value in values]
 
 
 @dataclass
@@ -1106,8 +1107,8 @@ def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list
 
 def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     """Rows are built as lists in column order, not as merged dicts read back column by column: each
-    list holds what ``_cells`` would read from the merged dict (a claim's or finding's own ``source``
-    or ``resolution_code``, if it had one, would win over the report's, as in the merge)."""
+    list holds, as text, what ``_cells`` would read from the merged dict (a claim's or finding's own
+    ``source`` or ``resolution_code``, if it had one, would win over the report's, as in the merge)."""
     from .render.html import report_index_row
 
     report = record.get("report") or {}
@@ -1138,11 +1139,11 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
                   origin: str) -> None:
         get = claim.get
         line, column = index.line_col(int(get("start", 0)))
-        own = _row_cells([*map(get, _CLAIM_OWN)])
+        own = _row_cells(map(get, _CLAIM_OWN))
+        own[_CLAIM_SPLIT:_CLAIM_SPLIT] = str(line), str(column)
         first = lead if "source" not in claim and "resolution_code" not in claim else \
             _row_cells([get("source", source), get("resolution_code", code)])
-        claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "",
-                           *own[:_CLAIM_SPLIT], line, column, *own[_CLAIM_SPLIT:]])
+        claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "", *own])
         value = value_max if (value_max := get("value_max")) is not None else get("value")
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
             top.append((value, {"kind": get("kind"), "unit": get("unit"), "counted": get("counted"),
@@ -1171,7 +1172,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             # _cell of the list: every score is text
             render.formula_safe("; ".join([f"{x.get('id')}={float(x.get('score', 0)):.3f}" for x in scores]))
             if scores else "",
-            len(claims), index.line_col(start)[0], start, end, description_cell])
+            str(len(claims)), str(index.line_col(start)[0]), str(start), str(end), description_cell])
         # a loop: the lists hold a few ids at most (the same counts, added in the same order)
         for pid in refs:
             tagged[pid] = tagged.get(pid, 0) + 1
@@ -1191,7 +1192,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     findings = record.get("findings") or []
     finding_rows = [[*(lead if "source" not in f and "resolution_code" not in f else
                        _row_cells([f.get("source", source), f.get("resolution_code", code)])),
-                     *_row_cells([*map(f.get, _FINDING_FIELDS)])] for f in findings]
+                     *_row_cells(map(f.get, _FINDING_FIELDS))] for f in findings]
     counts = record.get("counts") or {}
     share = {
         "resolution_code": code, "source": source, "label": label, "href": href,
@@ -1211,28 +1212,50 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
 
 
 def _csv_texts(*tables: list[list[Any]]) -> list[str]:
-    """Each table's rows as CSV text (one buffer and writer for them all).
+    """Each table's rows as CSV text, as the csv writer (``lineterminator="\n"``) writes them.
 
-    The csv writer looks up every character of every cell in its line terminator (to quote cells that
-    hold one); with an empty terminator that lookup ends at once, and the cells are written the same
-    unless one holds a newline, which only the "\n" writer quotes. So the rows are written by an
-    empty-terminator writer with the newlines added between them, and a table whose text then holds more
-    newlines than rows (a cell had one) is written again by the plain writer."""
+    The writer looks at every character of every cell (about 4,000 a report) for the few that make it
+    quote the cell -- a comma, a quote or a line terminator -- and that was some 20% of the cost of a
+    report's page and rows. Nearly every cell has none of them: a cell of text without them is written
+    as it is, and the cells of a row are joined by commas. So a row of text (``_derive`` makes its cells
+    text) is joined first; when the line holds no quote, no newline and no comma but the separators,
+    it is the writer's line. Otherwise only the cells that hold one are written by the writer (it quotes
+    each cell on its own); a row with a cell of another kind, or a lone cell (an empty one is written
+    quoted), is written by the writer whole.
+
+    The writer has an empty line terminator, so that it does not look up every character in one either:
+    it writes the same cells unless one holds a newline, which only a "\n" writer quotes, so a line
+    that holds one is written again by that writer."""
     buffer = io.StringIO()
-    write_row, write = csv.writer(buffer, lineterminator="").writerow, buffer.write
-    texts = []
-    for rows in tables:
-        for row in rows:
-            write_row(row)
-            write("\n")
-        text = buffer.getvalue()
+    write_row = csv.writer(buffer, lineterminator="").writerow
+
+    def written(row: list[Any] | tuple[Any, ...]) -> str:
+        write_row(row)
+        line = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-        if text.count("\n") != len(rows):  # a cell with a newline: written unquoted above
+        if "\n" in line:  # a cell with a newline, written unquoted
             plain = io.StringIO()
-            csv.writer(plain, lineterminator="\n").writerows(rows)
-            text = plain.getvalue()
-        texts.append(text)
+            csv.writer(plain, lineterminator="\n").writerow(row)
+            line = plain.getvalue()[:-1]
+        return line
+
+    texts = []
+    for rows in tables:
+        lines = []
+        for row in rows:
+            try:
+                line = ",".join(row)  # text of a str subclass too: its text, as the writer writes it
+            except TypeError:  # a cell that is not text
+                line = None
+            if line is None or len(row) < 2:
+                line = written(row)
+            # a comma more than the separators: a cell holds one
+            elif '"' in line or "\n" in line or line.count(",") != len(row) - 1:
+                line = ",".join([written((cell,)) if "," in cell or '"' in cell or "\n" in cell else cell
+                                 for cell in row])
+            lines.append(line)
+        texts.append("\n".join(lines) + "\n" if lines else "")
     return texts
 
 

@@ -333,8 +333,15 @@ def test_label_is_the_one_by_path(records):
 
 
 def test_csv_texts_are_the_plain_writers(records):
-    """``_csv_texts`` writes with an empty line terminator and checks the newlines afterwards: the same
-    text as the plain "\\n" writer, also for cells holding newlines, carriage returns, quotes and commas."""
+    """``_csv_texts`` joins rows of text itself and has the writer quote only the cells that need it: the
+    same text as the plain "\\n" writer, also for cells holding newlines, carriage returns, quotes and
+    commas, for numbers, None, booleans, lone cells and text of a str subclass (which the writer writes
+    as its text, not its str)."""
+
+    class Shown(str):
+        def __str__(self) -> str:
+            return "<" + self + ">"
+
     def plain_csv_text(rows):
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -350,7 +357,7 @@ def test_csv_texts_are_the_plain_writers(records):
         batch._csv_texts = spy
     rng = random.Random(5)
     pieces = ["a", "b c", ",", '"', "\n", "\r", "\r\n", "'", "=", " ", "\t", "é", ""]
-    values = ["", None, 3, -2.5, True, "plain"]
+    values = ["", None, 3, -2.5, True, "plain", 1e22, float("nan"), 10**20, Shown("a"), Shown("b,c")]
     odd = [[["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6))) if rng.random() < 0.8
              else rng.choice(values) for _ in range(rng.randrange(0, 5))] for _ in range(rng.randrange(0, 4))]
            for _ in range(400)]

@@ -111,7 +111,7 @@ PAGE_END = "</body>\n</html>\n"
 
 
 def _page(title: str, body: Iterable[str]) -> str:
-    return _head(title) + "".join(body) + PAGE_END
+    return "".join([_head(title), *body, PAGE_END])  # one copy of a page of some 20 kB
 
 
 @functools.lru_cache(maxsize=4096, typed=True)  # figures recur from report to report (12, 45.0, ...)
@@ -148,19 +148,28 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     holders: list[Any] = [report]
     for name in SPAN_HOLDERS:
         value = report.get(name)
-        holders.extend(value if isinstance(value, list) else [value])
+        if isinstance(value, list):
+            holders.extend(value)
+        else:
+            holders.append(value)
     spans: list[dict[str, Any]] = []
     seen: set[tuple[str, int, int]] = set()
     for holder in holders:
         if not isinstance(holder, dict):
             continue
-        for key, kind in (("references", "ref"), ("claims", "claim")):
-            for item in holder.get(key) or ():
-                if isinstance(item, dict) and isinstance(item.get("start"), int):
-                    mark = (kind, item["start"], item["end"])
-                    if mark not in seen:
-                        seen.add(mark)
-                        spans.append({"kind": kind, "start": item["start"], "end": item["end"], "item": item})
+        # most holders have no references or no claims: the empty ones are passed over at once
+        for kind, items in (("ref", holder.get("references")), ("claim", holder.get("claims"))):
+            if not items:
+                continue
+            for item in items:
+                if isinstance(item, dict):
+                    start = item.get("start")
+                    if isinstance(start, int):
+                        end = item["end"]
+                        mark = (kind, start, end)
+                        if mark not in seen:
+                            seen.add(mark)
+                            spans.append({"kind": kind, "start": start, "end": end, "item": item})
     for number, finding in enumerate(record.get("findings") or []):
         spans.append({"kind": "finding", "start": finding.get("start", 0), "end": finding.get("end", 0),
                       "item": finding, "number": number})
@@ -225,49 +234,64 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
     opening: dict[int, list[int]] = {}
     closing: dict[int, list[int]] = {}
+    titles: list[str] = []  # by span: its escaped title
+    single_tags: list[str] = []  # by span: the opening tag of a piece it alone covers
     for i, span in enumerate(spans):  # spans are clipped to the text
-        start = int(span["start"])
+        start = span["start"]
+        if type(start) is not int:  # offsets are ints (int() of one is itself): no call for them
+            start = int(start)
         start = 0 if start < 0 else n if start > n else start
-        end = int(span["end"])
+        end = span["end"]
+        if type(end) is not int:
+            end = int(end)
         end = start if end < start else n if end > n else end
         edges.add(start)
         edges.add(end)
-        if span["kind"] == "finding":
-            anchors.setdefault(start, []).append(i)
-        if end > start:
-            opening.setdefault(start, []).append(i)
-            closing.setdefault(end, []).append(i)
-    titles: dict[int, str] = {}  # span -> its escaped title
-
-    def title(i: int) -> str:
-        if i not in titles:
-            titles[i] = esc(_span_title(spans[i]))
-        return titles[i]
-
-    # the opening tag of a piece covered by one span (most pieces), by span: that span's class (as
-    # _span_classes gives it) and title
-    single_tags: list[str | None] = [None] * len(spans)
-
-    def single_tag(i: int) -> str:
-        span = spans[i]
         kind = span["kind"]
-        cls = kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}"
-        tag = single_tags[i] = f'<span class="{esc_label(cls)}" title="{title(i)}">'
-        return tag
+        if kind == "finding":
+            found = anchors.get(start)
+            if found is None:
+                anchors[start] = [i]
+            else:
+                found.append(i)
+        if end > start:
+            found = opening.get(start)
+            if found is None:
+                opening[start] = [i]
+            else:
+                found.append(i)
+            found = closing.get(end)
+            if found is None:
+                closing[end] = [i]
+            else:
+                found.append(i)
+        # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
+        # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
+        if end > start or kind == "finding":
+            escaped = esc(_span_title(span))
+            cls = kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}"
+            tag = f'<span class="{esc_label(cls)}" title="{escaped}">'
+        else:  # a zero-width reference or claim: never shown
+            escaped = tag = ""
+        titles.append(escaped)
+        single_tags.append(tag)
 
     tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece (two or more) -> its opening tag
 
     def open_tag(covering: tuple[int, ...]) -> str:
         classes = _span_classes(spans[i] for i in covering)
         # escaping works character by character: escaped parts joined are the joined text escaped
-        joined = "; ".join(dict.fromkeys(map(title, covering)))
+        joined = "; ".join(dict.fromkeys(map(titles.__getitem__, covering)))
         return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
 
     # Only the few pieces holding one of the text's (usually none or one or two) special characters
-    # need html.escape; the others are their own escaped text. ``specials`` ends with a sentinel.
+    # need html.escape; the others are their own escaped text. ``specials`` ends with a sentinel, and
+    # ``special_at`` is the first one at or after the start of the piece at hand (pieces follow each
+    # other, so it only moves on past a piece that holds one).
     specials = _special_offsets(text)
     specials.append(n)
     next_special = 0
+    special_at = specials[0]
     # One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
     # (every start and end is an edge), so the spans covering each piece are kept up to date instead of
     # testing every span against every piece. Covering spans keep their order in ``spans``.
@@ -279,7 +303,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
             for i in anchors[a]:
                 num = spans[i]["number"]
                 sev = esc_label(spans[i]["item"].get("severity", "info"))
-                out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" title="{title(i)}">[{num + 1}]</a>')
+                out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" title="{titles[i]}">[{num + 1}]</a>')
         if a in closing:
             active.difference_update(closing[a])
         if a in opening:
@@ -287,16 +311,17 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         if b is None:
             break
         piece = text[a:b]
-        while specials[next_special] < a:
-            next_special += 1
-        if specials[next_special] < b:
+        if special_at < b:
             piece = html.escape(piece)
+            while specials[next_special] < b:
+                next_special += 1
+            special_at = specials[next_special]
         if not active:
             out.append(piece)
             continue
         if len(active) == 1:
             (i,) = active
-            tag = single_tags[i] or single_tag(i)
+            tag = single_tags[i]
         else:
             covering = tuple(sorted(active))
             tag = tags.get(covering)
@@ -360,13 +385,14 @@ def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
         yield '<p class="muted">No findings.</p>\n'
         return
     yield "<ol>\n"
-    for num, f in enumerate(findings):
-        sev = esc_label(f.get("severity", "info"))
+    for num, f in enumerate(findings):  # one piece per finding
+        get = f.get
+        sev = esc_label(get("severity", "info"))
+        suggestion = get("suggestion")
+        suggest = f' <span class="muted">(suggest: {esc(", ".join(map(str, suggestion)))})</span>' if suggestion else ""
         yield (f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
-               f'line {esc(f.get("line"))}</a> <code>{esc_label(f.get("code"))}</code> {esc(f.get("message"))}')
-        if f.get("suggestion"):
-            yield f' <span class="muted">(suggest: {esc(", ".join(map(str, f["suggestion"])))})</span>'
-        yield "</li>\n"
+               f'line {esc(get("line"))}</a> <code>{esc_label(get("code"))}</code> {esc(get("message"))}{suggest}'
+               "</li>\n")
     yield "</ol>\n"
 
 
