@@ -1250,10 +1250,11 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
                 line = None
             if line is None or len(row) < 2:
                 line = written(row)
-            # a comma more than the separators: a cell holds one
-            elif '"' in line or "\n" in line or line.count(",") != len(row) - 1:
-                line = ",".join([written((cell,)) if "," in cell or '"' in cell or "\n" in cell else cell
-                                 for cell in row])
+            # a comma more than the separators: a cell holds one. "\r": the writer decides (some Python
+            # versions' writers quote it whatever the line terminator)
+            elif '"' in line or "\n" in line or "\r" in line or line.count(",") != len(row) - 1:
+                line = ",".join([written((cell,)) if "," in cell or '"' in cell or "\n" in cell or "\r" in cell
+                                 else cell for cell in row])
             lines.append(line)
         texts.append("\n".join(lines) + "\n" if lines else "")
     return texts
