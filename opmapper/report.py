@@ -426,6 +426,7 @@ class ReportVocabulary:
 _ROMAN_PREFIX = re.compile(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+")
 _SECTION_NUMBER_STARTS = frozenset("IVX0123456789 \t")
 _MAX_LABEL_CHARS = 260
+_MAX_LABEL_LINES = 2048  # label lines remembered by their text, per vocabulary
 _PROSE_WORDS = 5  # a line of at least this many words under a type is its description, not another type
 _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per line
 
@@ -535,6 +536,10 @@ class _Compiled:
                     self.label_by_key.setdefault(key, (name, lang))
         # classify()'s answers for whole-line labels, made once: (field, language, no inline value)
         self.label_hit_by_key = {key: (name, lang, None) for key, (name, lang) in self.label_by_key.items()}
+        # The same answers by the line's own text, filled as label lines are met (bounded: _MAX_LABEL_LINES):
+        # half of a report's lines are labels, written the same way in nearly every report, and one look-up
+        # of the text costs less than folding it into its key first.
+        self.label_hit_by_line: dict[str, tuple[str, str, None]] = {}
         prefixes.sort(key=lambda p: -len(p[0]))
         self.prefix_labels = [(n, lang) for _, n, lang in prefixes]
         self.prefix_keys = [k for k, _, _ in prefixes]
@@ -663,12 +668,17 @@ def _split_lines(text: str) -> list[_Line]:
     if not any(ch in text for ch in _OTHER_LINE_BREAKS):
         # Only "\n" breaks (nearly every text): split without keeping the ends, so that strip() of a
         # line without surrounding spaces returns the line itself instead of a copy.
+        append = lines.append
         for no, raw in enumerate(text.split("\n"), 1):
+            end = pos + len(raw)
             stripped = raw.strip()
-            if stripped:
-                start = pos if stripped is raw else pos + len(raw) - len(raw.lstrip())
-                lines.append((no, start, start + len(stripped), stripped))
-            pos += len(raw) + 1
+            if stripped is raw:  # most lines: nothing to strip ("" is a blank line)
+                if raw:
+                    append((no, pos, end, raw))
+            elif stripped:
+                start = pos + len(raw) - len(raw.lstrip())
+                append((no, start, start + len(stripped), stripped))
+            pos = end + 1
         return lines
     for no, raw in enumerate(text.splitlines(True), 1):
         stripped = raw.strip()
@@ -824,16 +834,22 @@ class _Parser:
         in front of classify's steps: most lines are whole labels (one look-up) or prose that starts
         with no spaced label, holds no ":" or tab and starts with no prefix label."""
         c = self.c
-        hit_by_key = c.label_hit_by_key
+        hit_by_key, hit_by_line = c.label_hit_by_key, c.label_hit_by_line
         spaced_re, spaced_starts = c.spaced_label_re, c.spaced_label_starts
         prefix_probe, prefixes_by_probe = c.prefix_probe, c.prefixes_by_probe
         hits = []
         for ln in lines:
-            text = ln[3]
+            text = ln[_TEXT]
+            hit = hit_by_line.get(text)
+            if hit is not None:
+                hits.append(hit)
+                continue
             key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
             if key is not None:
                 hit = hit_by_key.get(key)
                 if hit is not None:
+                    if len(hit_by_line) < _MAX_LABEL_LINES:
+                        hit_by_line[text] = hit
                     hits.append(hit)
                     continue
             first = text[0]
