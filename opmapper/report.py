@@ -831,8 +831,9 @@ class _Parser:
 
     def classify_lines(self, lines: list[_Line]) -> list[tuple[str, str, int | None] | None]:
         """``[self.classify(ln) for ln in lines]`` (the fast-path tests compare them), with cheap screens
-        in front of classify's steps: most lines are whole labels (one look-up) or prose that starts
-        with no spaced label, holds no ":" or tab and starts with no prefix label."""
+        in front of classify's steps: most lines are whole labels (one look-up of the line's text, or of
+        its key when the text is new) or prose that starts with no spaced label, holds no ":" or tab and
+        starts with no prefix label."""
         c = self.c
         hit_by_key, hit_by_line = c.label_hit_by_key, c.label_hit_by_line
         spaced_re, spaced_starts = c.spaced_label_re, c.spaced_label_starts
