@@ -318,7 +318,7 @@ class _Chain(NamedTuple):
 
 
 # tuple.__new__(_Atom, (kind, paragraph, subs, start, end)) builds an _Atom without the Python-level
-# __new__ that NamedTuple generates (as report._new_line does): the walk makes one or more per chain.
+# __new__ that NamedTuple generates: the walk makes one or more per chain.
 _new_tuple = tuple.__new__
 
 

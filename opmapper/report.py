@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any
 
 from ._records import Record, record_maker, shifted, to_jsonable
 from .claims import Claim, find_claims
@@ -426,6 +426,7 @@ class ReportVocabulary:
 _ROMAN_PREFIX = re.compile(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+")
 _SECTION_NUMBER_STARTS = frozenset("IVX0123456789 \t")
 _MAX_LABEL_CHARS = 260
+_MAX_LABEL_LINES = 2048  # label lines remembered by their text, per vocabulary
 _PROSE_WORDS = 5  # a line of at least this many words under a type is its description, not another type
 _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per line
 
@@ -535,6 +536,10 @@ class _Compiled:
                     self.label_by_key.setdefault(key, (name, lang))
         # classify()'s answers for whole-line labels, made once: (field, language, no inline value)
         self.label_hit_by_key = {key: (name, lang, None) for key, (name, lang) in self.label_by_key.items()}
+        # The same answers by the line's own text, filled as label lines are met (bounded: _MAX_LABEL_LINES):
+        # half of a report's lines are labels, written the same way in nearly every report, and one look-up
+        # of the text costs less than folding it into its key first.
+        self.label_hit_by_line: dict[str, tuple[str, str, None]] = {}
         prefixes.sort(key=lambda p: -len(p[0]))
         self.prefix_labels = [(n, lang) for _, n, lang in prefixes]
         self.prefix_keys = [k for k, _, _ in prefixes]
@@ -645,16 +650,11 @@ def fix_mojibake(text: str) -> str:
     return text
 
 
-class _Line(NamedTuple):
-    no: int        # 1-based line number
-    start: int     # offsets of the stripped content
-    end: int
-    text: str
-
-
-# tuple.__new__ builds a _Line without the Python-level __new__ that NamedTuple generates: half the
-# cost, and _split_lines makes one for every line of every report.
-_new_line = tuple.__new__
+# A non-blank line of the report: (1-based line number, start, end, stripped text), the offsets those of
+# the stripped text. A plain tuple read by position: _split_lines makes one for every line of every
+# report, and a NamedTuple's constructor and field reads cost several times more (~5% of parsing).
+_Line = tuple[int, int, int, str]
+_NO, _START, _END, _TEXT = range(4)
 
 
 # Line breaks that str.splitlines honours besides "\n".
@@ -668,18 +668,23 @@ def _split_lines(text: str) -> list[_Line]:
     if not any(ch in text for ch in _OTHER_LINE_BREAKS):
         # Only "\n" breaks (nearly every text): split without keeping the ends, so that strip() of a
         # line without surrounding spaces returns the line itself instead of a copy.
+        append = lines.append
         for no, raw in enumerate(text.split("\n"), 1):
+            end = pos + len(raw)
             stripped = raw.strip()
-            if stripped:
-                start = pos if stripped is raw else pos + len(raw) - len(raw.lstrip())
-                lines.append(_new_line(_Line, (no, start, start + len(stripped), stripped)))
-            pos += len(raw) + 1
+            if stripped is raw:  # most lines: nothing to strip ("" is a blank line)
+                if raw:
+                    append((no, pos, end, raw))
+            elif stripped:
+                start = pos + len(raw) - len(raw.lstrip())
+                append((no, start, start + len(stripped), stripped))
+            pos = end + 1
         return lines
     for no, raw in enumerate(text.splitlines(True), 1):
         stripped = raw.strip()
         if stripped:
             start = pos + len(raw) - len(raw.lstrip())
-            lines.append(_new_line(_Line, (no, start, start + len(stripped), stripped)))
+            lines.append((no, start, start + len(stripped), stripped))
         pos += len(raw)
     return lines
 
@@ -776,7 +781,7 @@ class _Parser:
         return _new_field(self.text[start:end], start, end)
 
     def field_lines(self, lines: list[_Line]) -> Field | None:
-        return self.field_of(lines[0].start, lines[-1].end) if lines else None
+        return self.field_of(lines[0][_START], lines[-1][_END]) if lines else None
 
     def warn(self, message: str) -> None:
         if message in self.warned:
@@ -790,7 +795,7 @@ class _Parser:
     def classify(self, line: _Line) -> tuple[str, str, int | None] | None:
         """(field, language, offset of an inline value or None) when the line is a label."""
         c = self.c
-        text = line.text
+        text = line[_TEXT]
         key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
         if key is not None:
             hit = c.label_hit_by_key.get(key)
@@ -826,19 +831,26 @@ class _Parser:
 
     def classify_lines(self, lines: list[_Line]) -> list[tuple[str, str, int | None] | None]:
         """``[self.classify(ln) for ln in lines]`` (the fast-path tests compare them), with cheap screens
-        in front of classify's steps: most lines are whole labels (one look-up) or prose that starts
-        with no spaced label, holds no ":" or tab and starts with no prefix label."""
+        in front of classify's steps: most lines are whole labels (one look-up of the line's text, or of
+        its key when the text is new) or prose that starts with no spaced label, holds no ":" or tab and
+        starts with no prefix label."""
         c = self.c
-        hit_by_key = c.label_hit_by_key
+        hit_by_key, hit_by_line = c.label_hit_by_key, c.label_hit_by_line
         spaced_re, spaced_starts = c.spaced_label_re, c.spaced_label_starts
         prefix_probe, prefixes_by_probe = c.prefix_probe, c.prefixes_by_probe
         hits = []
         for ln in lines:
-            text = ln[3]
+            text = ln[_TEXT]
+            hit = hit_by_line.get(text)
+            if hit is not None:
+                hits.append(hit)
+                continue
             key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
             if key is not None:
                 hit = hit_by_key.get(key)
                 if hit is not None:
+                    if len(hit_by_line) < _MAX_LABEL_LINES:
+                        hit_by_line[text] = hit
                     hits.append(hit)
                     continue
             first = text[0]
@@ -869,7 +881,7 @@ class _Parser:
         hits = self.classify_lines(lines)
         self.cut_label = bool(lines) and self.is_cut_label((lines[-1], hits[-1]))
         if self.cut_label:
-            self.warn(f"text ends inside a label: {lines[-1].text!r}")
+            self.warn(f"text ends inside a label: {lines[-1][_TEXT]!r}")
             hits.pop()
             lines = lines[:-1]
         n_labels = len(hits) - hits.count(None)
@@ -882,13 +894,13 @@ class _Parser:
         return self.build()
 
     def find_title(self, head: list[_Line]) -> None:
-        for ln in head[:30]:  # saved portal pages put navigation text before the title
-            if len(ln.text) > 160:
+        for _no, start, end, text in head[:30]:  # saved portal pages put navigation text before the title
+            if len(text) > 160:
                 continue
-            kind = self.c.title_re.search(ln.text)
-            codes = [m.code for m in find_resolution_mentions(ln.text) if m.code and m.kind != "motion"]
+            kind = self.c.title_re.search(text)
+            codes = [m.code for m in find_resolution_mentions(text) if m.code and m.kind != "motion"]
             if kind or codes:
-                self.f["title"] = self.field_of(ln.start, ln.end)
+                self.f["title"] = self.field_of(start, end)
                 if codes:
                     self.f["title_code"] = codes[0]
                 if kind:
@@ -897,11 +909,11 @@ class _Parser:
 
     def note_mojibake(self, lines: list[_Line]) -> None:
         shown = []
-        for ln in lines:
-            m = _MOJIBAKE_RE.search(ln.text)
+        for no, _start, _end, text in lines:
+            m = _MOJIBAKE_RE.search(text)
             if m:
-                word = re.search(r"\S*\Z", ln.text[:m.start()]).group() + re.match(r"\S*", ln.text[m.start():]).group()
-                shown.append(f"line {ln.no} {word!r}")
+                word = re.search(r"\S*\Z", text[:m.start()]).group() + re.match(r"\S*", text[m.start():]).group()
+                shown.append(f"line {no} {word!r}")
         kinds = []
         if "\ufffd" in self.text:
             kinds.append("replacement characters (\ufffd)")
@@ -916,10 +928,10 @@ class _Parser:
         """The labelled layouts: ``hits[i]`` is ``classify(lines[i])``; the lines before ``first_label``
         hold no label."""
         title = self.f.get("title")
-        ignored = [ln for ln in lines[:first_label] if title is None or ln.start != title.start]
+        ignored = [ln for ln in lines[:first_label] if title is None or ln[_START] != title.start]
         if ignored:
             more = f" (and {len(ignored) - 1} more lines)" if len(ignored) > 1 else ""
-            self.warn(f"line {ignored[0].no}: text before the first label ignored: {ignored[0].text[:60]!r}{more}")
+            self.warn(f"line {ignored[0][_NO]}: text before the first label ignored: {ignored[0][_TEXT][:60]!r}{more}")
         target: str | None = None
         buf: list[_Line] = []
         block: _Block | None = None
@@ -938,37 +950,39 @@ class _Parser:
                 elif name == "constituent_type" and "constituent_type" in f and target != "constituent_type":
                     name = "constituent_type_again"
                 elif (target in _CONSTITUENT_TARGETS and not buf and block is None and inline_at is None
-                      and label_key(ln.text) in constituent_type_keys):
+                      and label_key(ln[_TEXT]) in constituent_type_keys):
                     hit = None  # "IUCN Secretariat" is a label, but also a constituent type
             if hit is None:
                 if block is not None:
-                    block.end = ln.end
+                    block.end = ln[_END]
                     block.lines_by_part[block.part].append(ln)
                 else:
                     buf.append(ln)
                 continue
+            no, start, end, text = ln
             labels_seen += 1
             lang_votes[lang] = lang_votes.get(lang, 0) + 1
-            layout = marker_by_key.get(label_key(ln.text if inline_at is None else ln.text.split(":", 1)[0]))
+            layout = marker_by_key.get(label_key(text if inline_at is None else text.split(":", 1)[0]))
             if layout:
                 layout_votes[layout] = layout_votes.get(layout, 0) + 1
             if inline_at is not None:
                 self.inline_values += 1
-            inline = [_Line(ln.no, ln.start + inline_at, ln.end, ln.text[inline_at:])] if inline_at is not None else []
+            inline = [(no, start + inline_at, end, text[inline_at:])] if inline_at is not None else []
             if block is not None and name in _BLOCK_LABELS:
                 block.part = "desc" if name == "description" else "status"
                 block.labels.add(block.part)
-                block.end = ln.end
+                block.end = end
                 block.lines_by_part[block.part].extend(inline)
                 continue
             # Any other label ends the current block and the current field.
             if block is not None:
                 self.finish_block(block, at_end=False)
                 block = None
-            self.flush(target, buf)
+            if buf:  # flush() of no lines does nothing before the end of the text
+                self.flush(target, buf)
             buf = []
             if name in ("activity", "future_action"):
-                block = _Block("activities" if name == "activity" else "future_actions", ln.start, ln.end)
+                block = _Block("activities" if name == "activity" else "future_actions", start, end)
                 target = None
                 continue
             target = name
@@ -982,9 +996,9 @@ class _Parser:
     def is_cut_label(self, last: tuple[_Line, Any]) -> bool:
         """The text stops part-way through a label (``Descri``): that last line is not a value."""
         ln, hit = last
-        if hit is not None or ln.end != len(self.text.rstrip(" \t")):
+        if hit is not None or ln[_END] != len(self.text.rstrip(" \t")):
             return False
-        key = label_key(ln.text)
+        key = label_key(ln[_TEXT])
         c = self.c
         if len(key) < 3 or key in c.type_by_key or key in c.status_by_key or key in c.constituent_type_keys \
                 or key in c.report_status_keys or key in c.yes_keys or key in c.no_keys:
@@ -995,7 +1009,7 @@ class _Parser:
     def flush(self, target: str | None, lines: list[_Line], at_end: bool = False) -> None:
         if target is None:
             for ln in lines:
-                self.warn(f"line {ln.no}: text outside any field ignored: {ln.text[:60]!r}")
+                self.warn(f"line {ln[_NO]}: text outside any field ignored: {ln[_TEXT][:60]!r}")
             return
         f = self.f
         if not lines:
@@ -1004,13 +1018,13 @@ class _Parser:
             return
         if target == "submitted_by":
             first = lines[0]
-            m = self.c.inline_submitted_on_re.search(first.text)
+            m = self.c.inline_submitted_on_re.search(first[_TEXT])
             if m:
-                f.setdefault("submitted_by", self.field_of(first.start, first.start + m.start()))
+                f.setdefault("submitted_by", self.field_of(first[_START], first[_START] + m.start()))
             else:
-                f.setdefault("submitted_by", self.field_of(first.start, first.end))
+                f.setdefault("submitted_by", self.field_of(first[_START], first[_END]))
             for ln in lines:
-                d = _DATE_RE.search(ln.text)
+                d = _DATE_RE.search(ln[_TEXT])
                 if d and (ln is not first or m):
                     f.setdefault("submitted_on", self.iso_date(d, ln))
         elif target == "resolution":
@@ -1019,11 +1033,11 @@ class _Parser:
             if target not in f:
                 f[target] = self.field_lines(lines)
         elif target == "report_status":
-            f.setdefault("report_status", self.field_of(lines[0].start, lines[0].end))
+            f.setdefault("report_status", self.field_of(lines[0][_START], lines[0][_END]))
         elif target == "geographic_scope":
-            f["geographic_scope"].extend(self.field_of(ln.start, ln.end) for ln in lines)
+            f["geographic_scope"].extend(self.field_of(ln[_START], ln[_END]) for ln in lines)
         elif target == "commissions":
-            f["commissions"].extend(self.field_of(ln.start, ln.end) for ln in lines)
+            f["commissions"].extend(self.field_of(ln[_START], ln[_END]) for ln in lines)
         elif target == "other_organisations":
             for ln in lines:
                 f["other_organisations"].extend(self.split_items(ln))
@@ -1031,13 +1045,13 @@ class _Parser:
             for ln in lines:
                 self.members(ln)
         elif target == "secretariat":
-            key = label_key(lines[0].text)
+            key = label_key(lines[0][_TEXT])
             if key in self.c.yes_keys:
                 f.setdefault("secretariat", True)
             elif key in self.c.no_keys:
                 f.setdefault("secretariat", False)
             else:
-                self.warn(f"line {lines[0].no}: IUCN Secretariat should be Yes or No, not {lines[0].text!r}")
+                self.warn(f"line {lines[0][_NO]}: IUCN Secretariat should be Yes or No, not {lines[0][_TEXT]!r}")
         elif target in ("activities", "activities_table"):
             self.rows(lines, "activities", at_end)
         elif target == "future_table":
@@ -1053,7 +1067,7 @@ class _Parser:
             pass  # the summary at the end of the form repeats the constituent type in short form
         else:  # headings: general, actors, implementation
             for ln in lines:
-                self.warn(f"line {ln.no}: unexpected text under a heading: {ln.text[:60]!r}")
+                self.warn(f"line {ln[_NO]}: unexpected text under a heading: {ln[_TEXT][:60]!r}")
 
     def iso_date(self, m: re.Match, ln: _Line) -> str | None:
         g = m.groups()
@@ -1061,7 +1075,7 @@ class _Parser:
             month, day, year = int(g[0]), int(g[1]), int(g[2])
             if month > 12 >= day:
                 month, day = day, month
-                self.warn(f"line {ln.no}: date {m.group()!r} read as day/month/year")
+                self.warn(f"line {ln[_NO]}: date {m.group()!r} read as day/month/year")
         elif g[3]:
             year, month, day = int(g[3]), int(g[4]), int(g[5])
         else:
@@ -1069,11 +1083,11 @@ class _Parser:
         try:
             return datetime.date(year, month, day).isoformat()
         except ValueError:
-            self.warn(f"line {ln.no}: {m.group()!r} is not a valid date")
+            self.warn(f"line {ln[_NO]}: {m.group()!r} is not a valid date")
             return None
 
     def resolution_value(self, lines: list[_Line]) -> None:
-        value = lines[0].text
+        value = lines[0][_TEXT]
         if _PAGE_ID_RE.match(value):
             self.f.setdefault("page_id", int(value))
             return
@@ -1083,42 +1097,43 @@ class _Parser:
                 self.f.setdefault("value_code", mention.code)
                 return
         if mentions:
-            self.warn(f"line {lines[0].no}: {mentions[0].text!r} does not say which Congress adopted it")
+            self.warn(f"line {lines[0][_NO]}: {mentions[0].text!r} does not say which Congress adopted it")
         else:
-            self.warn(f"line {lines[0].no}: resolution {value!r} is neither a page id nor a resolution code")
+            self.warn(f"line {lines[0][_NO]}: resolution {value!r} is neither a page id nor a resolution code")
 
     def split_items(self, ln: _Line) -> list[Field]:
+        _no, start, _end, text = ln
         out = []
         pos = 0
-        for m in [*_ITEM_SPLIT_RE.finditer(ln.text), None]:
-            end = m.start() if m else len(ln.text)
+        for m in [*_ITEM_SPLIT_RE.finditer(text), None]:
+            end = m.start() if m else len(text)
             if end > pos:
-                out.append(self.field_of(ln.start + pos, ln.start + end))
+                out.append(self.field_of(start + pos, start + end))
             if m:
                 pos = m.end()
         return out
 
     def members(self, ln: _Line) -> None:
-        parts = [ln] if ";" not in ln.text else [
-            _Line(ln.no, f.start, f.end, f.text) for f in self.split_items(ln)]
-        for part in parts:
-            m = _MEMBER_RE.match(part.text)
+        parts = [ln] if ";" not in ln[_TEXT] else [
+            (ln[_NO], f.start, f.end, f.text) for f in self.split_items(ln)]
+        for _no, start, end, text in parts:
+            m = _MEMBER_RE.match(text)
             if m is None:
-                if _GUID_RE.match(part.text):
+                if _GUID_RE.match(text):
                     self.f["member_ids"] = self.f.get("member_ids", 0) + 1
-                name, acronym, country = part.text, None, None
+                name, acronym, country = text, None, None
             elif m.group("country"):
                 name, acronym, country = m.group("name"), m.group("inner") or None, m.group("country")
             else:
                 name, acronym, country = m.group("name"), None, m.group("inner") or None
             self.f["members"].append(_new_member(fix_mojibake(name), acronym,
-                                                 fix_mojibake(country) if country else None, part.start, part.end))
+                                                 fix_mojibake(country) if country else None, start, end))
 
     def section(self, name: str, lines: list[_Line]) -> None:
         if name in self.f:
-            self.warn(f"line {lines[0].no}: a second {name} section was ignored")
+            self.warn(f"line {lines[0][_NO]}: a second {name} section was ignored")
             return
-        start, end = lines[0].start, lines[-1].end
+        start, end = lines[0][_START], lines[-1][_END]
         body = self.text[start:end]
         self.f[name] = _new_section(name, body, start, end, self.references(body, start),
                                     self.claims(body, start, context="future" if name == "future" else None))
@@ -1195,14 +1210,14 @@ class _Parser:
                 self.warn(f"{what} {number}: no description label; the text after the type is taken as description")
             else:
                 for ln in type_lines[1:]:
-                    self.warn(f"line {ln.no}: unexpected text after the type of {what} {number}: {ln.text[:60]!r}")
+                    self.warn(f"line {ln[_NO]}: unexpected text after the type of {what} {number}: {ln[_TEXT][:60]!r}")
             type_lines = type_lines[:1]
         if len(block.status_lines) > 1:
             for ln in block.status_lines[1:]:
-                self.warn(f"line {ln.no}: unexpected text after the status of {what} {number}: {ln.text[:60]!r}")
-        type_span = (type_lines[0].start, type_lines[0].end) if type_lines else None
-        desc_span = (desc_lines[0].start, desc_lines[-1].end) if desc_lines else None
-        status_span = (block.status_lines[0].start, block.status_lines[0].end) if block.status_lines else None
+                self.warn(f"line {ln[_NO]}: unexpected text after the status of {what} {number}: {ln[_TEXT][:60]!r}")
+        type_span = (type_lines[0][_START], type_lines[0][_END]) if type_lines else None
+        desc_span = (desc_lines[0][_START], desc_lines[-1][_END]) if desc_lines else None
+        status_span = (block.status_lines[0][_START], block.status_lines[0][_END]) if block.status_lines else None
         act = self.activity(block.section, block.start, block.end, type_span, desc_span, status_span)
         missing = []  # in the order type, description, status (future actions have no status)
         if type_span is None:
@@ -1211,19 +1226,20 @@ class _Parser:
             missing.append("no description")
         if status_span is None and block.section == "activities":
             missing.append("no status")
-        if at_end and act.status_field is not None and act.status is None and block.status_lines[-1].end == block.end:
+        if at_end and act.status_field is not None and act.status is None and block.status_lines[-1][_END] == block.end:
             missing.append(f"status cut off: {act.status_field.text!r}")
-        elif at_end and act.type_field is not None and act.type is None and type_lines[-1].end == block.end:
+        elif at_end and act.type_field is not None and act.type is None and type_lines[-1][_END] == block.end:
             missing.append(f"type cut off: {act.type_field.text!r}")
         if missing:
             where = f"text ends inside {what} {number}" if at_end else f"{what} {number}"
             self.warn(f"{where} ({', '.join(missing)})")
 
     def starts_row(self, ln: _Line) -> bool:
-        if ln.text and label_key(ln.text) in self.c.type_by_key:
+        text = ln[_TEXT]
+        if text and label_key(text) in self.c.type_by_key:
             return True
-        hit = self.c.type_prefix(ln.text)
-        return hit is not None and hit[1] < len(ln.text) and not ln.text[hit[1]].isspace()
+        hit = self.c.type_prefix(text)
+        return hit is not None and hit[1] < len(text) and not text[hit[1]].isspace()
 
     def rows(self, lines: list[_Line], section: str, at_end: bool) -> None:
         """Type lists (progress reports) and flattened table rows (older activity reports)."""
@@ -1231,8 +1247,7 @@ class _Parser:
         want_status = section == "activities"
         rows: list[_Row] = []
         row: _Row | None = None
-        for ln in lines:
-            text = ln.text
+        for _no, start, end, text in lines:
             whole = self.c.type_by_key.get(label_key(text))
             prefix = None if whole else self.c.type_prefix(text)
             new_row = whole is not None
@@ -1253,21 +1268,21 @@ class _Parser:
                 new_row = True  # an unknown entry in a list of types
             elif whole is None and want_status and row is not None and row.status is not None:
                 # The previous row is complete, yet this one starts with no known type.
-                row = _Row(ln.start)
+                row = _Row(start)
                 rows.append(row)
             if new_row:
-                row = _Row(ln.start)
+                row = _Row(start)
                 rows.append(row)
                 if whole is not None:
-                    row.type, row.type_span = whole, (ln.start, ln.end)
-                    row.end = ln.end
+                    row.type, row.type_span = whole, (start, end)
+                    row.end = end
                     continue
                 if prefix is not None:
-                    row.type, row.type_span = prefix[0], (ln.start, ln.start + prefix[1])
+                    row.type, row.type_span = prefix[0], (start, start + prefix[1])
                     body_at = prefix[1] + len(text[prefix[1]:]) - len(text[prefix[1]:].lstrip())
                 else:
-                    row.type_span = (ln.start, ln.end)
-                    row.end = ln.end
+                    row.type_span = (start, end)
+                    row.end = end
                     continue
             else:
                 body_at = 0
@@ -1276,14 +1291,14 @@ class _Parser:
             if want_status:
                 status = self.c.status_suffix(text, body_at)
                 if status is not None:
-                    row.status, row.status_span = status[0], (ln.start + status[1], ln.start + status[2])
+                    row.status, row.status_span = status[0], (start + status[1], start + status[2])
                     body_end = status[1]
                     body_end = len(text[:body_end].rstrip())
             if body_end > body_at:
                 if row.desc_start is None:
-                    row.desc_start = ln.start + body_at
-                row.desc_end = ln.start + body_end
-            row.end = ln.end
+                    row.desc_start = start + body_at
+                row.desc_end = start + body_end
+            row.end = end
         for i, r in enumerate(rows):
             if r.desc_start is not None:
                 self.flattened_rows += 1
@@ -1304,13 +1319,13 @@ class _Parser:
     def looks_unlabelled(self, lines: list[_Line]) -> bool:
         c = self.c
         types = statuses = dates = 0
-        for ln in lines[:400]:
-            key = label_key(ln.text)
+        for _no, _start, _end, text in lines[:400]:
+            key = label_key(text)
             if key in c.type_by_key:
                 types += 1
             elif key in c.status_by_key:
                 statuses += 1
-            elif c.submitted_on_re.match(ln.text) and _DATE_RE.search(ln.text):
+            elif c.submitted_on_re.match(text) and _DATE_RE.search(text):
                 dates += 1
         return types >= 2 and (statuses >= 1 or dates >= 1)
 
@@ -1330,7 +1345,7 @@ class _Parser:
                 return
             if status_line is not None:
                 block.status_lines.append(status_line)
-                block.end = status_line.end
+                block.end = status_line[_END]
             block.section = "activities" if status_line is not None else "future_actions"
             if block.section == "future_actions" and free:
                 self.unlabelled_free_text(free)
@@ -1339,10 +1354,11 @@ class _Parser:
             block = None
 
         for ln in lines:
-            if title is not None and ln.start == title.start:
+            _no, start, end, text = ln
+            if title is not None and start == title.start:
                 continue
-            key = label_key(ln.text)
-            if key in c.type_by_key and len(ln.text) < 80:
+            key = label_key(text)
+            if key in c.type_by_key and len(text) < 80:
                 if block is not None:
                     close(None)
                 if phase == "actors" and pending:
@@ -1350,7 +1366,7 @@ class _Parser:
                         f["other_organisations"].extend(self.split_items(p))
                     pending.clear()
                 phase = "activities"
-                block = _Block("activities", ln.start, ln.end)
+                block = _Block("activities", start, end)
                 block.type_lines.append(ln)
                 block.part = "desc"
                 block.labels.add("desc")
@@ -1361,27 +1377,27 @@ class _Parser:
                     continue
                 if not block.desc_lines or key not in c.report_status_keys | c.constituent_type_keys:
                     block.desc_lines.append(ln)
-                    block.end = ln.end
+                    block.end = end
                     continue
                 close(None)
             if phase in ("head", "actors"):
-                if c.submitted_on_re.match(ln.text) and _DATE_RE.search(ln.text):
-                    f.setdefault("submitted_on", self.iso_date(_DATE_RE.search(ln.text), ln))
+                if c.submitted_on_re.match(text) and _DATE_RE.search(text):
+                    f.setdefault("submitted_on", self.iso_date(_DATE_RE.search(text), ln))
                     if pending and "submitted_by" not in f:
-                        f["submitted_by"] = self.field_of(pending[-1].start, pending[-1].end)
+                        f["submitted_by"] = self.field_of(pending[-1][_START], pending[-1][_END])
                         pending.pop()
-                elif _PAGE_ID_RE.match(ln.text) and "page_id" not in f:
-                    f["page_id"] = int(ln.text)
+                elif _PAGE_ID_RE.match(text) and "page_id" not in f:
+                    f["page_id"] = int(text)
                 elif key in c.constituent_type_keys and "constituent_type" not in f:
-                    f["constituent_type"] = self.field_of(ln.start, ln.end)
+                    f["constituent_type"] = self.field_of(start, end)
                     if pending:
-                        f.setdefault("constituent", self.field_of(pending[-1].start, pending[-1].end))
+                        f.setdefault("constituent", self.field_of(pending[-1][_START], pending[-1][_END]))
                         pending.pop()
-                elif _PERIOD_RE.match(ln.text) and "period" not in f:
-                    f["period"] = self.field_of(ln.start, ln.end)
+                elif _PERIOD_RE.match(text) and "period" not in f:
+                    f["period"] = self.field_of(start, end)
                 elif key in c.region_keys:
-                    f["geographic_scope"].append(self.field_of(ln.start, ln.end))
-                elif _MEMBER_RE.match(ln.text) or _GUID_RE.match(ln.text):
+                    f["geographic_scope"].append(self.field_of(start, end))
+                elif _MEMBER_RE.match(text) or _GUID_RE.match(text):
                     phase = "actors"
                     self.members(ln)
                 elif key in c.yes_keys or key in c.no_keys:
@@ -1391,7 +1407,7 @@ class _Parser:
                     pending.append(ln)
                 continue
             if key in c.report_status_keys:
-                f.setdefault("report_status", self.field_of(ln.start, ln.end))
+                f.setdefault("report_status", self.field_of(start, end))
             elif key in c.constituent_type_keys:
                 pass  # the short constituent type repeated at the end of the form
             else:
@@ -1401,7 +1417,7 @@ class _Parser:
         if free:
             self.unlabelled_free_text(free)
         for ln in pending:
-            self.warn(f"line {ln.no}: could not tell which field this is: {ln.text[:60]!r}")
+            self.warn(f"line {ln[_NO]}: could not tell which field this is: {ln[_TEXT][:60]!r}")
 
     def unlabelled_free_text(self, lines: list[_Line]) -> None:
         """Free text between the activities and the future actions: challenges, then results."""

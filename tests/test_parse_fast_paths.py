@@ -106,7 +106,7 @@ def _split_lines_plainly(text: str) -> list[_Line]:
         stripped = raw.strip()
         if stripped:
             start = pos + len(raw) - len(raw.lstrip())
-            lines.append(_Line(no, start, start + len(stripped), stripped))
+            lines.append((no, start, start + len(stripped), stripped))
         pos += len(raw)
     return lines
 
@@ -396,7 +396,7 @@ def test_classify_lines_is_classify_of_every_line():
     hits = 0
     for text in texts:
         parser = _Parser(text, None, DEFAULT_VOCABULARY, None, False)
-        lines = _split_lines(text) + [_Line(1, 0, 300, "Status: " + "x" * 292), _Line(1, 0, 4, "é")]
+        lines = _split_lines(text) + [(1, 0, 300, "Status: " + "x" * 292), (1, 0, 4, "é")]
         got = parser.classify_lines(lines)
         assert got == [parser.classify(ln) for ln in lines]
         hits += sum(hit is not None and hit[2] is not None for hit in got)
