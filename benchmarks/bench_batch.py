@@ -175,10 +175,10 @@ def main() -> None:
               f"{'per CPU s':>10} {'CPU ms/report':>14} {'peak MB (all)':>14} {'peak MB (1 proc)':>17} {'steal s':>8}")
         runs: dict[int, list[dict[str, float]]] = {}
         for round_ in range(args.repeat):
-            for jobs in (int(j) for j in args.jobs.split(",")):
+            for position, jobs in enumerate(int(j) for j in args.jobs.split(",")):
                 # every run writes a fresh folder: output left by an earlier run would be replaced file by
                 # file (slower), and deleting it would slow the next run's file creation
-                r = run_batch(tmp / "archive", tmp / f"out{jobs}-{round_}", jobs)
+                r = run_batch(tmp / "archive", tmp / f"out{jobs}-{round_}-{position}", jobs)
                 runs.setdefault(jobs, []).append(r)
                 print_row(str(jobs), jobs, r, start)
         if args.repeat > 1:
