@@ -1218,26 +1218,18 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
     quote the cell -- a comma, a quote or a line terminator -- and that was some 20% of the cost of a
     report's page and rows. Nearly every cell has none of them: a cell of text without them is written
     as it is, and the cells of a row are joined by commas. So a row of text (``_derive`` makes its cells
-    text) is joined first; when the line holds no quote, no newline and no comma but the separators,
+    text) is joined first; when the line holds no quote, no line break and no comma but the separators,
     it is the writer's line. Otherwise only the cells that hold one are written by the writer (it quotes
     each cell on its own); a row with a cell of another kind, or a lone cell (an empty one is written
-    quoted), is written by the writer whole.
-
-    The writer has an empty line terminator, so that it does not look up every character in one either:
-    it writes the same cells unless one holds a newline, which only a "\n" writer quotes, so a line
-    that holds one is written again by that writer."""
+    quoted), is written by the writer whole."""
     buffer = io.StringIO()
-    write_row = csv.writer(buffer, lineterminator="").writerow
+    write_row = csv.writer(buffer, lineterminator="\n").writerow
 
     def written(row: list[Any] | tuple[Any, ...]) -> str:
         write_row(row)
-        line = buffer.getvalue()
+        line = buffer.getvalue()[:-1]  # without the line terminator
         buffer.seek(0)
         buffer.truncate()
-        if "\n" in line:  # a cell with a newline, written unquoted
-            plain = io.StringIO()
-            csv.writer(plain, lineterminator="\n").writerow(row)
-            line = plain.getvalue()[:-1]
         return line
 
     texts = []
