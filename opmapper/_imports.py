@@ -3,14 +3,13 @@ every batch run, pays for what is imported)."""
 
 from __future__ import annotations
 
-import functools
 import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 
 
@@ -63,12 +62,13 @@ def _forwarding(module_name: str, function_name: str) -> Callable:
 def _search_path(name: str) -> list[str] | None:
     """``__path__`` of the package ``name`` (None for a plain module), found without importing it or its
     parents (``importlib.util.find_spec`` would import the parents)."""
-    top, *rest = name.split(".")
-    spec = importlib.util.find_spec(top) if top not in sys.modules else getattr(sys.modules[top], "__spec__", None)
-    for i, _ in enumerate(rest, start=2):
+    parts = name.split(".")
+    top = parts[0]
+    spec = getattr(sys.modules[top], "__spec__", None) if top in sys.modules else importlib.util.find_spec(top)
+    for i in range(2, len(parts) + 1):  # down the packages, each found in its parent's folders
         if spec is None or spec.submodule_search_locations is None:
             return None
-        spec = importlib.machinery.PathFinder.find_spec(".".join(name.split(".")[:i]), spec.submodule_search_locations)
+        spec = importlib.machinery.PathFinder.find_spec(".".join(parts[:i]), spec.submodule_search_locations)
     if spec is None or spec.submodule_search_locations is None:
         return None
     return list(spec.submodule_search_locations)
@@ -149,7 +149,15 @@ def deferred_import(name: str, *, functions: Iterable[str] = ()) -> Iterator[Non
             delattr(sys.modules[parent], child)
 
 
-@functools.cache
+@contextmanager
+def deferred_imports(modules: Mapping[str, Iterable[str]]) -> Iterator[None]:
+    """``deferred_import`` of each module (name -> its ``functions``) for the same block."""
+    with ExitStack() as stack:
+        for name, functions in modules.items():
+            stack.enter_context(deferred_import(name, functions=functions))
+        yield
+
+
 def import_spacy() -> types.ModuleType:
     """spaCy, imported without its command-line interface.
 
@@ -160,9 +168,7 @@ def import_spacy() -> types.ModuleType:
     """
     if "spacy" in sys.modules:
         return sys.modules["spacy"]
-    with ExitStack() as stack:
-        stack.enter_context(deferred_import("spacy.cli"))
-        stack.enter_context(deferred_import("spacy.cli.info", functions=["info"]))
+    with deferred_imports({"spacy.cli": (), "spacy.cli.info": ("info",)}):
         import spacy
     return spacy
 
@@ -171,9 +177,9 @@ def import_spacy() -> types.ModuleType:
 # tagger never uses. scipy.stats: imported by sklearn.utils.fixes and sklearn.preprocessing for helpers
 # scoring does not call (a third of start-up). scipy.optimize: scipy.interpolate (imported by
 # sklearn.preprocessing for SplineTransformer) takes minimize_scalar from it, so that one function is a
-# stand-in too. numpy's extras: numpy imports them on first attribute
-# access, and scipy's array-API layer reads every attribute of numpy when it copies numpy's namespace
-# (numpy.f2py alone brings charset_normalizer and some 100 modules).
+# stand-in too. numpy's extras: numpy imports them on first attribute access, and scipy's array-API
+# layer reads every attribute of numpy when it copies numpy's namespace (numpy.f2py alone brings
+# charset_normalizer and some 100 modules).
 UNUSED_BY_SCORING = {"scipy.stats": (), "scipy.optimize": ("minimize_scalar",), "numpy.f2py": (),
                      "numpy.testing": (), "numpy.ma": (), "numpy.polynomial": (), "numpy.ctypeslib": ()}
 
@@ -185,7 +191,5 @@ def lean_scientific_imports() -> Iterator[None]:
     import numpy  # noqa: F401 - the packages first: a stand-in is also an attribute of its package
     import scipy  # noqa: F401
 
-    with ExitStack() as stack:
-        for name, functions in UNUSED_BY_SCORING.items():
-            stack.enter_context(deferred_import(name, functions=functions))
+    with deferred_imports(UNUSED_BY_SCORING):
         yield
