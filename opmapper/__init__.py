@@ -27,7 +27,7 @@ _EXPORTS = {
     "parse_report": "report",
     "Paragraph": "resolution", "Resolution": "resolution", "load_resolutions": "resolution",
     "parse_resolution": "resolution",
-    "OpTagger": "tagger", "Suggestion": "tagger",
+    "OpTagger": "tagger", "Suggestion": "tagger", "TaggerModel": "tagger_model",
 }
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "ResolutionMention",
     "Section",
     "Suggestion",
+    "TaggerModel",
     "analyze",
     "check_report",
     "find_claims",
@@ -87,3 +88,4 @@ if TYPE_CHECKING:  # what static type checkers and IDEs see
     from .report import Activity, Field, Member, Report, Section, parse_report
     from .resolution import Paragraph, Resolution, load_resolutions, parse_resolution
     from .tagger import OpTagger, Suggestion
+    from .tagger_model import TaggerModel

@@ -89,7 +89,7 @@ class Analyzer:
     def __init__(self, model: str | os.PathLike[str] | None = None,
                  resolutions: str | os.PathLike[str] | None = None, k: int = SUGGESTIONS_PER_ACTIVITY) -> None:
         from .resolution import load_resolutions
-        from .tagger import OpTagger
+        from .tagger_model import TaggerModel  # scoring only: no scikit-learn to import
 
         self.k = k
         self.notes: list[str] = []
@@ -106,7 +106,7 @@ class Analyzer:
             except Exception as exc:  # noqa: BLE001 - any failure of a named folder is an input problem
                 raise InputError(f"cannot load resolutions ({exc})", str(resolutions)) from None
         try:
-            self.tagger = OpTagger.load(model)
+            self.tagger = TaggerModel.load(model)
         except Exception as exc:  # noqa: BLE001
             if model is not None:
                 if isinstance(exc, OpmapperError):
@@ -248,7 +248,7 @@ def get_analyzer(model: str | os.PathLike[str] | None = None,
 def _load_analyzer(model: str | os.PathLike[str] | None, resolutions: str | os.PathLike[str] | None) -> Analyzer:
     """A warmed-up Analyzer, its objects kept out of the cyclic garbage collector's sight.
 
-    Loading imports scikit-learn, scipy and spaCy and builds the pipeline: some 150,000 objects that the
+    Loading imports scipy and spaCy and builds the pipeline: some 150,000 objects that the
     collector tracks, all made to last as long as the process. It would walk them again and again while
     they are made, and in every full collection after, to free nothing (3-4% of a batch run's start-up): it is
     paused while they are made, and they then go to its permanent generation (``gc.freeze``), which also
@@ -284,7 +284,7 @@ def _read_bundled_resolutions() -> dict[str, Any] | None:
 
 def _bundled_resolutions() -> dict[str, Any]:
     """The bundled resolution texts: the default analyser's when this process has loaded it, else read on
-    their own; loading an analyser for them would import spaCy and scikit-learn and build the tagger
+    their own; loading an analyser for them would import spaCy and scipy and build the tagger
     (``finalize`` after ``merge_records``, in a process that analysed nothing)."""
     loaded = _ANALYZERS.get((None, None))
     if loaded is not None:

@@ -460,10 +460,10 @@ def _cmd_check(args) -> int:
     tagger = None
     model = args.model or settings.model
     if model or args.suggest:
-        from .tagger import OpTagger
+        from .tagger_model import TaggerModel  # scoring only: no scikit-learn to import
 
         try:
-            tagger = OpTagger.load(model) if model else OpTagger.load()
+            tagger = TaggerModel.load(model) if model else TaggerModel.load()
         except (ModelError, OSError, NotImplementedError) as exc:
             if model:
                 return _check_usage(f"cannot load tagger model {model}: {exc}")
@@ -588,10 +588,10 @@ SUGGESTION_COLUMNS = ["source", "resolution_code", "section", "index", "start", 
 
 def _cmd_suggest(args) -> int:
     from .report import parse_report
-    from .tagger import OpTagger
+    from .tagger_model import TaggerModel  # scoring only: no scikit-learn to import
 
     try:
-        tagger = OpTagger.load(args.model)
+        tagger = TaggerModel.load(args.model)
     except ModelError as exc:
         if args.model is not None:
             raise UsageError(str(exc)) from None

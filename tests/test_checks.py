@@ -387,10 +387,10 @@ def test_cli_model_missing_is_a_usage_error(capsys, tmp_path, monkeypatch):
 
 
 def test_cli_suggest_without_default_model_runs_and_says_so(capsys, tmp_path, monkeypatch):
-    import opmapper.tagger
+    import opmapper.tagger_model
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(opmapper.tagger, "default_model_dir", lambda: tmp_path / "no-model")
+    monkeypatch.setattr(opmapper.tagger_model, "default_model_dir", lambda: tmp_path / "no-model")
     assert main(["check", str(FIXTURES / "claims.txt"), "--suggest"]) == 0
     captured = capsys.readouterr()
     assert "no default tagger model" in captured.err and "suggested:" not in captured.out

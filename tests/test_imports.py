@@ -121,3 +121,31 @@ print(builtins.RUNS, ANSWER, deferredpkg.VALUE, type(sys.modules["deferredpkg"])
 print(sys.modules["deferredpkg.helpers"].__spec__.origin.endswith("helpers.py"), sys.meta_path[0].__class__.__name__)
 """
     assert _run(probe) == ["['pkg', 'helpers'] 42 41 module", "True " + _run("import sys\nprint(sys.meta_path[0].__class__.__name__)")[0]]
+
+
+SCORING_WITHOUT_SKLEARN_PROBE = """
+import sys
+from opmapper import batch
+record = batch.analyze(open(sys.argv[1], encoding="utf-8").read(), "example.txt")
+print("tagger:", type(batch.get_analyzer().tagger).__name__, "sklearn loaded:", "sklearn" in sys.modules)
+print("suggested activities:", len(record["suggestions"]))
+from opmapper.tagger import OpTagger
+estimator = OpTagger.load()
+texts = [record["report"][e["section"]][e["index"]]["description"] for e in record["suggestions"]]
+print("same as OpTagger:", [e["suggestions"] for e in record["suggestions"]] == [
+    [s.to_dict() for s in estimator.suggest(text, record["resolution_code"])] for text in texts])
+"""
+
+
+def test_analysing_a_report_loads_no_scikit_learn_and_scores_as_the_estimator():
+    """Batch workers and `opmapper analyze/check/suggest` score with TaggerModel: scikit-learn (a quarter of
+    their start-up) is not imported, and the suggestions are the estimator's."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "corpus" / "examples" / "activity-report.txt"
+    done = subprocess.run([sys.executable, "-c", SCORING_WITHOUT_SKLEARN_PROBE, str(example)],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "tagger: TaggerModel sklearn loaded: False"
+    assert int(lines[1].split(": ")[1]) >= 3 and lines[2] == "same as OpTagger: True"

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from corpus_samples import with_random_edits
 
 from opmapper.report import parse_report
-from opmapper.tagger import OpTagger, Suggestion, clean_text, load_training_data
+from opmapper.tagger import WORD_TOKEN_PATTERN, OpTagger, Suggestion, clean_text, load_training_data
+from opmapper.tagger_model import char_wb_ngrams, word_ngrams
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = sorted((ROOT / "corpus" / "reports").rglob("*.txt"))
@@ -65,10 +67,23 @@ def _groups(texts: list[str], seed: int) -> list[list[str]]:
 
 
 # ------------------------------------------------------------------ the general code, as it was
+def _vectorisers(features):
+    """scikit-learn's CountVectorizers for the word and char blocks of ``features``, with its vocabularies."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    word = CountVectorizer(ngram_range=features.word_ngram_range, stop_words=features.stop_words or None,
+                           token_pattern=features.token_pattern,
+                           vocabulary={t: i for i, t in enumerate(features.word_vocabulary)})
+    char = CountVectorizer(analyzer="char_wb", ngram_range=features.char_ngram_range,
+                           vocabulary={t: i for i, t in enumerate(features.char_vocabulary)})
+    return word, char
+
+
 def _reference_rows(features, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The vectorisers' own counts: sublinear tf x idf, each block l2-normalised by BLAS's dot, x 1/sqrt(2)."""
-    word = features._word.transform(texts).tocsr()
-    char = features._char.transform(texts).tocsr()
+    word_vectoriser, char_vectoriser = _vectorisers(features)
+    word = word_vectoriser.transform(texts).tocsr()
+    char = char_vectoriser.transform(texts).tocsr()
     indptr, indices, data = [0], [], []
     for r in range(len(texts)):
         for block, offset, idf in ((word, 0, features.word_idf), (char, features.n_word, features.char_idf)):
@@ -152,9 +167,58 @@ def test_the_sample_is_large_and_varied():
     assert len(TEXTS) >= 120 and any(not t.strip() for t in TEXTS)
 
 
+ODD_TEXTS = ["", " ", "a", "ab", "abc", "I", "x y", "OP4.b", "e.g.", "re-use re_use 3rd 2023 000 ab1 1ab",
+             "Rangers\u00a0trained  \t twice\n\nin\u2003the  park.", "İstanbul ǅemal ß ﬁve ΣΑΣ",
+             "Ünïcödé wörds — and “quotes”, e.g. O'Brien's 3,400 km² of reef.", "the of and to in a", "to be or not"]
+
+
+def _analyser_sample() -> list[str]:
+    rng = random.Random(7)
+    edits = [" ", "  ", "\t", "\n", "\u00a0", "-", "'", "_", "2023", "ß", "İ", "the", "of the", "x", "km²"]
+    return TEXTS + ODD_TEXTS + [with_random_edits(t, edits, 6, rng) for t in TEXTS[::4]]
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 2), (1, 1), (2, 2), (1, 3), (2, 4), (3, 4)])
+@pytest.mark.parametrize("stop", [True, False])
+def test_word_analyser_is_scikit_learns(ngram_range, stop):
+    """Scoring counts words with ``word_ngrams`` (so that it need not import scikit-learn): the same terms
+    in the same order as scikit-learn's analyser, whatever the n-gram range, with and without stop words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    stop_words = sorted(ENGLISH_STOP_WORDS) if stop else []
+    ours = word_ngrams(WORD_TOKEN_PATTERN, stop_words, ngram_range)
+    theirs = CountVectorizer(ngram_range=ngram_range, stop_words=stop_words or None,
+                             token_pattern=WORD_TOKEN_PATTERN).build_analyzer()
+    for text in _analyser_sample():
+        assert ours(text) == theirs(text), text
+
+
+def test_word_analyser_keeps_scikit_learns_rules_for_a_group_in_the_token_pattern():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    one_group = r"\b([a-z]+)ing\b"
+    ours, theirs = word_ngrams(one_group, [], (1, 2)), CountVectorizer(token_pattern=one_group, ngram_range=(1, 2))
+    for text in _analyser_sample():
+        assert ours(text) == theirs.build_analyzer()(text), text
+    with pytest.raises(ValueError):
+        word_ngrams(r"(a)(b)", [], (1, 1))
+
+
+@pytest.mark.parametrize("ngram_range", [(3, 5), (1, 1), (2, 4), (1, 6), (5, 5)])
+def test_char_wb_ngrams_are_scikit_learns(ngram_range):
+    """``char_wb_ngrams`` of each word, one word after the other, are scikit-learn's char_wb n-grams of the
+    text (short words and words exactly as long as n included)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    theirs = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range).build_analyzer()
+    for text in _analyser_sample():
+        assert [g for word in text.lower().split() for g in char_wb_ngrams(word, ngram_range)] == theirs(text), text
+
+
 def test_char_columns_are_the_vectorisers_char_ngrams_in_order(shipped):
     features = shipped.features_
-    analyse, vocab = features._char.build_analyzer(), features._char.vocabulary
+    char = _vectorisers(features)[1]
+    analyse, vocab = char.build_analyzer(), char.vocabulary
     for text in TEXTS:
         cleaned = clean_text(text)
         expected = [features.n_word + vocab[g] for g in analyse(cleaned) if g in vocab]
