@@ -22,6 +22,7 @@ from opmapper.references import (
     DEFAULT_PATTERNS,
     Reference,
     _compile,
+    _events,
     _is_and_connector,
     _is_plural_head,
     _names_other_instrument_after,
@@ -253,13 +254,42 @@ def test_walk_single_is_the_general_walk_of_one_atom():
             if len(atoms) != 1:
                 continue
             atom = atoms[0]
-        kinds.add(atom.kind)
+        kinds.add(atom[0])
         general = _walk_atoms(text, m, compiled, [atom], stopped)
         assert _walk_single(text, m, compiled, atom, stopped) == general, m
         compared += 1
         if general is not None:
-            kinds.add(general.atoms[0].kind + " kept")
+            kinds.add(general[2][0][0] + " kept")
     assert compared > 500 and {"bare", "qualified", "operative", "preambular", "operative kept"} <= kinds
+
+
+def test_walk_atoms_without_bare_heads_is_the_general_walk():
+    compiled = _compile(DEFAULT_PATTERNS)
+    rng = random.Random(11)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(30)]
+    seen = {True: 0, False: 0}
+    for text, m in _chain_matches(texts):
+        atoms, stopped = _walk_items(text, m, compiled)
+        if len(atoms) < 2:
+            continue
+        bare, qualified = m.group(*compiled.bare_head_groups)
+        bare_heads = bare is not None or qualified is not None
+        assert _walk_atoms(text, m, compiled, list(atoms), stopped, bare_heads) == \
+            _walk_atoms(text, m, compiled, list(atoms), stopped), m
+        seen[bare_heads] += 1
+    assert seen[True] > 10 and seen[False] > 30
+
+
+def test_events_are_the_sorted_captures():
+    compiled = _compile(DEFAULT_PATTERNS)
+    rng = random.Random(12)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(20)]
+    long_chains = 0
+    for _text, m in _chain_matches(texts):
+        plain = sorted((s, order, e) for order, spans in enumerate(m.spans(*compiled.event_groups)) for s, e in spans)
+        assert _events(m, compiled) == plain, m
+        long_chains += len(plain) > 4
+    assert long_chains > 20
 
 
 def test_continuation_screen_changes_no_chain_match():
