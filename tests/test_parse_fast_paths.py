@@ -423,11 +423,46 @@ def test_label_key_of_ascii_text_is_the_general_fold():
 def test_classify_lines_is_classify_of_every_line():
     rng = random.Random(6)
     texts = [with_random_edits(t, _LABEL_EDITS, 40, rng) for t in corpus_reports(40)]
-    hits = 0
+    hits = votes = 0
     for text in texts:
         parser = _Parser(text, None, DEFAULT_VOCABULARY, None, False)
         lines = _split_lines(text) + [(1, 0, 300, "Status: " + "x" * 292), (1, 0, 4, "é")]
         got = parser.classify_lines(lines)
         assert got == [parser.classify(ln) for ln in lines]
         hits += sum(hit is not None and hit[2] is not None for hit in got)
+        for ln, hit in zip(lines, got, strict=True):
+            if hit is not None:  # the layout vote: the label's key, before the ":" of an inline value
+                text = ln[3] if hit[2] is None else ln[3].split(":", 1)[0]
+                assert hit[3] == DEFAULT_VOCABULARY.compiled.marker_by_key.get(label_key(text)), ln
+                votes += hit[3] is not None
     assert hits > 100  # inline values ("Label: value", "Submitted by X") were compared too
+    assert votes > 100
+
+
+def _split_items_by_regex(ln: _Line) -> list[tuple[int, int]]:
+    """The spans of _Parser.split_items as first written: the pieces between the item separator matches."""
+    _no, start, _end, text = ln
+    out, pos = [], 0
+    for m in [*re.finditer(r"\s*[;,]\s*", text), None]:
+        end = m.start() if m else len(text)
+        if end > pos:
+            out.append((start + pos, start + end))
+        if m:
+            pos = m.end()
+    return out
+
+
+def test_split_items_are_the_pieces_between_separator_matches():
+    rng = random.Random(13)
+    alphabet = list("ab ;,\t\xa0\u2003\x1c\x85é") + [" , ", "; ", " ;"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    texts += [ln for text in corpus_reports(30) for ln in text.split("\n") if "," in ln or ";" in ln]
+    parser = _Parser("x" * 5000, None, DEFAULT_VOCABULARY, None, False)
+    pieces = 0
+    for text in texts:
+        for line in (text, text.strip()):
+            ln = (1, 7, 7 + len(line), line)
+            got = [(f.start, f.end) for f in parser.split_items(ln)]
+            assert got == _split_items_by_regex(ln), repr(line)
+            pieces += len(got) > 2
+    assert pieces > 1000
