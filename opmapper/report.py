@@ -539,10 +539,11 @@ class _Compiled:
         # layout the label votes for)
         self.label_hit_by_key = {key: (name, lang, None, self.marker_by_key.get(key))
                                  for key, (name, lang) in self.label_by_key.items()}
-        # The same answers by the line's own text, filled as label lines are met (bounded: _MAX_LABEL_LINES):
-        # half of a report's lines are labels, written the same way in nearly every report, and one look-up
-        # of the text costs less than folding it into its key first.
-        self.label_hit_by_line: dict[str, _Hit] = {}
+        # classify()'s answers by the line's own text, for the lines written the same way in nearly every
+        # report: labels (half of a report's lines) and the values the vocabulary names (types, statuses,
+        # Yes/No..., None: not a label), filled as they are met (bounded: _MAX_LABEL_LINES). One look-up of
+        # the text costs less than folding it into its key first.
+        self.hit_by_line: dict[str, _Hit | None] = {}
         prefixes.sort(key=lambda p: -len(p[0]))
         self.prefix_labels = [(n, lang) for _, n, lang in prefixes]
         self.prefix_keys = [k for k, _, _ in prefixes]
@@ -586,6 +587,10 @@ class _Compiled:
         self.region_keys = frozenset(label_key(v) for v in vocab.regions)
         self.constituent_type_keys = frozenset(label_key(v) for v in vocab.constituent_types)
         self.report_status_keys = frozenset(label_key(v) for v in vocab.report_statuses)
+        # the values the vocabulary names, as keys (classify_lines remembers such lines by their text)
+        self.value_keys = frozenset(self.type_by_key).union(
+            self.status_by_key, self.yes_keys, self.no_keys, self.region_keys, self.constituent_type_keys,
+            self.report_status_keys)
         self.title_re = re.compile("|".join(
             rf"(?P<{kind}>\b(?:{_alternatives(words)}))" for kind, words in vocab.title_kinds.items()),
             re.IGNORECASE)
@@ -660,6 +665,7 @@ _NO, _START, _END, _TEXT = range(4)
 # What the parser makes of a label line: (field, language, offset of an inline value or None, the layout
 # the label votes for or None).
 _Hit = tuple[str, str, int | None, str | None]
+_UNKNOWN: Any = object()  # a look-up's default that no answer is
 
 
 # Line breaks that str.splitlines honours besides "\n".
@@ -849,14 +855,15 @@ class _Parser:
         starts with no prefix label. (classify() depends on the text alone, so its answer for a line that
         is a label and nothing else can be remembered by the text.)"""
         c = self.c
-        hit_by_key, hit_by_line = c.label_hit_by_key, c.label_hit_by_line
+        hit_by_key, hit_by_line, value_keys = c.label_hit_by_key, c.hit_by_line, c.value_keys
+        unknown = _UNKNOWN
         spaced_re, spaced_starts = c.spaced_label_re, c.spaced_label_starts
         prefix_probe, prefixes_by_probe = c.prefix_probe, c.prefixes_by_probe
         hits = []
         for ln in lines:
             text = ln[_TEXT]
-            hit = hit_by_line.get(text)
-            if hit is not None:
+            hit = hit_by_line.get(text, unknown)
+            if hit is not unknown:
                 hits.append(hit)
                 continue
             key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
@@ -886,6 +893,8 @@ class _Parser:
                         hit_by_line[text] = hit
                     hits.append(hit)
                     continue
+            if key in value_keys and len(hit_by_line) < _MAX_LABEL_LINES:
+                hit_by_line[text] = None  # a type, status, Yes... that is no label: the same in every report
             hits.append(None)
         return hits
 
@@ -959,13 +968,14 @@ class _Parser:
         for ln, hit in islice(zip(lines, hits, strict=True), first_label, None):
             if hit is not None:
                 name, lang, inline_at, layout = hit
+                # (inside a block only the constituent type test can apply: the others ask for no block)
                 if block is None and name == "description":
                     hit = None  # "Description" outside an activity is ordinary text
                 elif block is None and name == "status":
                     name = "implementation_status"
                 elif name == "constituent_type" and "constituent_type" in f and target != "constituent_type":
                     name = "constituent_type_again"
-                elif (target in _CONSTITUENT_TARGETS and not buf and block is None and inline_at is None
+                elif (block is None and target in _CONSTITUENT_TARGETS and not buf and inline_at is None
                       and label_key(ln[_TEXT]) in constituent_type_keys):
                     hit = None  # "IUCN Secretariat" is a label, but also a constituent type
             if hit is None:
@@ -982,12 +992,12 @@ class _Parser:
                 layout_votes[layout] = layout_votes.get(layout, 0) + 1
             if inline_at is not None:
                 self.inline_values += 1
-            inline = [(no, start + inline_at, end, text[inline_at:])] if inline_at is not None else []
             if block is not None and name in _BLOCK_LABELS:
-                block.part = "desc" if name == "description" else "status"
-                block.labels.add(block.part)
+                block.part = part = "desc" if name == "description" else "status"
+                block.labels.add(part)
                 block.end = end
-                block.lines_by_part[block.part].extend(inline)
+                if inline_at is not None:
+                    block.lines_by_part[part].append((no, start + inline_at, end, text[inline_at:]))
                 continue
             # Any other label ends the current block and the current field.
             if block is not None:
@@ -995,13 +1005,13 @@ class _Parser:
                 block = None
             if buf:  # flush() of no lines does nothing before the end of the text
                 self.flush(target, buf)
-            buf = []
             if name in ("activity", "future_action"):
                 block = _Block("activities" if name == "activity" else "future_actions", start, end)
                 target = None
+                buf = []
                 continue
             target = name
-            buf = inline
+            buf = [(no, start + inline_at, end, text[inline_at:])] if inline_at is not None else []
         self.labels_seen += labels_seen
         # End of text: what was the parser inside of?
         if block is not None:
@@ -1147,10 +1157,12 @@ class _Parser:
                 if _GUID_RE.match(text):
                     self.f["member_ids"] = self.f.get("member_ids", 0) + 1
                 name, acronym, country = text, None, None
-            elif m.group("country"):
-                name, acronym, country = m.group("name"), m.group("inner") or None, m.group("country")
             else:
-                name, acronym, country = m.group("name"), None, m.group("inner") or None
+                name, inner, country = m.groups()  # the groups "name", "inner", "country"
+                if country:
+                    acronym = inner or None
+                else:
+                    acronym, country = None, inner or None
             self.f["members"].append(_new_member(fix_mojibake(name), acronym,
                                                  fix_mojibake(country) if country else None, start, end))
 

@@ -423,6 +423,7 @@ def test_label_key_of_ascii_text_is_the_general_fold():
 def test_classify_lines_is_classify_of_every_line():
     rng = random.Random(6)
     texts = [with_random_edits(t, _LABEL_EDITS, 40, rng) for t in corpus_reports(40)]
+    DEFAULT_VOCABULARY.compiled.hit_by_line.clear()  # every line is classified afresh once
     hits = votes = 0
     for text in texts:
         parser = _Parser(text, None, DEFAULT_VOCABULARY, None, False)
@@ -437,6 +438,10 @@ def test_classify_lines_is_classify_of_every_line():
                 votes += hit[3] is not None
     assert hits > 100  # inline values ("Label: value", "Submitted by X") were compared too
     assert votes > 100
+    remembered = DEFAULT_VOCABULARY.compiled.hit_by_line
+    for text, hit in remembered.items():  # what classify_lines answers by the text is classify()'s answer
+        assert parser.classify((1, 0, len(text), text)) == hit, text
+    assert sum(hit is None for hit in remembered.values()) > 20  # types, statuses... (not labels) too
 
 
 def _split_items_by_regex(ln: _Line) -> list[tuple[int, int]]:
