@@ -964,6 +964,9 @@ class _Parser:
         f, lang_votes, layout_votes = self.f, self.lang_votes, self.layout_votes
         constituent_type_keys = self.c.constituent_type_keys
         labels_seen = 0
+        # English labels counted apart (nearly every label is English: an int add, not a dict update) and
+        # added to the votes after the loop; the vote in build() does not depend on the order of the votes
+        english_labels = 0
         # zip() hands the loop the same pair tuple each turn: no list of pairs is built
         for ln, hit in islice(zip(lines, hits, strict=True), first_label, None):
             if hit is not None:
@@ -987,7 +990,10 @@ class _Parser:
                 continue
             no, start, end, text = ln
             labels_seen += 1
-            lang_votes[lang] = lang_votes.get(lang, 0) + 1
+            if lang == "en":
+                english_labels += 1
+            else:
+                lang_votes[lang] = lang_votes.get(lang, 0) + 1
             if layout:
                 layout_votes[layout] = layout_votes.get(layout, 0) + 1
             if inline_at is not None:
@@ -1013,6 +1019,8 @@ class _Parser:
             target = name
             buf = [(no, start + inline_at, end, text[inline_at:])] if inline_at is not None else []
         self.labels_seen += labels_seen
+        if english_labels:
+            lang_votes["en"] = lang_votes.get("en", 0) + english_labels
         # End of text: what was the parser inside of?
         if block is not None:
             self.finish_block(block, at_end=True)

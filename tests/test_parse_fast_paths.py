@@ -471,3 +471,12 @@ def test_split_items_are_the_pieces_between_separator_matches():
             assert got == _split_items_by_regex(ln), repr(line)
             pieces += len(got) > 2
     assert pieces > 1000
+
+
+def test_label_language_vote_with_english_counted_apart():
+    # ties: English wins over any other language, and between the others the first seen wins
+    fr, es, en = "Soumis par\nJ\nPériode couverte\n2021\n", "Enviado por\nX\nPeríodo cubierto\n2022\n", \
+        "Submitted by\nY\nPeriod covered\n2020\n"
+    cases = {fr + es: "fr", es + fr: "es", fr + en: "en", en + es: "en", es + fr + fr: "fr", en + fr + fr: "fr"}
+    for text, language in cases.items():
+        assert parse_report(text, claims=False).language == language, text
