@@ -426,7 +426,7 @@ class ReportVocabulary:
 _ROMAN_PREFIX = re.compile(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+")
 _SECTION_NUMBER_STARTS = frozenset("IVX0123456789 \t")
 _MAX_LABEL_CHARS = 260
-_MAX_LABEL_LINES = 2048  # label lines remembered by their text, per vocabulary
+_MAX_LABEL_LINES = 2048  # label and vocabulary value lines remembered by their text, per vocabulary
 _PROSE_WORDS = 5  # a line of at least this many words under a type is its description, not another type
 _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per line
 
@@ -853,7 +853,7 @@ class _Parser:
         in front of classify's steps: most lines are whole labels (one look-up of the line's text, or of
         its key when the text is new) or prose that starts with no spaced label, holds no ":" or tab and
         starts with no prefix label. (classify() depends on the text alone, so its answer for a line that
-        is a label and nothing else can be remembered by the text.)"""
+        is a label and nothing else, or a value the vocabulary names, can be remembered by the text.)"""
         c = self.c
         hit_by_key, hit_by_line, value_keys = c.label_hit_by_key, c.hit_by_line, c.value_keys
         unknown = _UNKNOWN
