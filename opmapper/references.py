@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from itertools import chain as concat
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, Iterator, NamedTuple
 
@@ -218,6 +220,7 @@ class _Compiled(NamedTuple):
     event_groups: tuple[int, ...]   # numbers of the _EVENT_NAMES groups, in that order
     single_groups: tuple[int, int, int]   # numbers of "num", "subc", "sub": what _single reads
     head_groups: tuple[int, int, int]     # numbers of "hop", "hpp", "hqual"
+    bare_head_groups: tuple[int, int]     # numbers of "hbare", "hqual"
     qualifier_groups: tuple[int, int]     # numbers of "qop", "qpp"
     head_before: regex.Pattern   # reverse: .match(text, pos, end) finds a head word ending at end
     head_tails: dict             # two-character strings -> whether a head word can end with them
@@ -276,6 +279,7 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
         tuple(group[name] for name in _EVENT_NAMES),
         (group["num"], group["subc"], group["sub"]),
         (group["hop"], group["hpp"], group["hqual"]),
+        (group["hbare"], group["hqual"]),
         (group["qop"], group["qpp"]),
         regex.compile(r"(?<![\p{L}\p{N}_])" + heads.replace("?P<", "?P<b"), flags | regex.REVERSE),
         {},
@@ -303,23 +307,14 @@ def _sub_range(lo: str, hi: str) -> list[str] | None:
     return None
 
 
-class _Atom(NamedTuple):
-    kind: str            # "operative" | "preambular" | "bare" | "qualified" (both decided by the qualifier)
-    paragraph: int
-    subs: tuple[str, ...]
-    start: int
-    end: int
-
-
-class _Chain(NamedTuple):
-    start: int           # span of the accepted chain, qualifier included
-    end: int
-    atoms: list          # list[_Atom], lists and ranges expanded
-
-
-# tuple.__new__(_Atom, (kind, paragraph, subs, start, end)) builds an _Atom without the Python-level
-# __new__ that NamedTuple generates: the walk makes one or more per chain.
-_new_tuple = tuple.__new__
+# An atom is one paragraph of a chain, (kind, paragraph, subs, start, end), and a chain the accepted span
+# with its atoms, (start, end, atoms): plain tuples, read by position or unpacked. The walk makes one or
+# more of each for every reference of every report, and a NamedTuple costs more to make and to read.
+#   kind: "operative" | "preambular" | "bare" | "qualified" (both decided by the qualifier)
+#   atoms: lists and ranges expanded; start, end of a chain: its span, qualifier included
+_Atom = tuple[str, int, tuple[str, ...], int, int]
+_Chain = tuple[int, int, list]
+_ATOM_KIND, _ATOM_PARAGRAPH, _ATOM_SUBS, _ATOM_START, _ATOM_END = range(5)
 
 
 class _Stop(Exception):
@@ -355,9 +350,10 @@ def _is_and_connector(connector: str) -> bool:
 def _events(m: regex.Match, compiled: _Compiled) -> list[tuple[int, int, int]]:
     """(start, order, end) of every capture the walk cares about, in text order; ``order`` is the
     capture's position in _EVENT_NAMES."""
-    events = [(s, order, e) for order, spans in enumerate(m.spans(*compiled.event_groups)) for s, e in spans]
-    events.sort()
-    return events
+    groups = compiled.event_groups
+    # each group's starts and ends zipped with its order, all in C: no Python step per capture
+    return sorted(concat.from_iterable(map(zip, m.starts(*groups), map(repeat, range(len(groups))),
+                                           m.ends(*groups))))
 
 
 def _single(text: str, m: regex.Match, compiled: _Compiled) -> _Atom | None:
@@ -374,7 +370,7 @@ def _single(text: str, m: regex.Match, compiled: _Compiled) -> _Atom | None:
         labels = tuple([text[a:b].lower() for a, b in subs])
     else:
         labels = ()
-    return _new_tuple(_Atom, (kind, paragraph, labels, m.start(), e))
+    return kind, paragraph, labels, m.start(), e
 
 
 def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
@@ -387,15 +383,19 @@ def _walk(text: str, m: regex.Match, compiled: _Compiled) -> _Chain | None:
         return None
     if len(atoms) == 1:
         return _walk_single(text, m, compiled, atoms[0], stopped)
-    return _walk_atoms(text, m, compiled, atoms, stopped)
+    bare, qualified = m.group(*compiled.bare_head_groups)
+    return _walk_atoms(text, m, compiled, atoms, stopped, bare is not None or qualified is not None)
 
 
-def _walk_atoms(text: str, m: regex.Match, compiled: _Compiled, atoms: list[_Atom], stopped: bool) -> _Chain | None:
-    """The context checks on the atoms of one chain match; ``stopped`` when the walk cut the chain short."""
+def _walk_atoms(text: str, m: regex.Match, compiled: _Compiled, atoms: list[_Atom], stopped: bool,
+                bare_heads: bool = True) -> _Chain | None:
+    """The context checks on the atoms of one chain match; ``stopped`` when the walk cut the chain short.
+    ``bare_heads`` may be False when the match has no bare or qualified head: then no atom has a kind to
+    decide, and the steps for them are skipped (most lists restate "OP" or "PP": "[OP2.a; OP4]")."""
     qualifier_kind = None
     # The chain ends where the match does (closing ")" of "4 (a, b)" included) unless it was cut short.
     if stopped:
-        end = max(a.end for a in atoms)
+        end = max(a[_ATOM_END] for a in atoms)
         qop = qpp = None
     else:
         end = m.end()
@@ -403,29 +403,27 @@ def _walk_atoms(text: str, m: regex.Match, compiled: _Compiled, atoms: list[_Ato
     if qop or qpp:
         qualifier_kind = "operative" if qop else "preambular"
         if len(atoms) == 1:      # a single item owns its qualifier: "paragraphe 5 du dispositif"
-            a = atoms[0]
-            atoms[0] = _Atom(a.kind, a.paragraph, a.subs, a.start, end)
-    else:
+            kind, paragraph, subs, start, _end = atoms[0]
+            atoms[0] = (kind, paragraph, subs, start, end)
+    elif bare_heads:
         # "para 20 comunidades": a qualified head without its qualifier is not a reference
-        atoms = [a for a in atoms if a.kind != "qualified"]
+        atoms = [a for a in atoms if a[_ATOM_KIND] != "qualified"]
         if not atoms:
             return None
-    start = atoms[0].start
+    start = atoms[0][_ATOM_START]
     if qualifier_kind is None:
         if _names_other_instrument_after(text, end, compiled):
             return None
-        if atoms[0].kind == "bare" and _names_other_instrument_before(text, start, compiled):
+        if bare_heads and atoms[0][_ATOM_KIND] == "bare" and _names_other_instrument_before(text, start, compiled):
             # "Article 3, paragraph 2 and OP4": the bare paragraphs are the Article's, OP4 is ours.
-            atoms = [a for a in atoms if a.kind != "bare"]
+            atoms = [a for a in atoms if a[_ATOM_KIND] != "bare"]
             if not atoms:
                 return None
-            start = atoms[0].start
-    bare = any(a.kind in ("bare", "qualified") for a in atoms)
-    if bare:
+            start = atoms[0][_ATOM_START]
+    if bare_heads and any(a[_ATOM_KIND] in ("bare", "qualified") for a in atoms):
         bare_kind = qualifier_kind or "operative"
-        atoms = [_Atom(bare_kind, a.paragraph, a.subs, a.start, a.end) if a.kind in ("bare", "qualified") else a
-                 for a in atoms]
-    return _Chain(start, end, atoms)
+        atoms = [(bare_kind, *a[_ATOM_PARAGRAPH:]) if a[_ATOM_KIND] in ("bare", "qualified") else a for a in atoms]
+    return start, end, atoms
 
 
 def _walk_single(text: str, m: regex.Match, compiled: _Compiled, atom: _Atom, stopped: bool = False) -> _Chain | None:
@@ -451,21 +449,28 @@ def _walk_single(text: str, m: regex.Match, compiled: _Compiled, atom: _Atom, st
             if _names_other_instrument_before(text, start, compiled):
                 return None    # "Article 3, paragraph 2": the Article's paragraph
             kind = "operative"
-    if kind != atom[0] or atom_end != atom[4]:
-        atom = _new_tuple(_Atom, (kind, paragraph, subs, start, atom_end))
-    return _new_tuple(_Chain, (start, end, [atom]))
+    if kind != atom[_ATOM_KIND] or atom_end != atom[_ATOM_END]:
+        atom = (kind, paragraph, subs, start, atom_end)
+    return start, end, [atom]
+
+
+def _last_and_connector(text: str, m: regex.Match, compiled: _Compiled) -> int:
+    """Where the last "and"/"or"/"&" list connector of the chain starts, or -1."""
+    return max((s for s, e in m.spans(compiled.group["sep"]) if _is_and_connector(text[s:e])), default=-1)
 
 
 def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_Atom], bool]:
     """Atoms of a chain with lists, ranges or continued sub-paragraphs; True if it was cut short."""
-    bracketed = _closed_bracket_around(text, m)
-    # Where the last "and"/"or"/"&" connector starts: "OP 2, 3 and 4" is a list, "OP4, 12 staff" is not.
-    last_and = max((s for s, e in m.spans(compiled.group["sep"]) if _is_and_connector(text[s:e])), default=-1)
+    # Whether the chain fills a bracket, where its last "and" connector is and whether its head is plural
+    # are asked only of a bare number after a list or range connector ("OP 2, 3 and 4", "OP4, 12 staff"):
+    # found when first needed, as most lists restate their heads ("[OP2.a; OP4]").
+    bracketed: bool | None = None
+    last_and: int | None = None
     atoms: list[_Atom] = []
     cur = -1             # index of the atom that receives sub-paragraph labels
     kind = "operative"
     head_start: int | None = None
-    head_plural = False
+    head_span = (0, 0)   # of the last head
     heads_seen = 0
     pending: str | None = None
     pending_span = (0, 0)
@@ -477,7 +482,7 @@ def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_A
             if order < 4:    # a head
                 kind = _HEAD_KIND_BY_ORDER[order]
                 head_start = s
-                head_plural = _is_plural_head(text[s:e])
+                head_span = (s, e)
                 heads_seen += 1
             elif order < _NUM_ORDER:    # a connector
                 pending, pending_span = _CONNECTOR_BY_ORDER[order], (s, e)
@@ -486,42 +491,47 @@ def _walk_items(text: str, m: regex.Match, compiled: _Compiled) -> tuple[list[_A
                 # or a spaced dash continues the chain only after a plural head, inside a bracket
                 # that the chain fills, or when an "and" closes the list later ("OP 2, 3 and 4");
                 # and once items restate their heads ("OP4, OP5 and 12 other actions") all must.
-                if head_start is None and (
-                        heads_seen > 1
-                        or (not (head_plural or bracketed)
-                            and ((pending == "sep" and last_and < s
-                                  and not _is_and_connector(text[pending_span[0]:pending_span[1]]))
-                                 or (pending == "rng"
-                                     and _SPACED_DASH.search(text[pending_span[0]:pending_span[1]]))))):
-                    raise _Stop
+                if head_start is None:
+                    if heads_seen > 1:
+                        raise _Stop
+                    if pending == "sep":
+                        if last_and is None:
+                            last_and = _last_and_connector(text, m, compiled)
+                        doubtful = last_and < s and not _is_and_connector(text[pending_span[0]:pending_span[1]])
+                    else:
+                        doubtful = (pending == "rng"
+                                    and _SPACED_DASH.search(text[pending_span[0]:pending_span[1]]) is not None)
+                    if doubtful and not _is_plural_head(text[head_span[0]:head_span[1]]):
+                        if bracketed is None:
+                            bracketed = _closed_bracket_around(text, m)
+                        if not bracketed:
+                            raise _Stop
                 number = int(text[s:e])
                 if pending == "rng":
-                    lo = atoms[-1]
-                    if lo.subs or not lo.paragraph < number <= lo.paragraph + _MAX_RANGE:
+                    _kind, lo, subs, lo_start, _end = atoms[-1]
+                    if subs or not lo < number <= lo + _MAX_RANGE:
                         raise _Stop
-                    atoms.extend(_Atom(kind, p, (), lo.start, e) for p in range(lo.paragraph + 1, number))
-                atoms.append(_new_tuple(_Atom, (kind, number, (), s if head_start is None else head_start, e)))
+                    atoms.extend((kind, p, (), lo_start, e) for p in range(lo + 1, number))
+                atoms.append((kind, number, (), s if head_start is None else head_start, e))
                 cur = len(atoms) - 1
                 head_start, pending = None, None
             else:    # a sub-paragraph label
                 label = text[s:e].lower()
                 span = continued.get(s)
                 if span is None:
-                    a = atoms[cur]
-                    atoms[cur] = _new_tuple(_Atom, (a.kind, a.paragraph, a.subs + (label,), a.start,
-                                                    _sub_end(text, s, e)))
+                    a_kind, paragraph, subs, start, _end = atoms[cur]
+                    atoms[cur] = (a_kind, paragraph, subs + (label,), start, _sub_end(text, s, e))
                     continue
                 # A sub-paragraph continuing the previous item: "OP1(a) and (c)", "OP1.a-c".
-                base = atoms[-1]
-                if not base.subs:
+                b_kind, paragraph, subs, b_start, _end = atoms[-1]
+                if not subs:
                     raise _Stop
-                new = _Atom(base.kind, base.paragraph, base.subs[:-1] + (label,), span[0], span[1])
+                new = (b_kind, paragraph, subs[:-1] + (label,), span[0], span[1])
                 if pending == "srng":
-                    labels = _sub_range(base.subs[-1], label)
+                    labels = _sub_range(subs[-1], label)
                     if labels is None:
                         raise _Stop
-                    atoms.extend(_Atom(base.kind, base.paragraph, base.subs[:-1] + (lab,), base.start, span[1])
-                                 for lab in labels[1:-1])
+                    atoms.extend((b_kind, paragraph, subs[:-1] + (lab,), b_start, span[1]) for lab in labels[1:-1])
                 atoms.append(new)
                 cur = len(atoms) - 1
                 pending = None
@@ -575,13 +585,13 @@ def _closed_bracket_around(text: str, m: regex.Match) -> bool:
     return j == n or text[j] == _OPENERS[text[opener]] or (text[opener] == "[" and text[j] in "\r\n")
 
 
-def _bracket_group(text: str, chain: _Chain) -> tuple[int, int, bool]:
-    """(start, end, complete) of the chain together with the brackets around it."""
-    opener = _opening_bracket(text, chain.start)
+def _bracket_group(text: str, start: int, end: int) -> tuple[int, int, bool]:
+    """(start, end, complete) of the chain at ``start``-``end`` together with the brackets around it."""
+    opener = _opening_bracket(text, start)
     if opener is None:
-        return chain.start, chain.end, True
+        return start, end, True
     closer = _OPENERS[text[opener]]
-    j = chain.end
+    j = end
     n = len(text)
     while j < n and text[j] in " \t;,":
         j += 1
@@ -591,7 +601,7 @@ def _bracket_group(text: str, chain: _Chain) -> tuple[int, int, bool]:
     line_end = n if line_end < 0 else line_end
     if text[opener] == "[" and text.find("]", j, line_end) < 0:
         return opener, j, False    # cut off: "[OP2; OP4" at the end of a line or of the text
-    return chain.start, chain.end, True
+    return start, end, True
 
 
 # Every reference starts with a paragraph number right after its head, and ``regex`` finds digits
@@ -701,8 +711,8 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
         if chain is None:
             done = m.end()
             continue
-        done = chain.end       # a chain cut short ("OP4, 12, OP5") lets the next head start its own
-        start, end, complete = _bracket_group(text, chain)
+        start, done, _atoms = chain    # a chain cut short ("OP4, 12, OP5") lets the next head start its own
+        start, end, complete = _bracket_group(text, start, done)
         yield chain, start, end, complete
 
 
@@ -731,7 +741,7 @@ def _references_at(text: str, offset: int, patterns: ReferencePatterns = DEFAULT
     does this for every description). ``unshifted``, when given, receives ``find_references(text)`` too."""
     refs: list[Reference] = []
     for chain, _gs, _ge, complete in _chains(text, patterns):
-        for kind, paragraph, subs, start, end in chain.atoms:
+        for kind, paragraph, subs, start, end in chain[2]:
             ref_id, ref_text = _canonical(kind, paragraph, subs), text[start:end]
             # positional arguments, in field order: id, kind, paragraph, subparagraph, start, end, text, complete
             refs.append(_new_reference(ref_id, kind, paragraph, subs, start + offset, end + offset, ref_text,

@@ -426,7 +426,7 @@ class ReportVocabulary:
 _ROMAN_PREFIX = re.compile(r"^\s*(?:[IVX]{1,4}|[0-9]{1,2})[.)]\s+")
 _SECTION_NUMBER_STARTS = frozenset("IVX0123456789 \t")
 _MAX_LABEL_CHARS = 260
-_MAX_LABEL_LINES = 2048  # label lines remembered by their text, per vocabulary
+_MAX_LABEL_LINES = 2048  # label and vocabulary value lines remembered by their text, per vocabulary
 _PROSE_WORDS = 5  # a line of at least this many words under a type is its description, not another type
 _MAX_WARNINGS = 50  # a garbled file could otherwise produce one warning per line
 
@@ -534,12 +534,16 @@ class _Compiled:
                     if other is not None and other[0] != name:
                         raise ValueError(f"label {variant!r} is given for both {other[0]!r} and {name!r}")
                     self.label_by_key.setdefault(key, (name, lang))
-        # classify()'s answers for whole-line labels, made once: (field, language, no inline value)
-        self.label_hit_by_key = {key: (name, lang, None) for key, (name, lang) in self.label_by_key.items()}
-        # The same answers by the line's own text, filled as label lines are met (bounded: _MAX_LABEL_LINES):
-        # half of a report's lines are labels, written the same way in nearly every report, and one look-up
-        # of the text costs less than folding it into its key first.
-        self.label_hit_by_line: dict[str, tuple[str, str, None]] = {}
+        self.marker_by_key = {label_key(v): layout for layout, vs in vocab.layout_markers.items() for v in vs}
+        # classify()'s answers for whole-line labels, made once: (field, language, no inline value, the
+        # layout the label votes for)
+        self.label_hit_by_key = {key: (name, lang, None, self.marker_by_key.get(key))
+                                 for key, (name, lang) in self.label_by_key.items()}
+        # classify()'s answers by the line's own text, for the lines written the same way in nearly every
+        # report: labels (half of a report's lines) and the values the vocabulary names (types, statuses,
+        # Yes/No..., None: not a label), filled as they are met (bounded: _MAX_LABEL_LINES). One look-up of
+        # the text costs less than folding it into its key first.
+        self.hit_by_line: dict[str, _Hit | None] = {}
         prefixes.sort(key=lambda p: -len(p[0]))
         self.prefix_labels = [(n, lang) for _, n, lang in prefixes]
         self.prefix_keys = [k for k, _, _ in prefixes]
@@ -559,7 +563,6 @@ class _Compiled:
         # The ASCII characters a spaced label can start with: the other lines need not try the pattern.
         self.spaced_label_starts = _ascii_first_chars(
             [v for name in vocab.spaced_labels if name in vocab.labels for vs in vocab.labels[name].values() for v in vs])
-        self.marker_by_key = {label_key(v): layout for layout, vs in vocab.layout_markers.items() for v in vs}
         self.type_by_key = {label_key(v): canon for canon, vs in vocab.activity_types.items() for v in vs}
         self.type_by_key.update({label_key(c): c for c in vocab.activity_types})
         self.status_by_key = {label_key(v): canon for canon, vs in vocab.statuses.items() for v in vs}
@@ -584,6 +587,10 @@ class _Compiled:
         self.region_keys = frozenset(label_key(v) for v in vocab.regions)
         self.constituent_type_keys = frozenset(label_key(v) for v in vocab.constituent_types)
         self.report_status_keys = frozenset(label_key(v) for v in vocab.report_statuses)
+        # the values the vocabulary names, as keys (classify_lines remembers such lines by their text)
+        self.value_keys = frozenset(self.type_by_key).union(
+            self.status_by_key, self.yes_keys, self.no_keys, self.region_keys, self.constituent_type_keys,
+            self.report_status_keys)
         self.title_re = re.compile("|".join(
             rf"(?P<{kind}>\b(?:{_alternatives(words)}))" for kind, words in vocab.title_kinds.items()),
             re.IGNORECASE)
@@ -655,6 +662,10 @@ def fix_mojibake(text: str) -> str:
 # report, and a NamedTuple's constructor and field reads cost several times more (~5% of parsing).
 _Line = tuple[int, int, int, str]
 _NO, _START, _END, _TEXT = range(4)
+# What the parser makes of a label line: (field, language, offset of an inline value or None, the layout
+# the label votes for or None).
+_Hit = tuple[str, str, int | None, str | None]
+_UNKNOWN: Any = object()  # a look-up's default that no answer is
 
 
 # Line breaks that str.splitlines honours besides "\n".
@@ -792,8 +803,9 @@ class _Parser:
         else:
             self.warnings_dropped += 1
 
-    def classify(self, line: _Line) -> tuple[str, str, int | None] | None:
-        """(field, language, offset of an inline value or None) when the line is a label."""
+    def classify(self, line: _Line) -> _Hit | None:
+        """(field, language, offset of an inline value or None, layout voted for or None) when the line is
+        a label."""
         c = self.c
         text = line[_TEXT]
         key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
@@ -810,15 +822,22 @@ class _Parser:
         if key:
             hit = c.prefix_label(key)
             if hit is not None:
-                return hit[0], hit[1], None
+                return self.label_hit(hit[0], hit[1], None, text)
         return None
 
-    def spaced_label(self, m: re.Match) -> tuple[str, str, int]:
+    def label_hit(self, name: str, lang: str, inline_at: int | None, text: str) -> _Hit:
+        """classify()'s answer for a label line ``text``, with the layout its label votes for: the label is
+        the line, or what comes before a ":" when the value is on the same line."""
+        return name, lang, inline_at, self.c.marker_by_key.get(label_key(text if inline_at is None
+                                                                         else text.split(":", 1)[0]))
+
+    def spaced_label(self, m: re.Match) -> _Hit:
         """classify() of a label followed by its value after a space ("Submitted by X on ..."), from the
         spaced label pattern's match."""
-        return m.lastgroup, self.c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1], m.end()
+        lang = self.c.label_by_key.get(label_key(m.group(m.lastgroup)), ("", "en"))[1]
+        return self.label_hit(m.lastgroup, lang, m.end(), m.string)
 
-    def inline_label(self, text: str) -> tuple[str, str, int | None] | None:
+    def inline_label(self, text: str) -> _Hit | None:
         """classify() of "Label: value" and "Label<TAB>value" lines, or None."""
         colon = _inline_separator(text)
         if 0 < colon:
@@ -826,23 +845,25 @@ class _Parser:
             if hit is not None and hit[0] not in _NO_INLINE_LABELS:
                 rest = text[colon + 1:]
                 value_at = colon + 1 + len(rest) - len(rest.lstrip())
-                return hit[0], hit[1], (value_at if value_at < len(text) else None)
+                return self.label_hit(hit[0], hit[1], (value_at if value_at < len(text) else None), text)
         return None
 
-    def classify_lines(self, lines: list[_Line]) -> list[tuple[str, str, int | None] | None]:
+    def classify_lines(self, lines: list[_Line]) -> list[_Hit | None]:
         """``[self.classify(ln) for ln in lines]`` (the fast-path tests compare them), with cheap screens
         in front of classify's steps: most lines are whole labels (one look-up of the line's text, or of
         its key when the text is new) or prose that starts with no spaced label, holds no ":" or tab and
-        starts with no prefix label."""
+        starts with no prefix label. (classify() depends on the text alone, so its answer for a line that
+        is a label and nothing else, or a value the vocabulary names, can be remembered by the text.)"""
         c = self.c
-        hit_by_key, hit_by_line = c.label_hit_by_key, c.label_hit_by_line
+        hit_by_key, hit_by_line, value_keys = c.label_hit_by_key, c.hit_by_line, c.value_keys
+        unknown = _UNKNOWN
         spaced_re, spaced_starts = c.spaced_label_re, c.spaced_label_starts
         prefix_probe, prefixes_by_probe = c.prefix_probe, c.prefixes_by_probe
         hits = []
         for ln in lines:
             text = ln[_TEXT]
-            hit = hit_by_line.get(text)
-            if hit is not None:
+            hit = hit_by_line.get(text, unknown)
+            if hit is not unknown:
                 hits.append(hit)
                 continue
             key = label_key(text) if len(text) <= _MAX_LABEL_CHARS else None
@@ -867,8 +888,13 @@ class _Parser:
             if key and key[:prefix_probe] in prefixes_by_probe:
                 hit = c.prefix_label(key)
                 if hit is not None:
-                    hits.append((hit[0], hit[1], None))
+                    hit = self.label_hit(hit[0], hit[1], None, text)
+                    if len(hit_by_line) < _MAX_LABEL_LINES:  # the long question labels recur too
+                        hit_by_line[text] = hit
+                    hits.append(hit)
                     continue
+            if key in value_keys and len(hit_by_line) < _MAX_LABEL_LINES:
+                hit_by_line[text] = None  # a type, status, Yes... that is no label: the same in every report
             hits.append(None)
         return hits
 
@@ -923,8 +949,7 @@ class _Parser:
         more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
         self.warn(f"mis-encoded characters, {kind}: {', '.join(shown[:3])}{more}")
 
-    def run_labelled(self, lines: list[_Line], hits: list[tuple[str, str, int | None] | None],
-                     first_label: int) -> None:
+    def run_labelled(self, lines: list[_Line], hits: list[_Hit | None], first_label: int) -> None:
         """The labelled layouts: ``hits[i]`` is ``classify(lines[i])``; the lines before ``first_label``
         hold no label."""
         title = self.f.get("title")
@@ -937,19 +962,23 @@ class _Parser:
         block: _Block | None = None
         # the parser's tables and tallies as locals: the loop below runs for every line of every report
         f, lang_votes, layout_votes = self.f, self.lang_votes, self.layout_votes
-        marker_by_key, constituent_type_keys = self.c.marker_by_key, self.c.constituent_type_keys
+        constituent_type_keys = self.c.constituent_type_keys
         labels_seen = 0
+        # English labels counted apart (nearly every label is English: an int add, not a dict update) and
+        # added to the votes after the loop; the vote in build() does not depend on the order of the votes
+        english_labels = 0
         # zip() hands the loop the same pair tuple each turn: no list of pairs is built
         for ln, hit in islice(zip(lines, hits, strict=True), first_label, None):
             if hit is not None:
-                name, lang, inline_at = hit
+                name, lang, inline_at, layout = hit
+                # (inside a block only the constituent type test can apply: the others ask for no block)
                 if block is None and name == "description":
                     hit = None  # "Description" outside an activity is ordinary text
                 elif block is None and name == "status":
                     name = "implementation_status"
                 elif name == "constituent_type" and "constituent_type" in f and target != "constituent_type":
                     name = "constituent_type_again"
-                elif (target in _CONSTITUENT_TARGETS and not buf and block is None and inline_at is None
+                elif (block is None and target in _CONSTITUENT_TARGETS and not buf and inline_at is None
                       and label_key(ln[_TEXT]) in constituent_type_keys):
                     hit = None  # "IUCN Secretariat" is a label, but also a constituent type
             if hit is None:
@@ -961,18 +990,20 @@ class _Parser:
                 continue
             no, start, end, text = ln
             labels_seen += 1
-            lang_votes[lang] = lang_votes.get(lang, 0) + 1
-            layout = marker_by_key.get(label_key(text if inline_at is None else text.split(":", 1)[0]))
+            if lang == "en":
+                english_labels += 1
+            else:
+                lang_votes[lang] = lang_votes.get(lang, 0) + 1
             if layout:
                 layout_votes[layout] = layout_votes.get(layout, 0) + 1
             if inline_at is not None:
                 self.inline_values += 1
-            inline = [(no, start + inline_at, end, text[inline_at:])] if inline_at is not None else []
             if block is not None and name in _BLOCK_LABELS:
-                block.part = "desc" if name == "description" else "status"
-                block.labels.add(block.part)
+                block.part = part = "desc" if name == "description" else "status"
+                block.labels.add(part)
                 block.end = end
-                block.lines_by_part[block.part].extend(inline)
+                if inline_at is not None:
+                    block.lines_by_part[part].append((no, start + inline_at, end, text[inline_at:]))
                 continue
             # Any other label ends the current block and the current field.
             if block is not None:
@@ -980,14 +1011,16 @@ class _Parser:
                 block = None
             if buf:  # flush() of no lines does nothing before the end of the text
                 self.flush(target, buf)
-            buf = []
             if name in ("activity", "future_action"):
                 block = _Block("activities" if name == "activity" else "future_actions", start, end)
                 target = None
+                buf = []
                 continue
             target = name
-            buf = inline
+            buf = [(no, start + inline_at, end, text[inline_at:])] if inline_at is not None else []
         self.labels_seen += labels_seen
+        if english_labels:
+            lang_votes["en"] = lang_votes.get("en", 0) + english_labels
         # End of text: what was the parser inside of?
         if block is not None:
             self.finish_block(block, at_end=True)
@@ -1102,15 +1135,25 @@ class _Parser:
             self.warn(f"line {lines[0][_NO]}: resolution {value!r} is neither a page id nor a resolution code")
 
     def split_items(self, ln: _Line) -> list[Field]:
+        """The items of a list line: the pieces between the matches of ``_ITEM_SPLIT_RE`` (a ";" or ","
+        and the spaces around it), found by str methods: the regex tried a match at every character of
+        the line, several times the cost of the fields made. A match starts where the spaces before a
+        separator do (not before the end of the last one) and takes every space after it."""
         _no, start, _end, text = ln
         out = []
         pos = 0
-        for m in [*_ITEM_SPLIT_RE.finditer(text), None]:
-            end = m.start() if m else len(text)
+        separators = text.replace(";", ",") if ";" in text else text  # one character to find
+        sep = separators.find(",")
+        while sep >= 0:
+            end = pos + len(text[pos:sep].rstrip())  # str.isspace is \s
             if end > pos:
                 out.append(self.field_of(start + pos, start + end))
-            if m:
-                pos = m.end()
+            pos = sep + 1
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+            sep = separators.find(",", pos)
+        if len(text) > pos:
+            out.append(self.field_of(start + pos, start + len(text)))
         return out
 
     def members(self, ln: _Line) -> None:
@@ -1122,10 +1165,12 @@ class _Parser:
                 if _GUID_RE.match(text):
                     self.f["member_ids"] = self.f.get("member_ids", 0) + 1
                 name, acronym, country = text, None, None
-            elif m.group("country"):
-                name, acronym, country = m.group("name"), m.group("inner") or None, m.group("country")
             else:
-                name, acronym, country = m.group("name"), None, m.group("inner") or None
+                name, inner, country = m.groups()  # the groups "name", "inner", "country"
+                if country:
+                    acronym = inner or None
+                else:
+                    acronym, country = None, inner or None
             self.f["members"].append(_new_member(fix_mojibake(name), acronym,
                                                  fix_mojibake(country) if country else None, start, end))
 

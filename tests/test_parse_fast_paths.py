@@ -22,6 +22,7 @@ from opmapper.references import (
     DEFAULT_PATTERNS,
     Reference,
     _compile,
+    _events,
     _is_and_connector,
     _is_plural_head,
     _names_other_instrument_after,
@@ -253,13 +254,42 @@ def test_walk_single_is_the_general_walk_of_one_atom():
             if len(atoms) != 1:
                 continue
             atom = atoms[0]
-        kinds.add(atom.kind)
+        kinds.add(atom[0])
         general = _walk_atoms(text, m, compiled, [atom], stopped)
         assert _walk_single(text, m, compiled, atom, stopped) == general, m
         compared += 1
         if general is not None:
-            kinds.add(general.atoms[0].kind + " kept")
+            kinds.add(general[2][0][0] + " kept")
     assert compared > 500 and {"bare", "qualified", "operative", "preambular", "operative kept"} <= kinds
+
+
+def test_walk_atoms_without_bare_heads_is_the_general_walk():
+    compiled = _compile(DEFAULT_PATTERNS)
+    rng = random.Random(11)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(30)]
+    seen = {True: 0, False: 0}
+    for text, m in _chain_matches(texts):
+        atoms, stopped = _walk_items(text, m, compiled)
+        if len(atoms) < 2:
+            continue
+        bare, qualified = m.group(*compiled.bare_head_groups)
+        bare_heads = bare is not None or qualified is not None
+        assert _walk_atoms(text, m, compiled, list(atoms), stopped, bare_heads) == \
+            _walk_atoms(text, m, compiled, list(atoms), stopped), m
+        seen[bare_heads] += 1
+    assert seen[True] > 10 and seen[False] > 30
+
+
+def test_events_are_the_sorted_captures():
+    compiled = _compile(DEFAULT_PATTERNS)
+    rng = random.Random(12)
+    texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(20)]
+    long_chains = 0
+    for _text, m in _chain_matches(texts):
+        plain = sorted((s, order, e) for order, spans in enumerate(m.spans(*compiled.event_groups)) for s, e in spans)
+        assert _events(m, compiled) == plain, m
+        long_chains += len(plain) > 4
+    assert long_chains > 20
 
 
 def test_continuation_screen_changes_no_chain_match():
@@ -393,11 +423,60 @@ def test_label_key_of_ascii_text_is_the_general_fold():
 def test_classify_lines_is_classify_of_every_line():
     rng = random.Random(6)
     texts = [with_random_edits(t, _LABEL_EDITS, 40, rng) for t in corpus_reports(40)]
-    hits = 0
+    DEFAULT_VOCABULARY.compiled.hit_by_line.clear()  # every line is classified afresh once
+    hits = votes = 0
     for text in texts:
         parser = _Parser(text, None, DEFAULT_VOCABULARY, None, False)
         lines = _split_lines(text) + [(1, 0, 300, "Status: " + "x" * 292), (1, 0, 4, "é")]
         got = parser.classify_lines(lines)
         assert got == [parser.classify(ln) for ln in lines]
         hits += sum(hit is not None and hit[2] is not None for hit in got)
+        for ln, hit in zip(lines, got, strict=True):
+            if hit is not None:  # the layout vote: the label's key, before the ":" of an inline value
+                text = ln[3] if hit[2] is None else ln[3].split(":", 1)[0]
+                assert hit[3] == DEFAULT_VOCABULARY.compiled.marker_by_key.get(label_key(text)), ln
+                votes += hit[3] is not None
     assert hits > 100  # inline values ("Label: value", "Submitted by X") were compared too
+    assert votes > 100
+    remembered = DEFAULT_VOCABULARY.compiled.hit_by_line
+    for text, hit in remembered.items():  # what classify_lines answers by the text is classify()'s answer
+        assert parser.classify((1, 0, len(text), text)) == hit, text
+    assert sum(hit is None for hit in remembered.values()) > 20  # types, statuses... (not labels) too
+
+
+def _split_items_by_regex(ln: _Line) -> list[tuple[int, int]]:
+    """The spans of _Parser.split_items as first written: the pieces between the item separator matches."""
+    _no, start, _end, text = ln
+    out, pos = [], 0
+    for m in [*re.finditer(r"\s*[;,]\s*", text), None]:
+        end = m.start() if m else len(text)
+        if end > pos:
+            out.append((start + pos, start + end))
+        if m:
+            pos = m.end()
+    return out
+
+
+def test_split_items_are_the_pieces_between_separator_matches():
+    rng = random.Random(13)
+    alphabet = list("ab ;,\t\xa0\u2003\x1c\x85é") + [" , ", "; ", " ;"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    texts += [ln for text in corpus_reports(30) for ln in text.split("\n") if "," in ln or ";" in ln]
+    parser = _Parser("x" * 5000, None, DEFAULT_VOCABULARY, None, False)
+    pieces = 0
+    for text in texts:
+        for line in (text, text.strip()):
+            ln = (1, 7, 7 + len(line), line)
+            got = [(f.start, f.end) for f in parser.split_items(ln)]
+            assert got == _split_items_by_regex(ln), repr(line)
+            pieces += len(got) > 2
+    assert pieces > 1000
+
+
+def test_label_language_vote_with_english_counted_apart():
+    # ties: English wins over any other language, and between the others the first seen wins
+    fr, es, en = "Soumis par\nJ\nPériode couverte\n2021\n", "Enviado por\nX\nPeríodo cubierto\n2022\n", \
+        "Submitted by\nY\nPeriod covered\n2020\n"
+    cases = {fr + es: "fr", es + fr: "es", fr + en: "en", en + es: "en", es + fr + fr: "fr", en + fr + fr: "fr"}
+    for text, language in cases.items():
+        assert parse_report(text, claims=False).language == language, text
