@@ -1219,7 +1219,10 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
     report's page and rows. Nearly every cell has none of them: a cell of text without them is written
     as it is, and the cells of a row are joined by commas. So a row of text (``_derive`` makes its cells
     text) is joined first; when the line holds no quote, no line break and no comma but the separators,
-    it is the writer's line. Otherwise only the cells that hold one are written by the writer (it quotes
+    it is the writer's line. A line with a comma in a cell or a quote (half the rows: descriptions and
+    claims written "1,000 people", findings naming a field "in quotes"), but no line break, has each cell
+    that holds one quoted as the writer quotes it (minimal quoting, quotes doubled), without a call of
+    the writer per cell. Otherwise only the cells that hold one are written by the writer (it quotes
     each cell on its own); a row with a cell of another kind, or a lone cell (an empty one is written
     quoted), is written by the writer whole."""
     buffer = io.StringIO()
@@ -1242,11 +1245,14 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
                 line = None
             if line is None or len(row) < 2:
                 line = written(row)
-            # a comma more than the separators: a cell holds one. "\r": the writer decides (some Python
-            # versions' writers quote it whatever the line terminator)
-            elif '"' in line or "\n" in line or "\r" in line or line.count(",") != len(row) - 1:
+            # "\r": the writer decides (some Python versions' writers quote it whatever the line terminator)
+            elif "\n" in line or "\r" in line:
                 line = ",".join([written((cell,)) if "," in cell or '"' in cell or "\n" in cell or "\r" in cell
                                  else cell for cell in row])
+            # a comma more than the separators: a cell holds one. (+ of str subclasses: their text too)
+            elif '"' in line or line.count(",") != len(row) - 1:
+                line = ",".join(['"' + cell.replace('"', '""') + '"' if "," in cell or '"' in cell else cell
+                                 for cell in row])
             lines.append(line)
         texts.append("\n".join(lines) + "\n" if lines else "")
     return texts
