@@ -317,8 +317,8 @@ def test_esc_label_is_esc():
 
 def test_remembered_numbers_are_the_readable_numbers():
     values = [0, 0.0, -0.0, 1, 1.0, True, False, 12, 12.0, 12.5, -3, 1e15, 1e16, float("nan"), float("inf"),
-              None, "12", "<b>", [1, 2], {"a": 1}, 10**20, 2.0**60, 0.1 + 0.2]
-    for value in values * 2:  # twice: the second time from the memo
+              None, "12", "<b>", [1, 2], {"a": 1}, 10**20, 2.0**60, 0.1 + 0.2, 1e15, 10**15, 60.0, 60, -0.0]
+    for value in values * 2:  # twice: the second time from the memo (and equal values of other types)
         assert _fmt_number(value) == render.number(value, digits=4), value
 
 

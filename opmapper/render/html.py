@@ -10,7 +10,6 @@ Both pages are built from plain data (a ``reports.jsonl`` record; a summary mapp
 
 from __future__ import annotations
 
-import functools
 import html
 from collections.abc import Iterable, Iterator, Mapping
 from operator import itemgetter
@@ -85,18 +84,26 @@ def esc(value: Any) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=4096, typed=True)  # typed: 1, 1.0 and True are escaped apart
-def _esc_remembered(value: Any) -> str:
-    return esc(value)
+# label text -> its escaped text. Labels recur from report to report: a few hundred distinct ones.
+_ESCAPED_LABELS: dict[str, str] = {}
+MEMO_SIZE = 4096  # entries a memo of labels or figures holds at most (it takes no new ones when full)
 
 
 def esc_label(value: Any) -> str:
     """``esc`` of a short value that recurs from report to report (a paragraph id, a rule code, a
-    severity, an activity type, a unit, a list of classes), remembered; not for free text."""
-    try:
-        return _esc_remembered(value)
-    except TypeError:  # unhashable: a list, say, where a label was expected
+    severity, an activity type, a unit, a list of classes), remembered; not for free text.
+
+    Text only is remembered, in a plain dict: a lookup costs less than ``esc`` itself, which an
+    ``lru_cache`` did not (its key of value and type, its order of use). Other values (1, 1.0 and True
+    would be one key) are escaped each time."""
+    if type(value) is not str:
         return esc(value)
+    escaped = _ESCAPED_LABELS.get(value)
+    if escaped is None:
+        escaped = esc(value)
+        if len(_ESCAPED_LABELS) < MEMO_SIZE:
+            _ESCAPED_LABELS[value] = escaped
+    return escaped
 
 
 def _head(title: str) -> str:
@@ -114,16 +121,21 @@ def _page(title: str, body: Iterable[str]) -> str:
     return "".join([_head(title), *body, PAGE_END])  # one copy of a page of some 20 kB
 
 
-@functools.lru_cache(maxsize=4096, typed=True)  # figures recur from report to report (12, 45.0, ...)
-def _number_remembered(value: Any) -> str:
-    return _readable_number(value, digits=4)
+# figure -> its readable text: figures recur from report to report (12.0, 45.0, ...). Floats only (claims'
+# values): equal floats have the same text (0.0 and -0.0 are both "0"), while an int can differ from
+# the float it equals (10**15 is "1,000,000,000,000,000", 1e15 "1e+15").
+_FIGURE_TEXTS: dict[float, str] = {}
 
 
 def _fmt_number(value: Any) -> str:
-    try:
-        return _number_remembered(value)
-    except TypeError:  # unhashable
-        return _readable_number(value, digits=4)
+    if type(value) is float:
+        text = _FIGURE_TEXTS.get(value)
+        if text is None:
+            text = _readable_number(value, digits=4)
+            if len(_FIGURE_TEXTS) < MEMO_SIZE:
+                _FIGURE_TEXTS[value] = text
+        return text
+    return _readable_number(value, digits=4)
 
 
 def _number_html(value: Any) -> str:
