@@ -1218,8 +1218,8 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
     quote the cell -- a comma, a quote or a line terminator -- and that was some 20% of the cost of a
     report's page and rows. Nearly every cell has none of them: a cell of text without them is written
     as it is, and the cells of a row are joined by commas. So a row of text (``_derive`` makes its cells
-    text) is joined first; when the line holds no quote, no line break and no comma but the separators,
-    it is the writer's line. A line with a comma in a cell or a quote (half the rows: descriptions and
+    text) is joined first; when its cells hold no quote, no line break and no comma, the cells joined by
+    commas are the writer's line. A row with a comma in a cell or a quote (half the rows: descriptions and
     claims written "1,000 people", findings naming a field "in quotes"), but no line break, has each cell
     that holds one quoted as the writer quotes it (minimal quoting, quotes doubled), without a call of
     the writer per cell. Otherwise only the cells that hold one are written by the writer (it quotes
@@ -1239,20 +1239,22 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
     for rows in tables:
         lines = []
         for row in rows:
+            # the cells' text, without separators: one scan each (memchr) finds the characters to quote
             try:
-                line = ",".join(row)  # text of a str subclass too: its text, as the writer writes it
+                cells = "".join(row)  # text of a str subclass too: its text, as the writer writes it
             except TypeError:  # a cell that is not text
-                line = None
-            if line is None or len(row) < 2:
+                cells = None
+            if cells is None or len(row) < 2:
                 line = written(row)
             # "\r": the writer decides (some Python versions' writers quote it whatever the line terminator)
-            elif "\n" in line or "\r" in line:
+            elif "\n" in cells or "\r" in cells:
                 line = ",".join([written((cell,)) if "," in cell or '"' in cell or "\n" in cell or "\r" in cell
                                  else cell for cell in row])
-            # a comma more than the separators: a cell holds one. (+ of str subclasses: their text too)
-            elif '"' in line or line.count(",") != len(row) - 1:
+            elif "," in cells or '"' in cells:  # (+ of str subclasses: their text too)
                 line = ",".join(['"' + cell.replace('"', '""') + '"' if "," in cell or '"' in cell else cell
                                  for cell in row])
+            else:
+                line = ",".join(row)
             lines.append(line)
         texts.append("\n".join(lines) + "\n" if lines else "")
     return texts
