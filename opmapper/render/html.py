@@ -370,14 +370,16 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
         return
     yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
     for act in rows:
-        label = ("A" if act.get("section") == "activities" else "F") + str(int(act.get("index", 0)) + 1)
+        section = act.get("section")
+        # a letter and the digits of an int: nothing to escape
+        label = ("A" if section == "activities" else "F") + str(int(act.get("index", 0)) + 1)
         # most activities have no references or no suggestions: nothing to join then
         references = act.get("references")
         refs = "".join([f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
                         for r in references]) if references else ""
-        suggestions = suggested.get((act.get("section"), act.get("index")))
+        suggestions = suggested.get((section, act.get("index"))) if suggested else None
         sugs = _suggestion_pills(suggestions) if suggestions else ""
-        yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(act.get("type") or "?")}</td>'
+        yield (f'<tr><td>{label}</td><td>{esc_label(act.get("type") or "?")}</td>'
                f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
     yield "</table>\n"
 
@@ -389,14 +391,17 @@ def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
     yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
     # every claim span's item has an int "start" (report_spans takes no other), so no default is needed
     for c in sorted(claims, key=itemgetter("start")):
-        value = f"{esc_label(c.get('bound', '='))} {_number_html(c.get('value'))}"
-        if c.get("value_max") is not None:
-            value += f"–{_number_html(c['value_max'])}"
-        if c.get("unit"):
-            value += f" {esc_label(c['unit'])}"
-        planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
-        yield (f'<tr><td>{esc(c.get("text"))}</td><td class="num">{value}</td>'
-               f'<td>{esc(c.get("counted") or "")}{planned}</td></tr>\n')
+        get = c.get
+        value = f"{esc_label(get('bound', '='))} {_number_html(get('value'))}"
+        value_max = get("value_max")
+        if value_max is not None:
+            value += f"–{_number_html(value_max)}"
+        unit = get("unit")
+        if unit:
+            value += f" {esc_label(unit)}"
+        planned = ' <span class="muted small">(planned)</span>' if get("modality") == "planned" else ""
+        yield (f'<tr><td>{esc(get("text"))}</td><td class="num">{value}</td>'
+               f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
     yield "</table>\n"
 
 
