@@ -302,11 +302,15 @@ def test_number_html_is_the_escaped_readable_number():
 
 def test_text_lines_are_the_line_index(records):
     texts = [r["report"]["text"] for r in records] + ["", "\n", "a", "a\n", "\n\nb\n", "one\ntwo", "x\r\ny\n"]
+    rng = random.Random(6)
     for text in texts:
         fast, plain = batch._TextLines(text), LineIndex(text)
-        assert fast._starts == plain._starts
-        for offset in range(0, len(text) + 2, 1 if len(text) < 50 else 7):
-            assert fast.line_col(offset) == plain.line_col(offset)
+        offsets = list(range(0, len(text) + 2, 1 if len(text) < 50 else 7))
+        newlines = [at for at, char in enumerate(text) if char == "\n"]
+        # forwards, backwards, at and next to newlines, out of the text, in any order
+        for offset in [*offsets, *offsets[::-1], *(at + d for at in newlines for d in (-1, 0, 1, 0)),
+                       -1, len(text) + 3, *rng.sample(offsets, min(len(offsets), 60))]:
+            assert fast.line_col(offset) == plain.line_col(offset), (offset, text[:40])
 
 
 def test_esc_label_is_esc():
