@@ -865,9 +865,12 @@ _FORMULA_FIRST = "".join(render.FORMULA_STARTS)  # one character each: ``c in`` 
 def _row_cells(values: Iterable[Any]) -> list[Any]:
     """``_cells`` of a row already in column order, as text for ``_csv_texts`` (which joins rows of text
     itself): text stays as it is, unless it would run as a formula, numbers are their ``str`` and None
-    is "" (as the csv writer writes them); anything else (lists, booleans, ...) goes through ``_cell``."""
+    is "" (as the csv writer writes them); text that would run as a formula (a claim's bound "=", in
+    nearly every claim row) is made safe by ``render.formula_safe``, as ``_cell`` would; anything else
+    (lists, booleans, ...) goes through ``_cell``."""
     return [value if (kind := type(value)) is str and not (value and value[0] in _FORMULA_FIRST)
-            else str(value) if kind is int or kind is float else "" if value is None else _cell(value)
+            else str(value) if kind is int or kind is float else "" if value is None
+            else render.formula_safe(value) if kind is str else _cell(value)
             for value in values]
 
 

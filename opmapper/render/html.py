@@ -262,11 +262,12 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         start = span["start"]
         if type(start) is not int:  # offsets are ints (int() of one is itself): no call for them
             start = int(start)
-        start = 0 if start < 0 else n if start > n else start
         end = span["end"]
         if type(end) is not int:
             end = int(end)
-        end = start if end < start else n if end > n else end
+        if start < 0 or end < start or end > n:  # (not 0 <= start <= end <= n: never for a parsed report)
+            start = 0 if start < 0 else n if start > n else start
+            end = start if end < start else n if end > n else end
         edges.add(start)
         edges.add(end)
         kind = span["kind"]
@@ -291,8 +292,10 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
         if end > start or kind == "finding":
             escaped = esc(_span_title(span))
-            cls = kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}"
-            tag = f'<span class="{esc_label(cls)}" title="{escaped}">'
+            # the class of a reference or a claim is its kind: nothing to escape
+            cls = kind if kind == "ref" or kind == "claim" else \
+                esc_label(kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}")
+            tag = f'<span class="{cls}" title="{escaped}">'
         else:  # a zero-width reference or claim: never shown
             escaped = tag = ""
         titles.append(escaped)
