@@ -10,7 +10,7 @@ Both pages are built from plain data (a ``reports.jsonl`` record; a summary mapp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import itemgetter
 from typing import Any
 
@@ -198,6 +198,19 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     return spans
 
 
+def _claim_figure(get: Callable[..., Any], number: Callable[[Any], str], label: Callable[[Any], str]) -> str:
+    """A claim's figure ("~ 300–400 ha"), from ``get`` of its fields: its bound and unit written by
+    ``label``, its value and upper value by ``number``."""
+    figure = f"{label(get('bound', '='))} {number(get('value'))}"
+    value_max = get("value_max")
+    if value_max is not None:
+        figure += f"–{number(value_max)}"
+    unit = get("unit")
+    if unit:
+        figure += " " + label(unit)
+    return figure
+
+
 def _span_title(span: Mapping[str, Any]) -> str:
     item = span["item"]
     kind = span["kind"]
@@ -205,13 +218,7 @@ def _span_title(span: Mapping[str, Any]) -> str:
         return f"reference {item.get('id')}" + ("" if item.get("complete", True) else " (cut off)")
     if kind == "claim":  # "claim ~ 300 people of rangers (planned)": its parts joined by spaces
         get = item.get
-        title = f"claim {get('bound', '=')} {_fmt_number(get('value'))}"
-        value_max = get("value_max")
-        if value_max is not None:
-            title += f"–{_fmt_number(value_max)}"
-        unit = get("unit")
-        if unit:
-            title += " " + str(unit)
+        title = "claim " + _claim_figure(get, _fmt_number, str)
         counted = get("counted")
         if counted:
             title += f" of {counted}"
@@ -395,13 +402,7 @@ def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
     # every claim span's item has an int "start" (report_spans takes no other), so no default is needed
     for c in sorted(claims, key=itemgetter("start")):
         get = c.get
-        value = f"{esc_label(get('bound', '='))} {_number_html(get('value'))}"
-        value_max = get("value_max")
-        if value_max is not None:
-            value += f"–{_number_html(value_max)}"
-        unit = get("unit")
-        if unit:
-            value += f" {esc_label(unit)}"
+        value = _claim_figure(get, _number_html, esc_label)
         planned = ' <span class="muted small">(planned)</span>' if get("modality") == "planned" else ""
         yield (f'<tr><td>{esc(get("text"))}</td><td class="num">{value}</td>'
                f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
