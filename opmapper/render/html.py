@@ -520,8 +520,10 @@ def report_index_row(entry: Mapping[str, Any]) -> str:
     link = f'<a href="{esc(entry["href"])}">{label}</a>' if entry.get("href") else label
     cells = "".join(f'<td class="num">{_number_html(entry.get(k, 0))}</td>'
                     for k in ("activities", "tagged", "suggested", "claims", "findings"))
-    return (f'<tr><td title="{esc(entry.get("source"))}">{link}</td><td>{esc(entry.get("resolution_code") or "")}</td>'
-            f'<td>{esc(entry.get("layout") or "")}</td>{cells}</tr>').replace("\n", " ")
+    row = (f'<tr><td title="{esc(entry.get("source"))}">{link}</td><td>{esc(entry.get("resolution_code") or "")}</td>'
+           f'<td>{esc(entry.get("layout") or "")}</td>{cells}</tr>')
+    # a replacement looks at every character even when there is nothing to replace; a test (memchr) does not
+    return row.replace("\n", " ") if "\n" in row else row
 
 
 def summary_page(summary: Mapping[str, Any], report_rows: Iterable[str] = ()) -> str:
