@@ -20,9 +20,7 @@ import glob
 import hashlib
 import heapq
 import io
-import itertools
 import json
-import operator
 import os
 import re
 import signal
@@ -867,9 +865,12 @@ _FORMULA_FIRST = "".join(render.FORMULA_STARTS)  # one character each: ``c in`` 
 def _row_cells(values: Iterable[Any]) -> list[Any]:
     """``_cells`` of a row already in column order, as text for ``_csv_texts`` (which joins rows of text
     itself): text stays as it is, unless it would run as a formula, numbers are their ``str`` and None
-    is "" (as the csv writer writes them); anything else (lists, booleans, ...) goes through ``_cell``."""
+    is "" (as the csv writer writes them); text that would run as a formula (a claim's bound "=", in
+    nearly every claim row) is made safe by ``render.formula_safe``, as ``_cell`` would; anything else
+    (lists, booleans, ...) goes through ``_cell``."""
     return [value if (kind := type(value)) is str and not (value and value[0] in _FORMULA_FIRST)
-            else str(value) if kind is int or kind is float else "" if value is None else _cell(value)
+            else str(value) if kind is int or kind is float else "" if value is None
+            else render.formula_safe(value) if kind is str else _cell(value)
             for value in values]
 
 
@@ -1218,8 +1219,11 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
     quote the cell -- a comma, a quote or a line terminator -- and that was some 20% of the cost of a
     report's page and rows. Nearly every cell has none of them: a cell of text without them is written
     as it is, and the cells of a row are joined by commas. So a row of text (``_derive`` makes its cells
-    text) is joined first; when the line holds no quote, no line break and no comma but the separators,
-    it is the writer's line. Otherwise only the cells that hold one are written by the writer (it quotes
+    text) is joined first; when its cells hold no quote, no line break and no comma, the cells joined by
+    commas are the writer's line. A row with a comma in a cell or a quote (half the rows: descriptions and
+    claims written "1,000 people", findings naming a field "in quotes"), but no line break, has each cell
+    that holds one quoted as the writer quotes it (minimal quoting, quotes doubled), without a call of
+    the writer per cell. Otherwise only the cells that hold one are written by the writer (it quotes
     each cell on its own); a row with a cell of another kind, or a lone cell (an empty one is written
     quoted), is written by the writer whole."""
     buffer = io.StringIO()
@@ -1236,32 +1240,46 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
     for rows in tables:
         lines = []
         for row in rows:
+            # the cells' text, without separators: one scan each (memchr) finds the characters to quote
             try:
-                line = ",".join(row)  # text of a str subclass too: its text, as the writer writes it
+                cells = "".join(row)  # text of a str subclass too: its text, as the writer writes it
             except TypeError:  # a cell that is not text
-                line = None
-            if line is None or len(row) < 2:
+                cells = None
+            if cells is None or len(row) < 2:
                 line = written(row)
-            # a comma more than the separators: a cell holds one. "\r": the writer decides (some Python
-            # versions' writers quote it whatever the line terminator)
-            elif '"' in line or "\n" in line or "\r" in line or line.count(",") != len(row) - 1:
+            # "\r": the writer decides (some Python versions' writers quote it whatever the line terminator)
+            elif "\n" in cells or "\r" in cells:
                 line = ",".join([written((cell,)) if "," in cell or '"' in cell or "\n" in cell or "\r" in cell
                                  else cell for cell in row])
+            elif "," in cells or '"' in cells:  # (+ of str subclasses: their text too)
+                # (a replacement looks at every character: only a cell that holds a quote has one)
+                line = ",".join(['"' + (cell.replace('"', '""') if '"' in cell else cell) + '"'
+                                 if "," in cell or '"' in cell else cell for cell in row])
+            else:
+                line = ",".join(row)
             lines.append(line)
         texts.append("\n".join(lines) + "\n" if lines else "")
     return texts
 
 
-class _TextLines(LineIndex):
-    """``LineIndex`` with its line starts found by C-level iterators instead of a Python loop over the
-    lines: the same starts, the same ``line_col``."""
+class _TextLines:
+    """``LineIndex(text).line_col`` for the 15 or so offsets of a report's rows, which come nearly in
+    order: the newlines between the offset last asked about and this one are counted (a C scan; in all
+    about the text's length), which costs less than finding every line start of the text first."""
 
-    def __init__(self, text: str) -> None:  # not super().__init__: it would find the same starts, slower
-        # line k + 1 starts after the k + 1 first lines and their k + 1 newlines; the last "start" the
-        # sums give (one past the end of the text) is no line's
-        starts = [0, *map(operator.add, itertools.accumulate(map(len, text.split("\n"))), itertools.count(1))]
-        starts.pop()
-        self._starts = starts
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._at, self._line = 0, 1  # the offset last asked about, and its line
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        text = self._text
+        if not 0 <= offset <= len(text):  # never from the parser
+            return LineIndex(text).line_col(offset)
+        at = self._at
+        line = self._line + text.count("\n", at, offset) if offset >= at else \
+            self._line - text.count("\n", offset, at)
+        self._at, self._line = offset, line
+        return line, offset - text.rfind("\n", 0, offset)
 
 
 class _Collector:

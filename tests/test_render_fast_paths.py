@@ -302,11 +302,15 @@ def test_number_html_is_the_escaped_readable_number():
 
 def test_text_lines_are_the_line_index(records):
     texts = [r["report"]["text"] for r in records] + ["", "\n", "a", "a\n", "\n\nb\n", "one\ntwo", "x\r\ny\n"]
+    rng = random.Random(6)
     for text in texts:
         fast, plain = batch._TextLines(text), LineIndex(text)
-        assert fast._starts == plain._starts
-        for offset in range(0, len(text) + 2, 1 if len(text) < 50 else 7):
-            assert fast.line_col(offset) == plain.line_col(offset)
+        offsets = list(range(0, len(text) + 2, 1 if len(text) < 50 else 7))
+        newlines = [at for at, char in enumerate(text) if char == "\n"]
+        # forwards, backwards, at and next to newlines, out of the text, in any order
+        for offset in [*offsets, *offsets[::-1], *(at + d for at in newlines for d in (-1, 0, 1, 0)),
+                       -1, len(text) + 3, *rng.sample(offsets, min(len(offsets), 60))]:
+            assert fast.line_col(offset) == plain.line_col(offset), (offset, text[:40])
 
 
 def test_esc_label_is_esc():
@@ -317,8 +321,8 @@ def test_esc_label_is_esc():
 
 def test_remembered_numbers_are_the_readable_numbers():
     values = [0, 0.0, -0.0, 1, 1.0, True, False, 12, 12.0, 12.5, -3, 1e15, 1e16, float("nan"), float("inf"),
-              None, "12", "<b>", [1, 2], {"a": 1}, 10**20, 2.0**60, 0.1 + 0.2]
-    for value in values * 2:  # twice: the second time from the memo
+              None, "12", "<b>", [1, 2], {"a": 1}, 10**20, 2.0**60, 0.1 + 0.2, 1e15, 10**15, 60.0, 60, -0.0]
+    for value in values * 2:  # twice: the second time from the memo (and equal values of other types)
         assert _fmt_number(value) == render.number(value, digits=4), value
 
 

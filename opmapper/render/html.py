@@ -2,7 +2,7 @@
 
 Pages are static and self-contained: inline CSS, no scripts, no fonts or images from anywhere, so they
 open from a disk, an e-mail attachment or an air-gapped machine alike. Every piece of text that came
-from a report goes through ``html.escape``.
+from a report is escaped as ``html.escape`` escapes it (``esc``).
 
 Both pages are built from plain data (a ``reports.jsonl`` record; a summary mapping assembled by
 ``opmapper.batch``), never from live objects, so a page can be rebuilt from the output files alone.
@@ -10,9 +10,7 @@ Both pages are built from plain data (a ``reports.jsonl`` record; a summary mapp
 
 from __future__ import annotations
 
-import functools
-import html
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import itemgetter
 from typing import Any
 
@@ -76,27 +74,46 @@ TAGGED, SUGGESTED = "tag", "sug"
 def esc(value: Any) -> str:
     """Escaped text of any value; None is empty.
 
-    ``html.escape`` with quotes, which leaves text without ``& < > " '`` as it is: most values on a page
-    (ids, codes, words, numbers) have none, and five ``in`` tests cost less than its five replacements.
+    ``html.escape`` with quotes, whose five replacements in turn (``&`` first) are made here only for
+    the characters the text holds: most values on a page (ids, codes, words, numbers) have none, and a
+    test (one memchr scan) costs less than a replacement, which looks at every character (it counts
+    the matches first). A title or a stretch of report text that holds a quote has one replacement made
+    instead of five.
     """
     text = value if type(value) is str else "" if value is None else str(value)
-    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
-        return html.escape(text, quote=True)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "'" in text:
+        text = text.replace("'", "&#x27;")
     return text
 
 
-@functools.lru_cache(maxsize=4096, typed=True)  # typed: 1, 1.0 and True are escaped apart
-def _esc_remembered(value: Any) -> str:
-    return esc(value)
+# label text -> its escaped text. Labels recur from report to report: a few hundred distinct ones.
+_ESCAPED_LABELS: dict[str, str] = {}
+MEMO_SIZE = 4096  # entries a memo of labels or figures holds at most (it takes no new ones when full)
 
 
 def esc_label(value: Any) -> str:
     """``esc`` of a short value that recurs from report to report (a paragraph id, a rule code, a
-    severity, an activity type, a unit, a list of classes), remembered; not for free text."""
-    try:
-        return _esc_remembered(value)
-    except TypeError:  # unhashable: a list, say, where a label was expected
+    severity, an activity type, a unit, a list of classes), remembered; not for free text.
+
+    Text only is remembered, in a plain dict: a lookup costs less than ``esc`` itself, which an
+    ``lru_cache`` did not (its key of value and type, its order of use). Other values (1, 1.0 and True
+    would be one key) are escaped each time."""
+    if type(value) is not str:
         return esc(value)
+    escaped = _ESCAPED_LABELS.get(value)
+    if escaped is None:
+        escaped = esc(value)
+        if len(_ESCAPED_LABELS) < MEMO_SIZE:
+            _ESCAPED_LABELS[value] = escaped
+    return escaped
 
 
 def _head(title: str) -> str:
@@ -114,16 +131,21 @@ def _page(title: str, body: Iterable[str]) -> str:
     return "".join([_head(title), *body, PAGE_END])  # one copy of a page of some 20 kB
 
 
-@functools.lru_cache(maxsize=4096, typed=True)  # figures recur from report to report (12, 45.0, ...)
-def _number_remembered(value: Any) -> str:
-    return _readable_number(value, digits=4)
+# figure -> its readable text: figures recur from report to report (12.0, 45.0, ...). Floats only (claims'
+# values): equal floats have the same text (0.0 and -0.0 are both "0"), while an int can differ from
+# the float it equals (10**15 is "1,000,000,000,000,000", 1e15 "1e+15").
+_FIGURE_TEXTS: dict[float, str] = {}
 
 
 def _fmt_number(value: Any) -> str:
-    try:
-        return _number_remembered(value)
-    except TypeError:  # unhashable
-        return _readable_number(value, digits=4)
+    if type(value) is float:
+        text = _FIGURE_TEXTS.get(value)
+        if text is None:
+            text = _readable_number(value, digits=4)
+            if len(_FIGURE_TEXTS) < MEMO_SIZE:
+                _FIGURE_TEXTS[value] = text
+        return text
+    return _readable_number(value, digits=4)
 
 
 def _number_html(value: Any) -> str:
@@ -176,6 +198,19 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     return spans
 
 
+def _claim_figure(get: Callable[..., Any], number: Callable[[Any], str], label: Callable[[Any], str]) -> str:
+    """A claim's figure ("~ 300–400 ha"), from ``get`` of its fields: its bound and unit written by
+    ``label``, its value and upper value by ``number``."""
+    figure = f"{label(get('bound', '='))} {number(get('value'))}"
+    value_max = get("value_max")
+    if value_max is not None:
+        figure += f"–{number(value_max)}"
+    unit = get("unit")
+    if unit:
+        figure += " " + label(unit)
+    return figure
+
+
 def _span_title(span: Mapping[str, Any]) -> str:
     item = span["item"]
     kind = span["kind"]
@@ -183,13 +218,7 @@ def _span_title(span: Mapping[str, Any]) -> str:
         return f"reference {item.get('id')}" + ("" if item.get("complete", True) else " (cut off)")
     if kind == "claim":  # "claim ~ 300 people of rangers (planned)": its parts joined by spaces
         get = item.get
-        title = f"claim {get('bound', '=')} {_fmt_number(get('value'))}"
-        value_max = get("value_max")
-        if value_max is not None:
-            title += f"–{_fmt_number(value_max)}"
-        unit = get("unit")
-        if unit:
-            title += " " + str(unit)
+        title = "claim " + _claim_figure(get, _fmt_number, str)
         counted = get("counted")
         if counted:
             title += f" of {counted}"
@@ -240,11 +269,12 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         start = span["start"]
         if type(start) is not int:  # offsets are ints (int() of one is itself): no call for them
             start = int(start)
-        start = 0 if start < 0 else n if start > n else start
         end = span["end"]
         if type(end) is not int:
             end = int(end)
-        end = start if end < start else n if end > n else end
+        if start < 0 or end < start or end > n:  # (not 0 <= start <= end <= n: never for a parsed report)
+            start = 0 if start < 0 else n if start > n else start
+            end = start if end < start else n if end > n else end
         edges.add(start)
         edges.add(end)
         kind = span["kind"]
@@ -269,8 +299,10 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
         if end > start or kind == "finding":
             escaped = esc(_span_title(span))
-            cls = kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}"
-            tag = f'<span class="{esc_label(cls)}" title="{escaped}">'
+            # the class of a reference or a claim is its kind: nothing to escape
+            cls = kind if kind == "ref" or kind == "claim" else \
+                esc_label(kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}")
+            tag = f'<span class="{cls}" title="{escaped}">'
         else:  # a zero-width reference or claim: never shown
             escaped = tag = ""
         titles.append(escaped)
@@ -285,7 +317,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
 
     # Only the few pieces holding one of the text's (usually none or one or two) special characters
-    # need html.escape; the others are their own escaped text. ``specials`` ends with a sentinel, and
+    # need escaping; the others are their own escaped text. ``specials`` ends with a sentinel, and
     # ``special_at`` is the first one at or after the start of the piece at hand (pieces follow each
     # other, so it only moves on past a piece that holds one).
     specials = _special_offsets(text)
@@ -312,7 +344,7 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
             break
         piece = text[a:b]
         if special_at < b:
-            piece = html.escape(piece)
+            piece = esc(piece)
             while specials[next_special] < b:
                 next_special += 1
             special_at = specials[next_special]
@@ -348,14 +380,16 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
         return
     yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
     for act in rows:
-        label = ("A" if act.get("section") == "activities" else "F") + str(int(act.get("index", 0)) + 1)
+        section = act.get("section")
+        # a letter and the digits of an int: nothing to escape
+        label = ("A" if section == "activities" else "F") + str(int(act.get("index", 0)) + 1)
         # most activities have no references or no suggestions: nothing to join then
         references = act.get("references")
         refs = "".join([f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
                         for r in references]) if references else ""
-        suggestions = suggested.get((act.get("section"), act.get("index")))
+        suggestions = suggested.get((section, act.get("index"))) if suggested else None
         sugs = _suggestion_pills(suggestions) if suggestions else ""
-        yield (f'<tr><td>{esc_label(label)}</td><td>{esc_label(act.get("type") or "?")}</td>'
+        yield (f'<tr><td>{label}</td><td>{esc_label(act.get("type") or "?")}</td>'
                f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
     yield "</table>\n"
 
@@ -367,14 +401,11 @@ def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
     yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
     # every claim span's item has an int "start" (report_spans takes no other), so no default is needed
     for c in sorted(claims, key=itemgetter("start")):
-        value = f"{esc_label(c.get('bound', '='))} {_number_html(c.get('value'))}"
-        if c.get("value_max") is not None:
-            value += f"–{_number_html(c['value_max'])}"
-        if c.get("unit"):
-            value += f" {esc_label(c['unit'])}"
-        planned = ' <span class="muted small">(planned)</span>' if c.get("modality") == "planned" else ""
-        yield (f'<tr><td>{esc(c.get("text"))}</td><td class="num">{value}</td>'
-               f'<td>{esc(c.get("counted") or "")}{planned}</td></tr>\n')
+        get = c.get
+        value = _claim_figure(get, _number_html, esc_label)
+        planned = ' <span class="muted small">(planned)</span>' if get("modality") == "planned" else ""
+        yield (f'<tr><td>{esc(get("text"))}</td><td class="num">{value}</td>'
+               f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
     yield "</table>\n"
 
 
@@ -489,8 +520,10 @@ def report_index_row(entry: Mapping[str, Any]) -> str:
     link = f'<a href="{esc(entry["href"])}">{label}</a>' if entry.get("href") else label
     cells = "".join(f'<td class="num">{_number_html(entry.get(k, 0))}</td>'
                     for k in ("activities", "tagged", "suggested", "claims", "findings"))
-    return (f'<tr><td title="{esc(entry.get("source"))}">{link}</td><td>{esc(entry.get("resolution_code") or "")}</td>'
-            f'<td>{esc(entry.get("layout") or "")}</td>{cells}</tr>').replace("\n", " ")
+    row = (f'<tr><td title="{esc(entry.get("source"))}">{link}</td><td>{esc(entry.get("resolution_code") or "")}</td>'
+           f'<td>{esc(entry.get("layout") or "")}</td>{cells}</tr>')
+    # a replacement looks at every character even when there is nothing to replace; a test (memchr) does not
+    return row.replace("\n", " ") if "\n" in row else row
 
 
 def summary_page(summary: Mapping[str, Any], report_rows: Iterable[str] = ()) -> str:
