@@ -397,7 +397,9 @@ def _trie_rest(rests: list[str]) -> str:
 
 
 _ASCII_WORD = re.compile("[A-Za-z]+")
-_ASCII_DIGITS = re.compile("[0-9]+")  # regex's \d+ in plain ASCII text
+# regex's \d+ in plain ASCII text, written to open with one character class: plain re then skips every other
+# character in its search loop ("[0-9]+" opens with a repeat, which plain re enters at every position)
+_ASCII_DIGITS = re.compile("[0-9][0-9]*")
 
 
 def _leading_letters(form: str) -> str:
@@ -857,8 +859,10 @@ class _Rules:
         self.clause_end_res = _pair(r"[,;:(]|\s[-–—]\s|$")
         self.position_bound_re = regex.compile(rf"(?i)(?:{_alt(lx.position_bounds)})\b")
         self.elevation_re = regex.compile(rf"(?i)(?<![\w])(?:{_alt(lx.elevation_words)})(?![\w])")
+        # ("[.!?][.!?]*", not "[.!?]+": opening with one character class, not a repeat, plain re passes over
+        # the text in a tight loop instead of trying a match at every position)
         self.sentence_break_re = regex.compile(
-            r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
+            r"[.!?][.!?]*[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
         self.word_before_re = regex.compile(r"(?r)[\w.]*$")
         self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
         # a mark, or a digit before what a time or a grouped number goes on with: "[+/:()\-–]|\d[\s.]\d|
@@ -967,6 +971,15 @@ def _in_follows(text: str, end: int) -> bool:
 _IN_FOLLOWS = re.compile(r"\s+[iI][nN]")
 
 
+def _in_after(text: str, end: int) -> bool:
+    """``_IN_FOLLOWS.match(text, end)``, its usual answers without a pattern call: after one space and no other
+    whitespace, the two letters that follow must be "in" (any case); no whitespace at all, no match."""
+    after = text[end:end + 3]
+    if after[:1] == " " and not after[1:2].isspace():
+        return after[1:].lower() == "in"  # (only "I" and "N" lower() to "i" and "n")
+    return after[:1].isspace() and _IN_FOLLOWS.match(text, end) is not None
+
+
 def _is_year(digits: str) -> bool:
     """``year_re.fullmatch(digits)`` (either twin), without a pattern call: four digits from 1800 to 2099."""
     return len(digits) == 4 and digits[:2] in ("18", "19", "20") and digits[2:].isdecimal()
@@ -1003,6 +1016,10 @@ class _Figure:
 _QUOTES = frozenset("\"'“”‘’«»")
 # ASCII characters after which digit_re's lookbehind fails: word characters (for regex and plain re alike), ".,/:-"
 _NO_NUMBER_AFTER = frozenset(_ASCII_LETTERS + "0123456789_.,/:-")
+# In plain ASCII text digit_re's branches other than "\d+(?:\.\d+)?" need a comma or a space right after
+# the first digits, and that branch a point to go on past them: when none of these follows a run of
+# digits (and its lookbehind holds), the match is the run itself ("" at the end of the text is none)
+_NUMBER_GOES_ON = frozenset(",. ")
 _HYPHENS = ("-", "–")  # the hyphens that join the words around them (_Phrase._joined)
 _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
@@ -1111,13 +1128,18 @@ class _Scanner:
             if digit:
                 if p >= digits_to:
                     # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
-                    m = fwd.digit_re.match(text, p) if not p or text[p - 1] not in _NO_NUMBER_AFTER else None
-                    if m is None and p and text[p - 1].isalpha() and (
-                            not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
-                            r.currency_before_re, text, max(0, p - 5), p):
-                        m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
-                    if m:
-                        a, digits_to = m.span()
+                    ruled_out = p and text[p - 1] in _NO_NUMBER_AFTER
+                    if not ruled_out and self.plain and text[hit_end:hit_end + 1] not in _NUMBER_GOES_ON:
+                        span = (p, hit_end)  # digit_re's match: the run of digits itself (see _NUMBER_GOES_ON)
+                    else:
+                        m = None if ruled_out else fwd.digit_re.match(text, p)
+                        if m is None and p and text[p - 1].isalpha() and (
+                                not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
+                                r.currency_before_re, text, max(0, p - 5), p):
+                            m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
+                        span = m.span() if m else None
+                    if span:
+                        a, digits_to = span
                         out.append((a, digits_to, _parse_digits(text[a:digits_to]), False))
                     else:
                         digits_to = hit_end
@@ -1145,10 +1167,10 @@ class _Scanner:
                             break
             # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern); so it
             # does after a word in plain ASCII text, where an article before the word cannot open one
-            m = fwd.ratio_re.match(text, starts[0]) \
-                if (not digit and not self.plain) or _IN_FOLLOWS.match(text, hit_end) else None
-            if m:
-                out.append((m.start(), m.end(), None, "ratio"))
+            if (not digit and not self.plain) or _in_after(text, hit_end):
+                m = fwd.ratio_re.match(text, starts[0])
+                if m:
+                    out.append((m.start(), m.end(), None, "ratio"))
         if len(out) > 1:  # (a text with one core has nothing to sort)
             out.sort(key=lambda c: (c[0], -c[1]))
         return out

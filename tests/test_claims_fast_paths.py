@@ -511,3 +511,50 @@ def test_no_number_starts_after_the_characters_that_rule_digit_re_out():
                 assert RULES.twins.digit_re.match(text, pos) is None, text[max(0, pos - 20):pos + 20]
                 tested += 1
     assert tested > 1000
+
+
+# patterns as they were first written, and the names of their rewrites that open with one character class
+OPENING_CLASS = [
+    (r"[0-9]+", lambda: C._ASCII_DIGITS),
+    (r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])", lambda: RULES.twins.sentence_break_re),
+    (r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])", lambda: RULES.sentence_break_re),
+]
+
+
+@pytest.mark.parametrize(("written", "pattern"), OPENING_CLASS)
+def test_patterns_opening_with_one_class_find_what_they_were_written_as(written, pattern):
+    pattern = pattern()
+    original = (regex if isinstance(pattern, type(RULES.digit_re)) else re).compile(written)
+    found = 0
+    for text in [*TEXTS, "1.. 2?! Yes 3... 45 . A 6!? “B 007 ..."]:
+        expected = [m.span() for m in original.finditer(text)]
+        assert [m.span() for m in pattern.finditer(text)] == expected
+        found += len(expected)
+    assert found > 100
+
+
+def test_a_run_of_digits_that_no_comma_point_or_space_follows_is_digit_res_match():
+    odd = "1,5 million 1,500 1 500 1.5 12 x7 9) 3-4 5% 6\n7,8 9.x 10 000.5 11.2.3 (12) 13, 14. 15"
+    fast = 0
+    for text in [*PLAIN, odd]:
+        for p, hit_end in RULES.core_hits(text):
+            if not text[p].isdigit() or (p and text[p - 1] in C._NO_NUMBER_AFTER):
+                continue
+            m = RULES.twins.digit_re.match(text, p)
+            if text[hit_end:hit_end + 1] not in C._NUMBER_GOES_ON:
+                assert m and m.span() == (p, hit_end), text[p:hit_end + 10]
+                fast += 1
+            else:  # (the others go to the pattern: some of them are longer)
+                assert m and m.start() == p
+    assert fast > 40
+
+
+def test_in_after_a_number_is_read_as_the_pattern_reads_it():
+    odd = "1 in 4, 2\tIN 5, 3\u00a0iN, 4 İn 5, 5in, 6 \n in, 7 i n, 8 \u2009In 9  in 10 In 11 i 12 "
+    found = 0
+    for text in [*TEXTS, odd]:
+        for end in range(len(text) + 1):
+            expected = C._IN_FOLLOWS.match(text, end) is not None
+            assert C._in_after(text, end) == expected, text[end:end + 10]
+            found += expected
+    assert found > 10
