@@ -672,6 +672,16 @@ def _run_before(s: str, cut: int) -> str | None:
     return prev[k:].lower()
 
 
+def _overlaps_any(spans, figures) -> bool:
+    """Some figure overlaps one of ``spans`` (records with a start and an end): what
+    :meth:`_Scanner._in_reference` can find at most (loops, no generator: one or two of each)."""
+    for span in spans:
+        for fig in figures:
+            if fig.start < span.end and span.start < fig.end:
+                return True
+    return False
+
+
 _UNGUARDED = object()  # what _Scanner._tail_at gives for a window the end guards cannot read
 
 
@@ -1064,10 +1074,12 @@ class _Scanner:
         return tail
 
     # ---------------------------------------------------------------- exclusions
-    def _exclusions_from_references(self) -> None:
+    def _exclusions_from_references(self, figures: list[_Figure]) -> None:
         """Spans of explicit paragraph references (opmapper.references) are never claims."""
-        if self.references is not None and not self.references:
-            return  # the caller found none: nothing to exclude
+        if self.references is not None and not _overlaps_any(self.references, figures):
+            # the caller found none, or none that a figure overlaps: excluding them would drop no figure
+            # (and spares the hint search over the whole text)
+            return
         if not self.fwd.reference_hint_re.search(self.text):
             return
         refs = self.references
@@ -1200,7 +1212,7 @@ class _Scanner:
             consumed_to = fig.end
         if figures:  # references are costlier than the figures: look them up only when needed
             before = len(self.excluded)
-            self._exclusions_from_references()
+            self._exclusions_from_references(figures)
             if len(self.excluded) > before:  # (no figure kept is a phone number or date: that was tested)
                 figures = [f for f in figures if not self._in_reference(f.start, f.end)]
         return figures

@@ -558,3 +558,22 @@ def test_in_after_a_number_is_read_as_the_pattern_reads_it():
             assert C._in_after(text, end) == expected, text[end:end + 10]
             found += expected
     assert found > 10
+
+
+def test_references_passed_in_exclude_the_figures_the_references_looked_up_exclude():
+    from opmapper.references import find_references
+
+    # references that figures overlap ("4", "12 ha"), behind the hint or not ("OPs 3": no hint, nothing excluded)
+    odd = ["paragraph 3 (b) and 4 rangers", "OP3 and 4", "operative paragraph 12 ha", "OPs 3 and 4 trained 40",
+           "OP 4 and 300 rangers (para. 12)", "under paragraph 7, 40 sites"]
+    overlapping = 0
+    for text in [*(line for t in TEXTS for line in t.split("\n") if line.strip()), *odd]:
+        refs = find_references(text)
+        hits = RULES.core_hits(text)
+        if not hits:
+            continue
+        looked_up = C._Scanner(text, RULES).scan(hits)  # (references looked up behind the hint)
+        passed = C._Scanner(text, RULES, references=refs).scan(hits)
+        assert [(f.start, f.end) for f in passed] == [(f.start, f.end) for f in looked_up], text
+        overlapping += len(C._Scanner(text, RULES, references=[]).scan(hits)) > len(looked_up)
+    assert overlapping >= 3  # texts where a reference drops a figure
