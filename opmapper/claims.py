@@ -506,9 +506,17 @@ def _by_first_letter(fragments) -> str:
     return "|".join(parts)
 
 
-def _marker_pattern(alternation: str) -> str:
-    """The case-blind pattern of a marker alternation, matching whole words only."""
-    return r"(?i)(?<![\w])(?:" + alternation + r")(?![\w])"
+def _marker_pattern(alternation: str, word_start: bool = False) -> str:
+    """The case-blind pattern of a marker alternation, matching whole words only. ``word_start``: every
+    match opens with a word character, so "\\b" stands for the lookbehind before it (tested faster)."""
+    return r"(?i)" + (r"\b" if word_start else r"(?<![\w])") + r"(?:" + alternation + r")(?![\w])"
+
+
+def _marker_pair(fragments) -> tuple[Any, Any]:
+    """The (regex, plain re) pair of the marker ``fragments``: their branches gathered by first letter and
+    "\\b" before them when they all open with a word character (the same matches, found about twice as fast
+    by regex in the sentences that are not plain ASCII)."""
+    return _pair(_marker_pattern(_by_first_letter(fragments), all(_opens_with_word_char(f) for f in fragments)))
 
 
 def _lower_twin(compiled: Any, word_start: bool = False) -> Any:
@@ -843,9 +851,9 @@ class _Rules:
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
         # marker patterns as (regex, plain re) pairs: the second is for plain ASCII sentences (_plain_ascii),
         # where both modules read the same pattern alike and plain re runs these alternations twice as fast
-        self.planned_res = _pair(_marker_pattern("|".join(lx.planned_markers)))
-        self.achieved_res = _pair(_marker_pattern("|".join(lx.achieved_markers)))
-        self.future_achieved_res = _pair(_marker_pattern("|".join(lx.future_achieved_markers)))
+        self.planned_res = _marker_pair(lx.planned_markers)
+        self.achieved_res = _marker_pair(lx.achieved_markers)
+        self.future_achieved_res = _marker_pair(lx.future_achieved_markers)
         # the twins for lower-cased plain ASCII sentences (None if a lexicon's markers rule them out), their
         # branches gathered by first letter (the planned markers' scan is the costliest pattern call here)
         self.planned_lower_re = _lower_twin(

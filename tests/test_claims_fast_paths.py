@@ -577,3 +577,27 @@ def test_references_passed_in_exclude_the_figures_the_references_looked_up_exclu
         assert [(f.start, f.end) for f in passed] == [(f.start, f.end) for f in looked_up], text
         overlapping += len(C._Scanner(text, RULES, references=[]).scan(hits)) > len(looked_up)
     assert overlapping >= 3  # texts where a reference drops a figure
+
+
+@pytest.mark.parametrize("name", ["planned_markers", "achieved_markers", "future_achieved_markers", "other"])
+def test_marker_pairs_find_the_markers_as_written(name):
+    import dataclasses
+
+    if name == "other":  # a marker that opens with no word character keeps the lookbehind
+        fragments = ("-ish", r"\d+\s+will", "will", r"(?:is|are)\s+to")
+        pair = C._Rules(dataclasses.replace(C.DEFAULT_LEXICON, planned_markers=fragments)).planned_res
+    else:
+        fragments = getattr(C.DEFAULT_LEXICON, name)
+        pair = getattr(RULES, name.replace("markers", "res"))
+    written = rf"(?i)(?<![\w])(?:{'|'.join(fragments)})(?![\w])"
+    cased = ("Will ’Shall we’ – wıll? They’ll and we'll: PLANS TO, is to be done, had Been trained; WAS seen; "
+             "by 2025 ſo far, since 2019, In 2020, to date, now includes 5; Aims At, hopes to, next year x-ish 3 will")
+    found = 0
+    for text in [*TEXTS, cased]:
+        for piece in [text, *text.split("\n")]:
+            expected = [m.span() for m in regex.compile(written).finditer(piece)]
+            assert [m.span() for m in pair[0].finditer(piece)] == expected, piece
+            if C._plain_ascii(piece):
+                assert [m.span() for m in pair[1].finditer(piece)] == expected, piece
+            found += len(expected)
+    assert found > 5
