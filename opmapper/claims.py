@@ -888,21 +888,20 @@ class _Rules:
         # character in a tight loop; an alternation is tried branch by branch at every position)
         self.never_figure_hint_re = regex.compile(r"[+/:()\-–\d](?:(?<=[+/:()\-–])|[\s.]\d|\s?[ap]\.?m|\s?h)")
         # (two lookbehinds of fixed width, not one of varying width: plain re can compile its twin)
-        # Every match opens with "+", "(", a digit or a hex letter: the pattern opens with that one character class
-        # (plain re then skips every other character in a tight loop, where an alternation is tried branch
-        # by branch at every position); each branch then reads the character taken (a lookbehind) and
-        # what stood before it, as it did ahead of it when written as an alternation:
-        # "(?<![\w+])\+\d{1,3}..." is "(?<=\+)(?<![\w+].)\d{1,3}...", a "\b" before a digit "(?<!\w.)"
+        # Every match opens with "+", "(", a digit or a hex letter: each branch opens with its own character
+        # outside the case-blind part ("(?i:" after it), so that plain re passes over a branch whose first
+        # character is not the text's at once, and regex needs no case folding to pick the branch; the
+        # branch then reads what stood before that character, as it did ahead of it when written as an
+        # alternation: "(?<![\w+])\+\d{1,3}..." is "\+(?<![\w+].)\d{1,3}...", a "\b" before a digit "(?<!\w.)"
         self.never_figure_re = regex.compile(
-            r"(?i)[+(\da-f](?:"
-            r"(?<=\+)(?<![\w+].)\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"                  # +41 22 999 0000
-            r"|(?<=\()(?<!\w.)\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"                     # (022) 999-0000
-            r"|(?<=0)(?<![\w,.].)\d{2,4}(?:[ \-]\d{2,4}){2,}\b"                           # 0800 123 456
-            r"|(?<=[0-9a-f])(?<!\w.)[0-9a-f]{7}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"  # GUIDs
-            r"|(?<=\d)(?<!\w.)\d{0,3}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                        # 30/09/2022, 2022-09-30
-            r"|(?<=\d)(?<!\w.)\d?[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)"
-            r"(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s))"                                           # 9:30, 10h30 am
-            r"|(?<=\d)(?<!\w.)\d?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w))"                        # 3 pm
+            r"\+(?i:(?<![\w+].)\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,})"                    # +41 22 999 0000
+            r"|\((?i:(?<!\w.)\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b)"                       # (022) 999-0000
+            r"|0(?i:(?<![\w,.].)\d{2,4}(?:[ \-]\d{2,4}){2,}\b)"                              # 0800 123 456
+            r"|[0-9a-fA-F](?i:(?<!\w.)[0-9a-f]{7}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)"  # GUIDs
+            r"|\d(?i:(?<!\w.)\d{0,3}[/.\-]\d{1,2}[/.\-]\d{2,4}\b)"                           # 30/09/2022, 2022-09-30
+            r"|\d(?i:(?<!\w.)\d?[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)"
+            r"(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s)))"                                               # 9:30, 10h30 am
+            r"|\d(?i:(?<!\w.)\d?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w))"                            # 3 pm
         )
         self.twins = _Twins(self, _TWINNED)
 

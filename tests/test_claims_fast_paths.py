@@ -481,10 +481,11 @@ NEVER_FIGURE = (
 )
 NEVER_FIGURE_EXTRA = ("+41 22 999 0000, (022) 999-0000 0800 123 456 3F2a1b4c-1234-5678-9abc-def012345678 30/09/2022 "
                       "2022-09-30 9:30 am 10h30 3 pm 4PM 12.30 p.m. 9H45 11:05h x+41 22 999 0000 a(022) 999-0000 "
-                      ",0800 123 456 ٣/٠٩/٢٠٢٢ ٩:٣٠ ٣ pm 1.2.2020 a30/09/2022 _9:30 +(41) 22 99")
+                      ",0800 123 456 ٣/٠٩/٢٠٢٢ ٩:٣٠ ٣ pm 1.2.2020 a30/09/2022 _9:30 +(41) 22 99 "
+                      "F3a1b4c2-1234-5678-9abc-def012345678 (F3a1b4c2-1234-5678-9ABC-DEF012345678) 9:30 Hrs 4 P.M.")
 
 
-def test_never_figure_opening_with_a_class_matches_where_its_alternation_does():
+def test_never_figure_written_branch_by_first_character_matches_where_its_alternation_does():
     rng = random.Random(5)
     samples = [*TEXTS, NEVER_FIGURE_EXTRA, *(with_random_edits(t[:600], "0123456789 +()-./:hapmH", 40, rng)
                                              for t in TEXTS)]
