@@ -822,6 +822,13 @@ class _Rules:
             _leading_letters(form) for form in [*lx.scales, *lx.currencies, *lx.units, *lx.bound_suffixes,
                                                 "k", "m", "keur", "meur"]) - {""}
         self.range_words = ("to", "and")
+        # The characters any of those patterns (and glued_scale_re) can open with, in plain ASCII text: whitespace,
+        # the hyphens and dashes of a range or a unit, "+", and the first letters of their forms in either case
+        # (None if a form is empty): after a number followed by none of them ("12.", "3)"), none of them matches
+        first_chars = [form[:1] for form in [*lx.scales, *lx.currencies, *lx.units, *lx.bound_suffixes,
+                                             *lx.glued_scales]]
+        self.right_openers = None if "" in first_chars else frozenset(
+            _ASCII_SPACE + "-–—+kKmMtTaA" + "".join(first_chars) + "".join(first_chars).swapcase())
         # The same for month_after_re and multiplier_after_re after a number: a month, "of" (before one),
         # "fold", "times", or a word opening with a range word ("to", "and", "till", "until": "to5")
         self.context_after_words = frozenset([*map(_leading_letters, lx.months), "of", "fold", "times"]) - {""}
@@ -1520,6 +1527,9 @@ class _Scanner:
 
     def _grow_right(self, fig: _Figure) -> None:
         text = self.text
+        openers = self.r.right_openers
+        if self.plain and openers is not None and not fig.glued_m and text[fig.end:fig.end + 1] not in openers:
+            return  # "12.", "3)": no scale, currency, range, unit or bound can follow ("" at the end either)
         if self.plain and fig.unit is None and not fig.glued_m and self._plain_word_after(fig.end):
             return  # "120 rangers": no scale, currency, range, unit or bound can follow
         pos = self._scale(fig, fig.end)

@@ -602,3 +602,16 @@ def test_marker_pairs_find_the_markers_as_written(name):
                 assert [m.span() for m in pair[1].finditer(piece)] == expected, piece
             found += len(expected)
     assert found > 5
+
+
+def test_no_pattern_growing_a_figure_to_the_right_opens_with_a_character_outside_the_openers():
+    openers = RULES.right_openers
+    odd = "12. 3) 4, 5% 6-7 8+ 9k 10M 11 EUR 12$ 13 $ 14 to 15 and 16\t18\n19: 20/ 21' 22\" 23? 24] 25( 26 27"
+    skipped = 0
+    for text in [*PLAIN, RIGHT_EXTRA, odd]:
+        for pos in range(len(text) + 1):
+            if text[pos:pos + 1] not in openers:
+                for name in (*RIGHT, "glued_scale_re"):
+                    assert getattr(RULES.twins, name).match(text, pos) is None, (name, text[pos:pos + 20])
+                skipped += 1
+    assert skipped > 1000
