@@ -615,3 +615,18 @@ def test_no_pattern_growing_a_figure_to_the_right_opens_with_a_character_outside
                     assert getattr(RULES.twins, name).match(text, pos) is None, (name, text[pos:pos + 20])
                 skipped += 1
     assert skipped > 1000
+
+
+@pytest.mark.parametrize(("twin", "after"), [("planned_lower_re", "planned_after_re"),
+                                             ("achieved_lower_re", "achieved_after_re")])
+def test_after_twins_find_where_the_lower_case_twins_start(twin, after):
+    twin, after = getattr(RULES, twin), getattr(RULES, after)
+    found = 0
+    for text in [*PLAIN, "Will train 40; will-be, x will, _will, 3will, so far so far, we'll, is to be; By 2025"]:
+        for piece in [text, *text.split("\n")]:
+            low = piece.lower()
+            expected = [m.start() for m in twin.finditer(low)]
+            assert [m.start() for m in after.finditer(" " + low)] == expected, piece
+            found += len(expected)
+    assert found > 20
+    assert C._after_twin(re.compile(r"(?<=x)\bwill")) is None and C._after_twin(re.compile("will")) is None
