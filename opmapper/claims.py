@@ -774,10 +774,9 @@ class _Rules:
         # The same words after the character before them (group 1: the word), for the scan of a whole text: the
         # pattern then opens with one character class (no letter, digit or "_" of the lower-cased text), which
         # plain re passes over in a tight loop, where "\b" is tried as a match at every position; a word that
-        # opens the text, with no character before it, is matched by the pattern above
+        # opens the text is read after a space put before the text
         self.ascii_core_words_after_re = re.compile(rf"[^a-z0-9_]({_trie_alt(self.core_words)})\b", re.ASCII) \
             if self.core_words else None
-        self.core_word_initials = frozenset(w[0] for w in self.core_words) if self.core_words else frozenset()
         # the guards of the costlier reverse patterns below (see _Scanner._ends)
         self.currency_end = _EndGuard(lx.currencies, marks=".", dot_after_words=True)
         self.bound_end = _EndGuard(list(lx.bounds) + list(lx.fillers))
@@ -936,12 +935,9 @@ class _Rules:
         """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
         if self.ascii_core_words_re is not None and text.isascii():
             hits = [m.span() for m in _ASCII_DIGITS.finditer(text)]
-            low = text.lower()  # (ASCII: the same offsets)
-            words = [m.span(1) for m in self.ascii_core_words_after_re.finditer(low)]
-            if low[:1] in self.core_word_initials:
-                first = self.ascii_core_words_re.match(low)
-                if first:
-                    words.insert(0, first.span())
+            # (ASCII: the same offsets in the lower-cased text, one on with the space read as the character before
+            # a word that opens the text)
+            words = [(m.start(1) - 1, m.end(1) - 1) for m in self.ascii_core_words_after_re.finditer(" " + text.lower())]
             if words:
                 hits += words
                 hits.sort()
