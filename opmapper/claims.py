@@ -397,7 +397,9 @@ def _trie_rest(rests: list[str]) -> str:
 
 
 _ASCII_WORD = re.compile("[A-Za-z]+")
-_ASCII_DIGITS = re.compile("[0-9]+")  # regex's \d+ in plain ASCII text
+# regex's \d+ in plain ASCII text, written to open with one character class: plain re then skips every other
+# character in its search loop ("[0-9]+" opens with a repeat, which plain re enters at every position)
+_ASCII_DIGITS = re.compile("[0-9][0-9]*")
 
 
 def _leading_letters(form: str) -> str:
@@ -504,9 +506,17 @@ def _by_first_letter(fragments) -> str:
     return "|".join(parts)
 
 
-def _marker_pattern(alternation: str) -> str:
-    """The case-blind pattern of a marker alternation, matching whole words only."""
-    return r"(?i)(?<![\w])(?:" + alternation + r")(?![\w])"
+def _marker_pattern(alternation: str, word_start: bool = False) -> str:
+    """The case-blind pattern of a marker alternation, matching whole words only. ``word_start``: every
+    match opens with a word character, so "\\b" stands for the lookbehind before it (tested faster)."""
+    return r"(?i)" + (r"\b" if word_start else r"(?<![\w])") + r"(?:" + alternation + r")(?![\w])"
+
+
+def _marker_pair(fragments) -> tuple[Any, Any]:
+    """The (regex, plain re) pair of the marker ``fragments``: their branches gathered by first letter and
+    "\\b" before them when they all open with a word character (the same matches, found about twice as fast
+    by regex in the sentences that are not plain ASCII)."""
+    return _pair(_marker_pattern(_by_first_letter(fragments), all(_opens_with_word_char(f) for f in fragments)))
 
 
 def _lower_twin(compiled: Any, word_start: bool = False) -> Any:
@@ -530,6 +540,17 @@ def _lower_twin(compiled: Any, word_start: bool = False) -> Any:
         return re.compile(pattern, re.ASCII)  # (an ASCII pattern: see _ascii_flag)
     except re.error:
         return None
+
+
+def _after_twin(twin: Any) -> Any:
+    """A lower-case twin opening with "\\b" written to match after the character before each of its matches
+    ("[^a-z0-9_]": in lower-cased ASCII text every other character is a word character), for the text with a
+    space put before it: its matches start where the twin's do in the text without the space, and it opens
+    with one character class, which plain re passes over in a tight loop, where "\\b" is tried as a match at
+    every position. None when the twin opens otherwise or reads behind a match (it could read the space)."""
+    if twin is None or not twin.pattern.startswith(r"\b") or "(?<" in twin.pattern:
+        return None
+    return re.compile("[^a-z0-9_]" + twin.pattern[2:], re.ASCII)
 
 
 class _Twins:
@@ -670,6 +691,16 @@ def _run_before(s: str, cut: int) -> str | None:
     return prev[k:].lower()
 
 
+def _overlaps_any(spans, figures) -> bool:
+    """Some figure overlaps one of ``spans`` (records with a start and an end): what
+    :meth:`_Scanner._in_reference` can find at most (loops, no generator: one or two of each)."""
+    for span in spans:
+        for fig in figures:
+            if fig.start < span.end and span.start < fig.end:
+                return True
+    return False
+
+
 _UNGUARDED = object()  # what _Scanner._tail_at gives for a window the end guards cannot read
 
 
@@ -740,6 +771,12 @@ class _Rules:
         # not once per word; a whole word must match, so the order of the branches does not matter.
         self.ascii_core_words_re = re.compile(rf"\b{_trie_alt(self.core_words)}\b", re.ASCII) \
             if self.core_words else None
+        # The same words after the character before them (group 1: the word), for the scan of a whole text: the
+        # pattern then opens with one character class (no letter, digit or "_" of the lower-cased text), which
+        # plain re passes over in a tight loop, where "\b" is tried as a match at every position; a word that
+        # opens the text is read after a space put before the text
+        self.ascii_core_words_after_re = re.compile(rf"[^a-z0-9_]({_trie_alt(self.core_words)})\b", re.ASCII) \
+            if self.core_words else None
         # the guards of the costlier reverse patterns below (see _Scanner._ends)
         self.currency_end = _EndGuard(lx.currencies, marks=".", dot_after_words=True)
         self.bound_end = _EndGuard(list(lx.bounds) + list(lx.fillers))
@@ -802,6 +839,13 @@ class _Rules:
             _leading_letters(form) for form in [*lx.scales, *lx.currencies, *lx.units, *lx.bound_suffixes,
                                                 "k", "m", "keur", "meur"]) - {""}
         self.range_words = ("to", "and")
+        # The characters any of those patterns (and glued_scale_re) can open with, in plain ASCII text: whitespace,
+        # the hyphens and dashes of a range or a unit, "+", and the first letters of their forms in either case
+        # (None if a form is empty): after a number followed by none of them ("12.", "3)"), none of them matches
+        first_chars = [form[:1] for form in [*lx.scales, *lx.currencies, *lx.units, *lx.bound_suffixes,
+                                             *lx.glued_scales]]
+        self.right_openers = None if "" in first_chars else frozenset(
+            _ASCII_SPACE + "-–—+kKmMtTaA" + "".join(first_chars) + "".join(first_chars).swapcase())
         # The same for month_after_re and multiplier_after_re after a number: a month, "of" (before one),
         # "fold", "times", or a word opening with a range word ("to", "and", "till", "until": "to5")
         self.context_after_words = frozenset([*map(_leading_letters, lx.months), "of", "fold", "times"]) - {""}
@@ -831,9 +875,9 @@ class _Rules:
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
         # marker patterns as (regex, plain re) pairs: the second is for plain ASCII sentences (_plain_ascii),
         # where both modules read the same pattern alike and plain re runs these alternations twice as fast
-        self.planned_res = _pair(_marker_pattern("|".join(lx.planned_markers)))
-        self.achieved_res = _pair(_marker_pattern("|".join(lx.achieved_markers)))
-        self.future_achieved_res = _pair(_marker_pattern("|".join(lx.future_achieved_markers)))
+        self.planned_res = _marker_pair(lx.planned_markers)
+        self.achieved_res = _marker_pair(lx.achieved_markers)
+        self.future_achieved_res = _marker_pair(lx.future_achieved_markers)
         # the twins for lower-cased plain ASCII sentences (None if a lexicon's markers rule them out), their
         # branches gathered by first letter (the planned markers' scan is the costliest pattern call here)
         self.planned_lower_re = _lower_twin(
@@ -842,6 +886,8 @@ class _Rules:
         self.achieved_lower_re = _lower_twin(
             regex.compile(_marker_pattern(_by_first_letter(lx.achieved_markers))),
             word_start=all(_opens_with_word_char(f) for f in lx.achieved_markers))
+        self.planned_after_re = _after_twin(self.planned_lower_re)
+        self.achieved_after_re = _after_twin(self.achieved_lower_re)
         # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
         opener = r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)"
         # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
@@ -857,8 +903,10 @@ class _Rules:
         self.clause_end_res = _pair(r"[,;:(]|\s[-–—]\s|$")
         self.position_bound_re = regex.compile(rf"(?i)(?:{_alt(lx.position_bounds)})\b")
         self.elevation_re = regex.compile(rf"(?i)(?<![\w])(?:{_alt(lx.elevation_words)})(?![\w])")
+        # ("[.!?][.!?]*", not "[.!?]+": opening with one character class, not a repeat, plain re passes over
+        # the text in a tight loop instead of trying a match at every position)
         self.sentence_break_re = regex.compile(
-            r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
+            r"[.!?][.!?]*[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])")
         self.word_before_re = regex.compile(r"(?r)[\w.]*$")
         self.sentence_end_re = regex.compile(r"\n\s*\n|\n(?=\s*[A-Z0-9•\-\*\[(])|(?<=[.!?;:])\s*\n")
         # a mark, or a digit before what a time or a grouped number goes on with: "[+/:()\-–]|\d[\s.]\d|
@@ -866,21 +914,20 @@ class _Rules:
         # character in a tight loop; an alternation is tried branch by branch at every position)
         self.never_figure_hint_re = regex.compile(r"[+/:()\-–\d](?:(?<=[+/:()\-–])|[\s.]\d|\s?[ap]\.?m|\s?h)")
         # (two lookbehinds of fixed width, not one of varying width: plain re can compile its twin)
-        # Every match opens with "+", "(", a digit or a hex letter: the pattern opens with that one character class
-        # (plain re then skips every other character in a tight loop, where an alternation is tried branch
-        # by branch at every position); each branch then reads the character taken (a lookbehind) and
-        # what stood before it, as it did ahead of it when written as an alternation:
-        # "(?<![\w+])\+\d{1,3}..." is "(?<=\+)(?<![\w+].)\d{1,3}...", a "\b" before a digit "(?<!\w.)"
+        # Every match opens with "+", "(", a digit or a hex letter: each branch opens with its own character
+        # outside the case-blind part ("(?i:" after it), so that plain re passes over a branch whose first
+        # character is not the text's at once, and regex needs no case folding to pick the branch; the
+        # branch then reads what stood before that character, as it did ahead of it when written as an
+        # alternation: "(?<![\w+])\+\d{1,3}..." is "\+(?<![\w+].)\d{1,3}...", a "\b" before a digit "(?<!\w.)"
         self.never_figure_re = regex.compile(
-            r"(?i)[+(\da-f](?:"
-            r"(?<=\+)(?<![\w+].)\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,}"                  # +41 22 999 0000
-            r"|(?<=\()(?<!\w.)\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b"                     # (022) 999-0000
-            r"|(?<=0)(?<![\w,.].)\d{2,4}(?:[ \-]\d{2,4}){2,}\b"                           # 0800 123 456
-            r"|(?<=[0-9a-f])(?<!\w.)[0-9a-f]{7}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"  # GUIDs
-            r"|(?<=\d)(?<!\w.)\d{0,3}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"                        # 30/09/2022, 2022-09-30
-            r"|(?<=\d)(?<!\w.)\d?[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)"
-            r"(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s))"                                           # 9:30, 10h30 am
-            r"|(?<=\d)(?<!\w.)\d?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w))"                        # 3 pm
+            r"\+(?i:(?<![\w+].)\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,})"                    # +41 22 999 0000
+            r"|\((?i:(?<!\w.)\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b)"                       # (022) 999-0000
+            r"|0(?i:(?<![\w,.].)\d{2,4}(?:[ \-]\d{2,4}){2,}\b)"                              # 0800 123 456
+            r"|[0-9a-fA-F](?i:(?<!\w.)[0-9a-f]{7}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)"  # GUIDs
+            r"|\d(?i:(?<!\w.)\d{0,3}[/.\-]\d{1,2}[/.\-]\d{2,4}\b)"                           # 30/09/2022, 2022-09-30
+            r"|\d(?i:(?<!\w.)\d?[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)"
+            r"(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s)))"                                               # 9:30, 10h30 am
+            r"|\d(?i:(?<!\w.)\d?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w))"                            # 3 pm
         )
         self.twins = _Twins(self, _TWINNED)
 
@@ -888,7 +935,9 @@ class _Rules:
         """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
         if self.ascii_core_words_re is not None and text.isascii():
             hits = [m.span() for m in _ASCII_DIGITS.finditer(text)]
-            words = [m.span() for m in self.ascii_core_words_re.finditer(text.lower())]  # (ASCII: the same offsets)
+            # (ASCII: the same offsets in the lower-cased text, one on with the space read as the character before
+            # a word that opens the text)
+            words = [(m.start(1) - 1, m.end(1) - 1) for m in self.ascii_core_words_after_re.finditer(" " + text.lower())]
             if words:
                 hits += words
                 hits.sort()
@@ -967,6 +1016,15 @@ def _in_follows(text: str, end: int) -> bool:
 _IN_FOLLOWS = re.compile(r"\s+[iI][nN]")
 
 
+def _in_after(text: str, end: int) -> bool:
+    """``_IN_FOLLOWS.match(text, end)``, its usual answers without a pattern call: after one space and no other
+    whitespace, the two letters that follow must be "in" (any case); no whitespace at all, no match."""
+    after = text[end:end + 3]
+    if after[:1] == " " and not after[1:2].isspace():
+        return after[1:].lower() == "in"  # (only "I" and "N" lower() to "i" and "n")
+    return after[:1].isspace() and _IN_FOLLOWS.match(text, end) is not None
+
+
 def _is_year(digits: str) -> bool:
     """``year_re.fullmatch(digits)`` (either twin), without a pattern call: four digits from 1800 to 2099."""
     return len(digits) == 4 and digits[:2] in ("18", "19", "20") and digits[2:].isdecimal()
@@ -1003,6 +1061,10 @@ class _Figure:
 _QUOTES = frozenset("\"'“”‘’«»")
 # ASCII characters after which digit_re's lookbehind fails: word characters (for regex and plain re alike), ".,/:-"
 _NO_NUMBER_AFTER = frozenset(_ASCII_LETTERS + "0123456789_.,/:-")
+# In plain ASCII text digit_re's branches other than "\d+(?:\.\d+)?" need a comma or a space right after
+# the first digits, and that branch a point to go on past them: when none of these follows a run of
+# digits (and its lookbehind holds), the match is the run itself ("" at the end of the text is none)
+_NUMBER_GOES_ON = frozenset(",. ")
 _HYPHENS = ("-", "–")  # the hyphens that join the words around them (_Phrase._joined)
 _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
@@ -1047,10 +1109,12 @@ class _Scanner:
         return tail
 
     # ---------------------------------------------------------------- exclusions
-    def _exclusions_from_references(self) -> None:
+    def _exclusions_from_references(self, figures: list[_Figure]) -> None:
         """Spans of explicit paragraph references (opmapper.references) are never claims."""
-        if self.references is not None and not self.references:
-            return  # the caller found none: nothing to exclude
+        if self.references is not None and not _overlaps_any(self.references, figures):
+            # the caller found none, or none that a figure overlaps: excluding them would drop no figure
+            # (and spares the hint search over the whole text)
+            return
         if not self.fwd.reference_hint_re.search(self.text):
             return
         refs = self.references
@@ -1111,13 +1175,18 @@ class _Scanner:
             if digit:
                 if p >= digits_to:
                     # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
-                    m = fwd.digit_re.match(text, p) if not p or text[p - 1] not in _NO_NUMBER_AFTER else None
-                    if m is None and p and text[p - 1].isalpha() and (
-                            not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
-                            r.currency_before_re, text, max(0, p - 5), p):
-                        m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
-                    if m:
-                        a, digits_to = m.span()
+                    ruled_out = p and text[p - 1] in _NO_NUMBER_AFTER
+                    if not ruled_out and self.plain and text[hit_end:hit_end + 1] not in _NUMBER_GOES_ON:
+                        span = (p, hit_end)  # digit_re's match: the run of digits itself (see _NUMBER_GOES_ON)
+                    else:
+                        m = None if ruled_out else fwd.digit_re.match(text, p)
+                        if m is None and p and text[p - 1].isalpha() and (
+                                not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
+                                r.currency_before_re, text, max(0, p - 5), p):
+                            m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
+                        span = m.span() if m else None
+                    if span:
+                        a, digits_to = span
                         out.append((a, digits_to, _parse_digits(text[a:digits_to]), False))
                     else:
                         digits_to = hit_end
@@ -1145,10 +1214,10 @@ class _Scanner:
                             break
             # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern); so it
             # does after a word in plain ASCII text, where an article before the word cannot open one
-            m = fwd.ratio_re.match(text, starts[0]) \
-                if (not digit and not self.plain) or _IN_FOLLOWS.match(text, hit_end) else None
-            if m:
-                out.append((m.start(), m.end(), None, "ratio"))
+            if (not digit and not self.plain) or _in_after(text, hit_end):
+                m = fwd.ratio_re.match(text, starts[0])
+                if m:
+                    out.append((m.start(), m.end(), None, "ratio"))
         if len(out) > 1:  # (a text with one core has nothing to sort)
             out.sort(key=lambda c: (c[0], -c[1]))
         return out
@@ -1178,7 +1247,7 @@ class _Scanner:
             consumed_to = fig.end
         if figures:  # references are costlier than the figures: look them up only when needed
             before = len(self.excluded)
-            self._exclusions_from_references()
+            self._exclusions_from_references(figures)
             if len(self.excluded) > before:  # (no figure kept is a phone number or date: that was tested)
                 figures = [f for f in figures if not self._in_reference(f.start, f.end)]
         return figures
@@ -1479,6 +1548,9 @@ class _Scanner:
 
     def _grow_right(self, fig: _Figure) -> None:
         text = self.text
+        openers = self.r.right_openers
+        if self.plain and openers is not None and not fig.glued_m and text[fig.end:fig.end + 1] not in openers:
+            return  # "12.", "3)": no scale, currency, range, unit or bound can follow ("" at the end either)
         if self.plain and fig.unit is None and not fig.glued_m and self._plain_word_after(fig.end):
             return  # "120 rangers": no scale, currency, range, unit or bound can follow
         pos = self._scale(fig, fig.end)
@@ -1970,7 +2042,8 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     key = (sent_start, sent_end)
     planned = scanner.planned_at.get(key)
     if planned is None:  # once per sentence, however many figures it holds
-        planned = scanner.planned_at[key] = _marker_starts(sent, r, plain, r.planned_lower_re, r.planned_res)
+        planned = scanner.planned_at[key] = _marker_starts(sent, r, plain, r.planned_lower_re, r.planned_after_re,
+                                                           r.planned_res)
         if _opens_with_plan(sent, r, plain):
             planned.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
     if verb and verb.lower().endswith("ed") and not planned:
@@ -1991,7 +2064,8 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     # (the achieved markers only now: the answers above never read them)
     achieved = scanner.achieved_at.get(key)
     if achieved is None:
-        achieved = scanner.achieved_at[key] = _marker_starts(sent, r, plain, r.achieved_lower_re, r.achieved_res)
+        achieved = scanner.achieved_at[key] = _marker_starts(sent, r, plain, r.achieved_lower_re, r.achieved_after_re,
+                                                             r.achieved_res)
     before_a = max([a for a in achieved if a < rel], default=None) if achieved else None
     if before_p is not None and (before_a is None or before_p > before_a):
         # a "by 2025" deadline only plans figures whose verb is not already in the past
@@ -2006,10 +2080,12 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     return "achieved"
 
 
-def _marker_starts(sent: str, r: _Rules, plain: int, lower_re, pair) -> list[int]:
-    """Where the markers of ``pair`` (a (regex, plain re) pair, and ``lower_re`` its lower-case twin) start
-    in ``sent``; ``plain``: :func:`_plain_ascii` of ``sent``."""
+def _marker_starts(sent: str, r: _Rules, plain: int, lower_re, after_re, pair) -> list[int]:
+    """Where the markers of ``pair`` (a (regex, plain re) pair, ``lower_re`` its lower-case twin and ``after_re``
+    that twin's :func:`_after_twin`) start in ``sent``; ``plain``: :func:`_plain_ascii` of ``sent``."""
     if plain and r.planned_lower_re is not None and r.achieved_lower_re is not None:
+        if after_re is not None:  # (the space read as the character before: the same offsets)
+            return [m.start() for m in after_re.finditer(" " + sent.lower())]
         return [m.start() for m in lower_re.finditer(sent.lower())]  # (the same offsets: plain ASCII)
     return [m.start() for m in pair[plain].finditer(sent)]
 

@@ -481,10 +481,11 @@ NEVER_FIGURE = (
 )
 NEVER_FIGURE_EXTRA = ("+41 22 999 0000, (022) 999-0000 0800 123 456 3F2a1b4c-1234-5678-9abc-def012345678 30/09/2022 "
                       "2022-09-30 9:30 am 10h30 3 pm 4PM 12.30 p.m. 9H45 11:05h x+41 22 999 0000 a(022) 999-0000 "
-                      ",0800 123 456 ٣/٠٩/٢٠٢٢ ٩:٣٠ ٣ pm 1.2.2020 a30/09/2022 _9:30 +(41) 22 99")
+                      ",0800 123 456 ٣/٠٩/٢٠٢٢ ٩:٣٠ ٣ pm 1.2.2020 a30/09/2022 _9:30 +(41) 22 99 "
+                      "F3a1b4c2-1234-5678-9abc-def012345678 (F3a1b4c2-1234-5678-9ABC-DEF012345678) 9:30 Hrs 4 P.M.")
 
 
-def test_never_figure_opening_with_a_class_matches_where_its_alternation_does():
+def test_never_figure_written_branch_by_first_character_matches_where_its_alternation_does():
     rng = random.Random(5)
     samples = [*TEXTS, NEVER_FIGURE_EXTRA, *(with_random_edits(t[:600], "0123456789 +()-./:hapmH", 40, rng)
                                              for t in TEXTS)]
@@ -511,3 +512,121 @@ def test_no_number_starts_after_the_characters_that_rule_digit_re_out():
                 assert RULES.twins.digit_re.match(text, pos) is None, text[max(0, pos - 20):pos + 20]
                 tested += 1
     assert tested > 1000
+
+
+# patterns as they were first written, and the names of their rewrites that open with one character class
+OPENING_CLASS = [
+    (r"[0-9]+", lambda: C._ASCII_DIGITS),
+    (r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])", lambda: RULES.twins.sentence_break_re),
+    (r"[.!?]+[\"'”’)\]]*(?P<gap>)[ \t]+(?=[\"“‘(\[]?[A-Z0-9])", lambda: RULES.sentence_break_re),
+]
+
+
+@pytest.mark.parametrize(("written", "pattern"), OPENING_CLASS)
+def test_patterns_opening_with_one_class_find_what_they_were_written_as(written, pattern):
+    pattern = pattern()
+    original = (regex if isinstance(pattern, type(RULES.digit_re)) else re).compile(written)
+    found = 0
+    for text in [*TEXTS, "1.. 2?! Yes 3... 45 . A 6!? “B 007 ..."]:
+        expected = [m.span() for m in original.finditer(text)]
+        assert [m.span() for m in pattern.finditer(text)] == expected
+        found += len(expected)
+    assert found > 100
+
+
+def test_a_run_of_digits_that_no_comma_point_or_space_follows_is_digit_res_match():
+    odd = "1,5 million 1,500 1 500 1.5 12 x7 9) 3-4 5% 6\n7,8 9.x 10 000.5 11.2.3 (12) 13, 14. 15"
+    fast = 0
+    for text in [*PLAIN, odd]:
+        for p, hit_end in RULES.core_hits(text):
+            if not text[p].isdigit() or (p and text[p - 1] in C._NO_NUMBER_AFTER):
+                continue
+            m = RULES.twins.digit_re.match(text, p)
+            if text[hit_end:hit_end + 1] not in C._NUMBER_GOES_ON:
+                assert m and m.span() == (p, hit_end), text[p:hit_end + 10]
+                fast += 1
+            else:  # (the others go to the pattern: some of them are longer)
+                assert m and m.start() == p
+    assert fast > 40
+
+
+def test_in_after_a_number_is_read_as_the_pattern_reads_it():
+    odd = "1 in 4, 2\tIN 5, 3\u00a0iN, 4 İn 5, 5in, 6 \n in, 7 i n, 8 \u2009In 9  in 10 In 11 i 12 "
+    found = 0
+    for text in [*TEXTS, odd]:
+        for end in range(len(text) + 1):
+            expected = C._IN_FOLLOWS.match(text, end) is not None
+            assert C._in_after(text, end) == expected, text[end:end + 10]
+            found += expected
+    assert found > 10
+
+
+def test_references_passed_in_exclude_the_figures_the_references_looked_up_exclude():
+    from opmapper.references import find_references
+
+    # references that figures overlap ("4", "12 ha"), behind the hint or not ("OPs 3": no hint, nothing excluded)
+    odd = ["paragraph 3 (b) and 4 rangers", "OP3 and 4", "operative paragraph 12 ha", "OPs 3 and 4 trained 40",
+           "OP 4 and 300 rangers (para. 12)", "under paragraph 7, 40 sites"]
+    overlapping = 0
+    for text in [*(line for t in TEXTS for line in t.split("\n") if line.strip()), *odd]:
+        refs = find_references(text)
+        hits = RULES.core_hits(text)
+        if not hits:
+            continue
+        looked_up = C._Scanner(text, RULES).scan(hits)  # (references looked up behind the hint)
+        passed = C._Scanner(text, RULES, references=refs).scan(hits)
+        assert [(f.start, f.end) for f in passed] == [(f.start, f.end) for f in looked_up], text
+        overlapping += len(C._Scanner(text, RULES, references=[]).scan(hits)) > len(looked_up)
+    assert overlapping >= 3  # texts where a reference drops a figure
+
+
+@pytest.mark.parametrize("name", ["planned_markers", "achieved_markers", "future_achieved_markers", "other"])
+def test_marker_pairs_find_the_markers_as_written(name):
+    import dataclasses
+
+    if name == "other":  # a marker that opens with no word character keeps the lookbehind
+        fragments = ("-ish", r"\d+\s+will", "will", r"(?:is|are)\s+to")
+        pair = C._Rules(dataclasses.replace(C.DEFAULT_LEXICON, planned_markers=fragments)).planned_res
+    else:
+        fragments = getattr(C.DEFAULT_LEXICON, name)
+        pair = getattr(RULES, name.replace("markers", "res"))
+    written = rf"(?i)(?<![\w])(?:{'|'.join(fragments)})(?![\w])"
+    cased = ("Will ’Shall we’ – wıll? They’ll and we'll: PLANS TO, is to be done, had Been trained; WAS seen; "
+             "by 2025 ſo far, since 2019, In 2020, to date, now includes 5; Aims At, hopes to, next year x-ish 3 will")
+    found = 0
+    for text in [*TEXTS, cased]:
+        for piece in [text, *text.split("\n")]:
+            expected = [m.span() for m in regex.compile(written).finditer(piece)]
+            assert [m.span() for m in pair[0].finditer(piece)] == expected, piece
+            if C._plain_ascii(piece):
+                assert [m.span() for m in pair[1].finditer(piece)] == expected, piece
+            found += len(expected)
+    assert found > 5
+
+
+def test_no_pattern_growing_a_figure_to_the_right_opens_with_a_character_outside_the_openers():
+    openers = RULES.right_openers
+    odd = "12. 3) 4, 5% 6-7 8+ 9k 10M 11 EUR 12$ 13 $ 14 to 15 and 16\t18\n19: 20/ 21' 22\" 23? 24] 25( 26 27"
+    skipped = 0
+    for text in [*PLAIN, RIGHT_EXTRA, odd]:
+        for pos in range(len(text) + 1):
+            if text[pos:pos + 1] not in openers:
+                for name in (*RIGHT, "glued_scale_re"):
+                    assert getattr(RULES.twins, name).match(text, pos) is None, (name, text[pos:pos + 20])
+                skipped += 1
+    assert skipped > 1000
+
+
+@pytest.mark.parametrize(("twin", "after"), [("planned_lower_re", "planned_after_re"),
+                                             ("achieved_lower_re", "achieved_after_re")])
+def test_after_twins_find_where_the_lower_case_twins_start(twin, after):
+    twin, after = getattr(RULES, twin), getattr(RULES, after)
+    found = 0
+    for text in [*PLAIN, "Will train 40; will-be, x will, _will, 3will, so far so far, we'll, is to be; By 2025"]:
+        for piece in [text, *text.split("\n")]:
+            low = piece.lower()
+            expected = [m.start() for m in twin.finditer(low)]
+            assert [m.start() for m in after.finditer(" " + low)] == expected, piece
+            found += len(expected)
+    assert found > 20
+    assert C._after_twin(re.compile(r"(?<=x)\bwill")) is None and C._after_twin(re.compile("will")) is None
