@@ -173,13 +173,13 @@ def import_spacy() -> types.ModuleType:
     return spacy
 
 
-# Modules that importing scipy.sparse and scikit-learn's text features brings in and scoring with a saved
-# tagger never uses. scipy.stats: imported by sklearn.utils.fixes and sklearn.preprocessing for helpers
-# scoring does not call (a third of start-up). scipy.optimize: scipy.interpolate (imported by
+# Modules that importing scipy.sparse (tagger_model, to score) and scikit-learn (tagger, to fit) brings in
+# and the tagger never uses. scipy.stats: imported by sklearn.utils.fixes and sklearn.preprocessing for
+# helpers fitting does not call (a third of its start-up). scipy.optimize: scipy.interpolate (imported by
 # sklearn.preprocessing for SplineTransformer) takes minimize_scalar from it, so that one function is a
 # stand-in too. numpy's extras: numpy imports them on first attribute access, and scipy's array-API
-# layer reads every attribute of numpy when it copies numpy's namespace (numpy.f2py alone brings
-# charset_normalizer and some 100 modules).
+# layer (which scipy.sparse imports too) reads every attribute of numpy when it copies numpy's namespace
+# (numpy.f2py alone brings charset_normalizer and some 100 modules).
 UNUSED_BY_SCORING = {"scipy.stats": (), "scipy.optimize": ("minimize_scalar",), "numpy.f2py": (),
                      "numpy.testing": (), "numpy.ma": (), "numpy.polynomial": (), "numpy.ctypeslib": ()}
 

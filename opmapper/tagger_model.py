@@ -456,7 +456,7 @@ class TaggerModel:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
-            raise ModelError(f"this {type(self).__name__} is not fitted; call fit() or load()")
+            raise ModelError(f"this {type(self).__name__} is not fitted; load() a saved model or OpTagger.fit() one")
 
     def _slice(self, resolution) -> slice:
         code = resolution.code if isinstance(resolution, Resolution) else resolution
