@@ -460,9 +460,11 @@ def _process(path: str) -> tuple[str, str, str | None, str | None, _Derived | No
     config: _WorkerConfig = _WORKER["config"]
     if path == "-":
         return "error", path, None, "batch reads files, not standard input", None
-    if os.path.isdir(path):  # expand_inputs keeps a folder only when it holds no report file
-        return "error", path, None, f"no report files ({', '.join(INPUT_SUFFIXES)}) in this folder", None
     sha, data, reason = _read_hashed(path, config.max_bytes)
+    # expand_inputs keeps a folder only when it holds no report file (asked only when reading failed: a
+    # stat per file is no longer free when there are thousands)
+    if data is None and os.path.isdir(path):
+        return "error", path, None, f"no report files ({', '.join(INPUT_SUFFIXES)}) in this folder", None
     if sha is not None and sha in config.skip:
         return "skipped", path, sha, None, None
     if "error" in _WORKER:

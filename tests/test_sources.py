@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
 import pytest
 
@@ -12,7 +13,7 @@ from opmapper import render
 from opmapper._records import LineIndex
 from opmapper.errors import InputError
 from opmapper.report import parse_report
-from opmapper.sources import binary_evidence, decode_bytes, html_to_text, read_source
+from opmapper.sources import binary_evidence, decode_bytes, html_to_text, read_bytes, read_source
 
 TEXT = "WCC 2020 Res 040 - Activity Report\nIUCN Constituent: Réseau des Forêts Sèches – Kaolack\n"
 
@@ -102,6 +103,33 @@ def test_a_pattern_that_matches_nothing_says_so(tmp_path):
         read_source(tmp_path / "nomatch*.txt")
     with pytest.raises(InputError, match="no such file"):
         read_source(tmp_path / "gone.txt")
+
+
+def test_files_that_cannot_be_read_say_why(tmp_path):
+    (tmp_path / "folder.txt").mkdir()
+    (tmp_path / "big.txt").write_text("WCC 2020 Res 040\n" * 10, encoding="utf-8")  # 170 bytes
+    (tmp_path / "fits.txt").write_text("WCC 2020 Res 040\n", encoding="utf-8")
+    reasons = {}
+    for name in ("folder.txt", "big.txt", "fits.txt", "gone.txt"):
+        try:
+            read_bytes(tmp_path / name, max_bytes=100)
+            reasons[name] = None
+        except InputError as exc:
+            reasons[name] = (exc.reason, exc.source)
+    assert reasons == {"folder.txt": ("is a directory", str(tmp_path / "folder.txt")),
+                       "big.txt": ("file is too large (170 bytes; limit 100)", str(tmp_path / "big.txt")),
+                       "fits.txt": None,
+                       "gone.txt": ("no such file", str(tmp_path / "gone.txt"))}
+    assert read_bytes(tmp_path / "fits.txt", max_bytes=17) == b"WCC 2020 Res 040\n"  # the limit itself is allowed
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_file_says_permission_denied(tmp_path):
+    locked = tmp_path / "locked.txt"
+    locked.write_text("WCC 2020 Res 040\n", encoding="utf-8")
+    locked.chmod(0)
+    with pytest.raises(InputError, match="permission denied"):
+        read_bytes(locked)
 
 
 @pytest.mark.parametrize("value, cell", [
