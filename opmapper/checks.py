@@ -349,6 +349,10 @@ class CheckContext:
         return _any_of(tuple(self.config.future_past_markers))
 
     @_lazy
+    def _future_past_test(self) -> _MarkerTest:
+        return _marker_test(tuple(self.config.future_past_markers))
+
+    @_lazy
     def _total(self) -> _MarkerTest:
         return _marker_test(tuple(self.config.total_markers))
 
@@ -362,7 +366,7 @@ class CheckContext:
 
     def has_achieved_marker(self, text: str) -> bool:
         """``bool(achieved_marker(text))``, by the faster test of the achieved markers."""
-        return self._achieved_test.found(text) or self._future_past.search(text) is not None
+        return self._achieved_test.found(text) or self._future_past_test.found(text)
 
     def reports_done(self, text: str) -> bool:
         """Anything said as done: the achieved markers plus a simple past after a subject ("We held")."""
@@ -467,14 +471,24 @@ class _MarkerTest:
     For ASCII text and patterns written without capitals (so without \\S, \\W ... escapes or
     case-sensitive (?-i:...) groups) that is the same as a case-sensitive search of the lowercased text,
     which ``re`` runs two to three times faster: it can look for the patterns' first letters instead of
-    trying every alternative at every position."""
+    trying every alternative at every position. Patterns that do not qualify are searched ignoring case,
+    by a pattern of their own (for ASCII text; a text matches when one of the two finds something).
+
+    The default marker lists also have ``hints`` (see ``_MARKER_HINTS``): words one of which every match
+    contains. Most sentences contain none, and listing a sentence's words costs a fraction of the
+    patterns' search (which ``re`` starts at every position: the patterns begin with \\b, which gives it
+    no first letters to look for)."""
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
         joined = "|".join(f"(?:{p})" for p in patterns)
         self.any_case = re.compile(joined, re.IGNORECASE)
         # ASCII patterns only: a non-ASCII letter may match an ASCII one ignoring case ("ſ" matches "s")
-        self.lowercase = (re.compile(joined) if joined.isascii() and joined == joined.lower() and "(?-" not in joined
-                          else None)
+        lowercase = [p for p in patterns if _lowercase_ascii(p)]
+        others = [p for p in patterns if not _lowercase_ascii(p)]
+        joined = "|".join(f"(?:{p})" for p in lowercase)
+        self.lowercase = re.compile(joined) if lowercase else None
+        self.others = re.compile("|".join(f"(?:{p})" for p in others), re.IGNORECASE) if others else None
+        self.hints = _MARKER_HINTS.get(tuple(lowercase))
         # The lowercase pattern with ASCII-only \b \w \s \d, for printable ASCII text (" " to "~"): on
         # those characters they mean what their Unicode forms mean (only the controls \x1c-\x1f are
         # Unicode whitespace but not ASCII). ``re`` then tests word boundaries from a table instead of
@@ -488,11 +502,49 @@ class _MarkerTest:
 
     def found(self, text: str) -> bool:
         if self.lowercase is not None and text.isascii():
+            if self.others is not None and self.others.search(text) is not None:
+                return True
+            if self.hints is not None and self.hints.isdisjoint(_ascii_words(text)):
+                return False
             lowered = text.lower()
             if self.ascii is not None and lowered.isprintable():
                 return self.ascii.search(lowered) is not None
             return self.lowercase.search(lowered) is not None
         return self.any_case.search(text) is not None
+
+
+def _lowercase_ascii(pattern: str) -> bool:
+    """Whether ``pattern`` finds, case-sensitively in lowercased ASCII text, what it finds ignoring case."""
+    return pattern.isascii() and pattern == pattern.lower() and "(?-" not in pattern
+
+
+def _ascii_words(text: str) -> list[bytes]:
+    """The words of an ASCII text: its runs of letters, lowercased."""
+    return text.encode("ascii").translate(_LETTERS_LOWERED).split()
+
+
+# a-z kept, A-Z lowered, every other byte a space
+_LETTERS_LOWERED = bytes(ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
+
+
+def _marker_words(words: str) -> frozenset[bytes]:
+    return frozenset(w.encode("ascii") for w in words.split())
+
+
+# Default marker patterns -> words one of which every match contains: in each pattern a word that it needs
+# (one of plan|plans|planned|planning, one of forthcoming|upcoming|coming for "in the coming", the
+# participle of "to be held" ...), each with \b or \s on both sides, so a run of letters of the text.
+# Only these very lists have hints: a config with other markers is searched without.
+_MARKER_HINTS: dict[tuple[str, ...], frozenset[bytes]] = {
+    PLAN_MARKERS: _marker_words(
+        "will shall going plan plans planned planning intend intends intended aim aims expect expects hope hopes "
+        "scheduled foreseen envisaged expected held organised organized published launched completed developed "
+        "signed adopted forthcoming upcoming next coming course"),
+    ACHIEVED_MARKERS: _marker_words("has have had was were successfully already"),
+    FUTURE_PAST_MARKERS[:1]: _marker_words("we they he she"),
+    CheckConfig.total_markers: _marker_words(
+        "total totaling totalling altogether overall all combined cumulative cumulatively date far"),
+}
 
 
 @lru_cache(maxsize=64)

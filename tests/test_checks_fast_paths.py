@@ -220,3 +220,45 @@ def test_marker_tests_find_what_the_any_case_patterns_find():
             assert fast == (test.any_case.search(unit) is not None), (test.any_case.pattern[:40], unit)
             found += fast
     assert 200 < found < len(units) * len(tests) - 200
+
+
+# every way of matching each default marker list, in sentences (the hints must let each of them through)
+MARKER_PHRASES = [
+    "We will train rangers.", "The board shall meet.", "We are going to\tpublish it.", "She plans to go.",
+    "They plan to go.", "It is planned to go.", "We are planning to go.", "We intend to go.", "He intends to go.",
+    "We intended to go.", "We aim to go.", "It aims to go.", "We expect to go.", "He expects to go.",
+    "We hope to go.", "She hopes to go.", "It is being planned.", "The survey is now scheduled.",
+    "A law is foreseen.", "Two more are envisaged.", "Results are expected.", "A workshop is to be held.",
+    "It is to be organised.", "It is to be organized.", "A guide is to be published.", "It is to be launched.",
+    "It is to be completed.", "A plan is to be developed.", "It is to be signed.", "A law is to be adopted.",
+    "A forthcoming report.", "The upcoming census.", "Next year we start.", "In the coming months.",
+    "In due course.", "We have trained 40.", "It has been adopted.", "They had held it.", "It has now ended.",
+    "40 were trained.", "It was held.", "We successfully completed it.", "Already finished.", "We completed it.",
+    "They held a workshop.", "He ran it.", "She led it.", "IFAW trained judges.", "In total 150.",
+    "A total of 150.", "150 in total.", "Totaling 150.", "Totalling 150.", "Altogether 150.", "Overall 150.",
+    "150 in all.", "Combined, 150.", "Cumulative 150.", "Cumulatively 150.", "150 to date.", "150 so far.",
+]
+
+
+def test_marker_hints_let_every_match_through():
+    """A default marker list searches only texts that contain one of its hint words: each hint is needed
+    by one of the phrases above, and the test of each list finds in them (and in upper-cased, tabbed and
+    punctuated copies) what the case-insensitive pattern finds."""
+    cfg = C.DEFAULT_CONFIG
+    lists = [tuple(cfg.plan_markers), tuple(cfg.achieved_markers), tuple(cfg.future_past_markers),
+             tuple(cfg.total_markers)]
+    tests = [C._MarkerTest(markers) for markers in lists]
+    assert all(t.hints for t in tests)
+    phrases = MARKER_PHRASES + [p.upper() for p in MARKER_PHRASES] + [p.replace(" ", "\t") for p in MARKER_PHRASES]
+    phrases += ["(" + p.replace(" ", "-") + ")" for p in MARKER_PHRASES] + ["x" + p + "1" for p in MARKER_PHRASES]
+    used = set()
+    for test in tests:
+        for phrase in phrases:
+            found = test.any_case.search(phrase) is not None
+            assert test.found(phrase) == found, (test.any_case.pattern[:40], phrase)
+            if found and phrase in MARKER_PHRASES:
+                used |= test.hints & set(C._ascii_words(phrase))
+    assert used == set().union(*(t.hints for t in tests))
+    # no hints for other lists, also when they hold the default patterns and more
+    assert C._MarkerTest((*cfg.plan_markers, r"\bsoon\b")).hints is None
+    assert C._MarkerTest((*cfg.plan_markers, r"\bsoon\b")).found("We will go soon")
