@@ -599,8 +599,8 @@ def _is_figure(claim, cfg: CheckConfig) -> bool:
     """Worth substantiating: not a bare number, not a duration, not a single event."""
     if claim.unit is not None:
         return True
-    head = (claim.counted_head or "").casefold()
-    return bool(head) and head not in cfg.duration_heads and claim.value >= cfg.min_count
+    head = claim.counted_head   # (casefolding leaves no word empty)
+    return bool(head) and head.casefold() not in cfg.duration_heads and claim.value >= cfg.min_count
 
 
 def _figure_identity(claim) -> tuple:
@@ -833,10 +833,11 @@ def _normalise_words(words: list[str]) -> str:
 def _duplicate_key(text: str, min_words: int) -> str | None:
     """``_normalise_words(text.split())`` when ``text`` has at least ``min_words`` words, else None.
 
-    Printable ASCII text has no whitespace but the space. When no two spaces meet and none begins or
-    ends it, it has one word more than spaces, and its words joined by single spaces are the text
-    itself: the key is had without making (and freeing) a string per word."""
-    if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    When an ASCII text has no whitespace but the space, no two spaces meet and none begins or ends it,
+    it has one word more than spaces, and its words joined by single spaces are the text itself: the key
+    is had without making (and freeing) a string per word."""
+    if (text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " "
+            and not _has_ascii_whitespace_but_space(text)):
         if text.count(" ") + 1 < min_words:
             return None
         if "[" in text:
@@ -844,6 +845,14 @@ def _duplicate_key(text: str, min_words: int) -> str | None:
         return text.lower().rstrip(" .;:")   # ASCII: lower() is casefold()
     words = text.split()
     return _normalise_words(words) if len(words) >= min_words else None
+
+
+def _has_ascii_whitespace_but_space(text: str) -> bool:
+    """Whether ``text`` holds one of the ASCII characters but the space that ``str.split`` splits on: \\t
+    \\n \\v \\f \\r and the separators \\x1c-\\x1f. (Nine searches for one character each cost less than
+    ``str.isprintable``, which looks every character up in the Unicode tables.)"""
+    return ("\t" in text or "\n" in text or "\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text
+            or "\x1d" in text or "\x1e" in text or "\x1f" in text)
 
 
 def _without_trailing_tags(text: str) -> str:

@@ -98,13 +98,18 @@ def test_normalised_words_are_the_normalised_text(width):
 
 @pytest.mark.parametrize("width", [None, 40])
 def test_duplicate_keys_are_the_normalised_words_of_long_units(width):
-    """``_duplicate_key`` skips splitting clean printable ASCII units into words: the same key (or None
-    for a unit of fewer words than asked) as the words normalised."""
+    """``_duplicate_key`` skips splitting ASCII units spaced by single spaces into words: the same key (or
+    None for a unit of fewer words than asked) as the words normalised, also for units with control
+    characters, which are no whitespace, and with each ASCII whitespace character but the space."""
     units = _units()
     if width:
         units = [u[i:i + width] for u in units for i in range(0, len(u), 17)]
     units += ["a b c d e f g h", "a b c d e f g", " a b c d e f g h", "a b c d e f g h ", "a  b c d e f g h",
               "a\tb c d e f g h", "A B C D E F G H. ;", "a b c d e f g [OP2]", "a b c d e f g\x1fh", "ä b c d e f g h"]
+    units += [f"a b c d e f g{chr(c)}h i" for c in range(128)] + [f"{chr(c)}a b c d e f g h" for c in range(128)]
+    rng = random.Random(3)
+    odd = [chr(c) for c in range(32)] + ["\x7f"]
+    units += [with_random_edits(u, odd, 2, rng) for u in units[:300] if u]
     fast_ones = 0
     for unit in units:
         for min_words in (1, 8, 12):
@@ -113,6 +118,11 @@ def test_duplicate_keys_are_the_normalised_words_of_long_units(width):
             assert C._duplicate_key(unit, min_words) == expected, (unit, min_words)
         fast_ones += unit.isascii() and unit.isprintable() and "  " not in unit
     assert fast_ones > 100 and fast_ones < len(units) - 50
+
+
+def test_ascii_whitespace_but_space_is_what_split_splits_on_but_the_space():
+    for c in map(chr, range(128)):
+        assert C._has_ascii_whitespace_but_space(f"ab{c}cd") == (c != " " and len(f"ab{c}cd".split()) == 2), repr(c)
 
 
 def test_finding_to_dict_is_the_record_to_dict():
@@ -262,3 +272,4 @@ def test_marker_hints_let_every_match_through():
     # no hints for other lists, also when they hold the default patterns and more
     assert C._MarkerTest((*cfg.plan_markers, r"\bsoon\b")).hints is None
     assert C._MarkerTest((*cfg.plan_markers, r"\bsoon\b")).found("We will go soon")
+
