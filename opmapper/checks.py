@@ -510,6 +510,11 @@ class _MarkerTest:
             if self.ascii is not None and lowered.isprintable():
                 return self.ascii.search(lowered) is not None
             return self.lowercase.search(lowered) is not None
+        if self.hints is not None and not _has_ascii_lookalike(text) and self.hints.isdisjoint(_ascii_words(text)):
+            # Other text: its non-ASCII characters are no ASCII letters, and ignoring case only the
+            # lookalikes match one; so the hint words a match needs are runs of ASCII letters here too,
+            # and with none of them only the patterns without hints can match
+            return self.others is not None and self.others.search(text) is not None
         return self.any_case.search(text) is not None
 
 
@@ -519,8 +524,14 @@ def _lowercase_ascii(pattern: str) -> bool:
 
 
 def _ascii_words(text: str) -> list[bytes]:
-    """The words of an ASCII text: its runs of letters, lowercased."""
-    return text.encode("ascii").translate(_LETTERS_LOWERED).split()
+    """The words of a text: its runs of ASCII letters, lowercased."""
+    return text.encode("ascii", "replace").translate(_LETTERS_LOWERED).split()
+
+
+def _has_ascii_lookalike(text: str) -> bool:
+    """Whether ``text`` holds one of the four non-ASCII characters that match an ASCII letter ignoring case
+    ("İ" and "ı" match "i", "ſ" matches "s", the Kelvin sign "K" matches "k")."""
+    return "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text
 
 
 # a-z kept, A-Z lowered, every other byte a space

@@ -261,6 +261,13 @@ def test_marker_hints_let_every_match_through():
     assert all(t.hints for t in tests)
     phrases = MARKER_PHRASES + [p.upper() for p in MARKER_PHRASES] + [p.replace(" ", "\t") for p in MARKER_PHRASES]
     phrases += ["(" + p.replace(" ", "-") + ")" for p in MARKER_PHRASES] + ["x" + p + "1" for p in MARKER_PHRASES]
+    # non-ASCII text: other characters around and inside the words, and the letters' lookalikes
+    rng = random.Random(4)
+    odd = ["é", "—", "’", "\u00a0", "\u2003", "ß", "€", "İ", "ı", "ſ", "\u212a", "Å", "ǅ"]
+    phrases += [p + " — é" for p in MARKER_PHRASES] + [p.replace(" ", "\u00a0") + "’" for p in MARKER_PHRASES]
+    phrases += [p.replace("i", "ı").replace("s", "ſ") + "é" for p in MARKER_PHRASES]
+    phrases += [p.replace("I", "İ").replace("k", "\u212a") + "é" for p in MARKER_PHRASES + [p.upper() for p in MARKER_PHRASES]]
+    phrases += [with_random_edits(p, odd, 2, rng) for p in MARKER_PHRASES * 4]
     used = set()
     for test in tests:
         for phrase in phrases:
@@ -269,7 +276,15 @@ def test_marker_hints_let_every_match_through():
             if found and phrase in MARKER_PHRASES:
                 used |= test.hints & set(C._ascii_words(phrase))
     assert used == set().union(*(t.hints for t in tests))
+    assert sum(not p.isascii() and t.any_case.search(p) is not None for p in phrases for t in tests) > 200
     # no hints for other lists, also when they hold the default patterns and more
     assert C._MarkerTest((*cfg.plan_markers, r"\bsoon\b")).hints is None
     assert C._MarkerTest((*cfg.plan_markers, r"\bsoon\b")).found("We will go soon")
 
+
+
+def test_the_ascii_lookalikes_are_all_the_characters_that_match_an_ascii_letter_ignoring_case():
+    others = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    lookalikes = re.findall("[a-z]", others, re.IGNORECASE)
+    assert lookalikes and all(C._has_ascii_lookalike(f"ab{c}cd") for c in lookalikes)
+    assert not any(C._has_ascii_lookalike(c) for c in others if c not in lookalikes)
