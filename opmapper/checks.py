@@ -194,7 +194,11 @@ DEFAULT_CONFIG = CheckConfig()
 # ---------------------------------------------------------------- context shared by the rules
 # A sentence ends after its . ! or ? (the match's first character): the break starts one further. Taking
 # the mark into the match rather than looking behind for it lets ``re`` jump from mark to mark.
-_SENTENCE_BREAK = re.compile(r"[.!?][\"”')\]]?\s+(?=[A-Z0-9\"“(\[])")
+_BREAK_AFTER_MARK = r"[\"”')\]]?\s+(?=[A-Z0-9\"“(\[])"
+_SENTENCE_BREAK = re.compile(r"[.!?]" + _BREAK_AFTER_MARK)
+# The breaks at a full stop only, for lines with no ! or ?: ``re`` finds the next full stop, a single
+# character, by a plain scan, and the next of a class of characters by testing each character in turn.
+_FULL_STOP_BREAK = re.compile(r"\." + _BREAK_AFTER_MARK)
 
 
 @dataclass(frozen=True)
@@ -578,9 +582,10 @@ def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]
         if line.strip():   # a blank line has neither paragraph nor sentence
             paragraphs.append((start + line_start, start + line_end, line))
             pos = line_start
-            if _may_break(line):
+            breaks = _breaks_of(line)
+            if breaks is not None:
                 # pos/endpos: the breaks of this line, searched as if it were the whole string
-                for brk in _SENTENCE_BREAK.finditer(text, line_start, line_end):
+                for brk in breaks.finditer(text, line_start, line_end):
                     _add_sentence(sentences, start + pos, text[pos: brk.start() + 1])
                     pos = brk.end()
             _add_sentence(sentences, start + pos, text[pos:line_end])
@@ -588,13 +593,15 @@ def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]
     return paragraphs, sentences
 
 
-def _may_break(line: str) -> bool:
-    """Whether ``_SENTENCE_BREAK`` may match in ``line``: a break is a . ! or ? followed, within the line,
-    by whitespace and then more text, so a mark that is the last non-blank character does not count.
-    Most lines are one sentence with a full stop at the end: they skip the pattern's search, which
-    tries its character class at every position."""
+def _breaks_of(line: str) -> re.Pattern | None:
+    """The pattern that finds the sentence breaks of ``line`` (as ``_SENTENCE_BREAK`` does), None when it
+    has none: a break is a . ! or ? followed, within the line, by whitespace and then more text, so a
+    mark that is the last non-blank character does not count. Most lines are one sentence with a full
+    stop at the end: they skip the search; most others have full stops only."""
     last = len(line.rstrip()) - 1   # rstrip removes what \s matches
-    return line.find(".", 0, last) >= 0 or line.find("!", 0, last) >= 0 or line.find("?", 0, last) >= 0
+    if line.find("!", 0, last) >= 0 or line.find("?", 0, last) >= 0:
+        return _SENTENCE_BREAK
+    return _FULL_STOP_BREAK if line.find(".", 0, last) >= 0 else None
 
 
 def _add_sentence(out: list[_Piece], start: int, piece: str) -> None:
