@@ -493,6 +493,7 @@ class _MarkerTest:
         self.lowercase = re.compile(joined) if lowercase else None
         self.others = re.compile("|".join(f"(?:{p})" for p in others), re.IGNORECASE) if others else None
         self.hints = _MARKER_HINTS.get(tuple(lowercase))
+        self.others_need = _OTHER_MARKERS_NEED.get(tuple(others))
         # The lowercase pattern with ASCII-only \b \w \s \d, for printable ASCII text (" " to "~"): on
         # those characters they mean what their Unicode forms mean (only the controls \x1c-\x1f are
         # Unicode whitespace but not ASCII). ``re`` then tests word boundaries from a table instead of
@@ -506,7 +507,7 @@ class _MarkerTest:
 
     def found(self, text: str) -> bool:
         if self.lowercase is not None and text.isascii():
-            if self.others is not None and self.others.search(text) is not None:
+            if self._others_found(text):
                 return True
             if self.hints is not None and self.hints.isdisjoint(_ascii_words(text)):
                 return False
@@ -518,8 +519,14 @@ class _MarkerTest:
             # Other text: its non-ASCII characters are no ASCII letters, and ignoring case only the
             # lookalikes match one; so the hint words a match needs are runs of ASCII letters here too,
             # and with none of them only the patterns without hints can match
-            return self.others is not None and self.others.search(text) is not None
+            return self._others_found(text)
         return self.any_case.search(text) is not None
+
+    def _others_found(self, text: str) -> bool:
+        """Whether the patterns not searched lowercased occur in ``text`` (ignoring case)."""
+        if self.others is None or (self.others_need is not None and self.others_need.search(text) is None):
+            return False
+        return self.others.search(text) is not None
 
 
 def _lowercase_ascii(pattern: str) -> bool:
@@ -560,6 +567,12 @@ _MARKER_HINTS: dict[tuple[str, ...], frozenset[bytes]] = {
     CheckConfig.total_markers: _marker_words(
         "total totaling totalling altogether overall all combined cumulative cumulatively date far"),
 }
+
+
+# Default marker patterns that are searched ignoring case -> a pattern that every match of theirs matches
+# too, and that costs a fraction of their search: the name subject of a future action's past ("IFAW
+# trained") is case-sensitive, (?-i:[A-Z]{2,}...), so it needs two ASCII capitals in a row.
+_OTHER_MARKERS_NEED: dict[tuple[str, ...], re.Pattern] = {FUTURE_PAST_MARKERS[1:]: re.compile("[A-Z][A-Z]")}
 
 
 @lru_cache(maxsize=64)

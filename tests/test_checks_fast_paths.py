@@ -244,7 +244,7 @@ MARKER_PHRASES = [
     "A forthcoming report.", "The upcoming census.", "Next year we start.", "In the coming months.",
     "In due course.", "We have trained 40.", "It has been adopted.", "They had held it.", "It has now ended.",
     "40 were trained.", "It was held.", "We successfully completed it.", "Already finished.", "We completed it.",
-    "They held a workshop.", "He ran it.", "She led it.", "IFAW trained judges.", "In total 150.",
+    "They held a workshop.", "He ran it.", "She led it.", "IFAW trained judges.", "EU trained judges.", "Then, UN held talks.", "Au trained 3.", "In total 150.",
     "A total of 150.", "150 in total.", "Totaling 150.", "Totalling 150.", "Altogether 150.", "Overall 150.",
     "150 in all.", "Combined, 150.", "Cumulative 150.", "Cumulatively 150.", "150 to date.", "150 so far.",
 ]
@@ -258,7 +258,7 @@ def test_marker_hints_let_every_match_through():
     lists = [tuple(cfg.plan_markers), tuple(cfg.achieved_markers), tuple(cfg.future_past_markers),
              tuple(cfg.total_markers)]
     tests = [C._MarkerTest(markers) for markers in lists]
-    assert all(t.hints for t in tests)
+    assert all(t.hints for t in tests) and tests[2].others_need is not None
     phrases = MARKER_PHRASES + [p.upper() for p in MARKER_PHRASES] + [p.replace(" ", "\t") for p in MARKER_PHRASES]
     phrases += ["(" + p.replace(" ", "-") + ")" for p in MARKER_PHRASES] + ["x" + p + "1" for p in MARKER_PHRASES]
     # non-ASCII text: other characters around and inside the words, and the letters' lookalikes
