@@ -50,7 +50,7 @@ SIMILARITY_FEATURES = [2, 4]   # scaled and raw cosine similarity to the paragra
 N_CALIBRATION = N_PAIR_FEATURES + 1 + len(SIMILARITY_FEATURES) + 1
 N_SPECIFIC_FEATURES = 6   # see TaggerModel._specific_features
 N_SPECIFIC = N_SPECIFIC_FEATURES + 1
-CHAR_COLUMN_CACHE_SIZE = 50_000  # distinct words whose char n-gram columns TextFeatures keeps
+CHAR_COLUMN_CACHE_SIZE = 50_000  # distinct words (whitespace-separated chunks) whose n-gram columns TextFeatures keeps
 
 
 @dataclass(frozen=True)
