@@ -194,7 +194,11 @@ DEFAULT_CONFIG = CheckConfig()
 # ---------------------------------------------------------------- context shared by the rules
 # A sentence ends after its . ! or ? (the match's first character): the break starts one further. Taking
 # the mark into the match rather than looking behind for it lets ``re`` jump from mark to mark.
-_SENTENCE_BREAK = re.compile(r"[.!?][\"”')\]]?\s+(?=[A-Z0-9\"“(\[])")
+_BREAK_AFTER_MARK = r"[\"”')\]]?\s+(?=[A-Z0-9\"“(\[])"
+_SENTENCE_BREAK = re.compile(r"[.!?]" + _BREAK_AFTER_MARK)
+# The breaks at a full stop only, for lines with no ! or ?: ``re`` finds the next full stop, a single
+# character, by a plain scan, and the next of a class of characters by testing each character in turn.
+_FULL_STOP_BREAK = re.compile(r"\." + _BREAK_AFTER_MARK)
 
 
 @dataclass(frozen=True)
@@ -349,6 +353,10 @@ class CheckContext:
         return _any_of(tuple(self.config.future_past_markers))
 
     @_lazy
+    def _future_past_test(self) -> _MarkerTest:
+        return _marker_test(tuple(self.config.future_past_markers))
+
+    @_lazy
     def _total(self) -> _MarkerTest:
         return _marker_test(tuple(self.config.total_markers))
 
@@ -362,7 +370,7 @@ class CheckContext:
 
     def has_achieved_marker(self, text: str) -> bool:
         """``bool(achieved_marker(text))``, by the faster test of the achieved markers."""
-        return self._achieved_test.found(text) or self._future_past.search(text) is not None
+        return self._achieved_test.found(text) or self._future_past_test.found(text)
 
     def reports_done(self, text: str) -> bool:
         """Anything said as done: the achieved markers plus a simple past after a subject ("We held")."""
@@ -467,14 +475,25 @@ class _MarkerTest:
     For ASCII text and patterns written without capitals (so without \\S, \\W ... escapes or
     case-sensitive (?-i:...) groups) that is the same as a case-sensitive search of the lowercased text,
     which ``re`` runs two to three times faster: it can look for the patterns' first letters instead of
-    trying every alternative at every position."""
+    trying every alternative at every position. Patterns that do not qualify are searched ignoring case,
+    by a pattern of their own (for ASCII text; a text matches when one of the two finds something).
+
+    The default marker lists also have ``hints`` (see ``_MARKER_HINTS``): words one of which every match
+    contains. Most sentences contain none, and listing a sentence's words costs a fraction of the
+    patterns' search (which ``re`` starts at every position: the patterns begin with \\b, which gives it
+    no first letters to look for)."""
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
         joined = "|".join(f"(?:{p})" for p in patterns)
         self.any_case = re.compile(joined, re.IGNORECASE)
         # ASCII patterns only: a non-ASCII letter may match an ASCII one ignoring case ("ſ" matches "s")
-        self.lowercase = (re.compile(joined) if joined.isascii() and joined == joined.lower() and "(?-" not in joined
-                          else None)
+        lowercase = [p for p in patterns if _lowercase_ascii(p)]
+        others = [p for p in patterns if not _lowercase_ascii(p)]
+        joined = "|".join(f"(?:{p})" for p in lowercase)
+        self.lowercase = re.compile(joined) if lowercase else None
+        self.others = re.compile("|".join(f"(?:{p})" for p in others), re.IGNORECASE) if others else None
+        self.hints = _MARKER_HINTS.get(tuple(lowercase))
+        self.others_need = _OTHER_MARKERS_NEED.get(tuple(others))
         # The lowercase pattern with ASCII-only \b \w \s \d, for printable ASCII text (" " to "~"): on
         # those characters they mean what their Unicode forms mean (only the controls \x1c-\x1f are
         # Unicode whitespace but not ASCII). ``re`` then tests word boundaries from a table instead of
@@ -488,11 +507,72 @@ class _MarkerTest:
 
     def found(self, text: str) -> bool:
         if self.lowercase is not None and text.isascii():
+            if self._others_found(text):
+                return True
+            if self.hints is not None and self.hints.isdisjoint(_ascii_words(text)):
+                return False
             lowered = text.lower()
             if self.ascii is not None and lowered.isprintable():
                 return self.ascii.search(lowered) is not None
             return self.lowercase.search(lowered) is not None
+        if self.hints is not None and not _has_ascii_lookalike(text) and self.hints.isdisjoint(_ascii_words(text)):
+            # Other text: its non-ASCII characters are no ASCII letters, and ignoring case only the
+            # lookalikes match one; so the hint words a match needs are runs of ASCII letters here too,
+            # and with none of them only the patterns without hints can match
+            return self._others_found(text)
         return self.any_case.search(text) is not None
+
+    def _others_found(self, text: str) -> bool:
+        """Whether the patterns not searched lowercased occur in ``text`` (ignoring case)."""
+        if self.others is None or (self.others_need is not None and self.others_need.search(text) is None):
+            return False
+        return self.others.search(text) is not None
+
+
+def _lowercase_ascii(pattern: str) -> bool:
+    """Whether ``pattern`` finds, case-sensitively in lowercased ASCII text, what it finds ignoring case."""
+    return pattern.isascii() and pattern == pattern.lower() and "(?-" not in pattern
+
+
+def _ascii_words(text: str) -> list[bytes]:
+    """The words of a text: its runs of ASCII letters, lowercased."""
+    return text.encode("ascii", "replace").translate(_LETTERS_LOWERED).split()
+
+
+def _has_ascii_lookalike(text: str) -> bool:
+    """Whether ``text`` holds one of the four non-ASCII characters that match an ASCII letter ignoring case
+    ("İ" and "ı" match "i", "ſ" matches "s", the Kelvin sign "K" matches "k")."""
+    return "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text
+
+
+# a-z kept, A-Z lowered, every other byte a space
+_LETTERS_LOWERED = bytes(ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
+
+
+def _marker_words(words: str) -> frozenset[bytes]:
+    return frozenset(w.encode("ascii") for w in words.split())
+
+
+# Default marker patterns -> words one of which every match contains: in each pattern a word that it needs
+# (one of plan|plans|planned|planning, one of forthcoming|upcoming|coming for "in the coming", the
+# participle of "to be held" ...), each with \b or \s on both sides, so a run of letters of the text.
+# Only these very lists have hints: a config with other markers is searched without.
+_MARKER_HINTS: dict[tuple[str, ...], frozenset[bytes]] = {
+    PLAN_MARKERS: _marker_words(
+        "will shall going plan plans planned planning intend intends intended aim aims expect expects hope hopes "
+        "scheduled foreseen envisaged expected held organised organized published launched completed developed "
+        "signed adopted forthcoming upcoming next coming course"),
+    ACHIEVED_MARKERS: _marker_words("has have had was were successfully already"),
+    FUTURE_PAST_MARKERS[:1]: _marker_words("we they he she"),
+    CheckConfig.total_markers: _marker_words(
+        "total totaling totalling altogether overall all combined cumulative cumulatively date far"),
+}
+
+
+# Default marker patterns that are searched ignoring case -> a pattern that every match of theirs matches
+# too, and that costs a fraction of their search: the name subject of a future action's past ("IFAW
+# trained") is case-sensitive, (?-i:[A-Z]{2,}...), so it needs two ASCII capitals in a row.
+_OTHER_MARKERS_NEED: dict[tuple[str, ...], re.Pattern] = {FUTURE_PAST_MARKERS[1:]: re.compile("[A-Z][A-Z]")}
 
 
 @lru_cache(maxsize=64)
@@ -515,9 +595,10 @@ def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]
         if line.strip():   # a blank line has neither paragraph nor sentence
             paragraphs.append((start + line_start, start + line_end, line))
             pos = line_start
-            if _may_break(line):
+            breaks = _breaks_of(line)
+            if breaks is not None:
                 # pos/endpos: the breaks of this line, searched as if it were the whole string
-                for brk in _SENTENCE_BREAK.finditer(text, line_start, line_end):
+                for brk in breaks.finditer(text, line_start, line_end):
                     _add_sentence(sentences, start + pos, text[pos: brk.start() + 1])
                     pos = brk.end()
             _add_sentence(sentences, start + pos, text[pos:line_end])
@@ -525,13 +606,15 @@ def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]
     return paragraphs, sentences
 
 
-def _may_break(line: str) -> bool:
-    """Whether ``_SENTENCE_BREAK`` may match in ``line``: a break is a . ! or ? followed, within the line,
-    by whitespace and then more text, so a mark that is the last non-blank character does not count.
-    Most lines are one sentence with a full stop at the end: they skip the pattern's search, which
-    tries its character class at every position."""
+def _breaks_of(line: str) -> re.Pattern | None:
+    """The pattern that finds the sentence breaks of ``line`` (as ``_SENTENCE_BREAK`` does), None when it
+    has none: a break is a . ! or ? followed, within the line, by whitespace and then more text, so a
+    mark that is the last non-blank character does not count. Most lines are one sentence with a full
+    stop at the end: they skip the search; most others have full stops only."""
     last = len(line.rstrip()) - 1   # rstrip removes what \s matches
-    return line.find(".", 0, last) >= 0 or line.find("!", 0, last) >= 0 or line.find("?", 0, last) >= 0
+    if line.find("!", 0, last) >= 0 or line.find("?", 0, last) >= 0:
+        return _SENTENCE_BREAK
+    return _FULL_STOP_BREAK if line.find(".", 0, last) >= 0 else None
 
 
 def _add_sentence(out: list[_Piece], start: int, piece: str) -> None:
@@ -547,8 +630,8 @@ def _is_figure(claim, cfg: CheckConfig) -> bool:
     """Worth substantiating: not a bare number, not a duration, not a single event."""
     if claim.unit is not None:
         return True
-    head = (claim.counted_head or "").casefold()
-    return bool(head) and head not in cfg.duration_heads and claim.value >= cfg.min_count
+    head = claim.counted_head   # (casefolding leaves no word empty)
+    return bool(head) and head.casefold() not in cfg.duration_heads and claim.value >= cfg.min_count
 
 
 def _figure_identity(claim) -> tuple:
@@ -781,10 +864,11 @@ def _normalise_words(words: list[str]) -> str:
 def _duplicate_key(text: str, min_words: int) -> str | None:
     """``_normalise_words(text.split())`` when ``text`` has at least ``min_words`` words, else None.
 
-    Printable ASCII text has no whitespace but the space. When no two spaces meet and none begins or
-    ends it, it has one word more than spaces, and its words joined by single spaces are the text
-    itself: the key is had without making (and freeing) a string per word."""
-    if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    When an ASCII text has no whitespace but the space, no two spaces meet and none begins or ends it,
+    it has one word more than spaces, and its words joined by single spaces are the text itself: the key
+    is had without making (and freeing) a string per word."""
+    if (text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " "
+            and not _has_ascii_whitespace_but_space(text)):
         if text.count(" ") + 1 < min_words:
             return None
         if "[" in text:
@@ -792,6 +876,14 @@ def _duplicate_key(text: str, min_words: int) -> str | None:
         return text.lower().rstrip(" .;:")   # ASCII: lower() is casefold()
     words = text.split()
     return _normalise_words(words) if len(words) >= min_words else None
+
+
+def _has_ascii_whitespace_but_space(text: str) -> bool:
+    """Whether ``text`` holds one of the ASCII characters but the space that ``str.split`` splits on: \\t
+    \\n \\v \\f \\r and the separators \\x1c-\\x1f. (Nine searches for one character each cost less than
+    ``str.isprintable``, which looks every character up in the Unicode tables.)"""
+    return ("\t" in text or "\n" in text or "\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text
+            or "\x1d" in text or "\x1e" in text or "\x1f" in text)
 
 
 def _without_trailing_tags(text: str) -> str:

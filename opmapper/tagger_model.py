@@ -23,7 +23,7 @@ import re
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from operator import is_
 from pathlib import Path
 
@@ -50,7 +50,7 @@ SIMILARITY_FEATURES = [2, 4]   # scaled and raw cosine similarity to the paragra
 N_CALIBRATION = N_PAIR_FEATURES + 1 + len(SIMILARITY_FEATURES) + 1
 N_SPECIFIC_FEATURES = 6   # see TaggerModel._specific_features
 N_SPECIFIC = N_SPECIFIC_FEATURES + 1
-CHAR_COLUMN_CACHE_SIZE = 50_000  # distinct words whose char n-gram columns TextFeatures keeps
+CHAR_COLUMN_CACHE_SIZE = 50_000  # distinct words (whitespace-separated chunks) whose n-gram columns TextFeatures keeps
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,18 @@ class _Analysers:
         self.idf = np.concatenate([features.word_idf, features.char_idf])
         self.char_columns: dict[str, bytes] = {}   # word -> its char n-gram columns (int64 bytes)
         self.block_starts: dict[int, np.ndarray] = {}   # n texts -> [0, n_word, nf, nf + n_word, ..., n x nf]
+        # The default token pattern matches runs of word characters, and its \b and lookahead look at word
+        # characters only: a text's tokens are those of its whitespace-separated chunks (str.split's
+        # whitespace is never a word character), one chunk after the other. So the tokens, the columns of
+        # the unigrams among them and the chunk's char n-gram columns are made once per distinct chunk
+        # (chunks recur from report to report), and only the n-grams that span tokens are looked up per
+        # text: by their tokens as a tuple (tokens hold no space, so a term's tokens are term.split(" ")).
+        self.by_chunk = features.token_pattern == WORD_TOKEN_PATTERN
+        self.tokens_of = re.compile(features.token_pattern).findall
+        self.stop_words = frozenset(features.stop_words)
+        self.chunk_columns: dict[str, bytes] = {}      # chunk -> its char n-gram and unigram columns (int64 bytes)
+        self.chunk_tokens: dict[str, tuple[str, ...]] = {}   # chunk -> its tokens that are not stop words
+        self.ngram_columns = {tuple(t.split(" ")): i for t, i in self.word_vocabulary.items() if " " in t}
 
 
 class TextFeatures:
@@ -203,6 +215,33 @@ class TextFeatures:
                                               if j is not None]).tobytes()
             return b"".join(map(cache.__getitem__, words))
 
+    def _chunk_columns(self, text: str) -> tuple[bytes, list[str]]:
+        """For the default token pattern: the columns (int64 bytes) of the char_wb n-grams and of the word
+        unigrams of ``text``, and its tokens that are not stop words, in order -- made from those of its
+        whitespace-separated chunks (see ``_Analysers``)."""
+        an = self._prepared()
+        chunk_columns, chunk_tokens = an.chunk_columns, an.chunk_tokens
+        chunks = text.lower().split()
+        try:
+            columns = b"".join(map(chunk_columns.__getitem__, chunks))
+        except KeyError:   # a chunk not seen yet (rare once the cache is warm)
+            if len(chunk_columns) > CHAR_COLUMN_CACHE_SIZE:
+                chunk_columns.clear()
+                chunk_tokens.clear()
+            char_column, word_column, offset = an.char_vocabulary.get, an.word_vocabulary.get, self.n_word
+            tokens_of, stop, ngram_range = an.tokens_of, an.stop_words, self.char_ngram_range
+            unigrams = self.word_ngram_range[0] == 1
+            for chunk in chunks:
+                if chunk not in chunk_columns:
+                    tokens = tuple(t for t in tokens_of(chunk) if t not in stop)
+                    found = [offset + j for j in map(char_column, char_wb_ngrams(chunk, ngram_range)) if j is not None]
+                    if unigrams:
+                        found += [j for j in map(word_column, tokens) if j is not None]
+                    chunk_columns[chunk] = array("q", found).tobytes()
+                    chunk_tokens[chunk] = tokens
+            columns = b"".join(map(chunk_columns.__getitem__, chunks))
+        return columns, list(chain.from_iterable(map(chunk_tokens.__getitem__, chunks)))
+
     def _block_starts(self, n_texts: int) -> np.ndarray:
         """Where, in the sorted keys (row x n_features + column) of ``n_texts`` texts, each row's word block
         and char block begin, then the end: [0, n_word, nf, nf + n_word, ..., n_texts x nf]."""
@@ -220,19 +259,33 @@ class TextFeatures:
         begins (w) and its char block begins (c) in ``indices`` and ``data``.
 
         Counting is done here with the vectorisers' analysers and the stored vocabularies: every n-gram of
-        every text becomes one key (row x n_features + column), and one sort counts them all.
+        every text becomes one key (row x n_features + column), and one sort counts them all (so the keys
+        of a text may come in any order: with the default token pattern, chunk by chunk, see ``_Analysers``).
         """
         an = self._prepared()
         word_an, word_column = an.word, an.word_vocabulary.get
         n_texts, n_features = len(texts), self.n_features
         columns = array("q")
         counts = []
-        for text in texts:
-            before = len(columns)
-            # most word n-grams are out of vocabulary
-            columns.extend([j for j in map(word_column, word_an(text)) if j is not None])
-            columns.frombytes(self._char_columns(text))
-            counts.append(len(columns) - before)
+        if an.by_chunk:
+            ngram_column = an.ngram_columns.get
+            min_n, max_n = self.word_ngram_range
+            for text in texts:
+                before = len(columns)
+                found, tokens = self._chunk_columns(text)
+                columns.frombytes(found)
+                # the n-grams that span tokens, by their tokens (most are out of vocabulary)
+                for n in range(max(min_n, 2), min(max_n, len(tokens)) + 1):
+                    ngrams = zip(*[tokens[i:] for i in range(n)], strict=False)   # up to the last whole n-gram
+                    columns.extend([j for j in map(ngram_column, ngrams) if j is not None])
+                counts.append(len(columns) - before)
+        else:
+            for text in texts:
+                before = len(columns)
+                # most word n-grams are out of vocabulary
+                columns.extend([j for j in map(word_column, word_an(text)) if j is not None])
+                columns.frombytes(self._char_columns(text))
+                counts.append(len(columns) - before)
         keys = np.frombuffer(columns, dtype=np.int64)   # a view of ``columns``: sorted in place below
         if n_texts > 1:
             keys = keys + np.arange(0, n_texts * n_features, n_features, dtype=np.int64).repeat(counts)

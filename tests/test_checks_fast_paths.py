@@ -98,13 +98,18 @@ def test_normalised_words_are_the_normalised_text(width):
 
 @pytest.mark.parametrize("width", [None, 40])
 def test_duplicate_keys_are_the_normalised_words_of_long_units(width):
-    """``_duplicate_key`` skips splitting clean printable ASCII units into words: the same key (or None
-    for a unit of fewer words than asked) as the words normalised."""
+    """``_duplicate_key`` skips splitting ASCII units spaced by single spaces into words: the same key (or
+    None for a unit of fewer words than asked) as the words normalised, also for units with control
+    characters, which are no whitespace, and with each ASCII whitespace character but the space."""
     units = _units()
     if width:
         units = [u[i:i + width] for u in units for i in range(0, len(u), 17)]
     units += ["a b c d e f g h", "a b c d e f g", " a b c d e f g h", "a b c d e f g h ", "a  b c d e f g h",
               "a\tb c d e f g h", "A B C D E F G H. ;", "a b c d e f g [OP2]", "a b c d e f g\x1fh", "ä b c d e f g h"]
+    units += [f"a b c d e f g{chr(c)}h i" for c in range(128)] + [f"{chr(c)}a b c d e f g h" for c in range(128)]
+    rng = random.Random(3)
+    odd = [chr(c) for c in range(32)] + ["\x7f"]
+    units += [with_random_edits(u, odd, 2, rng) for u in units[:300] if u]
     fast_ones = 0
     for unit in units:
         for min_words in (1, 8, 12):
@@ -113,6 +118,11 @@ def test_duplicate_keys_are_the_normalised_words_of_long_units(width):
             assert C._duplicate_key(unit, min_words) == expected, (unit, min_words)
         fast_ones += unit.isascii() and unit.isprintable() and "  " not in unit
     assert fast_ones > 100 and fast_ones < len(units) - 50
+
+
+def test_ascii_whitespace_but_space_is_what_split_splits_on_but_the_space():
+    for c in map(chr, range(128)):
+        assert C._has_ascii_whitespace_but_space(f"ab{c}cd") == (c != " " and len(f"ab{c}cd".split()) == 2), repr(c)
 
 
 def test_finding_to_dict_is_the_record_to_dict():
@@ -220,3 +230,61 @@ def test_marker_tests_find_what_the_any_case_patterns_find():
             assert fast == (test.any_case.search(unit) is not None), (test.any_case.pattern[:40], unit)
             found += fast
     assert 200 < found < len(units) * len(tests) - 200
+
+
+# every way of matching each default marker list, in sentences (the hints must let each of them through)
+MARKER_PHRASES = [
+    "We will train rangers.", "The board shall meet.", "We are going to\tpublish it.", "She plans to go.",
+    "They plan to go.", "It is planned to go.", "We are planning to go.", "We intend to go.", "He intends to go.",
+    "We intended to go.", "We aim to go.", "It aims to go.", "We expect to go.", "He expects to go.",
+    "We hope to go.", "She hopes to go.", "It is being planned.", "The survey is now scheduled.",
+    "A law is foreseen.", "Two more are envisaged.", "Results are expected.", "A workshop is to be held.",
+    "It is to be organised.", "It is to be organized.", "A guide is to be published.", "It is to be launched.",
+    "It is to be completed.", "A plan is to be developed.", "It is to be signed.", "A law is to be adopted.",
+    "A forthcoming report.", "The upcoming census.", "Next year we start.", "In the coming months.",
+    "In due course.", "We have trained 40.", "It has been adopted.", "They had held it.", "It has now ended.",
+    "40 were trained.", "It was held.", "We successfully completed it.", "Already finished.", "We completed it.",
+    "They held a workshop.", "He ran it.", "She led it.", "IFAW trained judges.", "EU trained judges.", "Then, UN held talks.", "Au trained 3.", "In total 150.",
+    "A total of 150.", "150 in total.", "Totaling 150.", "Totalling 150.", "Altogether 150.", "Overall 150.",
+    "150 in all.", "Combined, 150.", "Cumulative 150.", "Cumulatively 150.", "150 to date.", "150 so far.",
+]
+
+
+def test_marker_hints_let_every_match_through():
+    """A default marker list searches only texts that contain one of its hint words: each hint is needed
+    by one of the phrases above, and the test of each list finds in them (and in upper-cased, tabbed and
+    punctuated copies) what the case-insensitive pattern finds."""
+    cfg = C.DEFAULT_CONFIG
+    lists = [tuple(cfg.plan_markers), tuple(cfg.achieved_markers), tuple(cfg.future_past_markers),
+             tuple(cfg.total_markers)]
+    tests = [C._MarkerTest(markers) for markers in lists]
+    assert all(t.hints for t in tests) and tests[2].others_need is not None
+    phrases = MARKER_PHRASES + [p.upper() for p in MARKER_PHRASES] + [p.replace(" ", "\t") for p in MARKER_PHRASES]
+    phrases += ["(" + p.replace(" ", "-") + ")" for p in MARKER_PHRASES] + ["x" + p + "1" for p in MARKER_PHRASES]
+    # non-ASCII text: other characters around and inside the words, and the letters' lookalikes
+    rng = random.Random(4)
+    odd = ["é", "—", "’", "\u00a0", "\u2003", "ß", "€", "İ", "ı", "ſ", "\u212a", "Å", "ǅ"]
+    phrases += [p + " — é" for p in MARKER_PHRASES] + [p.replace(" ", "\u00a0") + "’" for p in MARKER_PHRASES]
+    phrases += [p.replace("i", "ı").replace("s", "ſ") + "é" for p in MARKER_PHRASES]
+    phrases += [p.replace("I", "İ").replace("k", "\u212a") + "é" for p in MARKER_PHRASES + [p.upper() for p in MARKER_PHRASES]]
+    phrases += [with_random_edits(p, odd, 2, rng) for p in MARKER_PHRASES * 4]
+    used = set()
+    for test in tests:
+        for phrase in phrases:
+            found = test.any_case.search(phrase) is not None
+            assert test.found(phrase) == found, (test.any_case.pattern[:40], phrase)
+            if found and phrase in MARKER_PHRASES:
+                used |= test.hints & set(C._ascii_words(phrase))
+    assert used == set().union(*(t.hints for t in tests))
+    assert sum(not p.isascii() and t.any_case.search(p) is not None for p in phrases for t in tests) > 200
+    # no hints for other lists, also when they hold the default patterns and more
+    assert C._MarkerTest((*cfg.plan_markers, r"\bsoon\b")).hints is None
+    assert C._MarkerTest((*cfg.plan_markers, r"\bsoon\b")).found("We will go soon")
+
+
+
+def test_the_ascii_lookalikes_are_all_the_characters_that_match_an_ascii_letter_ignoring_case():
+    others = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    lookalikes = re.findall("[a-z]", others, re.IGNORECASE)
+    assert lookalikes and all(C._has_ascii_lookalike(f"ab{c}cd") for c in lookalikes)
+    assert not any(C._has_ascii_lookalike(c) for c in others if c not in lookalikes)

@@ -280,3 +280,25 @@ def test_suggestion_to_dict_is_the_record_to_dict(shipped):
     for s in found:
         fast, plain = s.to_dict(), Record.to_dict(s)
         assert fast == plain and list(fast) == list(plain) and type(fast["evidence"]) is list
+
+
+def test_counting_by_chunk_is_counting_by_the_analysers(shipped):
+    """With the default token pattern the word and char terms of a text are looked up chunk by chunk
+    (whitespace-separated pieces, each made once); any other pattern goes through the analysers. Both give
+    the same rows, also for texts with odd whitespace (no-break and em spaces, \\x1c-\\x1f separators),
+    digits, underscores and stop words around chunk edges."""
+    from opmapper.tagger_model import TextFeatures
+
+    features = shipped.features_
+    assert features._prepared().by_chunk
+    general = TextFeatures(features.word_vocabulary, features.word_idf, features.char_vocabulary,
+                           features.char_idf, features.word_ngram_range, features.char_ngram_range,
+                           features.stop_words, features.token_pattern)
+    general._prepared().by_chunk = False
+    rng = random.Random(11)
+    edits = [" ", "\t", "\n", "\u00a0", "\u2003", "\x1c", "\x1f", "_", "2023", "-", ".", "the", "of the", "ß", "İ"]
+    texts = [clean_text(t) for t in _analyser_sample()]
+    texts += [with_random_edits(t, edits, 8, rng) for t in texts[::3] if t]
+    for group in _groups(texts, 6):
+        fast, slow = features._count(group), general._count(group)
+        assert fast[0] == slow[0] and np.array_equal(fast[1], slow[1]) and _same_bits(fast[2], slow[2]), group
