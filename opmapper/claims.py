@@ -933,16 +933,20 @@ class _Rules:
 
     def core_hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
+        digits, words = self.core_hit_lists(text)
+        return sorted(digits + words) if words else digits
+
+    def core_hit_lists(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """:meth:`core_hits` as two lists, each in text order: the runs of digits, and the number words (each
+        match of ``core_re`` opens with a digit or a letter: it is one or the other)."""
         if self.ascii_core_words_re is not None and text.isascii():
-            hits = [m.span() for m in _ASCII_DIGITS.finditer(text)]
             # (ASCII: the same offsets in the lower-cased text, one on with the space read as the character before
             # a word that opens the text)
-            words = [(m.start(1) - 1, m.end(1) - 1) for m in self.ascii_core_words_after_re.finditer(" " + text.lower())]
-            if words:
-                hits += words
-                hits.sort()
-            return hits
-        return [m.span() for m in self.core_re.finditer(text)]
+            return ([m.span() for m in _ASCII_DIGITS.finditer(text)],
+                    [(m.start(1) - 1, m.end(1) - 1) for m in self.ascii_core_words_after_re.finditer(" " + text.lower())])
+        hits = [m.span() for m in self.core_re.finditer(text)]
+        digits = [hit for hit in hits if text[hit[0]].isdigit()]
+        return digits, [hit for hit in hits if not text[hit[0]].isdigit()] if len(digits) < len(hits) else []
 
 
 @functools.lru_cache(maxsize=16)
@@ -1155,78 +1159,94 @@ class _Scanner:
         return False
 
     # ---------------------------------------------------------------- number cores
-    def cores(self, hits: list[tuple[int, int]]):
-        """Digit and word number cores, in text order, as (start, end, value, is_words); ``hits`` are
-        :meth:`_Rules.core_hits`."""
+    def cores(self, digit_hits: list[tuple[int, int]], word_hits: list[tuple[int, int]]):
+        """Digit and word number cores, in text order, as (start, end, value, is_words); the hits are
+        :meth:`_Rules.core_hit_lists`."""
         text = self.text
         r = self.r
         fwd = self.fwd
+        plain = self.plain
         out = []
-        digits_to = words_to = fraction_to = -1
+        ratios = False  # a ratio core was taken: it goes before the digit core at its start
+        digits_to = -1
         # one cheap pass finds where numbers may start; the precise patterns are tried there only
-        for p, hit_end in hits:
-            digit = text[p].isdigit()
-            if digit and p >= digits_to and "/" in text[p + 1:p + 3]:  # (the pattern's "/" after 1-2 digits)
-                m = fwd.slash_fraction_re.match(text, p)
-                if m:  # "3/4 of the seedlings" (a date or an id has no "of" after it)
-                    out.append((m.start(), m.end(), None, "slash"))
-                    digits_to = m.end()
-                    continue
-            if digit:
-                if p >= digits_to:
-                    # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
-                    ruled_out = p and text[p - 1] in _NO_NUMBER_AFTER
-                    if not ruled_out and self.plain and text[hit_end:hit_end + 1] not in _NUMBER_GOES_ON:
-                        span = (p, hit_end)  # digit_re's match: the run of digits itself (see _NUMBER_GOES_ON)
-                    else:
-                        m = None if ruled_out else fwd.digit_re.match(text, p)
-                        if m is None and p and text[p - 1].isalpha() and (
-                                not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
-                                r.currency_before_re, text, max(0, p - 5), p):
-                            m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
-                        span = m.span() if m else None
-                    if span:
-                        a, digits_to = span
-                        out.append((a, digits_to, _parse_digits(text[a:digits_to]), False))
-                    else:
-                        digits_to = hit_end
-                starts = (p,)
+        for p, hit_end in digit_hits:
+            nxt = text[hit_end:hit_end + 1]
+            if p >= digits_to:
+                # (the pattern's "/" right after one or two digits: the run of digits is all of them)
+                if nxt == "/" and hit_end - p <= 2:
+                    m = fwd.slash_fraction_re.match(text, p)
+                    if m:  # "3/4 of the seedlings" (a date or an id has no "of" after it)
+                        out.append((m.start(), m.end(), None, "slash"))
+                        digits_to = m.end()
+                        continue
+                # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
+                ruled_out = p and text[p - 1] in _NO_NUMBER_AFTER
+                if not ruled_out and plain and nxt not in _NUMBER_GOES_ON:
+                    span = (p, hit_end)  # digit_re's match: the run of digits itself (see _NUMBER_GOES_ON)
+                else:
+                    m = None if ruled_out else fwd.digit_re.match(text, p)
+                    if m is None and p and text[p - 1].isalpha() and (
+                            not plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
+                            r.currency_before_re, text, max(0, p - 5), p):
+                        m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
+                    span = m.span() if m else None
+                if span:
+                    a, digits_to = span
+                    out.append((a, digits_to, _parse_digits(text[a:digits_to]), False))
+                else:
+                    digits_to = hit_end
+            # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern; after
+            # one space and no more, it is the two characters that follow: no call)
+            if nxt == " ":
+                after = text[hit_end + 1:hit_end + 3]
+                ratio = after.lower() == "in" or (after[:1].isspace() and _in_after(text, hit_end))
             else:
-                # "a dozen", "a third": the article before the word may open the number
-                # (the pattern ends in whitespace, and every character regex's \s takes in is str.isspace)
-                article = r.article_before_re.search(text, max(0, p - 4), p) if p and text[p - 1].isspace() else None
-                starts = (article.start(), p) if article else (p,)
-                if p >= words_to:
-                    for q in starts:
-                        m = r.number_word_re.match(text, q)
-                        if m:
-                            value = _parse_number_words(m.group(), self.lx)
-                            if value is not None:
-                                out.append((m.start(), m.end(), value, True))
-                            words_to = m.end()
-                            break
-                if p >= fraction_to:
-                    for q in starts:
-                        m = fwd.fraction_re.match(text, q)
-                        if m:
-                            out.append((m.start(), m.end(), None, "fraction"))
-                            fraction_to = m.end()
-                            break
-            # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern); so it
-            # does after a word in plain ASCII text, where an article before the word cannot open one
-            if (not digit and not self.plain) or _in_after(text, hit_end):
+                ratio = nxt.isspace() and _in_after(text, hit_end)
+            if ratio:
+                m = fwd.ratio_re.match(text, p)
+                if m:
+                    out.append((m.start(), m.end(), None, "ratio"))
+                    ratios = True
+        words_to = fraction_to = -1
+        for p, hit_end in word_hits:
+            # "a dozen", "a third": the article before the word may open the number
+            # (the pattern ends in whitespace, and every character regex's \s takes in is str.isspace)
+            article = r.article_before_re.search(text, max(0, p - 4), p) if p and text[p - 1].isspace() else None
+            starts = (article.start(), p) if article else (p,)
+            if p >= words_to:
+                for q in starts:
+                    m = r.number_word_re.match(text, q)
+                    if m:
+                        value = _parse_number_words(m.group(), self.lx)
+                        if value is not None:
+                            out.append((m.start(), m.end(), value, True))
+                        words_to = m.end()
+                        break
+            if p >= fraction_to:
+                for q in starts:
+                    m = fwd.fraction_re.match(text, q)
+                    if m:
+                        out.append((m.start(), m.end(), None, "fraction"))
+                        fraction_to = m.end()
+                        break
+            # a ratio after a word: in plain ASCII text only where "in" follows, as after digits (an article
+            # before the word cannot open one there)
+            if not plain or _in_after(text, hit_end):
                 m = fwd.ratio_re.match(text, starts[0])
                 if m:
                     out.append((m.start(), m.end(), None, "ratio"))
-        if len(out) > 1:  # (a text with one core has nothing to sort)
+        # The digit cores alone come in text order (each starts at its own run of digits, after the one
+        # before): only word cores or ratios need sorting
+        if (word_hits or ratios) and len(out) > 1:
             out.sort(key=lambda c: (c[0], -c[1]))
         return out
 
     # ---------------------------------------------------------------- main loop
-    def scan(self, hits: list[tuple[int, int]]) -> list[_Figure]:
+    def scan(self, digit_hits: list[tuple[int, int]], word_hits: list[tuple[int, int]]) -> list[_Figure]:
         figures: list[_Figure] = []
         consumed_to = -1
-        for start, end, value, what in self.cores(hits):
+        for start, end, value, what in self.cores(digit_hits, word_hits):
             if start < consumed_to:
                 continue
             if what == "fraction":
@@ -2214,32 +2234,44 @@ class _ChunkTokenizer:
 
     def words(self, text: str, start: int, end: int, out: list[tuple[int, int, str]]) -> None:
         """Append the tokens of text[start:end], as ``tokenizer(text[start:end])`` gives them."""
-        known = self.chunks.get
-        append = out.append
-        find = text.find
         span = text[start:end]
         # The usual span has its words one space apart (every whitespace character but the space is
         # unprintable): each space is the trailing space of the token before it, so the chunks are the
-        # pieces between the spaces, each starting one after the end of the one before. Otherwise
-        # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again by
-        # str.find from the end of the one before (only whitespace lies between them): no match objects.
-        single_spaced = span[:1] != " " and span[-1:] != " " and "  " not in span and span.isprintable()
-        prev = at = start
-        for chunk in span.split(" ") if single_spaced and span else span.split():
-            if not single_spaced:
-                at = find(chunk, prev)
-                # one space after a token is its trailing space; any other gap goes to _whitespace
-                if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
-                    self._whitespace(text, start, prev, at, out)
+        # pieces between the spaces, each starting one after the end of the one before
+        if span and span[:1] != " " and span[-1:] != " " and "  " not in span and span.isprintable():
+            chunks = self.chunks
+            append = out.append
+            at = start
+            for chunk in span.split(" "):
+                end = at + len(chunk)
+                try:
+                    tokens = chunks[chunk]
+                except KeyError:  # (a chunk not met before: tokenised once)
+                    tokens = self._tokens(chunk)
+                if tokens is None:  # one token, the chunk itself: most words
+                    append((at, end, chunk))
+                else:
+                    out.extend([(at + a, at + b, t) for a, b, t in tokens])
+                at = end + 1
+            return
+        # Otherwise str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found
+        # again by str.find from the end of the one before (only whitespace lies between them): no match objects
+        known = self.chunks.get
+        find = text.find
+        prev = start
+        for chunk in span.split():
+            at = find(chunk, prev)
+            # one space after a token is its trailing space; any other gap goes to _whitespace
+            if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
+                self._whitespace(text, start, prev, at, out)
             tokens = known(chunk, False)
             if tokens is False:
                 tokens = self._tokens(chunk)
             prev = at + len(chunk)
             if tokens is None:
-                append((at, prev, chunk))
+                out.append((at, prev, chunk))
             else:
                 out.extend([(at + a, at + b, t) for a, b, t in tokens])
-            at = prev + 1
         if prev < end:
             self._whitespace(text, start, prev, end, out)
 
@@ -2298,12 +2330,12 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _claims(text: str, doc, rules: _Rules, hits: list[tuple[int, int]], tokenizer=None, references=None,
-            context: str | None = None) -> list[Claim]:
-    """The claims of ``text``, whose number hits (``rules.core_hits(text)``) are not empty."""
+def _claims(text: str, doc, rules: _Rules, hits: tuple[list[tuple[int, int]], list[tuple[int, int]]], tokenizer=None,
+            references=None, context: str | None = None) -> list[Claim]:
+    """The claims of ``text``, whose number hits (``rules.core_hit_lists(text)``) are not both empty."""
     lexicon = rules.lx
     scanner = _Scanner(text, rules, doc, references)
-    figures = scanner.scan(hits)
+    figures = scanner.scan(*hits)
     if not figures:
         return []
     sentences = _sentences(doc, text, rules, scanner.plain)
@@ -2406,8 +2438,8 @@ def default_pipeline():
 def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON, context: str | None = None) -> list[Claim]:
     """All claims in an already tokenised Doc (used by the spaCy component); ``context`` as in find_claims."""
     rules = _rules(lexicon)
-    hits = rules.core_hits(doc.text)
-    return _claims(doc.text, doc, rules, hits, context=context) if hits else []
+    hits = rules.core_hit_lists(doc.text)
+    return _claims(doc.text, doc, rules, hits, context=context) if hits[0] or hits[1] else []
 
 
 def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, references=None,
@@ -2420,8 +2452,8 @@ def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, re
     figure is "planned" unless its sentence says in past or perfect tense that it was done.
     """
     rules = _rules(lexicon)
-    hits = rules.core_hits(text)
-    if not hits:  # no digit, no number word: no claim (and no need to load spaCy)
+    hits = rules.core_hit_lists(text)
+    if not hits[0] and not hits[1]:  # no digit, no number word: no claim (and no need to load spaCy)
         return []
     # the default pipeline is ours and never changed: its tokens can be remembered per chunk
     tokenizer = nlp.tokenizer if nlp is not None else _default_chunk_tokenizer()

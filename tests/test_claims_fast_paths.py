@@ -422,6 +422,34 @@ def test_plain_windows_of_other_texts_are_guarded_like_plain_texts():
     assert tested > 20  # matches in plain windows of those texts, where the guards are used
 
 
+def test_core_hit_lists_are_the_core_hits_split_into_digits_and_words():
+    for text in [*TEXTS, "Fünf 5 five ٣ three ²2 ten"]:
+        digits, words = RULES.core_hit_lists(text)
+        hits = [m.span() for m in RULES.core_re.finditer(text)]
+        assert digits == [h for h in hits if text[h[0]].isdigit()]
+        assert words == [h for h in hits if not text[h[0]].isdigit()]
+
+
+def test_cores_come_in_text_order_and_find_every_ratio_after_digits():
+    odd = "1 in 2, 3  in 4, 5\tIN 6, 7 iN\n8, 9 \n in 10, 11 inch 12 into 3/4 in 5 of 6 in"
+    rng = random.Random(11)
+    texts = [*PLAIN, odd, *(with_random_edits(odd, EDITS + "iInN", 40, rng) for _ in range(30))]
+    ratios = 0
+    for text in texts:
+        scanner = C._Scanner(text, RULES)
+        digits, words = RULES.core_hit_lists(text)
+        cores = scanner.cores(digits, words)
+        # (the digit cores alone are not sorted: they must come in order)
+        assert cores == sorted(cores, key=lambda c: (c[0], -c[1])), text
+        found = {(a, b) for a, b, _, what in cores if what == "ratio"}
+        for p, _ in digits:
+            m = scanner.fwd.ratio_re.match(text, p)
+            if m:
+                ratios += 1
+                assert m.span() in found, text[p:p + 20]
+    assert ratios >= 20
+
+
 def test_cores_skip_the_slash_fraction_and_ratio_patterns_only_where_they_cannot_match():
     odd = "3/4 of the 12/5 of one in ten a third in 4 five\tIN six 1 in 2 two in every three 10/12of 7 /8 of"
     tried = 0
@@ -429,7 +457,7 @@ def test_cores_skip_the_slash_fraction_and_ratio_patterns_only_where_they_cannot
         twins = RULES.twins
         for p, hit_end in RULES.core_hits(text):
             if twins.slash_fraction_re.match(text, p):
-                assert "/" in text[p + 1:p + 3]
+                assert text[hit_end:hit_end + 1] == "/" and hit_end - p <= 2  # the run of digits is all of "a"
             for q in range(max(0, p - 4), p + 1):  # where the word or an article before it starts
                 if twins.ratio_re.match(text, q) and not text[p].isdigit():
                     tried += 1
@@ -437,7 +465,7 @@ def test_cores_skip_the_slash_fraction_and_ratio_patterns_only_where_they_cannot
     assert tried >= 3
     # and cores() still finds each of them ("12/5": the "/" two characters on; a ratio after a word)
     scanner = C._Scanner(odd, RULES)
-    found = [(odd[a:b], what) for a, b, _, what in scanner.cores(RULES.core_hits(odd)) if what in ("slash", "ratio")]
+    found = [(odd[a:b], what) for a, b, _, what in scanner.cores(*RULES.core_hit_lists(odd)) if what in ("slash", "ratio")]
     assert found == [("3/4", "slash"), ("12/5", "slash"), ("one in ten", "ratio"), ("five\tIN six", "ratio"),
                      ("1 in 2", "ratio"), ("two in every three", "ratio")]
 
@@ -570,13 +598,13 @@ def test_references_passed_in_exclude_the_figures_the_references_looked_up_exclu
     overlapping = 0
     for text in [*(line for t in TEXTS for line in t.split("\n") if line.strip()), *odd]:
         refs = find_references(text)
-        hits = RULES.core_hits(text)
-        if not hits:
+        hits = RULES.core_hit_lists(text)
+        if not hits[0] and not hits[1]:
             continue
-        looked_up = C._Scanner(text, RULES).scan(hits)  # (references looked up behind the hint)
-        passed = C._Scanner(text, RULES, references=refs).scan(hits)
+        looked_up = C._Scanner(text, RULES).scan(*hits)  # (references looked up behind the hint)
+        passed = C._Scanner(text, RULES, references=refs).scan(*hits)
         assert [(f.start, f.end) for f in passed] == [(f.start, f.end) for f in looked_up], text
-        overlapping += len(C._Scanner(text, RULES, references=[]).scan(hits)) > len(looked_up)
+        overlapping += len(C._Scanner(text, RULES, references=[]).scan(*hits)) > len(looked_up)
     assert overlapping >= 3  # texts where a reference drops a figure
 
 
