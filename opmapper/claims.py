@@ -719,8 +719,12 @@ def _tail(s: str) -> tuple[str, str, bool, str] | None:
 # the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
 _TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
             "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
-            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re",
+            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re", "never_figure_without_guid_re",
             "reference_hint_re", "unit_after_re", "fraction_re", "sentence_break_re")
+
+
+# the GUID branch of _Rules.never_figure_re: "3f2a1b4c-1234-5678-9abc-def012345678"
+_GUID_BRANCH = r"[0-9a-fA-F](?i:(?<!\w.)[0-9a-f]{7}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)"
 
 
 class _Rules:
@@ -919,16 +923,22 @@ class _Rules:
         # character is not the text's at once, and regex needs no case folding to pick the branch; the
         # branch then reads what stood before that character, as it did ahead of it when written as an
         # alternation: "(?<![\w+])\+\d{1,3}..." is "\+(?<![\w+].)\d{1,3}...", a "\b" before a digit "(?<!\w.)"
-        self.never_figure_re = regex.compile(
-            r"\+(?i:(?<![\w+].)\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,})"                    # +41 22 999 0000
-            r"|\((?i:(?<!\w.)\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b)"                       # (022) 999-0000
-            r"|0(?i:(?<![\w,.].)\d{2,4}(?:[ \-]\d{2,4}){2,}\b)"                              # 0800 123 456
-            r"|[0-9a-fA-F](?i:(?<!\w.)[0-9a-f]{7}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)"  # GUIDs
-            r"|\d(?i:(?<!\w.)\d{0,3}[/.\-]\d{1,2}[/.\-]\d{2,4}\b)"                           # 30/09/2022, 2022-09-30
-            r"|\d(?i:(?<!\w.)\d?[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)"
-            r"(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s)))"                                               # 9:30, 10h30 am
-            r"|\d(?i:(?<!\w.)\d?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w))"                            # 3 pm
+        never_figure_branches = (
+            r"\+(?i:(?<![\w+].)\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,})",                    # +41 22 999 0000
+            r"\((?i:(?<!\w.)\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b)",                       # (022) 999-0000
+            r"0(?i:(?<![\w,.].)\d{2,4}(?:[ \-]\d{2,4}){2,}\b)",                              # 0800 123 456
+            _GUID_BRANCH,                                                                   # GUIDs
+            r"\d(?i:(?<!\w.)\d{0,3}[/.\-]\d{1,2}[/.\-]\d{2,4}\b)",                           # 30/09/2022, 2022-09-30
+            r"\d(?i:(?<!\w.)\d?[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)"
+            r"(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s)))",                                              # 9:30, 10h30 am
+            r"\d(?i:(?<!\w.)\d?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w))",                            # 3 pm
         )
+        self.never_figure_re = regex.compile("|".join(never_figure_branches))
+        # The same without the GUID branch, the only one that needs a "-" (four): in a window without one it
+        # finds the same matches, and it opens with "+", "(" or a digit only, where the hex letters of the
+        # GUID branch make the search try a match at a third of the letters of the text
+        self.never_figure_without_guid_re = regex.compile(
+            "|".join(branch for branch in never_figure_branches if branch != _GUID_BRANCH))
         self.twins = _Twins(self, _TWINNED)
 
     def core_hits(self, text: str) -> list[tuple[int, int]]:
@@ -1142,7 +1152,8 @@ class _Scanner:
         if not self.fwd.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
             return False  # no separator or time mark next to the digits: nothing to look for
         lo, hi = max(0, start - 48), min(len(self.text), end + 48)
-        for m in self.fwd.never_figure_re.finditer(self.text, lo, hi):
+        pattern = self.fwd.never_figure_re if "-" in self.text[lo:hi] else self.fwd.never_figure_without_guid_re
+        for m in pattern.finditer(self.text, lo, hi):
             if m.start() >= end:
                 return False  # (matches come in text order: none from here on reaches back into the figure)
             if start < m.end():

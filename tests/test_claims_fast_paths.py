@@ -531,6 +531,36 @@ def test_never_figure_written_branch_by_first_character_matches_where_its_altern
     assert found > 30
 
 
+def test_never_figure_without_the_guid_branch_matches_as_never_figure_in_windows_without_a_hyphen():
+    rng = random.Random(6)
+    # GUIDs with their hyphens taken out, next to the dates, times and phone numbers that stay
+    extra = NEVER_FIGURE_EXTRA.replace("-", "")
+    samples = [*TEXTS, extra, *(with_random_edits(t[:600], "0123456789 +()./:hapmHabcdef", 40, rng) for t in TEXTS)]
+    windows = found = 0
+    for text in samples:
+        pairs = [(RULES.never_figure_re, RULES.never_figure_without_guid_re)]
+        if C._plain_ascii(text):
+            pairs.append((RULES.twins.never_figure_re, RULES.twins.never_figure_without_guid_re))
+        for full, without_guid in pairs:
+            for lo in range(0, len(text), 5):
+                hi = min(len(text), lo + 100)
+                if "-" in text[lo:hi]:
+                    continue
+                windows += 1
+                expected = [m.span() for m in full.finditer(text, lo, hi)]
+                assert [m.span() for m in without_guid.finditer(text, lo, hi)] == expected, text[lo:hi]
+                found += len(expected)
+    assert windows > 1000 and found > 30
+    # (where there are hyphens, only the GUID branch finds a GUID)
+    guid = "id f3a1b4c2-1234-5678-9abc-def012345678"
+    assert RULES.never_figure_re.search(guid).span() == (3, len(guid))
+    assert RULES.never_figure_without_guid_re.search(guid) is None
+    for text in (guid, guid.upper() + " and 40 rangers", "a 40 ha " + guid[3:]):
+        scanner = C._Scanner(text, RULES)
+        start = text.lower().index("f3a1")
+        assert scanner._never_figure(start + 4, start + 8)  # the GUID's digits "b4c2" ... "1234"
+
+
 def test_no_number_starts_after_the_characters_that_rule_digit_re_out():
     tested = 0
     for text in [*TEXTS, "OP4 a/5 1.5 1,5 x:9 2021-24 _7 é8"]:
