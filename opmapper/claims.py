@@ -1307,6 +1307,17 @@ class _Scanner:
         # (a space at the edges, as _prev_char and _next_char give)
         prev = text[start - 1] if start > 0 else " "
         nxt = text[end] if end < len(text) else " "
+        if prev == " " and nxt == " ":
+            # most numbers: a space on either side, where of the tests of _spaced_apart_trap only a section
+            # number opening a heading and the digits after a phone number's "+" can hold
+            return not after_separator and (
+                ("." in text[start:end] and self._section_number(text[text.rfind("\n", 0, start) + 1:start], end))
+                or self._after_phone_plus(start, end))
+        return self._spaced_apart_trap(start, end, prev, nxt, after_separator)
+
+    def _spaced_apart_trap(self, start: int, end: int, prev: str, nxt: str, after_separator: bool) -> bool:
+        """:meth:`_digit_trap` of the digits at [start, end), between the characters ``prev`` and ``nxt``."""
+        text = self.text
         if after_separator:  # the second number of "15-20": the hyphen before it is the range's
             prev = " "
         # glued to letters before: CoP19, OP4, Res040, FY2022, GUID pieces (currency symbols excepted)
@@ -1344,15 +1355,11 @@ class _Scanner:
             return True  # "1) training 2) outreach": a ")" closing no "(" marks a list item
         if nxt == "." and not head.strip() and _re(r"\.\s+\S").match(text[end:end + 3]):
             return True
-        if not head.strip() and "." in text[start:end] and _re(r"[ \t]+[A-Z][a-z]").match(text, end) and \
-                self._next_word(end) not in self.r.unit_forms and self._next_word(end) not in self.r.currency_forms \
-                and self._next_word(end) not in self.lx.scales:
-            return True  # "1.2 Training of teachers": a section number opening a heading line
+        if "." in text[start:end] and self._section_number(head, end):
+            return True
         if nxt == ")" and prev == "(" and _re(r"\)\s+[A-Za-z]").match(text[end:end + 3]):
             return True
-        # phone numbers: +41 22 ..., (022) 999-0000
-        if "+" in text[max(0, start - 4):start] and _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) \
-                and _re(r"[\s\-]\d").match(text[end:end + 2]):
+        if self._after_phone_plus(start, end):
             return True
         # (nxt, the first character of text[end:], is no ")" here: of the two tests after the pattern only
         # the "(+" before can hold, and it is the cheapest, so it goes first)
@@ -1362,6 +1369,19 @@ class _Scanner:
         if prev == "(" and nxt == ")" and _re(r"\)\s*\d").match(text[end:end + 3]):
             return True
         return False
+
+    def _section_number(self, head: str, end: int) -> bool:
+        """'1.2 Training of teachers': a number (with a point) ending at ``end`` after nothing but the
+        whitespace ``head`` on its line, before a capitalised word that is no unit, currency or scale."""
+        return not head.strip() and _re(r"[ \t]+[A-Z][a-z]").match(self.text, end) is not None and \
+            self._next_word(end) not in self.r.unit_forms and self._next_word(end) not in self.r.currency_forms \
+            and self._next_word(end) not in self.lx.scales
+
+    def _after_phone_plus(self, start: int, end: int) -> bool:
+        """Phone numbers: "+41 22 ...": the digits at [start, end) follow a "+" and go on."""
+        text = self.text
+        return "+" in text[max(0, start - 4):start] and _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) \
+            is not None and _re(r"[\s\-]\d").match(text[end:end + 2]) is not None
 
     def _reference_trap(self, fig: _Figure) -> bool:
         """'Target 12', 'section 4.2', 'Sites 1 to 4': a number after a reference word, unless it has a

@@ -422,6 +422,26 @@ def test_plain_windows_of_other_texts_are_guarded_like_plain_texts():
     assert tested > 20  # matches in plain windows of those texts, where the guards are used
 
 
+def test_digits_with_a_space_on_either_side_are_trapped_as_in_general():
+    odd = ("1.2 Training of teachers\n 3.4 Km of roads\n+41 22 999 0000 + 5 6, +7 a 8.9 Rangers 10 (11 ) 12. 13 + "
+           "14 \n2.5 Million trees\n\t4.5 Sites 6,7 EUR")
+    rng = random.Random(12)
+    texts = [*TEXTS, odd, *(with_random_edits(odd, EDITS + "+ABR", 30, rng) for _ in range(30))]
+    spaced = trapped = 0
+    for text in texts:
+        scanner = C._Scanner(text, RULES)
+        for m in regex.finditer(r"\d+(?:[.,]\d+)?", text):
+            start, end = m.span()
+            if (text[start - 1] if start else " ") != " " or (text[end] if end < len(text) else " ") != " ":
+                continue
+            spaced += 1
+            for after_separator in (False, True):
+                expected = scanner._spaced_apart_trap(start, end, " ", " ", after_separator)
+                assert scanner._digit_trap(start, end, after_separator) == expected, text[max(0, start - 20):end + 20]
+                trapped += expected
+    assert spaced > 300 and trapped >= 10
+
+
 def test_core_hit_lists_are_the_core_hits_split_into_digits_and_words():
     for text in [*TEXTS, "Fünf 5 five ٣ three ²2 ten"]:
         digits, words = RULES.core_hit_lists(text)
