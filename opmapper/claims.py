@@ -506,6 +506,29 @@ def _by_first_letter(fragments) -> str:
     return "|".join(parts)
 
 
+def _needs_apostrophe(fragment: str) -> bool:
+    """Every match of the regex ``fragment`` holds an apostrophe ("\\w+'ll"): a conservative test, True only
+    for a "'" outside any group, set or alternation, with no quantifier after it that could skip it."""
+    if _has_top_level_bar(fragment):
+        return False
+    depth, i = 0, 0
+    while i < len(fragment):
+        ch = fragment[i]
+        if ch == "\\" or ch == "[":  # (an escape, or a set: what follows is no plain "'" at depth 0)
+            if ch == "[":
+                return False
+            i += 2
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "'" and depth == 0 and fragment[i + 1:i + 2] not in ("?", "*", "{"):
+            return True
+        i += 1
+    return False
+
+
 def _marker_pattern(alternation: str, word_start: bool = False) -> str:
     """The case-blind pattern of a marker alternation, matching whole words only. ``word_start``: every
     match opens with a word character, so "\\b" stands for the lookbehind before it (tested faster)."""
@@ -892,6 +915,14 @@ class _Rules:
             word_start=all(_opens_with_word_char(f) for f in lx.achieved_markers))
         self.planned_after_re = _after_twin(self.planned_lower_re)
         self.achieved_after_re = _after_twin(self.achieved_lower_re)
+        # The planned markers but those that need an apostrophe ("\w+'ll"), for the sentences without one: the
+        # same matches, found faster (that marker reads each word to its end looking for the "'", and it
+        # splits the branches gathered by first letter in two)
+        unquoted = [f for f in lx.planned_markers if not _needs_apostrophe(f)]
+        self.planned_unquoted_after_re = _after_twin(_lower_twin(
+            regex.compile(_marker_pattern(_by_first_letter(unquoted))),
+            word_start=all(_opens_with_word_char(f) for f in unquoted))) \
+            if unquoted and len(unquoted) < len(lx.planned_markers) else self.planned_after_re
         # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
         opener = r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)"
         # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
@@ -2093,7 +2124,8 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     key = (sent_start, sent_end)
     planned = scanner.planned_at.get(key)
     if planned is None:  # once per sentence, however many figures it holds
-        planned = scanner.planned_at[key] = _marker_starts(sent, r, plain, r.planned_lower_re, r.planned_after_re,
+        after_re = r.planned_after_re if "'" in sent else r.planned_unquoted_after_re
+        planned = scanner.planned_at[key] = _marker_starts(sent, r, plain, r.planned_lower_re, after_re,
                                                            r.planned_res)
         if _opens_with_plan(sent, r, plain):
             planned.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence

@@ -442,6 +442,27 @@ def test_digits_with_a_space_on_either_side_are_trapped_as_in_general():
     assert spaced > 300 and trapped >= 10
 
 
+def test_planned_markers_but_those_with_an_apostrophe_match_alike_where_there_is_none():
+    rng = random.Random(13)
+    words = ["will ", "we ", "to ", "be ", "planned ", "is ", "aims ", "they ", "ll ", "by 2025 ", "were "]
+    lines = [line.lower() for t in TEXTS for line in t.split("\n") if line.strip()]
+    lines += [with_random_edits(line, words, 6, rng) for line in lines[:400]]
+    compared = found = 0
+    for line in lines:
+        if "'" in line or not C._plain_ascii(line):
+            continue
+        compared += 1
+        expected = [m.start() for m in RULES.planned_after_re.finditer(" " + line)]
+        assert [m.start() for m in RULES.planned_unquoted_after_re.finditer(" " + line)] == expected, line
+        found += len(expected)
+    assert compared > 500 and found > 100
+    assert [C._needs_apostrophe(f) for f in (r"\w+'ll", "we'd", r"a'?b", r"(?:a'b)?", r"[']x", r"x|'y")] == \
+        [True, True, False, False, False, False]
+    # (with an apostrophe, the markers that need it are found)
+    assert [m.start() for m in RULES.planned_after_re.finditer(" we'll train 40")] == [0]
+    assert C._modality(C._Scanner("We'll train 40 rangers", RULES), 12, 14, None, 0, 22, None) == "planned"
+
+
 def test_core_hit_lists_are_the_core_hits_split_into_digits_and_words():
     for text in [*TEXTS, "Fünf 5 five ٣ three ²2 ten"]:
         digits, words = RULES.core_hit_lists(text)
