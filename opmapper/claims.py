@@ -725,6 +725,7 @@ def _overlaps_any(spans, figures) -> bool:
 
 
 _UNGUARDED = object()  # what _Scanner._tail_at gives for a window the end guards cannot read
+_NOT_YET = object()  # (a window whose tail _Scanner._tail_at has not worked out yet)
 
 
 def _tail(s: str) -> tuple[str, str, bool, str] | None:
@@ -1146,11 +1147,10 @@ class _Scanner:
         """:func:`_tail` of ``text[end - n:end]``, worked out once per window; ``_UNGUARDED`` when that
         window is not plain ASCII (:func:`_plain_ascii`: the guards do not hold there)."""
         key = (end, n)
-        tails = self.tails
-        if key in tails:
-            return tails[key]
-        window = self.text[end - n if end > n else 0:end]
-        tail = tails[key] = _tail(window) if self.plain or _plain_ascii(window) else _UNGUARDED
+        tail = self.tails.get(key, _NOT_YET)
+        if tail is _NOT_YET:
+            window = self.text[end - n if end > n else 0:end]
+            tail = self.tails[key] = _tail(window) if self.plain or _plain_ascii(window) else _UNGUARDED
         return tail
 
     # ---------------------------------------------------------------- exclusions
@@ -1903,6 +1903,7 @@ class _Phrase:
         function_words, past_tense, ing_nouns = lx.function_words, lx.past_tense, lx.ing_nouns
         first = i
         last = None
+        last_low = ""  # words[last] lower-cased
         n = 0
         glued = False  # the previous token was a hyphen inside a word: take the next one as it is
         while i < limit and n < 6:
@@ -1917,26 +1918,26 @@ class _Phrase:
                 i += 1  # possessive: "prosecutors' networks", "women's groups"
                 glued = True
                 continue
-            if not _has_letter(t):
+            if not t.isalpha() and not _has_letter(t):  # (most tokens are words: no call)
                 break
             hyphen_next = i + 1 < limit and words[i + 1][2] in _HYPHENS and self._joined(i + 1)
-            if not glued and last is not None and self.is_plural(words[last][2].lower()) and not (
-                    words[last][2].lower() in lx.plural_nouns and self.is_plural(low)
-                    and low not in lx.plural_nouns):
+            if not glued and last is not None and self.is_plural(last_low) and not (
+                    last_low in lx.plural_nouns and self.is_plural(low) and low not in lx.plural_nouns):
                 break  # a plural ends the phrase, but "fish passes", "youth leaders" go on
             if not glued and not hyphen_next:
                 if low in function_words:
                     if not (last is None and low in lx.count_premodifiers and self._modifies_next(i, limit)
                             and words[i + 1][2].lower() != "than"):
                         break
-                verbish = low in past_tense or self._is_participle(low) or (
-                    low.endswith("ing") and low not in ing_nouns)
+                participle = self._is_participle(low)
+                verbish = low in past_tense or participle or (low.endswith("ing") and low not in ing_nouns)
                 if last is None:
                     if verbish and i + 2 < limit and words[i + 1][2].lower() in ("or", "and") and \
                             self._is_participle(words[i + 2][2].lower()) and self._modifies_next(i + 2, limit):
                         i += 2  # "176 injured or confiscated animals"
                         n += 1
                         last = i
+                        last_low = words[i][2].lower()
                         i += 1
                         continue
                     if verbish and not self._modifies_next(i, limit):
@@ -1947,10 +1948,11 @@ class _Phrase:
                     if low.endswith("ing") and low not in ing_nouns and not (
                             self._modifies_next(i, limit) and self.is_plural(words[i + 1][2].lower())):
                         break  # "coastline using sonar" ends; "turtle nesting beaches" goes on
-                    if self._is_participle(low) and not self._modifies_next(i, limit):
+                    if participle and not self._modifies_next(i, limit):
                         break
             glued = False
             last = i
+            last_low = low
             n += 1
             i += 1
         if last is None:
