@@ -25,6 +25,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import regex
@@ -1818,6 +1819,9 @@ def _has_letter(token: str) -> bool:
     return token.isalpha() or any(ch.isalpha() for ch in token)  # most tokens are words: str.isalpha first
 
 
+_TOKEN_START = itemgetter(0)  # the start of a token (start, end, text)
+
+
 class _Phrase:
     """Counted noun phrase, head and verb from the tokens around a figure."""
 
@@ -1825,7 +1829,6 @@ class _Phrase:
         self.s = scanner
         self.lx = scanner.lx
         self.words = words  # (start, end, text) of every token
-        self.starts = [w[0] for w in words]
 
     def number_of_before(self, char: int, sent_start: int) -> str | None:
         """'The number of elephant deaths ... fell to 3': the head after 'number of'."""
@@ -1851,7 +1854,8 @@ class _Phrase:
         return None
 
     def _index_at(self, char: int) -> int:
-        return bisect.bisect_left(self.starts, char)
+        # (the tokens' starts read where the search looks, not listed for every token: a few per figure)
+        return bisect.bisect_left(self.words, char, key=_TOKEN_START)
 
     def _is_participle(self, low: str) -> bool:
         if low in self.lx.irregular_participles:
@@ -2416,7 +2420,10 @@ def _claims(text: str, doc, rules: _Rules, hits: tuple[list[tuple[int, int]], li
         counted, head, counted_end, verb = phrase.analyse(fig, ss, se)
         rows.append([fig, ss, se, counted, head, counted_end, verb])
     _inherit_heads(rows, phrase, text)
-    rows = [row for row in rows if not _is_duration(row, text, lexicon) and not _is_position(row[0], text, rules)]
+    # (what each test needs first, tested here: a head counting time, a length)
+    time_units = lexicon.time_units
+    rows = [row for row in rows if not (row[4] in time_units and _is_duration(row, text, lexicon))
+            and not (row[0].kind == "length" and _is_position(row[0], text, rules))]
     claims = []
     for fig, ss, se, counted, head, counted_end, verb in rows:
         verb_text, verb_pos = verb if verb else (None, None)
