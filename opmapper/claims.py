@@ -2430,8 +2430,11 @@ def _claims(text: str, doc, rules: _Rules, hits: tuple[list[tuple[int, int]], li
         modality = _modality(scanner, fig.start, fig.end, verb_text, ss, se, verb_pos, context)
         end = max(fig.end, counted_end)
         value = fig.value
-        if fig.unit is None and math.isclose(value, round(value), rel_tol=1e-12):
-            value = float(round(value))
+        if fig.unit is None:
+            rounded = round(value)
+            # (a whole number is close to itself: no call with a keyword for most counts)
+            if rounded == value or math.isclose(value, rounded, rel_tol=1e-12):
+                value = float(rounded)
         claims.append(_new_claim(  # the fields in Claim's order
             value, fig.value_max, fig.bound, fig.unit, counted, head, verb_text, modality,
             fig.kind if fig.unit is not None else "count", fig.start, end, text[fig.start:end], ss, se,
@@ -2474,7 +2477,7 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
     take the previous figure's in the sentence; otherwise the nearest plural noun before in the sentence
     ('takedown requests fell to under 300').
     """
-    taken = [(r[0].start, r[5]) for r in rows]
+    taken = None  # the spans of the figures and their counted phrases (listed when first needed)
     for n, row in enumerate(rows):
         fig, ss, se, counted, head = row[:5]
         if head is not None or (fig.unit is not None and fig.unit not in ("%", "fraction")):
@@ -2494,7 +2497,11 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
         if prev is not None and prev[4] and (prev[0].unit is None or prev[0].unit in ("%", "fraction")):
             row[3], row[4] = prev[3], prev[4]
         else:
-            word = phrase.number_of_before(fig.start, ss) or phrase.plural_before(fig.start, ss, taken)
+            word = phrase.number_of_before(fig.start, ss)
+            if not word:
+                if taken is None:
+                    taken = [(r[0].start, r[5]) for r in rows]
+                word = phrase.plural_before(fig.start, ss, taken)
             if word is not None:
                 row[3], row[4] = word, word
 
