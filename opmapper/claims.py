@@ -741,6 +741,23 @@ def _tail(s: str) -> tuple[str, str, bool, str] | None:
     return s[-1], s[cut:].lower(), cut > 0 and (s[cut - 1].isdigit() or s[cut - 1] in "._"), s
 
 
+_WIDEST_WINDOW = 50  # the widest window read before a figure (_Scanner._context_trap, _reference_trap)
+
+
+def _narrower_tail(tail: tuple[str, str, bool, str] | None, cut: int) -> tuple[str, str, bool, str] | None:
+    """:func:`_tail` of a window ``cut`` characters shorter, cut at its start, than the window whose
+    :func:`_tail` is ``tail`` (the same last character, and the same last word unless it reaches the cut)."""
+    if tail is None or cut == 0:
+        return tail
+    last, word, glued, s = tail
+    if len(s) <= cut:
+        return None  # all that is left is whitespace
+    s = s[cut:]
+    if len(word) < len(s):
+        return last, word, glued, s
+    return last, s.lower(), False, s  # the letters run to the cut: nothing is glued before them
+
+
 # the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
 _TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
             "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
@@ -1150,8 +1167,14 @@ class _Scanner:
         key = (end, n)
         tail = self.tails.get(key, _NOT_YET)
         if tail is _NOT_YET:
-            window = self.text[end - n if end > n else 0:end]
-            tail = self.tails[key] = _tail(window) if self.plain or _plain_ascii(window) else _UNGUARDED
+            # (the traps read the widest window first: in plain text the narrower ones are cut from its tail)
+            wider = self.tails.get((end, _WIDEST_WINDOW), _NOT_YET) if self.plain and n < _WIDEST_WINDOW else _NOT_YET
+            if wider is not _NOT_YET:
+                tail = _narrower_tail(wider, min(end, _WIDEST_WINDOW) - min(end, n))
+            else:
+                window = self.text[end - n if end > n else 0:end]
+                tail = _tail(window) if self.plain or _plain_ascii(window) else _UNGUARDED
+            self.tails[key] = tail
         return tail
 
     # ---------------------------------------------------------------- exclusions
@@ -2411,9 +2434,11 @@ def _claims(text: str, doc, rules: _Rules, hits: tuple[list[tuple[int, int]], li
     sent_starts = [s for s, _ in sentences]
     spans = []
     for fig in figures:
-        k = max(0, bisect.bisect_right(sent_starts, max(fig.start, fig.end - 1)) - 1)
-        ss, se = sentences[k]
-        spans.append((min(ss, fig.start), max(se, fig.end)))
+        start, end = fig.start, fig.end
+        # (the sentence holding the figure's last character; conditions, not min() and max() calls)
+        k = bisect.bisect_right(sent_starts, end - 1 if end - 1 > start else start) - 1
+        ss, se = sentences[k if k > 0 else 0]
+        spans.append((ss if ss < start else start, se if se > end else end))
     phrase = _Phrase(scanner, _words_in(_merge(spans), text, doc, tokenizer))
     rows = []
     for fig, (ss, se) in zip(figures, spans, strict=True):

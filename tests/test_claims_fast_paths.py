@@ -463,6 +463,21 @@ def test_planned_markers_but_those_with_an_apostrophe_match_alike_where_there_is
     assert C._modality(C._Scanner("We'll train 40 rangers", RULES), 12, 14, None, 0, 22, None) == "planned"
 
 
+def test_a_narrower_windows_tail_is_cut_from_the_wider_ones():
+    rng = random.Random(14)
+    odd = "word" * 20 + " 12abc " + "x" * 45 + "  \t " * 15 + "9_ab " + "AB." * 20
+    texts = [*PLAIN, odd, *(with_random_edits(odd, EDITS + "Ab_ ", 60, rng) for _ in range(10))]
+    compared = 0
+    for text in texts:
+        for end in range(0, len(text), 3):
+            wide = C._tail(text[max(0, end - 50):end])
+            for n in (5, 40, 49):
+                cut = min(end, 50) - min(end, n)
+                assert C._narrower_tail(wide, cut) == C._tail(text[max(0, end - n):end]), (text[max(0, end - 50):end], n)
+                compared += 1
+    assert compared > 10000
+
+
 def test_core_hit_lists_are_the_core_hits_split_into_digits_and_words():
     for text in [*TEXTS, "Fünf 5 five ٣ three ²2 ten"]:
         digits, words = RULES.core_hit_lists(text)
