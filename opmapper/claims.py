@@ -1363,14 +1363,14 @@ class _Scanner:
         prev = text[start - 1] if start > 0 else " "
         nxt = text[end] if end < len(text) else " "
         if prev == " " and nxt == " ":
-            # most numbers: a space on either side, where of the tests of _spaced_apart_trap only a section
-            # number opening a heading and the digits after a phone number's "+" can hold
+            # most numbers: a space on either side, where of the tests of _trap_between only a section
+            # number opening a heading and the digits after a phone number's "+" can hold (tested alike)
             return not after_separator and (
                 ("." in text[start:end] and self._section_number(text[text.rfind("\n", 0, start) + 1:start], end))
                 or self._after_phone_plus(start, end))
-        return self._spaced_apart_trap(start, end, prev, nxt, after_separator)
+        return self._trap_between(start, end, prev, nxt, after_separator)
 
-    def _spaced_apart_trap(self, start: int, end: int, prev: str, nxt: str, after_separator: bool) -> bool:
+    def _trap_between(self, start: int, end: int, prev: str, nxt: str, after_separator: bool) -> bool:
         """:meth:`_digit_trap` of the digits at [start, end), between the characters ``prev`` and ``nxt``."""
         text = self.text
         if after_separator:  # the second number of "15-20": the hyphen before it is the range's
@@ -1414,6 +1414,7 @@ class _Scanner:
             return True
         if nxt == ")" and prev == "(" and _re(r"\)\s+[A-Za-z]").match(text[end:end + 3]):
             return True
+        # phone numbers: +41 22 ..., (022) 999-0000
         if self._after_phone_plus(start, end):
             return True
         # (nxt, the first character of text[end:], is no ")" here: of the two tests after the pattern only

@@ -436,7 +436,7 @@ def test_digits_with_a_space_on_either_side_are_trapped_as_in_general():
                 continue
             spaced += 1
             for after_separator in (False, True):
-                expected = scanner._spaced_apart_trap(start, end, " ", " ", after_separator)
+                expected = scanner._trap_between(start, end, " ", " ", after_separator)
                 assert scanner._digit_trap(start, end, after_separator) == expected, text[max(0, start - 20):end + 20]
                 trapped += expected
     assert spaced > 300 and trapped >= 10
