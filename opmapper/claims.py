@@ -2078,16 +2078,17 @@ class _Phrase:
         j = i
         steps = 0
         modal = False
-        while j < limit and words[j][2].lower() in aux and steps < 6:
-            w = words[j][2].lower()
-            if w == "to" and (j == i or words[j - 1][2].lower() not in ("is", "are", "was", "were")):
+        while j < limit:
+            low = words[j][2].lower()  # (read once: the word after the auxiliaries is the verb tested below)
+            if low not in aux or steps >= 6:
+                break
+            if low == "to" and (j == i or words[j - 1][2].lower() not in ("is", "are", "was", "were")):
                 return None  # "officers to identify scales": a purpose, not the figure's action
-            modal = modal or w in modals
+            modal = modal or low in modals
             j += 1
             steps += 1
         if j >= limit:
             return None
-        low = words[j][2].lower()
         # after "will", "can", "to": a base form from the verb lexicon ("12 municipalities will adopt")
         if not (self._is_participle(low) or (modal and low in self.lx.verbs)):
             return None
