@@ -25,6 +25,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import regex
@@ -506,6 +507,29 @@ def _by_first_letter(fragments) -> str:
     return "|".join(parts)
 
 
+def _needs_apostrophe(fragment: str) -> bool:
+    """Every match of the regex ``fragment`` holds an apostrophe ("\\w+'ll"): a conservative test, True only
+    for a "'" outside any group, set or alternation, with no quantifier after it that could skip it."""
+    if _has_top_level_bar(fragment):
+        return False
+    depth, i = 0, 0
+    while i < len(fragment):
+        ch = fragment[i]
+        if ch == "\\" or ch == "[":  # (an escape, or a set: what follows is no plain "'" at depth 0)
+            if ch == "[":
+                return False
+            i += 2
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "'" and depth == 0 and fragment[i + 1:i + 2] not in ("?", "*", "{"):
+            return True
+        i += 1
+    return False
+
+
 def _marker_pattern(alternation: str, word_start: bool = False) -> str:
     """The case-blind pattern of a marker alternation, matching whole words only. ``word_start``: every
     match opens with a word character, so "\\b" stands for the lookbehind before it (tested faster)."""
@@ -702,6 +726,7 @@ def _overlaps_any(spans, figures) -> bool:
 
 
 _UNGUARDED = object()  # what _Scanner._tail_at gives for a window the end guards cannot read
+_NOT_YET = object()  # (a window whose tail _Scanner._tail_at has not worked out yet)
 
 
 def _tail(s: str) -> tuple[str, str, bool, str] | None:
@@ -716,11 +741,32 @@ def _tail(s: str) -> tuple[str, str, bool, str] | None:
     return s[-1], s[cut:].lower(), cut > 0 and (s[cut - 1].isdigit() or s[cut - 1] in "._"), s
 
 
+_WIDEST_WINDOW = 50  # the widest window read before a figure (_Scanner._context_trap, _reference_trap)
+
+
+def _narrower_tail(tail: tuple[str, str, bool, str] | None, cut: int) -> tuple[str, str, bool, str] | None:
+    """:func:`_tail` of a window ``cut`` characters shorter, cut at its start, than the window whose
+    :func:`_tail` is ``tail`` (the same last character, and the same last word unless it reaches the cut)."""
+    if tail is None or cut == 0:
+        return tail
+    last, word, glued, s = tail
+    if len(s) <= cut:
+        return None  # all that is left is whitespace
+    s = s[cut:]
+    if len(word) < len(s):
+        return last, word, glued, s
+    return last, s.lower(), False, s  # the letters run to the cut: nothing is glued before them
+
+
 # the forward patterns of _Rules with plain-re twins (_Rules.twins): those plain re runs faster
 _TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
             "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
-            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re",
+            "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re", "never_figure_without_guid_re",
             "reference_hint_re", "unit_after_re", "fraction_re", "sentence_break_re")
+
+
+# the GUID branch of _Rules.never_figure_re: "3f2a1b4c-1234-5678-9abc-def012345678"
+_GUID_BRANCH = r"[0-9a-fA-F](?i:(?<!\w.)[0-9a-f]{7}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)"
 
 
 class _Rules:
@@ -888,6 +934,14 @@ class _Rules:
             word_start=all(_opens_with_word_char(f) for f in lx.achieved_markers))
         self.planned_after_re = _after_twin(self.planned_lower_re)
         self.achieved_after_re = _after_twin(self.achieved_lower_re)
+        # The planned markers but those that need an apostrophe ("\w+'ll"), for the sentences without one: the
+        # same matches, found faster (that marker reads each word to its end looking for the "'", and it
+        # splits the branches gathered by first letter in two)
+        unquoted = [f for f in lx.planned_markers if not _needs_apostrophe(f)]
+        self.planned_unquoted_after_re = _after_twin(_lower_twin(
+            regex.compile(_marker_pattern(_by_first_letter(unquoted))),
+            word_start=all(_opens_with_word_char(f) for f in unquoted))) \
+            if unquoted and len(unquoted) < len(lx.planned_markers) else self.planned_after_re
         # the sentence's first word and the next: "Seek EUR 1.2 million" (a bullet or quote may come first)
         opener = r"^[\W\d_]*?(?P<w>\p{Lu}\p{Ll}+)\s+(?P<n>[\w'’]+)"
         # a subject before a past verb: "we completed", "IFAW trained", "Greenwatch held"
@@ -919,30 +973,40 @@ class _Rules:
         # character is not the text's at once, and regex needs no case folding to pick the branch; the
         # branch then reads what stood before that character, as it did ahead of it when written as an
         # alternation: "(?<![\w+])\+\d{1,3}..." is "\+(?<![\w+].)\d{1,3}...", a "\b" before a digit "(?<!\w.)"
-        self.never_figure_re = regex.compile(
-            r"\+(?i:(?<![\w+].)\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,})"                    # +41 22 999 0000
-            r"|\((?i:(?<!\w.)\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b)"                       # (022) 999-0000
-            r"|0(?i:(?<![\w,.].)\d{2,4}(?:[ \-]\d{2,4}){2,}\b)"                              # 0800 123 456
-            r"|[0-9a-fA-F](?i:(?<!\w.)[0-9a-f]{7}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)"  # GUIDs
-            r"|\d(?i:(?<!\w.)\d{0,3}[/.\-]\d{1,2}[/.\-]\d{2,4}\b)"                           # 30/09/2022, 2022-09-30
-            r"|\d(?i:(?<!\w.)\d?[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)"
-            r"(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s)))"                                               # 9:30, 10h30 am
-            r"|\d(?i:(?<!\w.)\d?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w))"                            # 3 pm
+        never_figure_branches = (
+            r"\+(?i:(?<![\w+].)\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,})",                    # +41 22 999 0000
+            r"\((?i:(?<!\w.)\d{2,5}\)\s?\d{3,4}[\s\-.]?\d{3,4}\b)",                       # (022) 999-0000
+            r"0(?i:(?<![\w,.].)\d{2,4}(?:[ \-]\d{2,4}){2,}\b)",                              # 0800 123 456
+            _GUID_BRANCH,                                                                   # GUIDs
+            r"\d(?i:(?<!\w.)\d{0,3}[/.\-]\d{1,2}[/.\-]\d{2,4}\b)",                           # 30/09/2022, 2022-09-30
+            r"\d(?i:(?<!\w.)\d?[:h.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|h|hrs)?(?!\.?\d)(?=\W|$)"
+            r"(?:(?<=[:hmsHMS]\d\d)|(?<=m|\.|s)))",                                              # 9:30, 10h30 am
+            r"\d(?i:(?<!\w.)\d?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w))",                            # 3 pm
         )
+        self.never_figure_re = regex.compile("|".join(never_figure_branches))
+        # The same without the GUID branch, the only one that needs a "-" (four): in a window without one it
+        # finds the same matches, and it opens with "+", "(" or a digit only, where the hex letters of the
+        # GUID branch make the search try a match at a third of the letters of the text
+        self.never_figure_without_guid_re = regex.compile(
+            "|".join(branch for branch in never_figure_branches if branch != _GUID_BRANCH))
         self.twins = _Twins(self, _TWINNED)
 
     def core_hits(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
+        digits, words = self.core_hit_lists(text)
+        return sorted(digits + words) if words else digits
+
+    def core_hit_lists(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """:meth:`core_hits` as two lists, each in text order: the runs of digits, and the number words (each
+        match of ``core_re`` opens with a digit or a letter: it is one or the other)."""
         if self.ascii_core_words_re is not None and text.isascii():
-            hits = [m.span() for m in _ASCII_DIGITS.finditer(text)]
             # (ASCII: the same offsets in the lower-cased text, one on with the space read as the character before
             # a word that opens the text)
-            words = [(m.start(1) - 1, m.end(1) - 1) for m in self.ascii_core_words_after_re.finditer(" " + text.lower())]
-            if words:
-                hits += words
-                hits.sort()
-            return hits
-        return [m.span() for m in self.core_re.finditer(text)]
+            return ([m.span() for m in _ASCII_DIGITS.finditer(text)],
+                    [(m.start(1) - 1, m.end(1) - 1) for m in self.ascii_core_words_after_re.finditer(" " + text.lower())])
+        hits = [m.span() for m in self.core_re.finditer(text)]
+        digits = [hit for hit in hits if text[hit[0]].isdigit()]
+        return digits, [hit for hit in hits if not text[hit[0]].isdigit()] if len(digits) < len(hits) else []
 
 
 @functools.lru_cache(maxsize=16)
@@ -1101,11 +1165,16 @@ class _Scanner:
         """:func:`_tail` of ``text[end - n:end]``, worked out once per window; ``_UNGUARDED`` when that
         window is not plain ASCII (:func:`_plain_ascii`: the guards do not hold there)."""
         key = (end, n)
-        tails = self.tails
-        if key in tails:
-            return tails[key]
-        window = self.text[end - n if end > n else 0:end]
-        tail = tails[key] = _tail(window) if self.plain or _plain_ascii(window) else _UNGUARDED
+        tail = self.tails.get(key, _NOT_YET)
+        if tail is _NOT_YET:
+            # (the traps read the widest window first: in plain text the narrower ones are cut from its tail)
+            wider = self.tails.get((end, _WIDEST_WINDOW), _NOT_YET) if self.plain and n < _WIDEST_WINDOW else _NOT_YET
+            if wider is not _NOT_YET:
+                tail = _narrower_tail(wider, min(end, _WIDEST_WINDOW) - min(end, n))
+            else:
+                window = self.text[end - n if end > n else 0:end]
+                tail = _tail(window) if self.plain or _plain_ascii(window) else _UNGUARDED
+            self.tails[key] = tail
         return tail
 
     # ---------------------------------------------------------------- exclusions
@@ -1138,7 +1207,8 @@ class _Scanner:
         if not self.fwd.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
             return False  # no separator or time mark next to the digits: nothing to look for
         lo, hi = max(0, start - 48), min(len(self.text), end + 48)
-        for m in self.fwd.never_figure_re.finditer(self.text, lo, hi):
+        pattern = self.fwd.never_figure_re if "-" in self.text[lo:hi] else self.fwd.never_figure_without_guid_re
+        for m in pattern.finditer(self.text, lo, hi):
             if m.start() >= end:
                 return False  # (matches come in text order: none from here on reaches back into the figure)
             if start < m.end():
@@ -1155,78 +1225,94 @@ class _Scanner:
         return False
 
     # ---------------------------------------------------------------- number cores
-    def cores(self, hits: list[tuple[int, int]]):
-        """Digit and word number cores, in text order, as (start, end, value, is_words); ``hits`` are
-        :meth:`_Rules.core_hits`."""
+    def cores(self, digit_hits: list[tuple[int, int]], word_hits: list[tuple[int, int]]):
+        """Digit and word number cores, in text order, as (start, end, value, is_words); the hits are
+        :meth:`_Rules.core_hit_lists`."""
         text = self.text
         r = self.r
         fwd = self.fwd
+        plain = self.plain
         out = []
-        digits_to = words_to = fraction_to = -1
+        ratios = False  # a ratio core was taken: it goes before the digit core at its start
+        digits_to = -1
         # one cheap pass finds where numbers may start; the precise patterns are tried there only
-        for p, hit_end in hits:
-            digit = text[p].isdigit()
-            if digit and p >= digits_to and "/" in text[p + 1:p + 3]:  # (the pattern's "/" after 1-2 digits)
-                m = fwd.slash_fraction_re.match(text, p)
-                if m:  # "3/4 of the seedlings" (a date or an id has no "of" after it)
-                    out.append((m.start(), m.end(), None, "slash"))
-                    digits_to = m.end()
-                    continue
-            if digit:
-                if p >= digits_to:
-                    # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
-                    ruled_out = p and text[p - 1] in _NO_NUMBER_AFTER
-                    if not ruled_out and self.plain and text[hit_end:hit_end + 1] not in _NUMBER_GOES_ON:
-                        span = (p, hit_end)  # digit_re's match: the run of digits itself (see _NUMBER_GOES_ON)
-                    else:
-                        m = None if ruled_out else fwd.digit_re.match(text, p)
-                        if m is None and p and text[p - 1].isalpha() and (
-                                not self.plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
-                                r.currency_before_re, text, max(0, p - 5), p):
-                            m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
-                        span = m.span() if m else None
-                    if span:
-                        a, digits_to = span
-                        out.append((a, digits_to, _parse_digits(text[a:digits_to]), False))
-                    else:
-                        digits_to = hit_end
-                starts = (p,)
+        for p, hit_end in digit_hits:
+            nxt = text[hit_end:hit_end + 1]
+            if p >= digits_to:
+                # (the pattern's "/" right after one or two digits: the run of digits is all of them)
+                if nxt == "/" and hit_end - p <= 2:
+                    m = fwd.slash_fraction_re.match(text, p)
+                    if m:  # "3/4 of the seedlings" (a date or an id has no "of" after it)
+                        out.append((m.start(), m.end(), None, "slash"))
+                        digits_to = m.end()
+                        continue
+                # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
+                ruled_out = p and text[p - 1] in _NO_NUMBER_AFTER
+                if not ruled_out and plain and nxt not in _NUMBER_GOES_ON:
+                    span = (p, hit_end)  # digit_re's match: the run of digits itself (see _NUMBER_GOES_ON)
+                else:
+                    m = None if ruled_out else fwd.digit_re.match(text, p)
+                    if m is None and p and text[p - 1].isalpha() and (
+                            not plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
+                            r.currency_before_re, text, max(0, p - 5), p):
+                        m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
+                    span = m.span() if m else None
+                if span:
+                    a, digits_to = span
+                    out.append((a, digits_to, _parse_digits(text[a:digits_to]), False))
+                else:
+                    digits_to = hit_end
+            # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern; after
+            # one space and no more, it is the two characters that follow: no call)
+            if nxt == " ":
+                after = text[hit_end + 1:hit_end + 3]
+                ratio = after.lower() == "in" or (after[:1].isspace() and _in_after(text, hit_end))
             else:
-                # "a dozen", "a third": the article before the word may open the number
-                # (the pattern ends in whitespace, and every character regex's \s takes in is str.isspace)
-                article = r.article_before_re.search(text, max(0, p - 4), p) if p and text[p - 1].isspace() else None
-                starts = (article.start(), p) if article else (p,)
-                if p >= words_to:
-                    for q in starts:
-                        m = r.number_word_re.match(text, q)
-                        if m:
-                            value = _parse_number_words(m.group(), self.lx)
-                            if value is not None:
-                                out.append((m.start(), m.end(), value, True))
-                            words_to = m.end()
-                            break
-                if p >= fraction_to:
-                    for q in starts:
-                        m = fwd.fraction_re.match(text, q)
-                        if m:
-                            out.append((m.start(), m.end(), None, "fraction"))
-                            fraction_to = m.end()
-                            break
-            # "1 in 4": after digits, a ratio needs whitespace and "in" (the test spares the pattern); so it
-            # does after a word in plain ASCII text, where an article before the word cannot open one
-            if (not digit and not self.plain) or _in_after(text, hit_end):
+                ratio = nxt.isspace() and _in_after(text, hit_end)
+            if ratio:
+                m = fwd.ratio_re.match(text, p)
+                if m:
+                    out.append((m.start(), m.end(), None, "ratio"))
+                    ratios = True
+        words_to = fraction_to = -1
+        for p, hit_end in word_hits:
+            # "a dozen", "a third": the article before the word may open the number
+            # (the pattern ends in whitespace, and every character regex's \s takes in is str.isspace)
+            article = r.article_before_re.search(text, max(0, p - 4), p) if p and text[p - 1].isspace() else None
+            starts = (article.start(), p) if article else (p,)
+            if p >= words_to:
+                for q in starts:
+                    m = r.number_word_re.match(text, q)
+                    if m:
+                        value = _parse_number_words(m.group(), self.lx)
+                        if value is not None:
+                            out.append((m.start(), m.end(), value, True))
+                        words_to = m.end()
+                        break
+            if p >= fraction_to:
+                for q in starts:
+                    m = fwd.fraction_re.match(text, q)
+                    if m:
+                        out.append((m.start(), m.end(), None, "fraction"))
+                        fraction_to = m.end()
+                        break
+            # a ratio after a word: in plain ASCII text only where "in" follows, as after digits (an article
+            # before the word cannot open one there)
+            if not plain or _in_after(text, hit_end):
                 m = fwd.ratio_re.match(text, starts[0])
                 if m:
                     out.append((m.start(), m.end(), None, "ratio"))
-        if len(out) > 1:  # (a text with one core has nothing to sort)
+        # The digit cores alone come in text order (each starts at its own run of digits, after the one
+        # before): only word cores or ratios need sorting
+        if (word_hits or ratios) and len(out) > 1:
             out.sort(key=lambda c: (c[0], -c[1]))
         return out
 
     # ---------------------------------------------------------------- main loop
-    def scan(self, hits: list[tuple[int, int]]) -> list[_Figure]:
+    def scan(self, digit_hits: list[tuple[int, int]], word_hits: list[tuple[int, int]]) -> list[_Figure]:
         figures: list[_Figure] = []
         consumed_to = -1
-        for start, end, value, what in self.cores(hits):
+        for start, end, value, what in self.cores(digit_hits, word_hits):
             if start < consumed_to:
                 continue
             if what == "fraction":
@@ -1276,6 +1362,17 @@ class _Scanner:
         # (a space at the edges, as _prev_char and _next_char give)
         prev = text[start - 1] if start > 0 else " "
         nxt = text[end] if end < len(text) else " "
+        if prev == " " and nxt == " ":
+            # most numbers: a space on either side, where of the tests of _trap_between only a section
+            # number opening a heading and the digits after a phone number's "+" can hold (tested alike)
+            return not after_separator and (
+                ("." in text[start:end] and self._section_number(text[text.rfind("\n", 0, start) + 1:start], end))
+                or self._after_phone_plus(start, end))
+        return self._trap_between(start, end, prev, nxt, after_separator)
+
+    def _trap_between(self, start: int, end: int, prev: str, nxt: str, after_separator: bool) -> bool:
+        """:meth:`_digit_trap` of the digits at [start, end), between the characters ``prev`` and ``nxt``."""
+        text = self.text
         if after_separator:  # the second number of "15-20": the hyphen before it is the range's
             prev = " "
         # glued to letters before: CoP19, OP4, Res040, FY2022, GUID pieces (currency symbols excepted)
@@ -1313,15 +1410,12 @@ class _Scanner:
             return True  # "1) training 2) outreach": a ")" closing no "(" marks a list item
         if nxt == "." and not head.strip() and _re(r"\.\s+\S").match(text[end:end + 3]):
             return True
-        if not head.strip() and "." in text[start:end] and _re(r"[ \t]+[A-Z][a-z]").match(text, end) and \
-                self._next_word(end) not in self.r.unit_forms and self._next_word(end) not in self.r.currency_forms \
-                and self._next_word(end) not in self.lx.scales:
-            return True  # "1.2 Training of teachers": a section number opening a heading line
+        if "." in text[start:end] and self._section_number(head, end):
+            return True
         if nxt == ")" and prev == "(" and _re(r"\)\s+[A-Za-z]").match(text[end:end + 3]):
             return True
         # phone numbers: +41 22 ..., (022) 999-0000
-        if "+" in text[max(0, start - 4):start] and _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) \
-                and _re(r"[\s\-]\d").match(text[end:end + 2]):
+        if self._after_phone_plus(start, end):
             return True
         # (nxt, the first character of text[end:], is no ")" here: of the two tests after the pattern only
         # the "(+" before can hold, and it is the cheapest, so it goes first)
@@ -1331,6 +1425,19 @@ class _Scanner:
         if prev == "(" and nxt == ")" and _re(r"\)\s*\d").match(text[end:end + 3]):
             return True
         return False
+
+    def _section_number(self, head: str, end: int) -> bool:
+        """'1.2 Training of teachers': a number (with a point) ending at ``end`` after nothing but the
+        whitespace ``head`` on its line, before a capitalised word that is no unit, currency or scale."""
+        return not head.strip() and _re(r"[ \t]+[A-Z][a-z]").match(self.text, end) is not None and \
+            self._next_word(end) not in self.r.unit_forms and self._next_word(end) not in self.r.currency_forms \
+            and self._next_word(end) not in self.lx.scales
+
+    def _after_phone_plus(self, start: int, end: int) -> bool:
+        """Phone numbers: "+41 22 ...": the digits at [start, end) follow a "+" and go on."""
+        text = self.text
+        return "+" in text[max(0, start - 4):start] and _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) \
+            is not None and _re(r"[\s\-]\d").match(text[end:end + 2]) is not None
 
     def _reference_trap(self, fig: _Figure) -> bool:
         """'Target 12', 'section 4.2', 'Sites 1 to 4': a number after a reference word, unless it has a
@@ -1736,6 +1843,9 @@ def _has_letter(token: str) -> bool:
     return token.isalpha() or any(ch.isalpha() for ch in token)  # most tokens are words: str.isalpha first
 
 
+_TOKEN_START = itemgetter(0)  # the start of a token (start, end, text)
+
+
 class _Phrase:
     """Counted noun phrase, head and verb from the tokens around a figure."""
 
@@ -1743,7 +1853,6 @@ class _Phrase:
         self.s = scanner
         self.lx = scanner.lx
         self.words = words  # (start, end, text) of every token
-        self.starts = [w[0] for w in words]
 
     def number_of_before(self, char: int, sent_start: int) -> str | None:
         """'The number of elephant deaths ... fell to 3': the head after 'number of'."""
@@ -1769,7 +1878,8 @@ class _Phrase:
         return None
 
     def _index_at(self, char: int) -> int:
-        return bisect.bisect_left(self.starts, char)
+        # (the tokens' starts read where the search looks, not listed for every token: a few per figure)
+        return bisect.bisect_left(self.words, char, key=_TOKEN_START)
 
     def _is_participle(self, low: str) -> bool:
         if low in self.lx.irregular_participles:
@@ -1821,6 +1931,7 @@ class _Phrase:
         function_words, past_tense, ing_nouns = lx.function_words, lx.past_tense, lx.ing_nouns
         first = i
         last = None
+        last_low = ""  # words[last] lower-cased
         n = 0
         glued = False  # the previous token was a hyphen inside a word: take the next one as it is
         while i < limit and n < 6:
@@ -1835,26 +1946,26 @@ class _Phrase:
                 i += 1  # possessive: "prosecutors' networks", "women's groups"
                 glued = True
                 continue
-            if not _has_letter(t):
+            if not t.isalpha() and not _has_letter(t):  # (most tokens are words: no call)
                 break
             hyphen_next = i + 1 < limit and words[i + 1][2] in _HYPHENS and self._joined(i + 1)
-            if not glued and last is not None and self.is_plural(words[last][2].lower()) and not (
-                    words[last][2].lower() in lx.plural_nouns and self.is_plural(low)
-                    and low not in lx.plural_nouns):
+            if not glued and last is not None and self.is_plural(last_low) and not (
+                    last_low in lx.plural_nouns and self.is_plural(low) and low not in lx.plural_nouns):
                 break  # a plural ends the phrase, but "fish passes", "youth leaders" go on
             if not glued and not hyphen_next:
                 if low in function_words:
                     if not (last is None and low in lx.count_premodifiers and self._modifies_next(i, limit)
                             and words[i + 1][2].lower() != "than"):
                         break
-                verbish = low in past_tense or self._is_participle(low) or (
-                    low.endswith("ing") and low not in ing_nouns)
+                participle = self._is_participle(low)
+                verbish = low in past_tense or participle or (low.endswith("ing") and low not in ing_nouns)
                 if last is None:
                     if verbish and i + 2 < limit and words[i + 1][2].lower() in ("or", "and") and \
                             self._is_participle(words[i + 2][2].lower()) and self._modifies_next(i + 2, limit):
                         i += 2  # "176 injured or confiscated animals"
                         n += 1
                         last = i
+                        last_low = words[i][2].lower()
                         i += 1
                         continue
                     if verbish and not self._modifies_next(i, limit):
@@ -1865,10 +1976,11 @@ class _Phrase:
                     if low.endswith("ing") and low not in ing_nouns and not (
                             self._modifies_next(i, limit) and self.is_plural(words[i + 1][2].lower())):
                         break  # "coastline using sonar" ends; "turtle nesting beaches" goes on
-                    if self._is_participle(low) and not self._modifies_next(i, limit):
+                    if participle and not self._modifies_next(i, limit):
                         break
             glued = False
             last = i
+            last_low = low
             n += 1
             i += 1
         if last is None:
@@ -1966,16 +2078,17 @@ class _Phrase:
         j = i
         steps = 0
         modal = False
-        while j < limit and words[j][2].lower() in aux and steps < 6:
-            w = words[j][2].lower()
-            if w == "to" and (j == i or words[j - 1][2].lower() not in ("is", "are", "was", "were")):
+        while j < limit:
+            low = words[j][2].lower()  # (read once: the word after the auxiliaries is the verb tested below)
+            if low not in aux or steps >= 6:
+                break
+            if low == "to" and (j == i or words[j - 1][2].lower() not in ("is", "are", "was", "were")):
                 return None  # "officers to identify scales": a purpose, not the figure's action
-            modal = modal or w in modals
+            modal = modal or low in modals
             j += 1
             steps += 1
         if j >= limit:
             return None
-        low = words[j][2].lower()
         # after "will", "can", "to": a base form from the verb lexicon ("12 municipalities will adopt")
         if not (self._is_participle(low) or (modal and low in self.lx.verbs)):
             return None
@@ -2042,7 +2155,8 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     key = (sent_start, sent_end)
     planned = scanner.planned_at.get(key)
     if planned is None:  # once per sentence, however many figures it holds
-        planned = scanner.planned_at[key] = _marker_starts(sent, r, plain, r.planned_lower_re, r.planned_after_re,
+        after_re = r.planned_after_re if "'" in sent else r.planned_unquoted_after_re
+        planned = scanner.planned_at[key] = _marker_starts(sent, r, plain, r.planned_lower_re, after_re,
                                                            r.planned_res)
         if _opens_with_plan(sent, r, plain):
             planned.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
@@ -2214,32 +2328,44 @@ class _ChunkTokenizer:
 
     def words(self, text: str, start: int, end: int, out: list[tuple[int, int, str]]) -> None:
         """Append the tokens of text[start:end], as ``tokenizer(text[start:end])`` gives them."""
-        known = self.chunks.get
-        append = out.append
-        find = text.find
         span = text[start:end]
         # The usual span has its words one space apart (every whitespace character but the space is
         # unprintable): each space is the trailing space of the token before it, so the chunks are the
-        # pieces between the spaces, each starting one after the end of the one before. Otherwise
-        # str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found again by
-        # str.find from the end of the one before (only whitespace lies between them): no match objects.
-        single_spaced = span[:1] != " " and span[-1:] != " " and "  " not in span and span.isprintable()
-        prev = at = start
-        for chunk in span.split(" ") if single_spaced and span else span.split():
-            if not single_spaced:
-                at = find(chunk, prev)
-                # one space after a token is its trailing space; any other gap goes to _whitespace
-                if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
-                    self._whitespace(text, start, prev, at, out)
+        # pieces between the spaces, each starting one after the end of the one before
+        if span and span[:1] != " " and span[-1:] != " " and "  " not in span and span.isprintable():
+            chunks = self.chunks
+            append = out.append
+            at = start
+            for chunk in span.split(" "):
+                end = at + len(chunk)
+                try:
+                    tokens = chunks[chunk]
+                except KeyError:  # (a chunk not met before: tokenised once)
+                    tokens = self._tokens(chunk)
+                if tokens is None:  # one token, the chunk itself: most words
+                    append((at, end, chunk))
+                else:
+                    out.extend([(at + a, at + b, t) for a, b, t in tokens])
+                at = end + 1
+            return
+        # Otherwise str.split() cuts at the same whitespace as spaCy (str.isspace), and each chunk is found
+        # again by str.find from the end of the one before (only whitespace lies between them): no match objects
+        known = self.chunks.get
+        find = text.find
+        prev = start
+        for chunk in span.split():
+            at = find(chunk, prev)
+            # one space after a token is its trailing space; any other gap goes to _whitespace
+            if at != prev and (at != prev + 1 or prev == start or text[prev] != " "):
+                self._whitespace(text, start, prev, at, out)
             tokens = known(chunk, False)
             if tokens is False:
                 tokens = self._tokens(chunk)
             prev = at + len(chunk)
             if tokens is None:
-                append((at, prev, chunk))
+                out.append((at, prev, chunk))
             else:
                 out.extend([(at + a, at + b, t) for a, b, t in tokens])
-            at = prev + 1
         if prev < end:
             self._whitespace(text, start, prev, end, out)
 
@@ -2298,36 +2424,44 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _claims(text: str, doc, rules: _Rules, hits: list[tuple[int, int]], tokenizer=None, references=None,
-            context: str | None = None) -> list[Claim]:
-    """The claims of ``text``, whose number hits (``rules.core_hits(text)``) are not empty."""
+def _claims(text: str, doc, rules: _Rules, hits: tuple[list[tuple[int, int]], list[tuple[int, int]]], tokenizer=None,
+            references=None, context: str | None = None) -> list[Claim]:
+    """The claims of ``text``, whose number hits (``rules.core_hit_lists(text)``) are not both empty."""
     lexicon = rules.lx
     scanner = _Scanner(text, rules, doc, references)
-    figures = scanner.scan(hits)
+    figures = scanner.scan(*hits)
     if not figures:
         return []
     sentences = _sentences(doc, text, rules, scanner.plain)
     sent_starts = [s for s, _ in sentences]
     spans = []
     for fig in figures:
-        k = max(0, bisect.bisect_right(sent_starts, max(fig.start, fig.end - 1)) - 1)
-        ss, se = sentences[k]
-        spans.append((min(ss, fig.start), max(se, fig.end)))
+        start, end = fig.start, fig.end
+        # (the sentence holding the figure's last character; conditions, not min() and max() calls)
+        k = bisect.bisect_right(sent_starts, end - 1 if end - 1 > start else start) - 1
+        ss, se = sentences[k if k > 0 else 0]
+        spans.append((ss if ss < start else start, se if se > end else end))
     phrase = _Phrase(scanner, _words_in(_merge(spans), text, doc, tokenizer))
     rows = []
     for fig, (ss, se) in zip(figures, spans, strict=True):
         counted, head, counted_end, verb = phrase.analyse(fig, ss, se)
         rows.append([fig, ss, se, counted, head, counted_end, verb])
     _inherit_heads(rows, phrase, text)
-    rows = [row for row in rows if not _is_duration(row, text, lexicon) and not _is_position(row[0], text, rules)]
+    # (what each test needs first, tested here: a head counting time, a length)
+    time_units = lexicon.time_units
+    rows = [row for row in rows if not (row[4] in time_units and _is_duration(row, text, lexicon))
+            and not (row[0].kind == "length" and _is_position(row[0], text, rules))]
     claims = []
     for fig, ss, se, counted, head, counted_end, verb in rows:
         verb_text, verb_pos = verb if verb else (None, None)
         modality = _modality(scanner, fig.start, fig.end, verb_text, ss, se, verb_pos, context)
         end = max(fig.end, counted_end)
         value = fig.value
-        if fig.unit is None and math.isclose(value, round(value), rel_tol=1e-12):
-            value = float(round(value))
+        if fig.unit is None:
+            rounded = round(value)
+            # (a whole number is close to itself: no call with a keyword for most counts)
+            if rounded == value or math.isclose(value, rounded, rel_tol=1e-12):
+                value = float(rounded)
         claims.append(_new_claim(  # the fields in Claim's order
             value, fig.value_max, fig.bound, fig.unit, counted, head, verb_text, modality,
             fig.kind if fig.unit is not None else "count", fig.start, end, text[fig.start:end], ss, se,
@@ -2370,7 +2504,7 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
     take the previous figure's in the sentence; otherwise the nearest plural noun before in the sentence
     ('takedown requests fell to under 300').
     """
-    taken = [(r[0].start, r[5]) for r in rows]
+    taken = None  # the spans of the figures and their counted phrases (listed when first needed)
     for n, row in enumerate(rows):
         fig, ss, se, counted, head = row[:5]
         if head is not None or (fig.unit is not None and fig.unit not in ("%", "fraction")):
@@ -2390,7 +2524,11 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
         if prev is not None and prev[4] and (prev[0].unit is None or prev[0].unit in ("%", "fraction")):
             row[3], row[4] = prev[3], prev[4]
         else:
-            word = phrase.number_of_before(fig.start, ss) or phrase.plural_before(fig.start, ss, taken)
+            word = phrase.number_of_before(fig.start, ss)
+            if not word:
+                if taken is None:
+                    taken = [(r[0].start, r[5]) for r in rows]
+                word = phrase.plural_before(fig.start, ss, taken)
             if word is not None:
                 row[3], row[4] = word, word
 
@@ -2406,8 +2544,8 @@ def default_pipeline():
 def claims_from_doc(doc, lexicon: ClaimLexicon = DEFAULT_LEXICON, context: str | None = None) -> list[Claim]:
     """All claims in an already tokenised Doc (used by the spaCy component); ``context`` as in find_claims."""
     rules = _rules(lexicon)
-    hits = rules.core_hits(doc.text)
-    return _claims(doc.text, doc, rules, hits, context=context) if hits else []
+    hits = rules.core_hit_lists(doc.text)
+    return _claims(doc.text, doc, rules, hits, context=context) if hits[0] or hits[1] else []
 
 
 def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, references=None,
@@ -2420,8 +2558,8 @@ def find_claims(text: str, nlp=None, lexicon: ClaimLexicon = DEFAULT_LEXICON, re
     figure is "planned" unless its sentence says in past or perfect tense that it was done.
     """
     rules = _rules(lexicon)
-    hits = rules.core_hits(text)
-    if not hits:  # no digit, no number word: no claim (and no need to load spaCy)
+    hits = rules.core_hit_lists(text)
+    if not hits[0] and not hits[1]:  # no digit, no number word: no claim (and no need to load spaCy)
         return []
     # the default pipeline is ours and never changed: its tokens can be remembered per chunk
     tokenizer = nlp.tokenizer if nlp is not None else _default_chunk_tokenizer()

@@ -422,6 +422,90 @@ def test_plain_windows_of_other_texts_are_guarded_like_plain_texts():
     assert tested > 20  # matches in plain windows of those texts, where the guards are used
 
 
+def test_digits_with_a_space_on_either_side_are_trapped_as_in_general():
+    odd = ("1.2 Training of teachers\n 3.4 Km of roads\n+41 22 999 0000 + 5 6, +7 a 8.9 Rangers 10 (11 ) 12. 13 + "
+           "14 \n2.5 Million trees\n\t4.5 Sites 6,7 EUR")
+    rng = random.Random(12)
+    texts = [*TEXTS, odd, *(with_random_edits(odd, EDITS + "+ABR", 30, rng) for _ in range(30))]
+    spaced = trapped = 0
+    for text in texts:
+        scanner = C._Scanner(text, RULES)
+        for m in regex.finditer(r"\d+(?:[.,]\d+)?", text):
+            start, end = m.span()
+            if (text[start - 1] if start else " ") != " " or (text[end] if end < len(text) else " ") != " ":
+                continue
+            spaced += 1
+            for after_separator in (False, True):
+                expected = scanner._trap_between(start, end, " ", " ", after_separator)
+                assert scanner._digit_trap(start, end, after_separator) == expected, text[max(0, start - 20):end + 20]
+                trapped += expected
+    assert spaced > 300 and trapped >= 10
+
+
+def test_planned_markers_but_those_with_an_apostrophe_match_alike_where_there_is_none():
+    rng = random.Random(13)
+    words = ["will ", "we ", "to ", "be ", "planned ", "is ", "aims ", "they ", "ll ", "by 2025 ", "were "]
+    lines = [line.lower() for t in TEXTS for line in t.split("\n") if line.strip()]
+    lines += [with_random_edits(line, words, 6, rng) for line in lines[:400]]
+    compared = found = 0
+    for line in lines:
+        if "'" in line or not C._plain_ascii(line):
+            continue
+        compared += 1
+        expected = [m.start() for m in RULES.planned_after_re.finditer(" " + line)]
+        assert [m.start() for m in RULES.planned_unquoted_after_re.finditer(" " + line)] == expected, line
+        found += len(expected)
+    assert compared > 500 and found > 100
+    assert [C._needs_apostrophe(f) for f in (r"\w+'ll", "we'd", r"a'?b", r"(?:a'b)?", r"[']x", r"x|'y")] == \
+        [True, True, False, False, False, False]
+    # (with an apostrophe, the markers that need it are found)
+    assert [m.start() for m in RULES.planned_after_re.finditer(" we'll train 40")] == [0]
+    assert C._modality(C._Scanner("We'll train 40 rangers", RULES), 12, 14, None, 0, 22, None) == "planned"
+
+
+def test_a_narrower_windows_tail_is_cut_from_the_wider_ones():
+    rng = random.Random(14)
+    odd = "word" * 20 + " 12abc " + "x" * 45 + "  \t " * 15 + "9_ab " + "AB." * 20
+    texts = [*PLAIN, odd, *(with_random_edits(odd, EDITS + "Ab_ ", 60, rng) for _ in range(10))]
+    compared = 0
+    for text in texts:
+        for end in range(0, len(text), 3):
+            wide = C._tail(text[max(0, end - 50):end])
+            for n in (5, 40, 49):
+                cut = min(end, 50) - min(end, n)
+                assert C._narrower_tail(wide, cut) == C._tail(text[max(0, end - n):end]), (text[max(0, end - 50):end], n)
+                compared += 1
+    assert compared > 10000
+
+
+def test_core_hit_lists_are_the_core_hits_split_into_digits_and_words():
+    for text in [*TEXTS, "Fünf 5 five ٣ three ²2 ten"]:
+        digits, words = RULES.core_hit_lists(text)
+        hits = [m.span() for m in RULES.core_re.finditer(text)]
+        assert digits == [h for h in hits if text[h[0]].isdigit()]
+        assert words == [h for h in hits if not text[h[0]].isdigit()]
+
+
+def test_cores_come_in_text_order_and_find_every_ratio_after_digits():
+    odd = "1 in 2, 3  in 4, 5\tIN 6, 7 iN\n8, 9 \n in 10, 11 inch 12 into 3/4 in 5 of 6 in"
+    rng = random.Random(11)
+    texts = [*PLAIN, odd, *(with_random_edits(odd, EDITS + "iInN", 40, rng) for _ in range(30))]
+    ratios = 0
+    for text in texts:
+        scanner = C._Scanner(text, RULES)
+        digits, words = RULES.core_hit_lists(text)
+        cores = scanner.cores(digits, words)
+        # (the digit cores alone are not sorted: they must come in order)
+        assert cores == sorted(cores, key=lambda c: (c[0], -c[1])), text
+        found = {(a, b) for a, b, _, what in cores if what == "ratio"}
+        for p, _ in digits:
+            m = scanner.fwd.ratio_re.match(text, p)
+            if m:
+                ratios += 1
+                assert m.span() in found, text[p:p + 20]
+    assert ratios >= 20
+
+
 def test_cores_skip_the_slash_fraction_and_ratio_patterns_only_where_they_cannot_match():
     odd = "3/4 of the 12/5 of one in ten a third in 4 five\tIN six 1 in 2 two in every three 10/12of 7 /8 of"
     tried = 0
@@ -429,7 +513,7 @@ def test_cores_skip_the_slash_fraction_and_ratio_patterns_only_where_they_cannot
         twins = RULES.twins
         for p, hit_end in RULES.core_hits(text):
             if twins.slash_fraction_re.match(text, p):
-                assert "/" in text[p + 1:p + 3]
+                assert text[hit_end:hit_end + 1] == "/" and hit_end - p <= 2  # the run of digits is all of "a"
             for q in range(max(0, p - 4), p + 1):  # where the word or an article before it starts
                 if twins.ratio_re.match(text, q) and not text[p].isdigit():
                     tried += 1
@@ -437,7 +521,7 @@ def test_cores_skip_the_slash_fraction_and_ratio_patterns_only_where_they_cannot
     assert tried >= 3
     # and cores() still finds each of them ("12/5": the "/" two characters on; a ratio after a word)
     scanner = C._Scanner(odd, RULES)
-    found = [(odd[a:b], what) for a, b, _, what in scanner.cores(RULES.core_hits(odd)) if what in ("slash", "ratio")]
+    found = [(odd[a:b], what) for a, b, _, what in scanner.cores(*RULES.core_hit_lists(odd)) if what in ("slash", "ratio")]
     assert found == [("3/4", "slash"), ("12/5", "slash"), ("one in ten", "ratio"), ("five\tIN six", "ratio"),
                      ("1 in 2", "ratio"), ("two in every three", "ratio")]
 
@@ -501,6 +585,36 @@ def test_never_figure_written_branch_by_first_character_matches_where_its_altern
                 assert [m.span() for m in pattern.finditer(text, lo, hi)] == expected, text[lo:hi]
                 found += len(expected)
     assert found > 30
+
+
+def test_never_figure_without_the_guid_branch_matches_as_never_figure_in_windows_without_a_hyphen():
+    rng = random.Random(6)
+    # GUIDs with their hyphens taken out, next to the dates, times and phone numbers that stay
+    extra = NEVER_FIGURE_EXTRA.replace("-", "")
+    samples = [*TEXTS, extra, *(with_random_edits(t[:600], "0123456789 +()./:hapmHabcdef", 40, rng) for t in TEXTS)]
+    windows = found = 0
+    for text in samples:
+        pairs = [(RULES.never_figure_re, RULES.never_figure_without_guid_re)]
+        if C._plain_ascii(text):
+            pairs.append((RULES.twins.never_figure_re, RULES.twins.never_figure_without_guid_re))
+        for full, without_guid in pairs:
+            for lo in range(0, len(text), 5):
+                hi = min(len(text), lo + 100)
+                if "-" in text[lo:hi]:
+                    continue
+                windows += 1
+                expected = [m.span() for m in full.finditer(text, lo, hi)]
+                assert [m.span() for m in without_guid.finditer(text, lo, hi)] == expected, text[lo:hi]
+                found += len(expected)
+    assert windows > 1000 and found > 30
+    # (where there are hyphens, only the GUID branch finds a GUID)
+    guid = "id f3a1b4c2-1234-5678-9abc-def012345678"
+    assert RULES.never_figure_re.search(guid).span() == (3, len(guid))
+    assert RULES.never_figure_without_guid_re.search(guid) is None
+    for text in (guid, guid.upper() + " and 40 rangers", "a 40 ha " + guid[3:]):
+        scanner = C._Scanner(text, RULES)
+        start = text.lower().index("f3a1")
+        assert scanner._never_figure(start + 4, start + 8)  # the GUID's digits "b4c2" ... "1234"
 
 
 def test_no_number_starts_after_the_characters_that_rule_digit_re_out():
@@ -570,13 +684,13 @@ def test_references_passed_in_exclude_the_figures_the_references_looked_up_exclu
     overlapping = 0
     for text in [*(line for t in TEXTS for line in t.split("\n") if line.strip()), *odd]:
         refs = find_references(text)
-        hits = RULES.core_hits(text)
-        if not hits:
+        hits = RULES.core_hit_lists(text)
+        if not hits[0] and not hits[1]:
             continue
-        looked_up = C._Scanner(text, RULES).scan(hits)  # (references looked up behind the hint)
-        passed = C._Scanner(text, RULES, references=refs).scan(hits)
+        looked_up = C._Scanner(text, RULES).scan(*hits)  # (references looked up behind the hint)
+        passed = C._Scanner(text, RULES, references=refs).scan(*hits)
         assert [(f.start, f.end) for f in passed] == [(f.start, f.end) for f in looked_up], text
-        overlapping += len(C._Scanner(text, RULES, references=[]).scan(hits)) > len(looked_up)
+        overlapping += len(C._Scanner(text, RULES, references=[]).scan(*hits)) > len(looked_up)
     assert overlapping >= 3  # texts where a reference drops a figure
 
 
