@@ -28,6 +28,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -867,11 +868,40 @@ def _row_cells(values: Iterable[Any]) -> list[Any]:
     itself): text stays as it is, unless it would run as a formula, numbers are their ``str`` and None
     is "" (as the csv writer writes them); text that would run as a formula (a claim's bound "=", in
     nearly every claim row) is made safe by ``render.formula_safe``, as ``_cell`` would; anything else
-    (lists, booleans, ...) goes through ``_cell``."""
-    return [value if (kind := type(value)) is str and not (value and value[0] in _FORMULA_FIRST)
-            else str(value) if kind is int or kind is float else "" if value is None
-            else render.formula_safe(value) if kind is str else _cell(value)
+    (lists, booleans, ...) goes through ``_cell``.
+
+    Every formula start sorts before "A", so text from "A" on (most cells: words) needs no look at its
+    first character. A float's text and the safe text of a short formula-like label (the bound "=")
+    are remembered: ``str`` of a float and ``formula_safe`` cost several times a dict lookup."""
+    return [value if (kind := type(value)) is str and (value >= "A" or not (value and value[0] in _FORMULA_FIRST))
+            else "" if value is None else str(value) if kind is int
+            else _FLOAT_CELLS.get(value) or _float_cell(value) if kind is float
+            else _SAFE_LABELS.get(value) or _safe_label(value) if kind is str
+            else _cell(value)
             for value in values]
+
+
+# float -> its str; short text that would run as a formula -> its formula_safe text. Bounded memos of
+# small recurring values (figures such as 2.0 or 12.0; a claim's bound "="), like the pages' labels.
+_FLOAT_CELLS: dict[float, str] = {}
+_SAFE_LABELS: dict[str, str] = {}
+_CELL_MEMO_SIZE = 4096
+_SAFE_LABEL_LENGTH = 8  # longer text (a description opening with "- ") is free text: never remembered
+
+
+def _float_cell(value: float) -> str:
+    text = str(value)
+    # zeros are not remembered (0.0 and -0.0 are one key with two texts), nor NaN (never found again)
+    if value and value == value and len(_FLOAT_CELLS) < _CELL_MEMO_SIZE:
+        _FLOAT_CELLS[value] = text
+    return text
+
+
+def _safe_label(text: str) -> str:
+    safe = render.formula_safe(text)
+    if len(text) <= _SAFE_LABEL_LENGTH and len(_SAFE_LABELS) < _CELL_MEMO_SIZE:
+        _SAFE_LABELS[text] = safe
+    return safe
 
 
 @dataclass
@@ -1083,7 +1113,32 @@ class _Derived:
 _CLAIM_OWN = (*CLAIM_COLUMNS[CLAIM_COLUMNS.index("value"):CLAIM_COLUMNS.index("line")],
               *CLAIM_COLUMNS[CLAIM_COLUMNS.index("start"):])
 _CLAIM_SPLIT = CLAIM_COLUMNS.index("line") - CLAIM_COLUMNS.index("value")  # (line, column) go here
+assert _CLAIM_OWN == ("value", "value_max", "bound", "unit", "kind", "counted", "counted_head", "verb", "modality",
+                      "start", "end", "text")  # the order claim_row unpacks them in
 _FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
+_CLAIM_GETTER = itemgetter(*_CLAIM_OWN)
+_FINDING_GETTER = itemgetter(*_FINDING_FIELDS)
+
+
+def _claim_fields(claim: Mapping[str, Any]) -> tuple:
+    """``tuple(map(claim.get, _CLAIM_OWN))``: for a dict holding every field (a parsed claim always
+    does), one C call; otherwise field by field, None for a field it lacks."""
+    if type(claim) is dict:
+        try:
+            return _CLAIM_GETTER(claim)
+        except KeyError:
+            pass
+    return tuple(map(claim.get, _CLAIM_OWN))
+
+
+def _finding_fields(finding: Mapping[str, Any]) -> tuple:
+    """``tuple(map(finding.get, _FINDING_FIELDS))``, as ``_claim_fields`` gets a claim's."""
+    if type(finding) is dict:
+        try:
+            return _FINDING_GETTER(finding)
+        except KeyError:
+            pass
+    return tuple(map(finding.get, _FINDING_FIELDS))
 
 
 def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list[tuple[Mapping, list[str]]]]]:
@@ -1138,18 +1193,20 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
 
     def claim_row(claim: Mapping[str, Any], where_cell: Any, paragraphs: list[str], paragraphs_cell: Any,
                   origin: str) -> None:
-        get = claim.get
-        line, column = index.line_col(int(get("start", 0)))
-        own = _row_cells(map(get, _CLAIM_OWN))
+        fields = _claim_fields(claim)
+        (value, value_max, _bound, unit, kind, counted, _head, _verb, modality, start, _end, text) = fields
+        line, column = index.line_col(start if type(start) is int else int(claim.get("start", 0)))
+        own = _row_cells(fields)
         own[_CLAIM_SPLIT:_CLAIM_SPLIT] = str(line), str(column)
         first = lead if "source" not in claim and "resolution_code" not in claim else \
-            _row_cells([get("source", source), get("resolution_code", code)])
+            _row_cells([claim.get("source", source), claim.get("resolution_code", code)])
         claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "", *own])
-        value = value_max if (value_max := get("value_max")) is not None else get("value")
+        if value_max is not None:
+            value = value_max
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
-            top.append((value, {"kind": get("kind"), "unit": get("unit"), "counted": get("counted"),
-                                "text": get("text"), "modality": get("modality"), "value": get("value"),
-                                "source": source, "label": label, "href": href}))
+            top.append((value, {"kind": kind, "unit": unit, "counted": counted, "text": text,
+                                "modality": modality, "value": fields[0], "source": source, "label": label,
+                                "href": href}))
         for pid in paragraphs:
             claims_for[pid] = claims_for.get(pid, 0) + 1
 
@@ -1193,7 +1250,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     findings = record.get("findings") or []
     finding_rows = [[*(lead if "source" not in f and "resolution_code" not in f else
                        _row_cells([f.get("source", source), f.get("resolution_code", code)])),
-                     *_row_cells(map(f.get, _FINDING_FIELDS))] for f in findings]
+                     *_row_cells(_finding_fields(f))] for f in findings]
     counts = record.get("counts") or {}
     share = {
         "resolution_code": code, "source": source, "label": label, "href": href,
