@@ -206,16 +206,42 @@ def _span_title(span: Mapping[str, Any]) -> str:
     kind = span["kind"]
     if kind == "ref":
         return f"reference {item.get('id')}" + ("" if item.get("complete", True) else " (cut off)")
-    if kind == "claim":  # "claim ~ 300 people of rangers (planned)": its parts joined by spaces
-        get = item.get
-        title = "claim " + _claim_figure(get, _fmt_number, str)
-        counted = get("counted")
-        if counted:
-            title += f" of {counted}"
-        if get("modality") == "planned":
-            title += " (planned)"
-        return title
+    if kind == "claim":
+        return _claim_title(item, _claim_figure(item.get, _fmt_number, str))
     return f"{item.get('severity', '')} {item.get('code', '')}: {item.get('message', '')}"
+
+
+def _claim_title(item: Mapping[str, Any], figure: str) -> str:
+    """"claim ~ 300 people of rangers (planned)": a claim's figure and its other parts joined by spaces."""
+    title = "claim " + figure
+    counted = item.get("counted")
+    if counted:
+        title += f" of {counted}"
+    if item.get("modality") == "planned":
+        title += " (planned)"
+    return title
+
+
+def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int, Mapping[str, Any], str]]]:
+    """Each span's escaped title, and each claim span's start, item and escaped figure, for the claims list.
+
+    A claim's figure is in its title and in the list: it is worked out once, and escaped as it is (its
+    bound, numbers and unit escaped one by one, as the list shows them, are the same text: escaping
+    works character by character, and a number has nothing to escape). Only a bound of None differs
+    (the title writes "None", the list nothing): the list's figure is then worked out on its own."""
+    titles = []
+    claims = []
+    for span in spans:
+        if span["kind"] == "claim":
+            item = span["item"]
+            get = item.get
+            figure = _claim_figure(get, _fmt_number, str)
+            titles.append(esc(_claim_title(item, figure)))
+            claims.append((item["start"], item, esc(figure) if get("bound", "=") is not None else
+                           _claim_figure(get, _number_html, esc_label)))
+        else:
+            titles.append(esc(_span_title(span)))
+    return titles, claims
 
 
 def _special_offsets(text: str) -> list[int]:
@@ -248,12 +274,16 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     Spans may overlap (a claim inside a finding, a reference inside a claim's sentence), so the text is
     cut at every span edge and each piece carries all the classes that apply, instead of nesting tags.
     """
+    return _annotated(text, spans, [esc(_span_title(span)) for span in spans])
+
+
+def _annotated(text: str, spans: list[dict[str, Any]], titles: list[str]) -> str:
+    """``annotate_text``, given each span's escaped title (``_span_titles`` works them out for a page)."""
     n = len(text)
     edges = {0, n}
     anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
     opening: dict[int, list[int]] = {}
     closing: dict[int, list[int]] = {}
-    titles: list[str] = []  # by span: its escaped title
     single_tags: list[str] = []  # by span: the opening tag of a piece it alone covers
     for i, span in enumerate(spans):  # spans are clipped to the text
         start = span["start"]
@@ -288,15 +318,12 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
         # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
         if end > start or kind == "finding":
-            escaped = esc(_span_title(span))
             # the class of a reference or a claim is its kind: nothing to escape
             cls = kind if kind == "ref" or kind == "claim" else \
                 esc_label(kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}")
-            tag = f'<span class="{cls}" title="{escaped}">'
+            single_tags.append(f'<span class="{cls}" title="{titles[i]}">')
         else:  # a zero-width reference or claim: never shown
-            escaped = tag = ""
-        titles.append(escaped)
-        single_tags.append(tag)
+            single_tags.append("")
 
     tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece (two or more) -> its opening tag
 
@@ -384,17 +411,16 @@ def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
     yield "</table>\n"
 
 
-def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
-    claims = [s["item"] for s in spans if s["kind"] == "claim"]
+def _claims_list(claims: list[tuple[int, Mapping[str, Any], str]]) -> Iterator[str]:
+    """The claims table: ``claims`` are the claim spans' starts, items and escaped figures (``_span_titles``)."""
     if not claims:
         return
     yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
-    # every claim span's item has an int "start" (report_spans takes no other), so no default is needed
-    for c in sorted(claims, key=itemgetter("start")):
+    # every claim span's item has an int "start" (report_spans takes no other)
+    for _, c, figure in sorted(claims, key=itemgetter(0)):
         get = c.get
-        value = _claim_figure(get, _number_html, esc_label)
         planned = ' <span class="muted small">(planned)</span>' if get("modality") == "planned" else ""
-        yield (f'<tr><td>{esc(get("text"))}</td><td class="num">{value}</td>'
+        yield (f'<tr><td>{esc(get("text"))}</td><td class="num">{figure}</td>'
                f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
     yield "</table>\n"
 
@@ -452,11 +478,12 @@ def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
     )
     body.append('<div class="layout">\n<section>\n<pre class="report">')
     spans = report_spans(record)
-    body.append(annotate_text(text, spans))
+    titles, claims = _span_titles(spans)
+    body.append(_annotated(text, spans, titles))
     body.append("</pre>\n</section>\n<aside>\n")
     body.extend(_findings_list(record))
     body.extend(_activities_table(record))
-    body.extend(_claims_list(spans))
+    body.extend(_claims_list(claims))
     body.append("</aside>\n</div>\n")
     return _page(f"{title} — opmapper", body)
 
