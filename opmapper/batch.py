@@ -1308,10 +1308,12 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
             elif "\n" in cells or "\r" in cells:
                 line = ",".join([written((cell,)) if "," in cell or '"' in cell or "\n" in cell or "\r" in cell
                                  else cell for cell in row])
-            elif "," in cells or '"' in cells:  # (+ of str subclasses: their text too)
+            elif '"' in cells:  # (+ of str subclasses: their text too)
                 # (a replacement looks at every character: only a cell that holds a quote has one)
                 line = ",".join(['"' + (cell.replace('"', '""') if '"' in cell else cell) + '"'
                                  if "," in cell or '"' in cell else cell for cell in row])
+            elif "," in cells:  # most such rows: a comma, no quote
+                line = ",".join(['"' + cell + '"' if "," in cell else cell for cell in row])
             else:
                 line = ",".join(row)
             lines.append(line)

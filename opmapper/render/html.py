@@ -121,19 +121,23 @@ def _page(title: str, body: Iterable[str]) -> str:
     return "".join([_head(title), *body, PAGE_END])  # one copy of a page of some 20 kB
 
 
-# figure -> its readable text: figures recur from report to report (12.0, 45.0, ...). Floats only (claims'
-# values): equal floats have the same text (0.0 and -0.0 are both "0"), while an int can differ from
-# the float it equals (10**15 is "1,000,000,000,000,000", 1e15 "1e+15").
+# figure -> its readable text: figures recur from report to report (12.0, 45.0, ...), and so do counts
+# (a report's 4 activities). Floats and ints apart: equal floats have the same text (0.0 and -0.0 are
+# both "0"), while an int can differ from the float it equals (10**15 is "1,000,000,000,000,000", 1e15
+# "1e+15"). Exact types only: True, an int, is written "1" by the general way.
 _FIGURE_TEXTS: dict[float, str] = {}
+_COUNT_TEXTS: dict[int, str] = {}
 
 
 def _fmt_number(value: Any) -> str:
-    if type(value) is float:
-        text = _FIGURE_TEXTS.get(value)
+    kind = type(value)
+    if kind is float or kind is int:
+        texts = _FIGURE_TEXTS if kind is float else _COUNT_TEXTS
+        text = texts.get(value)
         if text is None:
             text = _readable_number(value, digits=4)
-            if len(_FIGURE_TEXTS) < MEMO_SIZE:
-                _FIGURE_TEXTS[value] = text
+            if len(texts) < MEMO_SIZE:
+                texts[value] = text
         return text
     return _readable_number(value, digits=4)
 
@@ -533,12 +537,14 @@ def report_index_row(entry: Mapping[str, Any]) -> str:
     ``entry``: ``label``, ``source``, ``href``, ``resolution_code``, ``layout``, ``activities``, ``tagged``,
     ``suggested``, ``claims``, ``findings``.
     """
-    label = esc(entry.get("label") or entry.get("source"))
-    link = f'<a href="{esc(entry["href"])}">{label}</a>' if entry.get("href") else label
-    cells = "".join(f'<td class="num">{_number_html(entry.get(k, 0))}</td>'
-                    for k in ("activities", "tagged", "suggested", "claims", "findings"))
-    row = (f'<tr><td title="{esc(entry.get("source"))}">{link}</td><td>{esc(entry.get("resolution_code") or "")}</td>'
-           f'<td>{esc(entry.get("layout") or "")}</td>{cells}</tr>')
+    get = entry.get
+    label = esc(get("label") or get("source"))
+    link = f'<a href="{esc(entry["href"])}">{label}</a>' if get("href") else label
+    row = (f'<tr><td title="{esc(get("source"))}">{link}</td><td>{esc(get("resolution_code") or "")}</td>'
+           f'<td>{esc(get("layout") or "")}</td><td class="num">{_number_html(get("activities", 0))}</td>'
+           f'<td class="num">{_number_html(get("tagged", 0))}</td><td class="num">{_number_html(get("suggested", 0))}'
+           f'</td><td class="num">{_number_html(get("claims", 0))}</td>'
+           f'<td class="num">{_number_html(get("findings", 0))}</td></tr>')
     # a replacement looks at every character even when there is nothing to replace; a test (memchr) does not
     return row.replace("\n", " ") if "\n" in row else row
 
