@@ -28,7 +28,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -1116,6 +1116,7 @@ _CLAIM_SPLIT = CLAIM_COLUMNS.index("line") - CLAIM_COLUMNS.index("value")  # (li
 assert _CLAIM_OWN == ("value", "value_max", "bound", "unit", "kind", "counted", "counted_head", "verb", "modality",
                       "start", "end", "text")  # the order claim_row unpacks them in
 _FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
+_get_id = methodcaller("get", "id")  # a reference's or suggestion's paragraph id, or None
 _CLAIM_GETTER = itemgetter(*_CLAIM_OWN)
 _FINDING_GETTER = itemgetter(*_FINDING_FIELDS)
 
@@ -1213,18 +1214,19 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
         # each list built only when there is something to put in it (often there is not)
         references = act.get("references")
-        refs = list(dict.fromkeys([r.get("id") for r in references])) if references else []
+        refs = list(dict.fromkeys(map(_get_id, references))) if references else []
         section, number = act.get("section"), act.get("index")
         key = (section, number)
         candidates = None if refs else above.get(key)
-        sugg = list(dict.fromkeys([x.get("id") for x in candidates])) if candidates else []
+        sugg = list(dict.fromkeys(map(_get_id, candidates))) if candidates else []
         description, start, end = _description(act)  # start and end are ints
         claims = act.get("claims") or []
         # _cell of an empty list is "" (most activities have no suggestions, many no tags)
         refs_cell, sugg_cell = _cell(refs) if refs else "", _cell(sugg) if sugg else ""
         scores = allsugg.get(key)
-        section_cell, number_cell, type_cell, status_cell, description_cell = _row_cells(
-            [section, number, act.get("type"), act.get("status"), description])
+        # (the activity's "where" of its claims' rows, as _where gives it, with the other cells)
+        section_cell, number_cell, type_cell, status_cell, description_cell, where_cell = _row_cells(
+            [section, number, act.get("type"), act.get("status"), description, f"{section}[{number}]"])
         activity_rows.append([
             *lead, layout_cell, section_cell, number_cell, type_cell, status_cell, refs_cell, sugg_cell,
             # _cell of the list: every score is text
@@ -1237,7 +1239,6 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
         for pid in sugg:
             suggested[pid] = suggested.get(pid, 0) + 1
         if claims:
-            where_cell = _row_cells([_where(act)])[0]
             paragraphs, paragraphs_cell = (refs, refs_cell) if refs else (sugg, sugg_cell)
             origin = "tag" if refs else "suggested"
             for claim in claims:

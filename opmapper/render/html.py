@@ -303,22 +303,10 @@ def _annotated(text: str, spans: list[dict[str, Any]], titles: list[str]) -> str
         edges.add(end)
         kind = span["kind"]
         if kind == "finding":
-            found = anchors.get(start)
-            if found is None:
-                anchors[start] = [i]
-            else:
-                found.append(i)
+            anchors.setdefault(start, []).append(i)
         if end > start:
-            found = opening.get(start)
-            if found is None:
-                opening[start] = [i]
-            else:
-                found.append(i)
-            found = closing.get(end)
-            if found is None:
-                closing[end] = [i]
-            else:
-                found.append(i)
+            opening.setdefault(start, []).append(i)
+            closing.setdefault(end, []).append(i)
         # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
         # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
         if end > start or kind == "finding":
