@@ -240,9 +240,14 @@ def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int
             item = span["item"]
             get = item.get
             figure = _claim_figure(get, _fmt_number, str)
-            titles.append(esc(_claim_title(item, figure)))
-            claims.append((item["start"], item, esc(figure) if get("bound", "=") is not None else
-                           _claim_figure(get, _number_html, esc_label)))
+            title = _claim_title(item, figure)
+            escaped = esc(title)
+            titles.append(escaped)
+            if get("bound", "=") is None:
+                figure = _claim_figure(get, _number_html, esc_label)
+            elif escaped is not title:  # (esc gives text without special characters back as it is)
+                figure = esc(figure)
+            claims.append((item["start"], item, figure))
         else:
             titles.append(esc(_span_title(span)))
     return titles, claims
