@@ -1081,9 +1081,9 @@ def _paragraph_order(pid: str) -> tuple:
 def _description(act: Mapping[str, Any]) -> tuple[str, int, int]:
     """An activity's description text and span; falls back to the whole block's span when it has none."""
     desc = act.get("description")
-    # a Field serialised whole; a text (the common case) is ruled out before the costlier isinstance
-    # test of an abstract class
-    if type(desc) is not str and isinstance(desc, Mapping):
+    # a Field serialised whole; a text (the common case) or None is ruled out before the costlier
+    # isinstance test of an abstract class
+    if type(desc) is not str and desc is not None and isinstance(desc, Mapping):
         return desc.get("text") or "", int(desc.get("start", 0)), int(desc.get("end", 0))
     span = act.get("description_span") or act.get("span") or [act.get("start", 0), act.get("end", 0)]
     return desc or "", int(span[0] or 0), int(span[1] or 0)
@@ -1148,8 +1148,9 @@ def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list
     counts for."""
     for name in ("results", "challenges", "future", "additional"):
         section = report.get(name)
-        # a dict (the common case) is let through before the costlier isinstance test of an abstract class
-        if type(section) is not dict and not isinstance(section, Mapping):
+        # a dict (the common case) is let through, and None (a section the report has not) passed over,
+        # before the costlier isinstance test of an abstract class
+        if type(section) is not dict and (section is None or not isinstance(section, Mapping)):
             continue
         refs = section.get("references") or []
         if not refs:  # no paragraph cited in the section, so none in any claim's sentence

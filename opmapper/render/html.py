@@ -442,8 +442,10 @@ def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
 
 def _text(value: Any) -> str | None:
     """A field's text whether it was serialised as a string or as a whole Field."""
-    # a text (the common case) is let through before the costlier isinstance test of an abstract class
-    return value.get("text") if type(value) is not str and isinstance(value, Mapping) else value
+    # a text (the common case) or None (a field the report has not) is let through before the costlier
+    # isinstance test of an abstract class
+    return value.get("text") if type(value) is not str and value is not None and isinstance(value, Mapping) \
+        else value
 
 
 def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
