@@ -873,12 +873,22 @@ def _row_cells(values: Iterable[Any]) -> list[Any]:
     Every formula start sorts before "A", so text from "A" on (most cells: words) needs no look at its
     first character. A float's text and the safe text of a short formula-like label (the bound "=")
     are remembered: ``str`` of a float and ``formula_safe`` cost several times a dict lookup."""
-    return [value if (kind := type(value)) is str and (value >= "A" or not (value and value[0] in _FORMULA_FIRST))
-            else "" if value is None else str(value) if kind is int
-            else _FLOAT_CELLS.get(value) or _float_cell(value) if kind is float
-            else _SAFE_LABELS.get(value) or _safe_label(value) if kind is str
-            else _cell(value)
-            for value in values]
+    cells = []  # (a loop, not a list comprehension: that costs a function object and a call per row)
+    for value in values:
+        kind = type(value)
+        if kind is str and (value >= "A" or not (value and value[0] in _FORMULA_FIRST)):
+            cells.append(value)
+        elif value is None:
+            cells.append("")
+        elif kind is int:
+            cells.append(str(value))
+        elif kind is float:
+            cells.append(_FLOAT_CELLS.get(value) or _float_cell(value))
+        elif kind is str:
+            cells.append(_SAFE_LABELS.get(value) or _safe_label(value))
+        else:
+            cells.append(_cell(value))
+    return cells
 
 
 # float -> its str; short text that would run as a formula -> its formula_safe text. Bounded memos of
