@@ -169,9 +169,7 @@ class Analyzer:
     def analyze(self, text: str, source: str | None = None, *, sha256: str | None = None,
                 encoding: str | None = None, html: bool = False) -> dict[str, Any]:
         """One record (the same as a ``reports.jsonl`` line): parsed report, suggestions, findings."""
-        from .checks import check_report
-        from .report import parse_report
-
+        parse_report, check_report = _parser_and_checks()
         report = parse_report(text, source=source)
         report_dict = report.to_dict()
         report_dict.setdefault("text", text)  # the annotated view needs it; offsets point into it
@@ -205,6 +203,22 @@ class Analyzer:
             "findings": findings,
             "notes": notes,
         }
+
+
+_PARSER_AND_CHECKS: tuple | None = None
+
+
+def _parser_and_checks() -> tuple:
+    """``report.parse_report`` and ``checks.check_report``, imported on first use (not every opmapper
+    command needs them), then kept: an import statement in a function runs the import machinery (some
+    10,000 instructions) every time, here once per report."""
+    global _PARSER_AND_CHECKS
+    if _PARSER_AND_CHECKS is None:
+        from .checks import check_report
+        from .report import parse_report
+
+        _PARSER_AND_CHECKS = parse_report, check_report
+    return _PARSER_AND_CHECKS
 
 
 class _AnsweredTagger:
@@ -587,11 +601,24 @@ def report_slug(source: str | None, sha256: str | None = None) -> str:
     return f"{stem or 'report'}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
-def _write_page(record: Mapping[str, Any], pages_dir: str) -> str:
-    from .render.html import report_page
+_PAGES: Any = None  # opmapper.render.html (see _pages)
 
+
+def _pages() -> Any:
+    """``opmapper.render.html``, imported on first use (it takes some 10 ms: not for every opmapper
+    command), then kept: an import statement in a function runs the import machinery (some 10,000
+    instructions) every time, here once or twice per report."""
+    global _PAGES
+    if _PAGES is None:
+        from .render import html
+
+        _PAGES = html
+    return _PAGES
+
+
+def _write_page(record: Mapping[str, Any], pages_dir: str) -> str:
     path = os.path.join(pages_dir, report_slug(record.get("source"), record.get("sha256")) + ".html")
-    _write_text(path, report_page(record, back_href=f"../{SUMMARY_HTML}"))
+    _write_text(path, _pages().report_page(record, back_href=f"../{SUMMARY_HTML}"))
     return path
 
 
@@ -1177,8 +1204,6 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     """Rows are built as lists in column order, not as merged dicts read back column by column: each
     list holds, as text, what ``_cells`` would read from the merged dict (a claim's or finding's own
     ``source`` or ``resolution_code``, if it had one, would win over the report's, as in the merge)."""
-    from .render.html import report_index_row
-
     report = record.get("report") or {}
     source = record.get("source")
     code = record.get("resolution_code")
@@ -1273,7 +1298,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
         "notes": [n for n in record.get("notes") or [] if not n.startswith("resolution ")],  # those stay on the page
         "claims": top,
     }
-    index_row = report_index_row({
+    index_row = _pages().report_index_row({
         "label": label, "source": source, "href": href, "resolution_code": code,
         "layout": layout, "activities": counts.get("activities", 0),
         "tagged": counts.get("tagged_activities", 0), "suggested": counts.get("suggested_activities", 0),
