@@ -386,58 +386,66 @@ def _suggestion_pills(suggestions: Iterable[Mapping[str, Any]]) -> str:
     return "".join(pills)
 
 
-def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
+def _activities_table(record: Mapping[str, Any]) -> list[str]:
+    # (the page's parts are lists built by loops: a generator's resumption, or a list comprehension's
+    # function object, costs more than an append)
     report = record.get("report") or {}
     suggested = {(s["section"], s["index"]): s.get("suggestions") or [] for s in record.get("suggestions") or []}
     rows = [*(report.get("activities") or []), *(report.get("future_actions") or [])]
     if not rows:
-        return
-    yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
+        return []
+    out = ['<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n']
     for act in rows:
         section = act.get("section")
         # a letter and the digits of an int: nothing to escape
         label = ("A" if section == "activities" else "F") + str(int(act.get("index", 0)) + 1)
         # most activities have no references or no suggestions: nothing to join then
         references = act.get("references")
-        refs = "".join([f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
-                        for r in references]) if references else ""
+        if references:
+            pills = []
+            for r in references:
+                pills.append(f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>')
+            refs = "".join(pills)
+        else:
+            refs = ""
         suggestions = suggested.get((section, act.get("index"))) if suggested else None
         sugs = _suggestion_pills(suggestions) if suggestions else ""
-        yield (f'<tr><td>{label}</td><td>{esc_label(act.get("type") or "?")}</td>'
-               f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
-    yield "</table>\n"
+        out.append(f'<tr><td>{label}</td><td>{esc_label(act.get("type") or "?")}</td>'
+                   f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
+    out.append("</table>\n")
+    return out
 
 
-def _claims_list(claims: list[tuple[int, Mapping[str, Any], str]]) -> Iterator[str]:
+def _claims_list(claims: list[tuple[int, Mapping[str, Any], str]]) -> list[str]:
     """The claims table: ``claims`` are the claim spans' starts, items and escaped figures (``_span_titles``)."""
     if not claims:
-        return
-    yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
+        return []
+    out = [f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"]
     # every claim span's item has an int "start" (report_spans takes no other)
     for _, c, figure in sorted(claims, key=itemgetter(0)):
         get = c.get
         planned = ' <span class="muted small">(planned)</span>' if get("modality") == "planned" else ""
-        yield (f'<tr><td>{esc(get("text"))}</td><td class="num">{figure}</td>'
-               f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
-    yield "</table>\n"
+        out.append(f'<tr><td>{esc(get("text"))}</td><td class="num">{figure}</td>'
+                   f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
+    out.append("</table>\n")
+    return out
 
 
-def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
+def _findings_list(record: Mapping[str, Any]) -> list[str]:
     findings = record.get("findings") or []
-    yield f"<h2>Findings ({len(findings)})</h2>\n"
     if not findings:
-        yield '<p class="muted">No findings.</p>\n'
-        return
-    yield "<ol>\n"
+        return [f"<h2>Findings ({len(findings)})</h2>\n", '<p class="muted">No findings.</p>\n']
+    out = [f"<h2>Findings ({len(findings)})</h2>\n", "<ol>\n"]
     for num, f in enumerate(findings):  # one piece per finding
         get = f.get
         sev = esc_label(get("severity", "info"))
         suggestion = get("suggestion")
         suggest = f' <span class="muted">(suggest: {esc(", ".join(map(str, suggestion)))})</span>' if suggestion else ""
-        yield (f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
-               f'line {esc(get("line"))}</a> <code>{esc_label(get("code"))}</code> {esc(get("message"))}{suggest}'
-               "</li>\n")
-    yield "</ol>\n"
+        out.append(f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
+                   f'line {esc(get("line"))}</a> <code>{esc_label(get("code"))}</code> {esc(get("message"))}{suggest}'
+                   "</li>\n")
+    out.append("</ol>\n")
+    return out
 
 
 def _text(value: Any) -> str | None:
