@@ -1153,6 +1153,7 @@ _CLAIM_SPLIT = CLAIM_COLUMNS.index("line") - CLAIM_COLUMNS.index("value")  # (li
 assert _CLAIM_OWN == ("value", "value_max", "bound", "unit", "kind", "counted", "counted_head", "verb", "modality",
                       "start", "end", "text")  # the order claim_row unpacks them in
 _FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
+assert _FINDING_FIELDS[:2] == ("code", "severity")  # the summary's (code, severity) of a finding
 _get_id = methodcaller("get", "id")  # a reference's or suggestion's paragraph id, or None
 _CLAIM_GETTER = itemgetter(*_CLAIM_OWN)
 _FINDING_GETTER = itemgetter(*_FINDING_FIELDS)
@@ -1218,7 +1219,10 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     for s in record.get("suggestions") or []:
         key = (s["section"], s["index"])
         allsugg[key] = found = s.get("suggestions") or []
-        above[key] = [x for x in found if x.get("above_threshold", True)]
+        above[key] = kept = []  # (loops here and below, not comprehensions: one function object less each)
+        for x in found:
+            if x.get("above_threshold", True):
+                kept.append(x)
     # paragraph -> count, as plain dicts: a Counter's += on a new key goes through its Python __missing__
     tagged: dict[Any, int] = {}
     suggested: dict[Any, int] = {}
@@ -1244,8 +1248,6 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             top.append((value, {"kind": kind, "unit": unit, "counted": counted, "text": text,
                                 "modality": modality, "value": fields[0], "source": source, "label": label,
                                 "href": href}))
-        for pid in paragraphs:
-            claims_for[pid] = claims_for.get(pid, 0) + 1
 
     for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
         # each list built only when there is something to put in it (often there is not)
@@ -1279,30 +1281,43 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
             origin = "tag" if refs else "suggested"
             for claim in claims:
                 claim_row(claim, where_cell, paragraphs, paragraphs_cell, origin)
+            for pid in paragraphs:  # each claim counts for them (in the order they first come)
+                claims_for[pid] = claims_for.get(pid, 0) + len(claims)
     for name, refs, claims in _section_claims(report):
         if refs:
             cited.update(r.get("id") for r in refs)
         for claim, near in claims:
             claim_row(claim, name, near, _cell(near) if near else "", "tag")  # _cell([]) is ""
-    findings = record.get("findings") or []
-    finding_rows = [[*(lead if "source" not in f and "resolution_code" not in f else
-                       _row_cells([f.get("source", source), f.get("resolution_code", code)])),
-                     *_row_cells(_finding_fields(f))] for f in findings]
+            for pid in near:
+                claims_for[pid] = claims_for.get(pid, 0) + 1
+    finding_rows = []
+    finding_kinds = []  # (code, severity) of each finding, for the summary
+    for f in record.get("findings") or []:
+        fields = _finding_fields(f)  # code and severity first
+        finding_rows.append([*(lead if "source" not in f and "resolution_code" not in f else
+                               _row_cells([f.get("source", source), f.get("resolution_code", code)])),
+                             *_row_cells(fields)])
+        finding_kinds.append(fields[:2])
+    notes = []
+    for note in record.get("notes") or []:
+        if not note.startswith("resolution "):  # those stay on the page
+            notes.append(note)
     counts = record.get("counts") or {}
+    activities, tagged_activities, suggested_activities, n_claims, n_findings = (
+        counts.get("activities", 0), counts.get("tagged_activities", 0), counts.get("suggested_activities", 0),
+        counts.get("claims", 0), counts.get("findings", 0))
     share = {
         "resolution_code": code, "source": source, "label": label, "href": href,
         "tagged": tagged, "suggested": suggested, "claims_for": claims_for, "cited": sorted(cited),
-        "counts": {key: int(counts.get(key, 0)) for key in
-                   ("activities", "tagged_activities", "suggested_activities", "claims", "findings")},
-        "findings": [(f.get("code"), f.get("severity")) for f in findings],
-        "notes": [n for n in record.get("notes") or [] if not n.startswith("resolution ")],  # those stay on the page
-        "claims": top,
+        "counts": {"activities": int(activities), "tagged_activities": int(tagged_activities),
+                   "suggested_activities": int(suggested_activities), "claims": int(n_claims),
+                   "findings": int(n_findings)},
+        "findings": finding_kinds, "notes": notes, "claims": top,
     }
     index_row = _pages().report_index_row({
-        "label": label, "source": source, "href": href, "resolution_code": code,
-        "layout": layout, "activities": counts.get("activities", 0),
-        "tagged": counts.get("tagged_activities", 0), "suggested": counts.get("suggested_activities", 0),
-        "claims": counts.get("claims", 0), "findings": counts.get("findings", 0)})
+        "label": label, "source": source, "href": href, "resolution_code": code, "layout": layout,
+        "activities": activities, "tagged": tagged_activities, "suggested": suggested_activities,
+        "claims": n_claims, "findings": n_findings})
     return _Derived(*_csv_texts(activity_rows, claim_rows, finding_rows), index_row, share)
 
 
