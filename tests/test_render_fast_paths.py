@@ -447,8 +447,13 @@ def test_page_figures_are_the_lists_escaped_parts(records):
                     if rng.random() < 0.3:
                         item[key] = rng.choice([*odd, "planned"])
                 spans.append({**span, "item": item})
+        elif span["kind"] == "ref":  # odd ids and cut-off references (their titles are not remembered)
+            for ref_id in ("OP1", "<OP&1>", None, 3, "it's"):
+                for complete in (True, False, None, 0):
+                    spans.append({**span, "item": {**span["item"], "id": ref_id, "complete": complete}})
     titles, claims = _span_titles(spans)
     assert titles == [esc(_span_title(span)) for span in spans]
+    assert _span_titles(spans)[0] == titles  # again: whole references' titles from the memo
     claim_items = [span["item"] for span in spans if span["kind"] == "claim"]
     assert len(claim_items) > 100
     for (start, item, figure), want in zip(claims, claim_items, strict=True):

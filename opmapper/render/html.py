@@ -248,9 +248,25 @@ def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int
             elif escaped is not title:  # (esc gives text without special characters back as it is)
                 figure = esc(figure)
             claims.append((item["start"], item, figure))
+        elif span["kind"] == "ref":
+            item = span["item"]
+            ref_id = item.get("id")
+            if type(ref_id) is str and item.get("complete", True):
+                # a whole reference's title is its paragraph id's: remembered (ids recur from report to report)
+                escaped = _REFERENCE_TITLES.get(ref_id)
+                if escaped is None:
+                    escaped = esc(_span_title(span))
+                    if len(_REFERENCE_TITLES) < MEMO_SIZE:
+                        _REFERENCE_TITLES[ref_id] = escaped
+            else:
+                escaped = esc(_span_title(span))
+            titles.append(escaped)
         else:
             titles.append(esc(_span_title(span)))
     return titles, claims
+
+
+_REFERENCE_TITLES: dict[str, str] = {}  # paragraph id -> the escaped title of a whole reference to it
 
 
 def _special_offsets(text: str) -> list[int]:
