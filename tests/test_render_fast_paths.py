@@ -435,7 +435,8 @@ def test_claim_and_finding_fields_are_their_gets(records):
 
 def test_page_figures_are_the_lists_escaped_parts(records):
     """The claims list shows each claim's figure escaped whole, as worked out for its title: the same
-    text as its bound, numbers and unit escaped one by one."""
+    text as its bound, numbers and unit escaped one by one; and what it counted, escaped only when the
+    title had a character to escape."""
     rng = random.Random(8)
     spans = [span for record in records for span in report_spans(record)]
     odd = [None, "", 0, 2, 2.5, -0.0, 1e15, 10**20, "x", "people & <b>", "\"q\"", "it's", ["a"], True, "~"]
@@ -456,6 +457,7 @@ def test_page_figures_are_the_lists_escaped_parts(records):
     assert _span_titles(spans)[0] == titles  # again: whole references' titles from the memo
     claim_items = [span["item"] for span in spans if span["kind"] == "claim"]
     assert len(claim_items) > 100
-    for (start, item, figure), want in zip(claims, claim_items, strict=True):
+    for (start, item, figure, counted), want in zip(claims, claim_items, strict=True):
         assert item is want and start == want["start"]
         assert figure == _claim_figure(want.get, _number_html, esc_label), want
+        assert counted == esc(want.get("counted") or ""), want

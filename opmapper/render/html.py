@@ -152,6 +152,7 @@ def _number_html(value: Any) -> str:
 
 # ------------------------------------------------------------------ annotated report
 SPAN_HOLDERS = ("activities", "future_actions", "results", "challenges", "future", "additional")
+_SPAN_LISTS = (("ref", "references"), ("claim", "claims"))  # a holder's spans: their kind and list
 
 
 def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -174,7 +175,8 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(holder, dict):
             continue
         # most holders have no references or no claims: the empty ones are passed over at once
-        for kind, items in (("ref", holder.get("references")), ("claim", holder.get("claims"))):
+        for kind, key in _SPAN_LISTS:
+            items = holder.get(key)
             if not items:
                 continue
             for item in items:
@@ -226,8 +228,9 @@ def _claim_title(item: Mapping[str, Any], figure: str) -> str:
     return title
 
 
-def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int, Mapping[str, Any], str]]]:
-    """Each span's escaped title, and each claim span's start, item and escaped figure, for the claims list.
+def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int, Mapping[str, Any], str, str]]]:
+    """Each span's escaped title, and each claim span's start, item, escaped figure and escaped counted,
+    for the claims list.
 
     A claim's figure is in its title and in the list: it is worked out once, and escaped as it is (its
     bound, numbers and unit escaped one by one, as the list shows them, are the same text: escaping
@@ -243,11 +246,16 @@ def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int
             title = _claim_title(item, figure)
             escaped = esc(title)
             titles.append(escaped)
+            counted = get("counted")
+            # esc gives text without special characters back as it is: when the title has none, its
+            # figure and what was counted (a text: in the title when it is not empty) have none either
+            plain = escaped is title
             if get("bound", "=") is None:
                 figure = _claim_figure(get, _number_html, esc_label)
-            elif escaped is not title:  # (esc gives text without special characters back as it is)
+            elif not plain:
                 figure = esc(figure)
-            claims.append((item["start"], item, figure))
+            claims.append((item["start"], item, figure,
+                           counted if plain and type(counted) is str else esc(counted or "")))
         elif span["kind"] == "ref":
             item = span["item"]
             ref_id = item.get("id")
@@ -432,17 +440,18 @@ def _activities_table(record: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _claims_list(claims: list[tuple[int, Mapping[str, Any], str]]) -> list[str]:
-    """The claims table: ``claims`` are the claim spans' starts, items and escaped figures (``_span_titles``)."""
+def _claims_list(claims: list[tuple[int, Mapping[str, Any], str, str]]) -> list[str]:
+    """The claims table: ``claims`` are the claim spans' starts, items, escaped figures and escaped
+    counted (``_span_titles``)."""
     if not claims:
         return []
     out = [f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"]
     # every claim span's item has an int "start" (report_spans takes no other)
-    for _, c, figure in sorted(claims, key=itemgetter(0)):
+    for _, c, figure, counted in sorted(claims, key=itemgetter(0)):
         get = c.get
         planned = ' <span class="muted small">(planned)</span>' if get("modality") == "planned" else ""
         out.append(f'<tr><td>{esc(get("text"))}</td><td class="num">{figure}</td>'
-                   f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
+                   f'<td>{counted}{planned}</td></tr>\n')
     out.append("</table>\n")
     return out
 
