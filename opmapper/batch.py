@@ -880,8 +880,9 @@ def _cell(value: Any) -> Any:
         for item in value:
             if type(item) is not str:
                 break
-        else:  # paragraph ids, nearly always
-            return render.formula_safe("; ".join(value))
+        else:  # paragraph ids, nearly always: text from "A" on (every formula start sorts before it) is safe
+            joined = "; ".join(value)
+            return joined if joined >= "A" else render.formula_safe(joined)
         if all(type(v) in _PLAIN_CELL for v in value):
             return render.formula_safe("; ".join("" if v is None else str(v) for v in value))
     return render.cell(value)
