@@ -1160,25 +1160,16 @@ _CLAIM_GETTER = itemgetter(*_CLAIM_OWN)
 _FINDING_GETTER = itemgetter(*_FINDING_FIELDS)
 
 
-def _claim_fields(claim: Mapping[str, Any]) -> tuple:
-    """``tuple(map(claim.get, _CLAIM_OWN))``: for a dict holding every field (a parsed claim always
-    does), one C call; otherwise field by field, None for a field it lacks."""
-    if type(claim) is dict:
+def _fields(item: Mapping[str, Any], getter: itemgetter, names: tuple[str, ...]) -> tuple:
+    """``tuple(map(item.get, names))``: for a dict holding every field (a parsed claim or finding always
+    does), ``getter`` (``itemgetter(*names)``) in one C call; otherwise field by field, None for a field
+    it lacks."""
+    if type(item) is dict:
         try:
-            return _CLAIM_GETTER(claim)
+            return getter(item)
         except KeyError:
             pass
-    return tuple(map(claim.get, _CLAIM_OWN))
-
-
-def _finding_fields(finding: Mapping[str, Any]) -> tuple:
-    """``tuple(map(finding.get, _FINDING_FIELDS))``, as ``_claim_fields`` gets a claim's."""
-    if type(finding) is dict:
-        try:
-            return _FINDING_GETTER(finding)
-        except KeyError:
-            pass
-    return tuple(map(finding.get, _FINDING_FIELDS))
+    return tuple(map(item.get, names))
 
 
 def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list[tuple[Mapping, list[str]]]]]:
@@ -1235,7 +1226,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
 
     def claim_row(claim: Mapping[str, Any], where_cell: Any, paragraphs: list[str], paragraphs_cell: Any,
                   origin: str) -> None:
-        fields = _claim_fields(claim)
+        fields = _fields(claim, _CLAIM_GETTER, _CLAIM_OWN)
         (value, value_max, _bound, unit, kind, counted, _head, _verb, modality, start, _end, text) = fields
         line, column = index.line_col(start if type(start) is int else int(claim.get("start", 0)))
         own = _row_cells(fields)
@@ -1294,7 +1285,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     finding_rows = []
     finding_kinds = []  # (code, severity) of each finding, for the summary
     for f in record.get("findings") or []:
-        fields = _finding_fields(f)  # code and severity first
+        fields = _fields(f, _FINDING_GETTER, _FINDING_FIELDS)  # code and severity first
         finding_rows.append([*(lead if "source" not in f and "resolution_code" not in f else
                                _row_cells([f.get("source", source), f.get("resolution_code", code)])),
                              *_row_cells(fields)])

@@ -425,12 +425,12 @@ def test_claim_and_finding_fields_are_their_gets(records):
     claims = [c for r in records for s in report_spans(r) if s["kind"] == "claim" for c in [s["item"]]]
     findings = [f for r in records for f in r["findings"]]
     assert claims and findings
-    for items, fields, names in ((claims, batch._claim_fields, batch._CLAIM_OWN),
-                                 (findings, batch._finding_fields, batch._FINDING_FIELDS)):
+    for items, getter, names in ((claims, batch._CLAIM_GETTER, batch._CLAIM_OWN),
+                                 (findings, batch._FINDING_GETTER, batch._FINDING_FIELDS)):
         for item in items:
             partial = {k: v for k, v in item.items() if rng.random() < 0.8}  # some fields missing
             for one in (item, partial, Counter(partial)):
-                assert fields(one) == tuple(map(one.get, names))
+                assert batch._fields(one, getter, names) == tuple(map(one.get, names))
 
 
 def test_page_figures_are_the_lists_escaped_parts(records):
