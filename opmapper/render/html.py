@@ -307,11 +307,13 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     Spans may overlap (a claim inside a finding, a reference inside a claim's sentence), so the text is
     cut at every span edge and each piece carries all the classes that apply, instead of nesting tags.
     """
-    return _annotated(text, spans, [esc(_span_title(span)) for span in spans])
+    return _annotated(text, spans, None)
 
 
-def _annotated(text: str, spans: list[dict[str, Any]], titles: list[str]) -> str:
-    """``annotate_text``, given each span's escaped title (``_span_titles`` works them out for a page)."""
+def _annotated(text: str, spans: list[dict[str, Any]], span_titles: list[str] | None) -> str:
+    """``annotate_text``, given each span's escaped title (``_span_titles`` works them out for a page), or
+    None to work out those of the spans shown."""
+    titles = span_titles if span_titles is not None else [""] * len(spans)  # by span: its escaped title
     n = len(text)
     edges = {0, n}
     anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
@@ -339,6 +341,8 @@ def _annotated(text: str, spans: list[dict[str, Any]], titles: list[str]) -> str
         # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
         # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
         if end > start or kind == "finding":
+            if span_titles is None:
+                titles[i] = esc(_span_title(span))
             # the class of a reference or a claim is its kind: nothing to escape
             cls = kind if kind == "ref" or kind == "claim" else \
                 esc_label(kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}")
