@@ -28,6 +28,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -168,9 +169,7 @@ class Analyzer:
     def analyze(self, text: str, source: str | None = None, *, sha256: str | None = None,
                 encoding: str | None = None, html: bool = False) -> dict[str, Any]:
         """One record (the same as a ``reports.jsonl`` line): parsed report, suggestions, findings."""
-        from .checks import check_report
-        from .report import parse_report
-
+        parse_report, check_report = _parser_and_checks()
         report = parse_report(text, source=source)
         report_dict = report.to_dict()
         report_dict.setdefault("text", text)  # the annotated view needs it; offsets point into it
@@ -204,6 +203,22 @@ class Analyzer:
             "findings": findings,
             "notes": notes,
         }
+
+
+_PARSER_AND_CHECKS: tuple | None = None
+
+
+def _parser_and_checks() -> tuple:
+    """``report.parse_report`` and ``checks.check_report``, imported on first use (not every opmapper
+    command needs them), then kept: an import statement in a function runs the import machinery (some
+    10,000 instructions) every time, here once per report."""
+    global _PARSER_AND_CHECKS
+    if _PARSER_AND_CHECKS is None:
+        from .checks import check_report
+        from .report import parse_report
+
+        _PARSER_AND_CHECKS = parse_report, check_report
+    return _PARSER_AND_CHECKS
 
 
 class _AnsweredTagger:
@@ -588,11 +603,24 @@ def report_slug(source: str | None, sha256: str | None = None) -> str:
     return f"{stem or 'report'}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
-def _write_page(record: Mapping[str, Any], pages_dir: str) -> str:
-    from .render.html import report_page
+_PAGES: Any = None  # opmapper.render.html (see _pages)
 
+
+def _pages() -> Any:
+    """``opmapper.render.html``, imported on first use (it takes some 10 ms: not for every opmapper
+    command), then kept: an import statement in a function runs the import machinery (some 10,000
+    instructions) every time, here once or twice per report."""
+    global _PAGES
+    if _PAGES is None:
+        from .render import html
+
+        _PAGES = html
+    return _PAGES
+
+
+def _write_page(record: Mapping[str, Any], pages_dir: str) -> str:
     path = os.path.join(pages_dir, report_slug(record.get("source"), record.get("sha256")) + ".html")
-    _write_text(path, report_page(record, back_href=f"../{SUMMARY_HTML}"))
+    _write_text(path, _pages().report_page(record, back_href=f"../{SUMMARY_HTML}"))
     return path
 
 
@@ -854,8 +882,9 @@ def _cell(value: Any) -> Any:
         for item in value:
             if type(item) is not str:
                 break
-        else:  # paragraph ids, nearly always
-            return render.formula_safe("; ".join(value))
+        else:  # paragraph ids, nearly always: text from "A" on (every formula start sorts before it) is safe
+            joined = "; ".join(value)
+            return joined if joined >= "A" else render.formula_safe(joined)
         if all(type(v) in _PLAIN_CELL for v in value):
             return render.formula_safe("; ".join("" if v is None else str(v) for v in value))
     return render.cell(value)
@@ -869,11 +898,50 @@ def _row_cells(values: Iterable[Any]) -> list[Any]:
     itself): text stays as it is, unless it would run as a formula, numbers are their ``str`` and None
     is "" (as the csv writer writes them); text that would run as a formula (a claim's bound "=", in
     nearly every claim row) is made safe by ``render.formula_safe``, as ``_cell`` would; anything else
-    (lists, booleans, ...) goes through ``_cell``."""
-    return [value if (kind := type(value)) is str and not (value and value[0] in _FORMULA_FIRST)
-            else str(value) if kind is int or kind is float else "" if value is None
-            else render.formula_safe(value) if kind is str else _cell(value)
-            for value in values]
+    (lists, booleans, ...) goes through ``_cell``.
+
+    Every formula start sorts before "A", so text from "A" on (most cells: words) needs no look at its
+    first character. A float's text and the safe text of a short formula-like label (the bound "=")
+    are remembered: ``str`` of a float and ``formula_safe`` cost several times a dict lookup."""
+    cells = []  # (a loop, not a list comprehension: that costs a function object and a call per row)
+    for value in values:
+        kind = type(value)
+        if kind is str and (value >= "A" or not (value and value[0] in _FORMULA_FIRST)):
+            cells.append(value)
+        elif value is None:
+            cells.append("")
+        elif kind is int:
+            cells.append(str(value))
+        elif kind is float:
+            cells.append(_FLOAT_CELLS.get(value) or _float_cell(value))
+        elif kind is str:
+            cells.append(_SAFE_LABELS.get(value) or _safe_label(value))
+        else:
+            cells.append(_cell(value))
+    return cells
+
+
+# float -> its str; short text that would run as a formula -> its formula_safe text. Bounded memos of
+# small recurring values (figures such as 2.0 or 12.0; a claim's bound "="), like the pages' labels.
+_FLOAT_CELLS: dict[float, str] = {}
+_SAFE_LABELS: dict[str, str] = {}
+_CELL_MEMO_SIZE = 4096
+_SAFE_LABEL_LENGTH = 8  # longer text (a description opening with "- ") is free text: never remembered
+
+
+def _float_cell(value: float) -> str:
+    text = str(value)
+    # zeros are not remembered (0.0 and -0.0 are one key with two texts), nor NaN (never found again)
+    if value and value == value and len(_FLOAT_CELLS) < _CELL_MEMO_SIZE:
+        _FLOAT_CELLS[value] = text
+    return text
+
+
+def _safe_label(text: str) -> str:
+    safe = render.formula_safe(text)
+    if len(text) <= _SAFE_LABEL_LENGTH and len(_SAFE_LABELS) < _CELL_MEMO_SIZE:
+        _SAFE_LABELS[text] = safe
+    return safe
 
 
 @dataclass
@@ -1053,9 +1121,9 @@ def _paragraph_order(pid: str) -> tuple:
 def _description(act: Mapping[str, Any]) -> tuple[str, int, int]:
     """An activity's description text and span; falls back to the whole block's span when it has none."""
     desc = act.get("description")
-    # a Field serialised whole; a text (the common case) is ruled out before the costlier isinstance
-    # test of an abstract class
-    if type(desc) is not str and isinstance(desc, Mapping):
+    # a Field serialised whole; a text (the common case) or None is ruled out before the costlier
+    # isinstance test of an abstract class
+    if type(desc) is not str and desc is not None and isinstance(desc, Mapping):
         return desc.get("text") or "", int(desc.get("start", 0)), int(desc.get("end", 0))
     span = act.get("description_span") or act.get("span") or [act.get("start", 0), act.get("end", 0)]
     return desc or "", int(span[0] or 0), int(span[1] or 0)
@@ -1085,7 +1153,25 @@ class _Derived:
 _CLAIM_OWN = (*CLAIM_COLUMNS[CLAIM_COLUMNS.index("value"):CLAIM_COLUMNS.index("line")],
               *CLAIM_COLUMNS[CLAIM_COLUMNS.index("start"):])
 _CLAIM_SPLIT = CLAIM_COLUMNS.index("line") - CLAIM_COLUMNS.index("value")  # (line, column) go here
+assert _CLAIM_OWN == ("value", "value_max", "bound", "unit", "kind", "counted", "counted_head", "verb", "modality",
+                      "start", "end", "text")  # the order claim_row unpacks them in
 _FINDING_FIELDS = tuple(FINDING_COLUMNS[2:])
+assert _FINDING_FIELDS[:2] == ("code", "severity")  # the summary's (code, severity) of a finding
+_get_id = methodcaller("get", "id")  # a reference's or suggestion's paragraph id, or None
+_CLAIM_GETTER = itemgetter(*_CLAIM_OWN)
+_FINDING_GETTER = itemgetter(*_FINDING_FIELDS)
+
+
+def _fields(item: Mapping[str, Any], getter: itemgetter, names: tuple[str, ...]) -> tuple:
+    """``tuple(map(item.get, names))``: for a dict holding every field (a parsed claim or finding always
+    does), ``getter`` (``itemgetter(*names)``) in one C call; otherwise field by field, None for a field
+    it lacks."""
+    if type(item) is dict:
+        try:
+            return getter(item)
+        except KeyError:
+            pass
+    return tuple(map(item.get, names))
 
 
 def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list[tuple[Mapping, list[str]]]]]:
@@ -1094,8 +1180,9 @@ def _section_claims(report: Mapping[str, Any]) -> Iterator[tuple[str, list, list
     counts for."""
     for name in ("results", "challenges", "future", "additional"):
         section = report.get(name)
-        # a dict (the common case) is let through before the costlier isinstance test of an abstract class
-        if type(section) is not dict and not isinstance(section, Mapping):
+        # a dict (the common case) is let through, and None (a section the report has not) passed over,
+        # before the costlier isinstance test of an abstract class
+        if type(section) is not dict and (section is None or not isinstance(section, Mapping)):
             continue
         refs = section.get("references") or []
         if not refs:  # no paragraph cited in the section, so none in any claim's sentence
@@ -1112,8 +1199,6 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     """Rows are built as lists in column order, not as merged dicts read back column by column: each
     list holds, as text, what ``_cells`` would read from the merged dict (a claim's or finding's own
     ``source`` or ``resolution_code``, if it had one, would win over the report's, as in the merge)."""
-    from .render.html import report_index_row
-
     report = record.get("report") or {}
     source = record.get("source")
     code = record.get("resolution_code")
@@ -1128,7 +1213,10 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     for s in record.get("suggestions") or []:
         key = (s["section"], s["index"])
         allsugg[key] = found = s.get("suggestions") or []
-        above[key] = [x for x in found if x.get("above_threshold", True)]
+        above[key] = kept = []  # (loops here and below, not comprehensions: one function object less each)
+        for x in found:
+            if x.get("above_threshold", True):
+                kept.append(x)
     # paragraph -> count, as plain dicts: a Counter's += on a new key goes through its Python __missing__
     tagged: dict[Any, int] = {}
     suggested: dict[Any, int] = {}
@@ -1140,36 +1228,37 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
 
     def claim_row(claim: Mapping[str, Any], where_cell: Any, paragraphs: list[str], paragraphs_cell: Any,
                   origin: str) -> None:
-        get = claim.get
-        line, column = index.line_col(int(get("start", 0)))
-        own = _row_cells(map(get, _CLAIM_OWN))
+        fields = _fields(claim, _CLAIM_GETTER, _CLAIM_OWN)
+        (value, value_max, _bound, unit, kind, counted, _head, _verb, modality, start, _end, text) = fields
+        line, column = index.line_col(start if type(start) is int else int(claim.get("start", 0)))
+        own = _row_cells(fields)
         own[_CLAIM_SPLIT:_CLAIM_SPLIT] = str(line), str(column)
         first = lead if "source" not in claim and "resolution_code" not in claim else \
-            _row_cells([get("source", source), get("resolution_code", code)])
+            _row_cells([claim.get("source", source), claim.get("resolution_code", code)])
         claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "", *own])
-        value = value_max if (value_max := get("value_max")) is not None else get("value")
+        if value_max is not None:
+            value = value_max
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
-            top.append((value, {"kind": get("kind"), "unit": get("unit"), "counted": get("counted"),
-                                "text": get("text"), "modality": get("modality"), "value": get("value"),
-                                "source": source, "label": label, "href": href}))
-        for pid in paragraphs:
-            claims_for[pid] = claims_for.get(pid, 0) + 1
+            top.append((value, {"kind": kind, "unit": unit, "counted": counted, "text": text,
+                                "modality": modality, "value": fields[0], "source": source, "label": label,
+                                "href": href}))
 
     for act in [*(report.get("activities") or []), *(report.get("future_actions") or [])]:
         # each list built only when there is something to put in it (often there is not)
         references = act.get("references")
-        refs = list(dict.fromkeys([r.get("id") for r in references])) if references else []
+        refs = list(dict.fromkeys(map(_get_id, references))) if references else []
         section, number = act.get("section"), act.get("index")
         key = (section, number)
         candidates = None if refs else above.get(key)
-        sugg = list(dict.fromkeys([x.get("id") for x in candidates])) if candidates else []
+        sugg = list(dict.fromkeys(map(_get_id, candidates))) if candidates else []
         description, start, end = _description(act)  # start and end are ints
         claims = act.get("claims") or []
         # _cell of an empty list is "" (most activities have no suggestions, many no tags)
         refs_cell, sugg_cell = _cell(refs) if refs else "", _cell(sugg) if sugg else ""
         scores = allsugg.get(key)
-        section_cell, number_cell, type_cell, status_cell, description_cell = _row_cells(
-            [section, number, act.get("type"), act.get("status"), description])
+        # (the activity's "where" of its claims' rows, as _where gives it, with the other cells)
+        section_cell, number_cell, type_cell, status_cell, description_cell, where_cell = _row_cells(
+            [section, number, act.get("type"), act.get("status"), description, f"{section}[{number}]"])
         activity_rows.append([
             *lead, layout_cell, section_cell, number_cell, type_cell, status_cell, refs_cell, sugg_cell,
             # _cell of the list: every score is text
@@ -1182,35 +1271,47 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
         for pid in sugg:
             suggested[pid] = suggested.get(pid, 0) + 1
         if claims:
-            where_cell = _row_cells([_where(act)])[0]
             paragraphs, paragraphs_cell = (refs, refs_cell) if refs else (sugg, sugg_cell)
             origin = "tag" if refs else "suggested"
             for claim in claims:
                 claim_row(claim, where_cell, paragraphs, paragraphs_cell, origin)
+            for pid in paragraphs:  # each claim counts for them (in the order they first come)
+                claims_for[pid] = claims_for.get(pid, 0) + len(claims)
     for name, refs, claims in _section_claims(report):
         if refs:
             cited.update(r.get("id") for r in refs)
         for claim, near in claims:
             claim_row(claim, name, near, _cell(near) if near else "", "tag")  # _cell([]) is ""
-    findings = record.get("findings") or []
-    finding_rows = [[*(lead if "source" not in f and "resolution_code" not in f else
-                       _row_cells([f.get("source", source), f.get("resolution_code", code)])),
-                     *_row_cells(map(f.get, _FINDING_FIELDS))] for f in findings]
+            for pid in near:
+                claims_for[pid] = claims_for.get(pid, 0) + 1
+    finding_rows = []
+    finding_kinds = []  # (code, severity) of each finding, for the summary
+    for f in record.get("findings") or []:
+        fields = _fields(f, _FINDING_GETTER, _FINDING_FIELDS)  # code and severity first
+        finding_rows.append([*(lead if "source" not in f and "resolution_code" not in f else
+                               _row_cells([f.get("source", source), f.get("resolution_code", code)])),
+                             *_row_cells(fields)])
+        finding_kinds.append(fields[:2])
+    notes = []
+    for note in record.get("notes") or []:
+        if not note.startswith("resolution "):  # those stay on the page
+            notes.append(note)
     counts = record.get("counts") or {}
+    activities, tagged_activities, suggested_activities, n_claims, n_findings = (
+        counts.get("activities", 0), counts.get("tagged_activities", 0), counts.get("suggested_activities", 0),
+        counts.get("claims", 0), counts.get("findings", 0))
     share = {
         "resolution_code": code, "source": source, "label": label, "href": href,
         "tagged": tagged, "suggested": suggested, "claims_for": claims_for, "cited": sorted(cited),
-        "counts": {key: int(counts.get(key, 0)) for key in
-                   ("activities", "tagged_activities", "suggested_activities", "claims", "findings")},
-        "findings": [(f.get("code"), f.get("severity")) for f in findings],
-        "notes": [n for n in record.get("notes") or [] if not n.startswith("resolution ")],  # those stay on the page
-        "claims": top,
+        "counts": {"activities": int(activities), "tagged_activities": int(tagged_activities),
+                   "suggested_activities": int(suggested_activities), "claims": int(n_claims),
+                   "findings": int(n_findings)},
+        "findings": finding_kinds, "notes": notes, "claims": top,
     }
-    index_row = report_index_row({
-        "label": label, "source": source, "href": href, "resolution_code": code,
-        "layout": layout, "activities": counts.get("activities", 0),
-        "tagged": counts.get("tagged_activities", 0), "suggested": counts.get("suggested_activities", 0),
-        "claims": counts.get("claims", 0), "findings": counts.get("findings", 0)})
+    index_row = _pages().report_index_row({
+        "label": label, "source": source, "href": href, "resolution_code": code, "layout": layout,
+        "activities": activities, "tagged": tagged_activities, "suggested": suggested_activities,
+        "claims": n_claims, "findings": n_findings})
     return _Derived(*_csv_texts(activity_rows, claim_rows, finding_rows), index_row, share)
 
 
@@ -1253,10 +1354,12 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
             elif "\n" in cells or "\r" in cells:
                 line = ",".join([written((cell,)) if "," in cell or '"' in cell or "\n" in cell or "\r" in cell
                                  else cell for cell in row])
-            elif "," in cells or '"' in cells:  # (+ of str subclasses: their text too)
+            elif '"' in cells:  # (+ of str subclasses: their text too)
                 # (a replacement looks at every character: only a cell that holds a quote has one)
                 line = ",".join(['"' + (cell.replace('"', '""') if '"' in cell else cell) + '"'
                                  if "," in cell or '"' in cell else cell for cell in row])
+            elif "," in cells:  # most such rows: a comma, no quote
+                line = ",".join(['"' + cell + '"' if "," in cell else cell for cell in row])
             else:
                 line = ",".join(row)
             lines.append(line)

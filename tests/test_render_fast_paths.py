@@ -26,10 +26,12 @@ from corpus_samples import corpus_reports, with_random_edits
 from opmapper import batch, render
 from opmapper._records import LineIndex
 from opmapper.render.html import (
+    _claim_figure,
     _fmt_number,
     _number_html,
     _span_classes,
     _span_title,
+    _span_titles,
     _special_offsets,
     annotate_text,
     esc,
@@ -402,3 +404,60 @@ def test_span_titles_are_the_plain_ones(records):
     assert sum(span["kind"] == "claim" for span in spans) > 100
     for span in spans:
         assert _span_title(span) == plain_span_title(span), span
+
+
+def test_row_cells_remember_what_they_write():
+    """Floats and short formula-like labels are written from a memo the second time: the same text
+    as the first time (0.0 and -0.0, equal keys, are never remembered)."""
+    values = [0.0, -0.0, 2.0, -2.5, 1e22, float("nan"), float("inf"), 60.0, "=", "-", "+", "=x", "-12.5", "@",
+              "\tx", "", "=" * 9, "- a long bullet", "Apple", "apple", "A", "@me", "=SUM(A1)", 3, True, None]
+    columns = [f"c{i}" for i in range(len(values))]
+    for _ in range(3):
+        plain, fast = io.StringIO(), io.StringIO()
+        csv.writer(plain, lineterminator="\n").writerow(batch._cells(dict(zip(columns, values, strict=True)), columns))
+        csv.writer(fast, lineterminator="\n").writerow(batch._row_cells(values))
+        assert fast.getvalue() == plain.getvalue()
+        values = [-value if type(value) is float else value for value in values]
+
+
+def test_claim_and_finding_fields_are_their_gets(records):
+    rng = random.Random(6)
+    claims = [c for r in records for s in report_spans(r) if s["kind"] == "claim" for c in [s["item"]]]
+    findings = [f for r in records for f in r["findings"]]
+    assert claims and findings
+    for items, getter, names in ((claims, batch._CLAIM_GETTER, batch._CLAIM_OWN),
+                                 (findings, batch._FINDING_GETTER, batch._FINDING_FIELDS)):
+        for item in items:
+            partial = {k: v for k, v in item.items() if rng.random() < 0.8}  # some fields missing
+            for one in (item, partial, Counter(partial)):
+                assert batch._fields(one, getter, names) == tuple(map(one.get, names))
+
+
+def test_page_figures_are_the_lists_escaped_parts(records):
+    """The claims list shows each claim's figure escaped whole, as worked out for its title: the same
+    text as its bound, numbers and unit escaped one by one; and what it counted, escaped only when the
+    title had a character to escape."""
+    rng = random.Random(8)
+    spans = [span for record in records for span in report_spans(record)]
+    odd = [None, "", 0, 2, 2.5, -0.0, 1e15, 10**20, "x", "people & <b>", "\"q\"", "it's", ["a"], True, "~"]
+    for span in list(spans):
+        if span["kind"] == "claim":
+            for _ in range(4):
+                item = dict(span["item"])
+                for key in ("bound", "value", "value_max", "unit", "counted", "modality"):
+                    if rng.random() < 0.3:
+                        item[key] = rng.choice([*odd, "planned"])
+                spans.append({**span, "item": item})
+        elif span["kind"] == "ref":  # odd ids and cut-off references (their titles are not remembered)
+            for ref_id in ("OP1", "<OP&1>", None, 3, "it's"):
+                for complete in (True, False, None, 0):
+                    spans.append({**span, "item": {**span["item"], "id": ref_id, "complete": complete}})
+    titles, claims = _span_titles(spans)
+    assert titles == [esc(_span_title(span)) for span in spans]
+    assert _span_titles(spans)[0] == titles  # again: whole references' titles from the memo
+    claim_items = [span["item"] for span in spans if span["kind"] == "claim"]
+    assert len(claim_items) > 100
+    for (start, item, figure, counted), want in zip(claims, claim_items, strict=True):
+        assert item is want and start == want["start"]
+        assert figure == _claim_figure(want.get, _number_html, esc_label), want
+        assert counted == esc(want.get("counted") or ""), want

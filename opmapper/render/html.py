@@ -121,19 +121,23 @@ def _page(title: str, body: Iterable[str]) -> str:
     return "".join([_head(title), *body, PAGE_END])  # one copy of a page of some 20 kB
 
 
-# figure -> its readable text: figures recur from report to report (12.0, 45.0, ...). Floats only (claims'
-# values): equal floats have the same text (0.0 and -0.0 are both "0"), while an int can differ from
-# the float it equals (10**15 is "1,000,000,000,000,000", 1e15 "1e+15").
+# figure -> its readable text: figures recur from report to report (12.0, 45.0, ...), and so do counts
+# (a report's 4 activities). Floats and ints apart: equal floats have the same text (0.0 and -0.0 are
+# both "0"), while an int can differ from the float it equals (10**15 is "1,000,000,000,000,000", 1e15
+# "1e+15"). Exact types only: True, an int, is written "1" by the general way.
 _FIGURE_TEXTS: dict[float, str] = {}
+_COUNT_TEXTS: dict[int, str] = {}
 
 
 def _fmt_number(value: Any) -> str:
-    if type(value) is float:
-        text = _FIGURE_TEXTS.get(value)
+    kind = type(value)
+    if kind is float or kind is int:
+        texts = _FIGURE_TEXTS if kind is float else _COUNT_TEXTS
+        text = texts.get(value)
         if text is None:
             text = _readable_number(value, digits=4)
-            if len(_FIGURE_TEXTS) < MEMO_SIZE:
-                _FIGURE_TEXTS[value] = text
+            if len(texts) < MEMO_SIZE:
+                texts[value] = text
         return text
     return _readable_number(value, digits=4)
 
@@ -148,6 +152,7 @@ def _number_html(value: Any) -> str:
 
 # ------------------------------------------------------------------ annotated report
 SPAN_HOLDERS = ("activities", "future_actions", "results", "challenges", "future", "additional")
+_SPAN_LISTS = (("ref", "references"), ("claim", "claims"))  # a holder's spans: their kind and list
 
 
 def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -170,7 +175,8 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(holder, dict):
             continue
         # most holders have no references or no claims: the empty ones are passed over at once
-        for kind, items in (("ref", holder.get("references")), ("claim", holder.get("claims"))):
+        for kind, key in _SPAN_LISTS:
+            items = holder.get(key)
             if not items:
                 continue
             for item in items:
@@ -206,16 +212,69 @@ def _span_title(span: Mapping[str, Any]) -> str:
     kind = span["kind"]
     if kind == "ref":
         return f"reference {item.get('id')}" + ("" if item.get("complete", True) else " (cut off)")
-    if kind == "claim":  # "claim ~ 300 people of rangers (planned)": its parts joined by spaces
-        get = item.get
-        title = "claim " + _claim_figure(get, _fmt_number, str)
-        counted = get("counted")
-        if counted:
-            title += f" of {counted}"
-        if get("modality") == "planned":
-            title += " (planned)"
-        return title
+    if kind == "claim":
+        return _claim_title(item, _claim_figure(item.get, _fmt_number, str))
     return f"{item.get('severity', '')} {item.get('code', '')}: {item.get('message', '')}"
+
+
+def _claim_title(item: Mapping[str, Any], figure: str) -> str:
+    """"claim ~ 300 people of rangers (planned)": a claim's figure and its other parts joined by spaces."""
+    title = "claim " + figure
+    counted = item.get("counted")
+    if counted:
+        title += f" of {counted}"
+    if item.get("modality") == "planned":
+        title += " (planned)"
+    return title
+
+
+def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int, Mapping[str, Any], str, str]]]:
+    """Each span's escaped title, and each claim span's start, item, escaped figure and escaped counted,
+    for the claims list.
+
+    A claim's figure is in its title and in the list: it is worked out once, and escaped as it is (its
+    bound, numbers and unit escaped one by one, as the list shows them, are the same text: escaping
+    works character by character, and a number has nothing to escape). Only a bound of None differs
+    (the title writes "None", the list nothing): the list's figure is then worked out on its own."""
+    titles = []
+    claims = []
+    for span in spans:
+        if span["kind"] == "claim":
+            item = span["item"]
+            get = item.get
+            figure = _claim_figure(get, _fmt_number, str)
+            title = _claim_title(item, figure)
+            escaped = esc(title)
+            titles.append(escaped)
+            counted = get("counted")
+            # esc gives text without special characters back as it is: when the title has none, its
+            # figure and what was counted (a text: in the title when it is not empty) have none either
+            plain = escaped is title
+            if get("bound", "=") is None:
+                figure = _claim_figure(get, _number_html, esc_label)
+            elif not plain:
+                figure = esc(figure)
+            claims.append((item["start"], item, figure,
+                           counted if plain and type(counted) is str else esc(counted or "")))
+        elif span["kind"] == "ref":
+            item = span["item"]
+            ref_id = item.get("id")
+            if type(ref_id) is str and item.get("complete", True):
+                # a whole reference's title is its paragraph id's: remembered (ids recur from report to report)
+                escaped = _REFERENCE_TITLES.get(ref_id)
+                if escaped is None:
+                    escaped = esc(_span_title(span))
+                    if len(_REFERENCE_TITLES) < MEMO_SIZE:
+                        _REFERENCE_TITLES[ref_id] = escaped
+            else:
+                escaped = esc(_span_title(span))
+            titles.append(escaped)
+        else:
+            titles.append(esc(_span_title(span)))
+    return titles, claims
+
+
+_REFERENCE_TITLES: dict[str, str] = {}  # paragraph id -> the escaped title of a whole reference to it
 
 
 def _special_offsets(text: str) -> list[int]:
@@ -248,12 +307,18 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     Spans may overlap (a claim inside a finding, a reference inside a claim's sentence), so the text is
     cut at every span edge and each piece carries all the classes that apply, instead of nesting tags.
     """
+    return _annotated(text, spans, None)
+
+
+def _annotated(text: str, spans: list[dict[str, Any]], span_titles: list[str] | None) -> str:
+    """``annotate_text``, given each span's escaped title (``_span_titles`` works them out for a page), or
+    None to work out those of the spans shown."""
+    titles = span_titles if span_titles is not None else [""] * len(spans)  # by span: its escaped title
     n = len(text)
     edges = {0, n}
     anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
     opening: dict[int, list[int]] = {}
     closing: dict[int, list[int]] = {}
-    titles: list[str] = []  # by span: its escaped title
     single_tags: list[str] = []  # by span: the opening tag of a piece it alone covers
     for i, span in enumerate(spans):  # spans are clipped to the text
         start = span["start"]
@@ -269,34 +334,21 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
         edges.add(end)
         kind = span["kind"]
         if kind == "finding":
-            found = anchors.get(start)
-            if found is None:
-                anchors[start] = [i]
-            else:
-                found.append(i)
+            anchors.setdefault(start, []).append(i)
         if end > start:
-            found = opening.get(start)
-            if found is None:
-                opening[start] = [i]
-            else:
-                found.append(i)
-            found = closing.get(end)
-            if found is None:
-                closing[end] = [i]
-            else:
-                found.append(i)
+            opening.setdefault(start, []).append(i)
+            closing.setdefault(end, []).append(i)
         # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
         # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
         if end > start or kind == "finding":
-            escaped = esc(_span_title(span))
+            if span_titles is None:
+                titles[i] = esc(_span_title(span))
             # the class of a reference or a claim is its kind: nothing to escape
             cls = kind if kind == "ref" or kind == "claim" else \
                 esc_label(kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}")
-            tag = f'<span class="{cls}" title="{escaped}">'
+            single_tags.append(f'<span class="{cls}" title="{titles[i]}">')
         else:  # a zero-width reference or claim: never shown
-            escaped = tag = ""
-        titles.append(escaped)
-        single_tags.append(tag)
+            single_tags.append("")
 
     tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece (two or more) -> its opening tag
 
@@ -362,65 +414,75 @@ def _suggestion_pills(suggestions: Iterable[Mapping[str, Any]]) -> str:
     return "".join(pills)
 
 
-def _activities_table(record: Mapping[str, Any]) -> Iterator[str]:
+def _activities_table(record: Mapping[str, Any]) -> list[str]:
+    # (the page's parts are lists built by loops: a generator's resumption, or a list comprehension's
+    # function object, costs more than an append)
     report = record.get("report") or {}
     suggested = {(s["section"], s["index"]): s.get("suggestions") or [] for s in record.get("suggestions") or []}
     rows = [*(report.get("activities") or []), *(report.get("future_actions") or [])]
     if not rows:
-        return
-    yield '<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n'
+        return []
+    out = ['<h2>Activities</h2>\n<table><tr><th>#</th><th>Type</th><th>Status</th><th>Paragraphs</th></tr>\n']
     for act in rows:
         section = act.get("section")
         # a letter and the digits of an int: nothing to escape
         label = ("A" if section == "activities" else "F") + str(int(act.get("index", 0)) + 1)
         # most activities have no references or no suggestions: nothing to join then
         references = act.get("references")
-        refs = "".join([f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>'
-                        for r in references]) if references else ""
+        if references:
+            pills = []
+            for r in references:
+                pills.append(f'<span class="pill pill-tag">{esc_label(r.get("id"))}</span>')
+            refs = "".join(pills)
+        else:
+            refs = ""
         suggestions = suggested.get((section, act.get("index"))) if suggested else None
         sugs = _suggestion_pills(suggestions) if suggestions else ""
-        yield (f'<tr><td>{label}</td><td>{esc_label(act.get("type") or "?")}</td>'
-               f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
-    yield "</table>\n"
+        out.append(f'<tr><td>{label}</td><td>{esc_label(act.get("type") or "?")}</td>'
+                   f'<td>{esc_label(act.get("status") or "")}</td><td>{refs}{sugs or ("" if refs else "—")}</td></tr>\n')
+    out.append("</table>\n")
+    return out
 
 
-def _claims_list(spans: list[dict[str, Any]]) -> Iterator[str]:
-    claims = [s["item"] for s in spans if s["kind"] == "claim"]
+def _claims_list(claims: list[tuple[int, Mapping[str, Any], str, str]]) -> list[str]:
+    """The claims table: ``claims`` are the claim spans' starts, items, escaped figures and escaped
+    counted (``_span_titles``)."""
     if not claims:
-        return
-    yield f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"
-    # every claim span's item has an int "start" (report_spans takes no other), so no default is needed
-    for c in sorted(claims, key=itemgetter("start")):
+        return []
+    out = [f"<h2>Claims ({len(claims)})</h2>\n<table><tr><th>Figure</th><th>Value</th><th>Counted</th></tr>\n"]
+    # every claim span's item has an int "start" (report_spans takes no other)
+    for _, c, figure, counted in sorted(claims, key=itemgetter(0)):
         get = c.get
-        value = _claim_figure(get, _number_html, esc_label)
         planned = ' <span class="muted small">(planned)</span>' if get("modality") == "planned" else ""
-        yield (f'<tr><td>{esc(get("text"))}</td><td class="num">{value}</td>'
-               f'<td>{esc(get("counted") or "")}{planned}</td></tr>\n')
-    yield "</table>\n"
+        out.append(f'<tr><td>{esc(get("text"))}</td><td class="num">{figure}</td>'
+                   f'<td>{counted}{planned}</td></tr>\n')
+    out.append("</table>\n")
+    return out
 
 
-def _findings_list(record: Mapping[str, Any]) -> Iterator[str]:
+def _findings_list(record: Mapping[str, Any]) -> list[str]:
     findings = record.get("findings") or []
-    yield f"<h2>Findings ({len(findings)})</h2>\n"
     if not findings:
-        yield '<p class="muted">No findings.</p>\n'
-        return
-    yield "<ol>\n"
+        return [f"<h2>Findings ({len(findings)})</h2>\n", '<p class="muted">No findings.</p>\n']
+    out = [f"<h2>Findings ({len(findings)})</h2>\n", "<ol>\n"]
     for num, f in enumerate(findings):  # one piece per finding
         get = f.get
         sev = esc_label(get("severity", "info"))
         suggestion = get("suggestion")
         suggest = f' <span class="muted">(suggest: {esc(", ".join(map(str, suggestion)))})</span>' if suggestion else ""
-        yield (f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
-               f'line {esc(get("line"))}</a> <code>{esc_label(get("code"))}</code> {esc(get("message"))}{suggest}'
-               "</li>\n")
-    yield "</ol>\n"
+        out.append(f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
+                   f'line {esc(get("line"))}</a> <code>{esc_label(get("code"))}</code> {esc(get("message"))}{suggest}'
+                   "</li>\n")
+    out.append("</ol>\n")
+    return out
 
 
 def _text(value: Any) -> str | None:
     """A field's text whether it was serialised as a string or as a whole Field."""
-    # a text (the common case) is let through before the costlier isinstance test of an abstract class
-    return value.get("text") if type(value) is not str and isinstance(value, Mapping) else value
+    # a text (the common case) or None (a field the report has not) is let through before the costlier
+    # isinstance test of an abstract class
+    return value.get("text") if type(value) is not str and value is not None and isinstance(value, Mapping) \
+        else value
 
 
 def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
@@ -452,11 +514,12 @@ def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
     )
     body.append('<div class="layout">\n<section>\n<pre class="report">')
     spans = report_spans(record)
-    body.append(annotate_text(text, spans))
+    titles, claims = _span_titles(spans)
+    body.append(_annotated(text, spans, titles))
     body.append("</pre>\n</section>\n<aside>\n")
     body.extend(_findings_list(record))
     body.extend(_activities_table(record))
-    body.extend(_claims_list(spans))
+    body.extend(_claims_list(claims))
     body.append("</aside>\n</div>\n")
     return _page(f"{title} — opmapper", body)
 
@@ -506,12 +569,14 @@ def report_index_row(entry: Mapping[str, Any]) -> str:
     ``entry``: ``label``, ``source``, ``href``, ``resolution_code``, ``layout``, ``activities``, ``tagged``,
     ``suggested``, ``claims``, ``findings``.
     """
-    label = esc(entry.get("label") or entry.get("source"))
-    link = f'<a href="{esc(entry["href"])}">{label}</a>' if entry.get("href") else label
-    cells = "".join(f'<td class="num">{_number_html(entry.get(k, 0))}</td>'
-                    for k in ("activities", "tagged", "suggested", "claims", "findings"))
-    row = (f'<tr><td title="{esc(entry.get("source"))}">{link}</td><td>{esc(entry.get("resolution_code") or "")}</td>'
-           f'<td>{esc(entry.get("layout") or "")}</td>{cells}</tr>')
+    get = entry.get
+    label = esc(get("label") or get("source"))
+    link = f'<a href="{esc(entry["href"])}">{label}</a>' if get("href") else label
+    row = (f'<tr><td title="{esc(get("source"))}">{link}</td><td>{esc(get("resolution_code") or "")}</td>'
+           f'<td>{esc(get("layout") or "")}</td><td class="num">{_number_html(get("activities", 0))}</td>'
+           f'<td class="num">{_number_html(get("tagged", 0))}</td><td class="num">{_number_html(get("suggested", 0))}'
+           f'</td><td class="num">{_number_html(get("claims", 0))}</td>'
+           f'<td class="num">{_number_html(get("findings", 0))}</td></tr>')
     # a replacement looks at every character even when there is nothing to replace; a test (memchr) does not
     return row.replace("\n", " ") if "\n" in row else row
 
