@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import gc
 import glob
 import hashlib
 import heapq
+import importlib
 import io
 import json
 import os
 import re
 import signal
 import sys
+import types
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -145,9 +148,8 @@ class Analyzer:
         texts = [text for _, text in pending]
         if hasattr(self.tagger, "suggest_many"):
             # the checks' questions (sentences of unlinked figures) ride along: one tagger call per report
-            from .checks import DEFAULT_CONFIG, tagger_questions
-
-            extra = tagger_questions(report) if DEFAULT_CONFIG.suggestions == self.k else []
+            checks = _module("checks")
+            extra = checks.tagger_questions(report) if checks.DEFAULT_CONFIG.suggestions == self.k else []
             asked = list(dict.fromkeys([*texts, *extra]))
         else:
             asked = texts
@@ -169,14 +171,13 @@ class Analyzer:
     def analyze(self, text: str, source: str | None = None, *, sha256: str | None = None,
                 encoding: str | None = None, html: bool = False) -> dict[str, Any]:
         """One record (the same as a ``reports.jsonl`` line): parsed report, suggestions, findings."""
-        parse_report, check_report = _parser_and_checks()
-        report = parse_report(text, source=source)
+        report = _module("report").parse_report(text, source=source)
         report_dict = report.to_dict()
         report_dict.setdefault("text", text)  # the annotated view needs it; offsets point into it
         resolution = self.resolution(report.resolution_code)
         suggestions, answered, note = self.suggestions(report)
         tagger = _AnsweredTagger(self.tagger, answered) if self.tagger is not None else None
-        findings = [f.to_dict() for f in check_report(report, resolution, tagger)]
+        findings = [f.to_dict() for f in _module("checks").check_report(report, resolution, tagger)]
         activities = (*report.activities, *report.future_actions)
         n_claims = sum(len(a.claims) for a in activities) + sum(len(s.claims) for s in report.sections())
         notes = list(self.notes) + ([note] if note else [])
@@ -205,20 +206,12 @@ class Analyzer:
         }
 
 
-_PARSER_AND_CHECKS: tuple | None = None
-
-
-def _parser_and_checks() -> tuple:
-    """``report.parse_report`` and ``checks.check_report``, imported on first use (not every opmapper
-    command needs them), then kept: an import statement in a function runs the import machinery (some
-    10,000 instructions) every time, here once per report."""
-    global _PARSER_AND_CHECKS
-    if _PARSER_AND_CHECKS is None:
-        from .checks import check_report
-        from .report import parse_report
-
-        _PARSER_AND_CHECKS = parse_report, check_report
-    return _PARSER_AND_CHECKS
+@functools.cache
+def _module(name: str) -> types.ModuleType:
+    """``opmapper.<name>``, imported on first use (not every opmapper command needs report parsing, the
+    checks or the pages), then kept: an import statement in a function runs the import machinery (some
+    10,000 instructions) every time, and a batch needs these modules several times per report."""
+    return importlib.import_module(f"{__package__}.{name}")
 
 
 class _AnsweredTagger:
@@ -603,24 +596,9 @@ def report_slug(source: str | None, sha256: str | None = None) -> str:
     return f"{stem or 'report'}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
-_PAGES: Any = None  # opmapper.render.html (see _pages)
-
-
-def _pages() -> Any:
-    """``opmapper.render.html``, imported on first use (it takes some 10 ms: not for every opmapper
-    command), then kept: an import statement in a function runs the import machinery (some 10,000
-    instructions) every time, here once or twice per report."""
-    global _PAGES
-    if _PAGES is None:
-        from .render import html
-
-        _PAGES = html
-    return _PAGES
-
-
 def _write_page(record: Mapping[str, Any], pages_dir: str) -> str:
     path = os.path.join(pages_dir, report_slug(record.get("source"), record.get("sha256")) + ".html")
-    _write_text(path, _pages().report_page(record, back_href=f"../{SUMMARY_HTML}"))
+    _write_text(path, _module("render.html").report_page(record, back_href=f"../{SUMMARY_HTML}"))
     return path
 
 
@@ -1308,7 +1286,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
                    "findings": int(n_findings)},
         "findings": finding_kinds, "notes": notes, "claims": top,
     }
-    index_row = _pages().report_index_row({
+    index_row = _module("render.html").report_index_row({
         "label": label, "source": source, "href": href, "resolution_code": code, "layout": layout,
         "activities": activities, "tagged": tagged_activities, "suggested": suggested_activities,
         "claims": n_claims, "findings": n_findings})
