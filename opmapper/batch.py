@@ -1107,10 +1107,6 @@ def _description(act: Mapping[str, Any]) -> tuple[str, int, int]:
     return desc or "", int(span[0] or 0), int(span[1] or 0)
 
 
-def _where(act: Mapping[str, Any]) -> str:
-    return f"{act.get('section')}[{act.get('index')}]"
-
-
 @dataclass(frozen=True)
 class _Derived:
     """One report's part of the derived outputs: its rows of activities.csv, claims.csv and findings.csv
@@ -1234,7 +1230,7 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
         # _cell of an empty list is "" (most activities have no suggestions, many no tags)
         refs_cell, sugg_cell = _cell(refs) if refs else "", _cell(sugg) if sugg else ""
         scores = allsugg.get(key)
-        # (the activity's "where" of its claims' rows, as _where gives it, with the other cells)
+        # the last cell: the "where" of the activity's claims' rows ("activities[2]"), made with the others
         section_cell, number_cell, type_cell, status_cell, description_cell, where_cell = _row_cells(
             [section, number, act.get("type"), act.get("status"), description, f"{section}[{number}]"])
         activity_rows.append([

@@ -194,7 +194,7 @@ def plain_derive(record: Mapping[str, Any], href: str) -> batch._Derived:
         tagged.update(refs)
         suggested.update(sugg)
         for claim in act.get("claims") or []:
-            claim_row(claim, batch._where(act), refs or sugg, "tag" if refs else "suggested")
+            claim_row(claim, f"{act.get('section')}[{act.get('index')}]", refs or sugg, "tag" if refs else "suggested")
     for name, refs, claims in batch._section_claims(report):  # not a fast path: shared with the code
         cited.update(r.get("id") for r in refs)
         for claim, near in claims:
