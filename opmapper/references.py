@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
-from itertools import chain as concat
-from itertools import repeat
 from operator import attrgetter
 from typing import Any, Iterator, NamedTuple
 
@@ -350,10 +348,11 @@ def _is_and_connector(connector: str) -> bool:
 def _events(m: regex.Match, compiled: _Compiled) -> list[tuple[int, int, int]]:
     """(start, order, end) of every capture the walk cares about, in text order; ``order`` is the
     capture's position in _EVENT_NAMES."""
-    groups = compiled.event_groups
-    # each group's starts and ends zipped with its order, all in C: no Python step per capture
-    return sorted(concat.from_iterable(map(zip, m.starts(*groups), map(repeat, range(len(groups))),
-                                           m.ends(*groups))))
+    # One spans() call for all the groups; a comprehension over them costs less than half of zipping
+    # each group's starts and ends with its order by C iterators (a zip and a repeat made per group).
+    events = [(s, order, e) for order, spans in enumerate(m.spans(*compiled.event_groups)) for s, e in spans]
+    events.sort()
+    return events
 
 
 def _single(text: str, m: regex.Match, compiled: _Compiled) -> _Atom | None:
