@@ -222,6 +222,7 @@ class _Compiled(NamedTuple):
     qualifier_groups: tuple[int, int]     # numbers of "qop", "qpp"
     head_before: regex.Pattern   # reverse: .match(text, pos, end) finds a head word ending at end
     head_tails: dict             # two-character strings -> whether a head word can end with them
+    short_heads: frozenset       # two-character strings that, as a head's end, are the whole head
     this_after: regex.Pattern
     other_after: regex.Pattern
     other_before: regex.Pattern
@@ -237,6 +238,13 @@ def _check_fragments(patterns: ReferencePatterns) -> None:
                 raise ValueError(f"ReferencePatterns.{f.name}: invalid pattern {fragment!r}: {exc}") from None
             if compiled.groupindex:
                 raise ValueError(f"ReferencePatterns.{f.name}: pattern {fragment!r} must not use named groups")
+
+
+# The heads of the default pattern set that are two characters ("OP", "Op", "op" and "PP", case-sensitive)
+# and the only heads that can end with those two characters (every other head ends in another letter,
+# "s", "." or "e"): where a number follows them, the head starts right there unless a letter, digit or
+# "_" comes before it. Another pattern set may add heads that end so: it keeps the reverse match.
+_SHORT_HEADS = frozenset({"OP", "Op", "op", "PP"})
 
 
 @lru_cache(maxsize=32)
@@ -281,6 +289,7 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
         (group["qop"], group["qpp"]),
         regex.compile(r"(?<![\p{L}\p{N}_])" + heads.replace("?P<", "?P<b"), flags | regex.REVERSE),
         {},
+        _SHORT_HEADS if patterns == DEFAULT_PATTERNS else frozenset(),
         regex.compile(this_after, flags),
         regex.compile(other_after, flags),
         regex.compile(other_before, flags),
@@ -647,6 +656,14 @@ def _find_head(text: str, i: int, floor: int, compiled: _Compiled) -> int | None
         if e <= floor:
             continue
         tail = text[max(floor, e - 2):e]
+        if tail in compiled.short_heads:
+            # "[OP4": the head is the tail, unless it ends a word (the reverse match's look-behind), which
+            # an ASCII character before it tells as \p{L}, \p{N} or "_" would, without the regex
+            before = text[e - 3] if e >= 3 else " "
+            if before.isascii():
+                if before.isalnum() or before == "_":
+                    continue
+                return e - 2
         ok = tails.get(tail)
         if ok is None:
             ok = tails[tail] = compiled.head_before.match(tail, partial=True) is not None

@@ -19,16 +19,20 @@ from opmapper.references import (
     _AND_SEP,
     _CONTINUATION_SCREEN,
     _EVENT_NAMES,
+    _NUMBER_PROBE,
     _PLURAL_HEAD,
+    _SHORT_HEADS,
     DEFAULT_PATTERNS,
     Reference,
     _compile,
     _events,
+    _find_head,
     _is_and_connector,
     _is_plural_head,
     _names_other_instrument_after,
     _references_at,
     _single,
+    _skip_gap,
     _walk_atoms,
     _walk_items,
     _walk_single,
@@ -279,6 +283,35 @@ def test_walk_atoms_without_bare_heads_is_the_general_walk():
             _walk_atoms(text, m, compiled, list(atoms), stopped), m
         seen[bare_heads] += 1
     assert seen[True] > 10 and seen[False] > 30
+
+
+def test_short_heads_are_found_where_the_reverse_match_finds_them():
+    compiled = _compile(DEFAULT_PATTERNS)
+    assert compiled.short_heads == _SHORT_HEADS
+    general = compiled._replace(short_heads=frozenset())   # every head by the reverse match
+    rng = random.Random(13)
+    # short heads after letters, digits, "_", non-ASCII letters and marks, at the start of the text
+    edits = _REFERENCE_EDITS + ["OP", "Op", "op", "oP", "PP", "Pp", "OPs", "xOP4", "_OP 4", "éOP4", "1OP4", "ſ",
+                                "\u212a", "é", "·", "-OP4", "#", "no. ", "OP.", "OP-"]
+    texts = [with_random_edits(t, edits, 300, rng) for t in corpus_reports(20)]
+    texts += ["aOP4 bOP4 _OP4 9OP4 ªOP4 ²OP4 \u0660OP4 (OP4)"]
+    texts += [before + tail + gap + "4" for before in ("", " ", "\n", "x", "_", "1", "é", "[", "(", "-")
+              for tail in ("OP", "Op", "oP", "op", "PP", "Pp", "pP", "pp", "OPs", "PPs") for gap in ("", " ", "\u00a0")]
+    short = refused = 0
+    for text in texts:
+        for probe in _NUMBER_PROBE.finditer(text):
+            i = _skip_gap(text, probe.start())
+            if i == 0:
+                continue
+            line_start = text.rfind("\n", 0, i) + 1
+            for floor in {line_start, max(line_start, i - 2), max(line_start, i - 3)}:
+                head = _find_head(text, i, floor, compiled)
+                assert head == _find_head(text, i, floor, general), (text[max(0, i - 30):i + 5], floor)
+            if text[i - 2:i] in _SHORT_HEADS:
+                short += 1
+                refused += head is None
+    assert short > 500 and refused > 50   # the look-behind refuses some of them
+    assert _compile(DEFAULT_PATTERNS.extended(operative_heads=["XOP"])).short_heads == frozenset()
 
 
 def test_events_are_the_sorted_captures():
