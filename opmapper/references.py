@@ -675,6 +675,26 @@ def _find_head(text: str, i: int, floor: int, compiled: _Compiled) -> int | None
     return None
 
 
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _closed_tag(text: str, head_start: int, number_start: int, number_end: int) -> _Chain | None:
+    """The chain of a one-item tag closed by "]": a two-character head of ``_SHORT_HEADS`` right before
+    the number, and after it "]" or "." with one ASCII letter and "]" ("[OP4]", "[PP2.b]": most tags).
+    There the chain pattern can only take the head, the number and the letter (no sub-paragraph, list,
+    range or qualifier starts with "]"; the number's look-ahead passes), and the walk keeps that one atom
+    (nothing follows to name another instrument): what they would make, or None for any other shape."""
+    after = text[number_end:number_end + 3]
+    if after[:1] == "]":
+        end, subs = number_end, ()
+    elif len(after) == 3 and after[0] == "." and after[2] == "]" and after[1] in _ASCII_LETTERS:
+        end, subs = number_end + 2, (after[1].lower(),)
+    else:
+        return None
+    kind = "preambular" if text[head_start] == "P" else "operative"   # "PP", or "OP", "Op", "op"
+    return head_start, end, [(kind, int(text[number_start:number_end]), subs, head_start, end)]
+
+
 def _check_text(text: object, caller: str) -> None:
     if not isinstance(text, str):
         raise TypeError(f"{caller} expects text as str, got {type(text).__name__}"
@@ -720,13 +740,17 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
         head_start = _find_head(text, i, floor, compiled)
         if head_start is None:
             continue
-        m = chain_match(text, head_start)
-        if m is None:
-            continue
-        chain = _walk(text, m, compiled)
+        chain = None
+        if head_start == number_start - 2 and text[head_start:number_start] in compiled.short_heads:
+            chain = _closed_tag(text, head_start, number_start, probe.end())
         if chain is None:
-            done = m.end()
-            continue
+            m = chain_match(text, head_start)
+            if m is None:
+                continue
+            chain = _walk(text, m, compiled)
+            if chain is None:
+                done = m.end()
+                continue
         start, done, _atoms = chain    # a chain cut short ("OP4, 12, OP5") lets the next head start its own
         start, end, complete = _bracket_group(text, start, done)
         yield chain, start, end, complete

@@ -13,6 +13,7 @@ import pytest
 import regex
 from corpus_samples import corpus_reports, with_random_edits
 
+from opmapper import references
 from opmapper._records import Record, record_maker, shifted
 from opmapper.claims import find_claims
 from opmapper.references import (
@@ -24,6 +25,7 @@ from opmapper.references import (
     _SHORT_HEADS,
     DEFAULT_PATTERNS,
     Reference,
+    _closed_tag,
     _compile,
     _events,
     _find_head,
@@ -33,6 +35,7 @@ from opmapper.references import (
     _references_at,
     _single,
     _skip_gap,
+    _walk,
     _walk_atoms,
     _walk_items,
     _walk_single,
@@ -312,6 +315,33 @@ def test_short_heads_are_found_where_the_reverse_match_finds_them():
                 refused += head is None
     assert short > 500 and refused > 50   # the look-behind refuses some of them
     assert _compile(DEFAULT_PATTERNS.extended(operative_heads=["XOP"])).short_heads == frozenset()
+
+
+def test_closed_tags_are_what_the_chain_match_and_its_walk_make(monkeypatch):
+    compiled = _compile(DEFAULT_PATTERNS)
+    rng = random.Random(14)
+    edits = _REFERENCE_EDITS + ["[OP4]", "[PP2.b]", "[op12.B]", "[OP3.i]", "[OP3.ii]", "[OP3.b.i]", "]", ".", "st",
+                                "-5", ".5", "[OP4.b", "[OP4.", "ſ", "\u212a", "é", "x"]
+    texts = [with_random_edits(t, edits, 300, rng) for t in corpus_reports(20)]
+    afters = ("]", ".b]", ".B]", ".i]", ".ſ]", ".\u212a]", ".bc]", ".b.i]", ".1]", ".b", "]]", ".b)", ")", "", ".", " ]",
+              ".é]", "._]", ".-]", ". ]", ".(]", ".\u0661]")
+    texts += [f"{before}[{head}{number}{after} and" for before in ("", "x") for head in ("OP", "PP", "op", "Op", "oP")
+              for number in ("4", "12", "123", "4th") for after in afters]
+    closed = 0
+    for text in texts:
+        for probe in _NUMBER_PROBE.finditer(text):
+            number_start = probe.start()
+            if number_start < 2 or _find_head(text, number_start, 0, compiled) != number_start - 2:
+                continue
+            tag = _closed_tag(text, number_start - 2, number_start, probe.end())
+            if tag is not None:
+                closed += 1
+                m = compiled.chain.match(text, number_start - 2)
+                assert m is not None and _walk(text, m, compiled) == tag, text[number_start - 10:probe.end() + 5]
+    assert closed > 300
+    fast = [find_references(text) for text in texts]
+    monkeypatch.setattr(references, "_closed_tag", lambda *args: None)   # every chain by the match and the walk
+    assert [find_references(text) for text in texts] == fast
 
 
 def test_events_are_the_sorted_captures():
