@@ -676,23 +676,39 @@ def _find_head(text: str, i: int, floor: int, compiled: _Compiled) -> int | None
 
 
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGITS = frozenset("0123456789")
 
 
-def _closed_tag(text: str, head_start: int, number_start: int, number_end: int) -> _Chain | None:
-    """The chain of a one-item tag closed by "]": a two-character head of ``_SHORT_HEADS`` right before
-    the number, and after it "]" or "." with one ASCII letter and "]" ("[OP4]", "[PP2.b]": most tags).
-    There the chain pattern can only take the head, the number and the letter (no sub-paragraph, list,
-    range or qualifier starts with "]"; the number's look-ahead passes), and the walk keeps that one atom
-    (nothing follows to name another instrument): what they would make, or None for any other shape."""
-    after = text[number_end:number_end + 3]
-    if after[:1] == "]":
-        end, subs = number_end, ()
-    elif len(after) == 3 and after[0] == "." and after[2] == "]" and after[1] in _ASCII_LETTERS:
-        end, subs = number_end + 2, (after[1].lower(),)
-    else:
-        return None
-    kind = "preambular" if text[head_start] == "P" else "operative"   # "PP", or "OP", "Op", "op"
-    return head_start, end, [(kind, int(text[number_start:number_end]), subs, head_start, end)]
+def _closed_tag(text: str, head_start: int, number_start: int, number_end: int,
+                short_heads: frozenset) -> _Chain | None:
+    """The chain of a tag list closed by "]" whose items are a head of ``short_heads`` right before a
+    number, maybe "." and one ASCII letter, and are parted by "; " ("[OP4]", "[PP2.b]", "[OP2.a; OP4]":
+    most tags). There the chain pattern takes just that (no sub-paragraph, range or qualifier starts with
+    "]" or ";", the numbers' look-ahead passes, each item restates its head), and the walk keeps every
+    item as one atom (nothing follows to name another instrument): what they would make, or None for any
+    other shape. ``head_start`` is the first head, checked by _find_head; ``number_start``, ``number_end``
+    its number's span found by the number probe."""
+    atoms = []
+    while True:
+        after = text[number_end:number_end + 3]
+        closer = after[:1]
+        if closer == "]" or closer == ";":
+            end, subs = number_end, ()
+        elif len(after) == 3 and closer == "." and after[1] in _ASCII_LETTERS and after[2] in "];":
+            end, subs, closer = number_end + 2, (after[1].lower(),), after[2]
+        else:
+            return None
+        kind = "preambular" if text[head_start] == "P" else "operative"   # "PP", or "OP", "Op", "op"
+        atoms.append((kind, int(text[number_start:number_end]), subs, head_start, end))
+        if closer == "]":
+            return atoms[0][_ATOM_START], end, atoms
+        # "; ", then the next item's head and its number of one or two digits (a third one is no closer)
+        head_start = end + 2
+        number_start = head_start + 2
+        if (text[end + 1:head_start] != " " or text[head_start:number_start] not in short_heads
+                or text[number_start:number_start + 1] not in _DIGITS or text[number_start] == "0"):
+            return None
+        number_end = number_start + 1 + (text[number_start + 1:number_start + 2] in _DIGITS)
 
 
 def _check_text(text: object, caller: str) -> None:
@@ -742,7 +758,7 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
             continue
         chain = None
         if head_start == number_start - 2 and text[head_start:number_start] in compiled.short_heads:
-            chain = _closed_tag(text, head_start, number_start, probe.end())
+            chain = _closed_tag(text, head_start, number_start, probe.end(), compiled.short_heads)
         if chain is None:
             m = chain_match(text, head_start)
             if m is None:

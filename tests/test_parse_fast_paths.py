@@ -317,7 +317,7 @@ def test_short_heads_are_found_where_the_reverse_match_finds_them():
     assert _compile(DEFAULT_PATTERNS.extended(operative_heads=["XOP"])).short_heads == frozenset()
 
 
-def test_closed_tags_are_what_the_chain_match_and_its_walk_make(monkeypatch):
+def test_closed_tag_lists_are_what_the_chain_match_and_its_walk_make(monkeypatch):
     compiled = _compile(DEFAULT_PATTERNS)
     rng = random.Random(14)
     edits = _REFERENCE_EDITS + ["[OP4]", "[PP2.b]", "[op12.B]", "[OP3.i]", "[OP3.ii]", "[OP3.b.i]", "]", ".", "st",
@@ -327,18 +327,25 @@ def test_closed_tags_are_what_the_chain_match_and_its_walk_make(monkeypatch):
               ".é]", "._]", ".-]", ". ]", ".(]", ".\u0661]")
     texts += [f"{before}[{head}{number}{after} and" for before in ("", "x") for head in ("OP", "PP", "op", "Op", "oP")
               for number in ("4", "12", "123", "4th") for after in afters]
-    closed = 0
+    # lists: items parted by "; " restating a short head, and the shapes next to them that the walk reads
+    items = ("OP4", "PP2.b", "op12.B", "OPs 4", "OP 4", "OP123", "OP04", "OP4th", "OP4.b.i", "4", "OP4.1", "xOP4",
+             "PP4.ſ", "Pp4", "OP4.bc", "OP4-6")
+    seps = ("; ", ";", ";  ", ", ", " ;", "; and ", ";\u00a0")
+    texts += [f"[OP2{sub}{sep}{item}{more}]" for sub in ("", ".a") for sep in seps for item in items
+              for more in ("", "; OP7.c", ";", "; ", " OP7")]
+    closed = lists = 0
     for text in texts:
         for probe in _NUMBER_PROBE.finditer(text):
             number_start = probe.start()
             if number_start < 2 or _find_head(text, number_start, 0, compiled) != number_start - 2:
                 continue
-            tag = _closed_tag(text, number_start - 2, number_start, probe.end())
+            tag = _closed_tag(text, number_start - 2, number_start, probe.end(), _SHORT_HEADS)
             if tag is not None:
                 closed += 1
+                lists += len(tag[2]) > 1
                 m = compiled.chain.match(text, number_start - 2)
                 assert m is not None and _walk(text, m, compiled) == tag, text[number_start - 10:probe.end() + 5]
-    assert closed > 300
+    assert closed > 300 and lists > 50
     fast = [find_references(text) for text in texts]
     monkeypatch.setattr(references, "_closed_tag", lambda *args: None)   # every chain by the match and the walk
     assert [find_references(text) for text in texts] == fast
