@@ -759,6 +759,11 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
         chain = None
         if head_start == number_start - 2 and text[head_start:number_start] in compiled.short_heads:
             chain = _closed_tag(text, head_start, number_start, probe.end(), compiled.short_heads)
+            if chain is not None and text[head_start - 1:head_start] == "[":
+                # "[OP4]": the tag fills the brackets around it, as _bracket_group would find
+                done = chain[1]
+                yield chain, head_start - 1, done + 1, True
+                continue
         if chain is None:
             m = chain_match(text, head_start)
             if m is None:

@@ -25,6 +25,7 @@ from opmapper.references import (
     _SHORT_HEADS,
     DEFAULT_PATTERNS,
     Reference,
+    _bracket_group,
     _closed_tag,
     _compile,
     _events,
@@ -41,6 +42,7 @@ from opmapper.references import (
     _walk_single,
     find_references,
     find_resolution_mentions,
+    strip_references,
 )
 from opmapper.report import (
     DEFAULT_VOCABULARY,
@@ -345,10 +347,12 @@ def test_closed_tag_lists_are_what_the_chain_match_and_its_walk_make(monkeypatch
                 lists += len(tag[2]) > 1
                 m = compiled.chain.match(text, number_start - 2)
                 assert m is not None and _walk(text, m, compiled) == tag, text[number_start - 10:probe.end() + 5]
+                if text[number_start - 3] == "[":   # _chains takes the brackets around it without asking
+                    assert _bracket_group(text, tag[0], tag[1]) == (tag[0] - 1, tag[1] + 1, True)
     assert closed > 300 and lists > 50
-    fast = [find_references(text) for text in texts]
+    fast = [(find_references(text), strip_references(text)) for text in texts]
     monkeypatch.setattr(references, "_closed_tag", lambda *args: None)   # every chain by the match and the walk
-    assert [find_references(text) for text in texts] == fast
+    assert [(find_references(text), strip_references(text)) for text in texts] == fast
 
 
 def test_events_are_the_sorted_captures():
