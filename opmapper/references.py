@@ -223,6 +223,7 @@ class _Compiled(NamedTuple):
     head_before: regex.Pattern   # reverse: .match(text, pos, end) finds a head word ending at end
     head_tails: dict             # two-character strings -> whether a head word can end with them
     short_heads: frozenset       # two-character strings that, as a head's end, are the whole head
+    bracketed_short_heads: frozenset   # "[" and a short head: "[OP"
     this_after: regex.Pattern
     other_after: regex.Pattern
     other_before: regex.Pattern
@@ -276,6 +277,7 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
     flags = regex.IGNORECASE | regex.MULTILINE | regex.V0
     chain_pattern = regex.compile(chain, flags)
     group = dict(chain_pattern.groupindex)
+    short_heads = _SHORT_HEADS if patterns == DEFAULT_PATTERNS else frozenset()
     this_after = r",?" + _S + r"{1,3}(?:of|de|du|del|in)" + _S + r"+(?:" + _alt(patterns.this_instrument) + r")"
     other_after = r",?" + _S + r"{1,3}(?:" + _alt(patterns.other_instrument) + r")"
     other_before = r"(?:" + _alt(patterns.other_instrument_before) + r")\Z"
@@ -289,7 +291,8 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
         (group["qop"], group["qpp"]),
         regex.compile(r"(?<![\p{L}\p{N}_])" + heads.replace("?P<", "?P<b"), flags | regex.REVERSE),
         {},
-        _SHORT_HEADS if patterns == DEFAULT_PATTERNS else frozenset(),
+        short_heads,
+        frozenset("[" + head for head in short_heads),
         regex.compile(this_after, flags),
         regex.compile(other_after, flags),
         regex.compile(other_before, flags),
@@ -686,8 +689,8 @@ def _closed_tag(text: str, head_start: int, number_start: int, number_end: int,
     most tags). There the chain pattern takes just that (no sub-paragraph, range or qualifier starts with
     "]" or ";", the numbers' look-ahead passes, each item restates its head), and the walk keeps every
     item as one atom (nothing follows to name another instrument): what they would make, or None for any
-    other shape. ``head_start`` is the first head, checked by _find_head; ``number_start``, ``number_end``
-    its number's span found by the number probe."""
+    other shape. ``head_start`` is the first head (where _find_head finds it: after "[", say);
+    ``number_start``, ``number_end`` its number's span found by the number probe."""
     atoms = []
     while True:
         after = text[number_end:number_end + 3]
@@ -736,11 +739,20 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
     compiled = _compiled_for(patterns)
     chain_match = compiled.chain.match
     tails = compiled.head_tails
+    bracketed_heads = compiled.bracketed_short_heads
     done = 0
     for probe in _NUMBER_PROBE.finditer(text):
         number_start = probe.start()
         if number_start < done or number_start == 0:
             continue
+        if text[number_start - 3:number_start] in bracketed_heads and done <= number_start - 2:
+            # "[OP4": the head is the two characters after "[" (what _find_head finds: "[" is no letter,
+            # digit or "_"); "[OP4]" and "[OP2; OP4.b]" fill the brackets, as _bracket_group would find
+            chain = _closed_tag(text, number_start - 2, number_start, probe.end(), compiled.short_heads)
+            if chain is not None:
+                done = chain[1]
+                yield chain, number_start - 3, done + 1, True
+                continue
         # Fast screen for the usual case ("trained 45 officers"): no "no."/"." in the gap and no
         # head word can end with the two characters before it.
         i = number_start
@@ -759,11 +771,6 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
         chain = None
         if head_start == number_start - 2 and text[head_start:number_start] in compiled.short_heads:
             chain = _closed_tag(text, head_start, number_start, probe.end(), compiled.short_heads)
-            if chain is not None and text[head_start - 1:head_start] == "[":
-                # "[OP4]": the tag fills the brackets around it, as _bracket_group would find
-                done = chain[1]
-                yield chain, head_start - 1, done + 1, True
-                continue
         if chain is None:
             m = chain_match(text, head_start)
             if m is None:
