@@ -788,6 +788,7 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
 # Public API
 # --------------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)   # a report names a few paragraphs many times: a look-up costs half the join
 def _canonical(kind: str, paragraph: int, subs: tuple[str, ...]) -> str:
     head = ("OP" if kind == "operative" else "PP") + str(paragraph)
     return ".".join((head, *subs)) if subs else head
