@@ -682,15 +682,35 @@ _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 _DIGITS = frozenset("0123456789")
 
 
+_ROMAN_LETTERS = frozenset("ivxIVX")
+
+
+def _dotted_subs(text: str, at: int) -> tuple[int, tuple[str, ...]] | None:
+    """End and labels of the dotted sub-paragraphs from ``at`` (".c.i", ".ii"), at most three, as the chain
+    pattern reads them: each the ASCII letters after a "." that are one letter or up to four of i, v and
+    x; None when the letters after a "." are neither (the pattern reads those otherwise)."""
+    subs: tuple[str, ...] = ()
+    while text[at:at + 1] == "." and len(subs) < 3:
+        end = at + 1
+        while text[end:end + 1] in _ASCII_LETTERS:
+            end += 1
+        label = text[at + 1:end]
+        if not (len(label) == 1 or 1 < len(label) <= 4 and _ROMAN_LETTERS.issuperset(label)):
+            return None
+        subs += (label.lower(),)
+        at = end
+    return at, subs
+
+
 def _closed_tag(text: str, head_start: int, number_start: int, number_end: int,
                 short_heads: frozenset) -> _Chain | None:
     """The chain of a tag list closed by "]" whose items are a head of ``short_heads`` right before a
-    number, maybe "." and one ASCII letter, and are parted by "; " ("[OP4]", "[PP2.b]", "[OP2.a; OP4]":
-    most tags). There the chain pattern takes just that (no sub-paragraph, range or qualifier starts with
-    "]" or ";", the numbers' look-ahead passes, each item restates its head), and the walk keeps every
-    item as one atom (nothing follows to name another instrument): what they would make, or None for any
-    other shape. ``head_start`` is the first head (where _find_head finds it: after "[", say);
-    ``number_start``, ``number_end`` its number's span found by the number probe."""
+    number, maybe with dotted sub-paragraphs (_dotted_subs), and are parted by "; " ("[OP4]", "[PP2.b]",
+    "[OP2.a; OP4]": most tags). There the chain pattern takes just that (no sub-paragraph, range or
+    qualifier starts with "]" or ";", the numbers' look-ahead passes, each item restates its head), and
+    the walk keeps every item as one atom (nothing follows to name another instrument): what they would
+    make, or None for any other shape. ``head_start`` is the first head (where _find_head finds it:
+    after "[", say); ``number_start``, ``number_end`` its number's span found by the number probe."""
     atoms = []
     while True:
         after = text[number_end:number_end + 3]
@@ -699,6 +719,14 @@ def _closed_tag(text: str, head_start: int, number_start: int, number_end: int,
             end, subs = number_end, ()
         elif len(after) == 3 and closer == "." and after[1] in _ASCII_LETTERS and after[2] in "];":
             end, subs, closer = number_end + 2, (after[1].lower(),), after[2]
+        elif closer == ".":   # "OP1.c.i", "OP2.ii"
+            dotted = _dotted_subs(text, number_end)
+            if dotted is None:
+                return None
+            end, subs = dotted
+            closer = text[end:end + 1]
+            if closer != "]" and closer != ";":
+                return None
         else:
             return None
         kind = "preambular" if text[head_start] == "P" else "operative"   # "PP", or "OP", "Op", "op"

@@ -331,11 +331,13 @@ def test_closed_tag_lists_are_what_the_chain_match_and_its_walk_make(monkeypatch
               for number in ("4", "12", "123", "4th") for after in afters]
     # lists: items parted by "; " restating a short head, and the shapes next to them that the walk reads
     items = ("OP4", "PP2.b", "op12.B", "OPs 4", "OP 4", "OP123", "OP04", "OP4th", "OP4.b.i", "4", "OP4.1", "xOP4",
-             "PP4.ſ", "Pp4", "OP4.bc", "OP4-6")
+             "PP4.ſ", "Pp4", "OP4.bc", "OP4-6", "OP4.b.i", "OP4.B.II", "OP4.ii", "OP4.b.iv", "OP4.b.iiii",
+             "OP4.b.iiiii", "OP4.ib", "OP4.a.b.c", "OP4.a.b.c.d", "OP4.a.b.c.", "OP4.b.", "OP4.b.1", "OP4..b",
+             "OP4.bé", "OP4.b.ı", "OP4.xv", "OP4.vx.x", "OP4.li", "OP4.b.ic")
     seps = ("; ", ";", ";  ", ", ", " ;", "; and ", ";\u00a0")
     texts += [f"[OP2{sub}{sep}{item}{more}]" for sub in ("", ".a") for sep in seps for item in items
               for more in ("", "; OP7.c", ";", "; ", " OP7")]
-    closed = lists = 0
+    closed = lists = dotted = 0
     for text in texts:
         for probe in _NUMBER_PROBE.finditer(text):
             number_start = probe.start()
@@ -345,11 +347,12 @@ def test_closed_tag_lists_are_what_the_chain_match_and_its_walk_make(monkeypatch
             if tag is not None:
                 closed += 1
                 lists += len(tag[2]) > 1
+                dotted += any(len(subs) > 1 or len(subs) == 1 and len(subs[0]) > 1 for _k, _p, subs, _s, _e in tag[2])
                 m = compiled.chain.match(text, number_start - 2)
                 assert m is not None and _walk(text, m, compiled) == tag, text[number_start - 10:probe.end() + 5]
                 if text[number_start - 3] == "[":   # _chains takes the brackets around it without asking
                     assert _bracket_group(text, tag[0], tag[1]) == (tag[0] - 1, tag[1] + 1, True)
-    assert closed > 300 and lists > 50
+    assert closed > 300 and lists > 50 and dotted > 100
     fast = [(find_references(text), strip_references(text)) for text in texts]
     monkeypatch.setattr(references, "_closed_tag", lambda *args: None)   # every chain by the match and the walk
     assert [(find_references(text), strip_references(text)) for text in texts] == fast
