@@ -718,6 +718,7 @@ def _closed_tag(text: str, head_start: int, number_start: int, number_end: int,
         if closer == "]" or closer == ";":
             end, subs = number_end, ()
         elif len(after) == 3 and closer == "." and after[1] in _ASCII_LETTERS and after[2] in "];":
+            # "OP4.b", the usual sub-paragraph: what _dotted_subs reads, without its loops
             end, subs, closer = number_end + 2, (after[1].lower(),), after[2]
         elif closer == ".":   # "OP1.c.i", "OP2.ii"
             dotted = _dotted_subs(text, number_end)
