@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
-from itertools import chain as concat
-from itertools import repeat
 from operator import attrgetter
 from typing import Any, Iterator, NamedTuple
 
@@ -224,6 +222,8 @@ class _Compiled(NamedTuple):
     qualifier_groups: tuple[int, int]     # numbers of "qop", "qpp"
     head_before: regex.Pattern   # reverse: .match(text, pos, end) finds a head word ending at end
     head_tails: dict             # two-character strings -> whether a head word can end with them
+    short_heads: frozenset       # two-character strings that, as a head's end, are the whole head
+    bracketed_short_heads: frozenset   # "[" and a short head: "[OP"
     this_after: regex.Pattern
     other_after: regex.Pattern
     other_before: regex.Pattern
@@ -239,6 +239,13 @@ def _check_fragments(patterns: ReferencePatterns) -> None:
                 raise ValueError(f"ReferencePatterns.{f.name}: invalid pattern {fragment!r}: {exc}") from None
             if compiled.groupindex:
                 raise ValueError(f"ReferencePatterns.{f.name}: pattern {fragment!r} must not use named groups")
+
+
+# The heads of the default pattern set that are two characters ("OP", "Op", "op" and "PP", case-sensitive)
+# and the only heads that can end with those two characters (every other head ends in another letter,
+# "s", "." or "e"): where a number follows them, the head starts right there unless a letter, digit or
+# "_" comes before it. Another pattern set may add heads that end so: it keeps the reverse match.
+_SHORT_HEADS = frozenset({"OP", "Op", "op", "PP"})
 
 
 @lru_cache(maxsize=32)
@@ -270,6 +277,7 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
     flags = regex.IGNORECASE | regex.MULTILINE | regex.V0
     chain_pattern = regex.compile(chain, flags)
     group = dict(chain_pattern.groupindex)
+    short_heads = _SHORT_HEADS if patterns == DEFAULT_PATTERNS else frozenset()
     this_after = r",?" + _S + r"{1,3}(?:of|de|du|del|in)" + _S + r"+(?:" + _alt(patterns.this_instrument) + r")"
     other_after = r",?" + _S + r"{1,3}(?:" + _alt(patterns.other_instrument) + r")"
     other_before = r"(?:" + _alt(patterns.other_instrument_before) + r")\Z"
@@ -283,6 +291,8 @@ def _compile(patterns: ReferencePatterns) -> _Compiled:
         (group["qop"], group["qpp"]),
         regex.compile(r"(?<![\p{L}\p{N}_])" + heads.replace("?P<", "?P<b"), flags | regex.REVERSE),
         {},
+        short_heads,
+        frozenset("[" + head for head in short_heads),
         regex.compile(this_after, flags),
         regex.compile(other_after, flags),
         regex.compile(other_before, flags),
@@ -350,10 +360,11 @@ def _is_and_connector(connector: str) -> bool:
 def _events(m: regex.Match, compiled: _Compiled) -> list[tuple[int, int, int]]:
     """(start, order, end) of every capture the walk cares about, in text order; ``order`` is the
     capture's position in _EVENT_NAMES."""
-    groups = compiled.event_groups
-    # each group's starts and ends zipped with its order, all in C: no Python step per capture
-    return sorted(concat.from_iterable(map(zip, m.starts(*groups), map(repeat, range(len(groups))),
-                                           m.ends(*groups))))
+    # One spans() call for all the groups; a comprehension over them costs less than half of zipping
+    # each group's starts and ends with its order by C iterators (a zip and a repeat made per group).
+    events = [(s, order, e) for order, spans in enumerate(m.spans(*compiled.event_groups)) for s, e in spans]
+    events.sort()
+    return events
 
 
 def _single(text: str, m: regex.Match, compiled: _Compiled) -> _Atom | None:
@@ -648,6 +659,14 @@ def _find_head(text: str, i: int, floor: int, compiled: _Compiled) -> int | None
         if e <= floor:
             continue
         tail = text[max(floor, e - 2):e]
+        if tail in compiled.short_heads:
+            # "[OP4": the head is the tail, unless it ends a word (the reverse match's look-behind), which
+            # an ASCII character before it tells as \p{L}, \p{N} or "_" would, without the regex
+            before = text[e - 3] if e >= 3 else " "
+            if before.isascii():
+                if before.isalnum() or before == "_":
+                    continue
+                return e - 2
         ok = tails.get(tail)
         if ok is None:
             ok = tails[tail] = compiled.head_before.match(tail, partial=True) is not None
@@ -657,6 +676,71 @@ def _find_head(text: str, i: int, floor: int, compiled: _Compiled) -> int | None
         if head is not None:
             return head.start()
     return None
+
+
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGITS = frozenset("0123456789")
+
+
+_ROMAN_LETTERS = frozenset("ivxIVX")
+
+
+def _dotted_subs(text: str, at: int) -> tuple[int, tuple[str, ...]] | None:
+    """End and labels of the dotted sub-paragraphs from ``at`` (".c.i", ".ii"), at most three, as the chain
+    pattern reads them: each the ASCII letters after a "." that are one letter or up to four of i, v and
+    x; None when the letters after a "." are neither (the pattern reads those otherwise)."""
+    subs: tuple[str, ...] = ()
+    while text[at:at + 1] == "." and len(subs) < 3:
+        end = at + 1
+        while text[end:end + 1] in _ASCII_LETTERS:
+            end += 1
+        label = text[at + 1:end]
+        if not (len(label) == 1 or 1 < len(label) <= 4 and _ROMAN_LETTERS.issuperset(label)):
+            return None
+        subs += (label.lower(),)
+        at = end
+    return at, subs
+
+
+def _closed_tag(text: str, head_start: int, number_start: int, number_end: int,
+                short_heads: frozenset) -> _Chain | None:
+    """The chain of a tag list closed by "]" whose items are a head of ``short_heads`` right before a
+    number, maybe with dotted sub-paragraphs (_dotted_subs), and are parted by "; " ("[OP4]", "[PP2.b]",
+    "[OP2.a; OP4]": most tags). There the chain pattern takes just that (no sub-paragraph, range or
+    qualifier starts with "]" or ";", the numbers' look-ahead passes, each item restates its head), and
+    the walk keeps every item as one atom (nothing follows to name another instrument): what they would
+    make, or None for any other shape. ``head_start`` is the first head (where _find_head finds it:
+    after "[", say); ``number_start``, ``number_end`` its number's span found by the number probe."""
+    atoms = []
+    while True:
+        after = text[number_end:number_end + 3]
+        closer = after[:1]
+        if closer == "]" or closer == ";":
+            end, subs = number_end, ()
+        elif len(after) == 3 and closer == "." and after[1] in _ASCII_LETTERS and after[2] in "];":
+            # "OP4.b", the usual sub-paragraph: what _dotted_subs reads, without its loops
+            end, subs, closer = number_end + 2, (after[1].lower(),), after[2]
+        elif closer == ".":   # "OP1.c.i", "OP2.ii"
+            dotted = _dotted_subs(text, number_end)
+            if dotted is None:
+                return None
+            end, subs = dotted
+            closer = text[end:end + 1]
+            if closer != "]" and closer != ";":
+                return None
+        else:
+            return None
+        kind = "preambular" if text[head_start] == "P" else "operative"   # "PP", or "OP", "Op", "op"
+        atoms.append((kind, int(text[number_start:number_end]), subs, head_start, end))
+        if closer == "]":
+            return atoms[0][_ATOM_START], end, atoms
+        # "; ", then the next item's head and its number of one or two digits (a third one is no closer)
+        head_start = end + 2
+        number_start = head_start + 2
+        if (text[end + 1:head_start] != " " or text[head_start:number_start] not in short_heads
+                or text[number_start:number_start + 1] not in _DIGITS or text[number_start] == "0"):
+            return None
+        number_end = number_start + 1 + (text[number_start + 1:number_start + 2] in _DIGITS)
 
 
 def _check_text(text: object, caller: str) -> None:
@@ -684,11 +768,20 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
     compiled = _compiled_for(patterns)
     chain_match = compiled.chain.match
     tails = compiled.head_tails
+    bracketed_heads = compiled.bracketed_short_heads
     done = 0
     for probe in _NUMBER_PROBE.finditer(text):
         number_start = probe.start()
         if number_start < done or number_start == 0:
             continue
+        if text[number_start - 3:number_start] in bracketed_heads and done <= number_start - 2:
+            # "[OP4": the head is the two characters after "[" (what _find_head finds: "[" is no letter,
+            # digit or "_"); "[OP4]" and "[OP2; OP4.b]" fill the brackets, as _bracket_group would find
+            chain = _closed_tag(text, number_start - 2, number_start, probe.end(), compiled.short_heads)
+            if chain is not None:
+                done = chain[1]
+                yield chain, number_start - 3, done + 1, True
+                continue
         # Fast screen for the usual case ("trained 45 officers"): no "no."/"." in the gap and no
         # head word can end with the two characters before it.
         i = number_start
@@ -704,13 +797,17 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
         head_start = _find_head(text, i, floor, compiled)
         if head_start is None:
             continue
-        m = chain_match(text, head_start)
-        if m is None:
-            continue
-        chain = _walk(text, m, compiled)
+        chain = None
+        if head_start == number_start - 2 and text[head_start:number_start] in compiled.short_heads:
+            chain = _closed_tag(text, head_start, number_start, probe.end(), compiled.short_heads)
         if chain is None:
-            done = m.end()
-            continue
+            m = chain_match(text, head_start)
+            if m is None:
+                continue
+            chain = _walk(text, m, compiled)
+            if chain is None:
+                done = m.end()
+                continue
         start, done, _atoms = chain    # a chain cut short ("OP4, 12, OP5") lets the next head start its own
         start, end, complete = _bracket_group(text, start, done)
         yield chain, start, end, complete
@@ -720,6 +817,7 @@ def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, in
 # Public API
 # --------------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)   # a report names a few paragraphs many times: a look-up costs half the join
 def _canonical(kind: str, paragraph: int, subs: tuple[str, ...]) -> str:
     head = ("OP" if kind == "operative" else "PP") + str(paragraph)
     return ".".join((head, *subs)) if subs else head

@@ -1057,8 +1057,10 @@ class _Parser:
             else:
                 f.setdefault("submitted_by", self.field_of(first[_START], first[_END]))
             for ln in lines:
+                if ln is first and not m:
+                    continue  # the submitter's own line holds the date only after "on": no search for one
                 d = _DATE_RE.search(ln[_TEXT])
-                if d and (ln is not first or m):
+                if d:
                     f.setdefault("submitted_on", self.iso_date(d, ln))
         elif target == "resolution":
             self.resolution_value(lines)

@@ -13,26 +13,36 @@ import pytest
 import regex
 from corpus_samples import corpus_reports, with_random_edits
 
+from opmapper import references
 from opmapper._records import Record, record_maker, shifted
 from opmapper.claims import find_claims
 from opmapper.references import (
     _AND_SEP,
     _CONTINUATION_SCREEN,
+    _EVENT_NAMES,
+    _NUMBER_PROBE,
     _PLURAL_HEAD,
+    _SHORT_HEADS,
     DEFAULT_PATTERNS,
     Reference,
+    _bracket_group,
+    _closed_tag,
     _compile,
     _events,
+    _find_head,
     _is_and_connector,
     _is_plural_head,
     _names_other_instrument_after,
     _references_at,
     _single,
+    _skip_gap,
+    _walk,
     _walk_atoms,
     _walk_items,
     _walk_single,
     find_references,
     find_resolution_mentions,
+    strip_references,
 )
 from opmapper.report import (
     DEFAULT_VOCABULARY,
@@ -280,13 +290,82 @@ def test_walk_atoms_without_bare_heads_is_the_general_walk():
     assert seen[True] > 10 and seen[False] > 30
 
 
+def test_short_heads_are_found_where_the_reverse_match_finds_them():
+    compiled = _compile(DEFAULT_PATTERNS)
+    assert compiled.short_heads == _SHORT_HEADS
+    general = compiled._replace(short_heads=frozenset())   # every head by the reverse match
+    rng = random.Random(13)
+    # short heads after letters, digits, "_", non-ASCII letters and marks, at the start of the text
+    edits = _REFERENCE_EDITS + ["OP", "Op", "op", "oP", "PP", "Pp", "OPs", "xOP4", "_OP 4", "éOP4", "1OP4", "ſ",
+                                "\u212a", "é", "·", "-OP4", "#", "no. ", "OP.", "OP-"]
+    texts = [with_random_edits(t, edits, 300, rng) for t in corpus_reports(20)]
+    texts += ["aOP4 bOP4 _OP4 9OP4 ªOP4 ²OP4 \u0660OP4 (OP4)"]
+    texts += [before + tail + gap + "4" for before in ("", " ", "\n", "x", "_", "1", "é", "[", "(", "-")
+              for tail in ("OP", "Op", "oP", "op", "PP", "Pp", "pP", "pp", "OPs", "PPs") for gap in ("", " ", "\u00a0")]
+    short = refused = 0
+    for text in texts:
+        for probe in _NUMBER_PROBE.finditer(text):
+            i = _skip_gap(text, probe.start())
+            if i == 0:
+                continue
+            line_start = text.rfind("\n", 0, i) + 1
+            for floor in {line_start, max(line_start, i - 2), max(line_start, i - 3)}:
+                head = _find_head(text, i, floor, compiled)
+                assert head == _find_head(text, i, floor, general), (text[max(0, i - 30):i + 5], floor)
+            if text[i - 2:i] in _SHORT_HEADS:
+                short += 1
+                refused += head is None
+    assert short > 500 and refused > 50   # the look-behind refuses some of them
+    assert _compile(DEFAULT_PATTERNS.extended(operative_heads=["XOP"])).short_heads == frozenset()
+
+
+def test_closed_tag_lists_are_what_the_chain_match_and_its_walk_make(monkeypatch):
+    compiled = _compile(DEFAULT_PATTERNS)
+    rng = random.Random(14)
+    edits = _REFERENCE_EDITS + ["[OP4]", "[PP2.b]", "[op12.B]", "[OP3.i]", "[OP3.ii]", "[OP3.b.i]", "]", ".", "st",
+                                "-5", ".5", "[OP4.b", "[OP4.", "ſ", "\u212a", "é", "x"]
+    texts = [with_random_edits(t, edits, 300, rng) for t in corpus_reports(20)]
+    afters = ("]", ".b]", ".B]", ".i]", ".ſ]", ".\u212a]", ".bc]", ".b.i]", ".1]", ".b", "]]", ".b)", ")", "", ".", " ]",
+              ".é]", "._]", ".-]", ". ]", ".(]", ".\u0661]")
+    texts += [f"{before}[{head}{number}{after} and" for before in ("", "x") for head in ("OP", "PP", "op", "Op", "oP")
+              for number in ("4", "12", "123", "4th") for after in afters]
+    # lists: items parted by "; " restating a short head, and the shapes next to them that the walk reads
+    items = ("OP4", "PP2.b", "op12.B", "OPs 4", "OP 4", "OP123", "OP04", "OP4th", "OP4.b.i", "4", "OP4.1", "xOP4",
+             "PP4.ſ", "Pp4", "OP4.bc", "OP4-6", "OP4.b.i", "OP4.B.II", "OP4.ii", "OP4.b.iv", "OP4.b.iiii",
+             "OP4.b.iiiii", "OP4.ib", "OP4.a.b.c", "OP4.a.b.c.d", "OP4.a.b.c.", "OP4.b.", "OP4.b.1", "OP4..b",
+             "OP4.bé", "OP4.b.ı", "OP4.xv", "OP4.vx.x", "OP4.li", "OP4.b.ic")
+    seps = ("; ", ";", ";  ", ", ", " ;", "; and ", ";\u00a0")
+    texts += [f"[OP2{sub}{sep}{item}{more}]" for sub in ("", ".a") for sep in seps for item in items
+              for more in ("", "; OP7.c", ";", "; ", " OP7")]
+    closed = lists = dotted = 0
+    for text in texts:
+        for probe in _NUMBER_PROBE.finditer(text):
+            number_start = probe.start()
+            if number_start < 2 or _find_head(text, number_start, 0, compiled) != number_start - 2:
+                continue
+            tag = _closed_tag(text, number_start - 2, number_start, probe.end(), _SHORT_HEADS)
+            if tag is not None:
+                closed += 1
+                lists += len(tag[2]) > 1
+                dotted += any(len(subs) > 1 or len(subs) == 1 and len(subs[0]) > 1 for _k, _p, subs, _s, _e in tag[2])
+                m = compiled.chain.match(text, number_start - 2)
+                assert m is not None and _walk(text, m, compiled) == tag, text[number_start - 10:probe.end() + 5]
+                if text[number_start - 3] == "[":   # _chains takes the brackets around it without asking
+                    assert _bracket_group(text, tag[0], tag[1]) == (tag[0] - 1, tag[1] + 1, True)
+    assert closed > 300 and lists > 50 and dotted > 100
+    fast = [(find_references(text), strip_references(text)) for text in texts]
+    monkeypatch.setattr(references, "_closed_tag", lambda *args: None)   # every chain by the match and the walk
+    assert [(find_references(text), strip_references(text)) for text in texts] == fast
+
+
 def test_events_are_the_sorted_captures():
     compiled = _compile(DEFAULT_PATTERNS)
     rng = random.Random(12)
     texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(20)]
     long_chains = 0
     for _text, m in _chain_matches(texts):
-        plain = sorted((s, order, e) for order, spans in enumerate(m.spans(*compiled.event_groups)) for s, e in spans)
+        # by the groups' names, in _EVENT_NAMES order (_events reads them by number)
+        plain = sorted((s, order, e) for order, name in enumerate(_EVENT_NAMES) for s, e in m.spans(name))
         assert _events(m, compiled) == plain, m
         long_chains += len(plain) > 4
     assert long_chains > 20
