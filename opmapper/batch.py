@@ -860,15 +860,19 @@ def _cell(value: Any) -> Any:
         for item in value:
             if type(item) is not str:
                 break
-        else:  # paragraph ids, nearly always: text from "A" on (every formula start sorts before it) is safe
+        else:  # paragraph ids, nearly always: most sort after every formula start (see _FORMULA_SAFE_FROM)
             joined = "; ".join(value)
-            return joined if joined >= "A" else render.formula_safe(joined)
+            return joined if joined >= _FORMULA_SAFE_FROM else render.formula_safe(joined)
         if all(type(v) in _PLAIN_CELL for v in value):
             return render.formula_safe("; ".join("" if v is None else str(v) for v in value))
     return render.cell(value)
 
 
 _FORMULA_FIRST = "".join(render.FORMULA_STARTS)  # one character each: ``c in`` it is membership
+# Text that sorts from here on opens with a character after every formula start ("A": the starts are
+# = + - @ tab and carriage return), so it cannot run as a formula: most cells (words) pass without a
+# look at their first character or a call of render.formula_safe.
+_FORMULA_SAFE_FROM = chr(ord(max(_FORMULA_FIRST)) + 1)
 
 
 def _row_cells(values: Iterable[Any]) -> list[Any]:
@@ -878,13 +882,13 @@ def _row_cells(values: Iterable[Any]) -> list[Any]:
     nearly every claim row) is made safe by ``render.formula_safe``, as ``_cell`` would; anything else
     (lists, booleans, ...) goes through ``_cell``.
 
-    Every formula start sorts before "A", so text from "A" on (most cells: words) needs no look at its
-    first character. A float's text and the safe text of a short formula-like label (the bound "=")
-    are remembered: ``str`` of a float and ``formula_safe`` cost several times a dict lookup."""
+    Text from ``_FORMULA_SAFE_FROM`` on (most cells: words) needs no look at its first character. A
+    float's text and the safe text of a short formula-like label (the bound "=") are remembered: ``str``
+    of a float and ``formula_safe`` cost several times a dict lookup."""
     cells = []  # (a loop, not a list comprehension: that costs a function object and a call per row)
     for value in values:
         kind = type(value)
-        if kind is str and (value >= "A" or not (value and value[0] in _FORMULA_FIRST)):
+        if kind is str and (value >= _FORMULA_SAFE_FROM or not (value and value[0] in _FORMULA_FIRST)):
             cells.append(value)
         elif value is None:
             cells.append("")
