@@ -991,14 +991,10 @@ class _Rules:
             "|".join(branch for branch in never_figure_branches if branch != _GUID_BRANCH))
         self.twins = _Twins(self, _TWINNED)
 
-    def core_hits(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every match of ``core_re`` in ``text``: where numbers may start."""
-        digits, words = self.core_hit_lists(text)
-        return sorted(digits + words) if words else digits
-
     def core_hit_lists(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """:meth:`core_hits` as two lists, each in text order: the runs of digits, and the number words (each
-        match of ``core_re`` opens with a digit or a letter: it is one or the other)."""
+        """(start, end) of every match of ``core_re`` in ``text`` (where numbers may start), as two lists,
+        each in text order: the runs of digits, and the number words (each match of ``core_re`` opens with
+        a digit or a letter: it is one or the other)."""
         if self.ascii_core_words_re is not None and text.isascii():
             # (ASCII: the same offsets in the lower-cased text, one on with the space read as the character before
             # a word that opens the text)
