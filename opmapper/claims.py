@@ -1890,11 +1890,6 @@ class _Phrase:
                 return True
         return False
 
-    def _word(self, i: int) -> str | None:
-        if i >= len(self.words):
-            return None
-        return self.words[i][2]
-
     def _joined(self, i: int) -> bool:
         """Token i is a hyphen glued on both sides: 'wildlife-friendly'."""
         s, e, t = self.words[i]
