@@ -592,16 +592,25 @@ def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]
     line_start = 0
     for line in text.split("\n"):
         line_end = line_start + len(line)
-        if line.strip():   # a blank line has neither paragraph nor sentence
+        body = line.strip()
+        if body:   # a blank line has neither paragraph nor sentence
             paragraphs.append((start + line_start, start + line_end, line))
-            pos = line_start
             breaks = _breaks_of(line)
-            if breaks is not None:
+            if breaks is None:
+                # the line is one sentence (most are): the line trimmed, the very string ``_add_sentence``
+                # would make of the same text sliced again
+                if "[" not in line or not _ONLY_TAGS.match(line):
+                    at = start + line_start
+                    if len(body) != len(line):
+                        at += len(line) - len(line.lstrip())
+                    sentences.append((at, at + len(body), body))
+            else:
+                pos = line_start
                 # pos/endpos: the breaks of this line, searched as if it were the whole string
                 for brk in breaks.finditer(text, line_start, line_end):
                     _add_sentence(sentences, start + pos, text[pos: brk.start() + 1])
                     pos = brk.end()
-            _add_sentence(sentences, start + pos, text[pos:line_end])
+                _add_sentence(sentences, start + pos, text[pos:line_end])
         line_start = line_end + 1
     return paragraphs, sentences
 
@@ -610,9 +619,10 @@ def _breaks_of(line: str) -> re.Pattern | None:
     """The pattern that finds the sentence breaks of ``line`` (as ``_SENTENCE_BREAK`` does), None when it
     has none: a break is a . ! or ? followed, within the line, by whitespace and then more text, so a
     mark that is the last non-blank character does not count. Most lines are one sentence with a full
-    stop at the end: they skip the search; most others have full stops only."""
+    stop at the end: they skip the search; most others have full stops only. (``in`` first: it costs
+    less than the ``find`` that places the mark, and most lines have no ! or ?.)"""
     last = len(line.rstrip()) - 1   # rstrip removes what \s matches
-    if line.find("!", 0, last) >= 0 or line.find("?", 0, last) >= 0:
+    if ("!" in line and line.find("!", 0, last) >= 0) or ("?" in line and line.find("?", 0, last) >= 0):
         return _SENTENCE_BREAK
     return _FULL_STOP_BREAK if line.find(".", 0, last) >= 0 else None
 
@@ -621,8 +631,9 @@ def _add_sentence(out: list[_Piece], start: int, piece: str) -> None:
     body = piece.strip()
     if not body or ("[" in piece and _ONLY_TAGS.match(piece)):   # a tag list after the last full stop is
         return                                                   # not a sentence of its own
-    lead = len(piece) - len(piece.lstrip())
-    out.append((start + lead, start + lead + len(body), body))
+    if len(body) != len(piece):   # else nothing was trimmed
+        start += len(piece) - len(piece.lstrip())
+    out.append((start, start + len(body), body))
 
 
 # ---------------------------------------------------------------- the rules
@@ -861,14 +872,16 @@ def _normalise_words(words: list[str]) -> str:
     return text.casefold().rstrip(" .;:")
 
 
-def _duplicate_key(text: str, min_words: int) -> str | None:
+def _duplicate_key(text: str, min_words: int, single_spaced: bool | None = None) -> str | None:
     """``_normalise_words(text.split())`` when ``text`` has at least ``min_words`` words, else None.
 
     When an ASCII text has no whitespace but the space, no two spaces meet and none begins or ends it,
     it has one word more than spaces, and its words joined by single spaces are the text itself: the key
-    is had without making (and freeing) a string per word."""
-    if (text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " "
-            and not _has_ascii_whitespace_but_space(text)):
+    is had without making (and freeing) a string per word. ``single_spaced``: whether the text is ASCII
+    with no whitespace but single spaces (see ``_single_spaced``), when the caller knows; None: found out."""
+    if single_spaced is None:
+        single_spaced = "\n" not in text and _single_spaced(text)
+    if single_spaced and text[:1] != " " and text[-1:] != " ":
         if text.count(" ") + 1 < min_words:
             return None
         if "[" in text:
@@ -878,11 +891,24 @@ def _duplicate_key(text: str, min_words: int) -> str | None:
     return _normalise_words(words) if len(words) >= min_words else None
 
 
+def _single_spaced(text: str) -> bool:
+    """Whether ``text`` is ASCII, with no two spaces in a row and no whitespace but the space and the
+    newline: then so is every piece of it, and each piece within one of its lines is ``single_spaced`` for
+    ``_duplicate_key`` (a narrative is asked once instead of each of its paragraphs and sentences)."""
+    return text.isascii() and "  " not in text and not _has_line_whitespace(text)
+
+
 def _has_ascii_whitespace_but_space(text: str) -> bool:
     """Whether ``text`` holds one of the ASCII characters but the space that ``str.split`` splits on: \\t
-    \\n \\v \\f \\r and the separators \\x1c-\\x1f. (Nine searches for one character each cost less than
-    ``str.isprintable``, which looks every character up in the Unicode tables.)"""
-    return ("\t" in text or "\n" in text or "\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text
+    \\n \\v \\f \\r and the separators \\x1c-\\x1f."""
+    return "\n" in text or _has_line_whitespace(text)
+
+
+def _has_line_whitespace(text: str) -> bool:
+    """``_has_ascii_whitespace_but_space`` but for the newline: the ASCII whitespace that a line may hold
+    but the space. (Eight searches for one character each cost less than ``str.isprintable``, which looks
+    every character up in the Unicode tables.)"""
+    return ("\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text
             or "\x1d" in text or "\x1e" in text or "\x1f" in text)
 
 
@@ -910,14 +936,17 @@ def check_duplicate_text(ctx: CheckContext) -> Iterator[Hit]:
     # text -> its normalised key, None when it is too short to count: a one-sentence paragraph is also a
     # sentence
     keys: dict[str, str | None] = {}
+    # whether each narrative is _single_spaced, so that its paragraphs and sentences (pieces of its lines)
+    # need not be asked
+    narratives = [(at, narrative, where, _single_spaced(narrative)) for at, _, narrative, where in ctx._narratives]
 
     def scan(part: int, kind: str) -> Iterator[Hit]:   # part: 0 paragraphs, 1 sentences
         seen: dict[str, tuple[int, str]] = {}   # key -> (start, text) of its first unit
-        for at, _, narrative, where in ctx._narratives:
+        for at, narrative, where, single_spaced in narratives:
             for start, end, text in ctx._split(at, narrative)[part]:
                 key = keys.get(text, _UNKNOWN)
                 if key is _UNKNOWN:
-                    key = keys[text] = _duplicate_key(text, min_words)
+                    key = keys[text] = _duplicate_key(text, min_words, single_spaced or None)
                 if key is None or (covered and any(a <= start < b for a, b in covered)):
                     continue
                 first = seen.get(key)

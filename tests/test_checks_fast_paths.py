@@ -123,6 +123,25 @@ def test_duplicate_keys_are_the_normalised_words_of_long_units(width):
 def test_ascii_whitespace_but_space_is_what_split_splits_on_but_the_space():
     for c in map(chr, range(128)):
         assert C._has_ascii_whitespace_but_space(f"ab{c}cd") == (c != " " and len(f"ab{c}cd".split()) == 2), repr(c)
+        assert C._has_line_whitespace(f"ab{c}cd") == (c not in " \n" and len(f"ab{c}cd".split()) == 2), repr(c)
+
+
+def test_duplicate_keys_of_the_pieces_of_single_spaced_narratives():
+    """``check_duplicate_text`` tells ``_duplicate_key`` that the paragraphs and sentences of a
+    ``_single_spaced`` narrative are single-spaced ASCII: the keys are those found without being told."""
+    told = 0
+    for text in TEXTS:
+        for narrative in [text, *text.split("\n\n")]:
+            if not C._single_spaced(narrative):
+                continue
+            paragraphs, sentences = C._split_narrative(0, narrative)
+            for _, _, unit in paragraphs + sentences:
+                for min_words in (1, 8):
+                    words = unit.split()
+                    expected = C._normalise_words(words) if len(words) >= min_words else None
+                    assert C._duplicate_key(unit, min_words, True) == expected, unit
+                    told += 1
+    assert told > 500
 
 
 def test_finding_to_dict_is_the_record_to_dict():
