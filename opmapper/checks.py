@@ -936,14 +936,15 @@ def check_duplicate_text(ctx: CheckContext) -> Iterator[Hit]:
     # text -> its normalised key, None when it is too short to count: a one-sentence paragraph is also a
     # sentence
     keys: dict[str, str | None] = {}
-    # whether each narrative is _single_spaced, so that its paragraphs and sentences (pieces of its lines)
-    # need not be asked
-    narratives = [(at, narrative, where, _single_spaced(narrative)) for at, _, narrative, where in ctx._narratives]
+    # each narrative's paragraphs and sentences, its name, and whether it is _single_spaced, so that its
+    # paragraphs and sentences (pieces of its lines) need not be asked
+    narratives = [(ctx._split(at, narrative), where, _single_spaced(narrative))
+                  for at, _, narrative, where in ctx._narratives]
 
     def scan(part: int, kind: str) -> Iterator[Hit]:   # part: 0 paragraphs, 1 sentences
         seen: dict[str, tuple[int, str]] = {}   # key -> (start, text) of its first unit
-        for at, narrative, where, single_spaced in narratives:
-            for start, end, text in ctx._split(at, narrative)[part]:
+        for pieces, where, single_spaced in narratives:
+            for start, end, text in pieces[part]:
                 key = keys.get(text, _UNKNOWN)
                 if key is _UNKNOWN:
                     key = keys[text] = _duplicate_key(text, min_words, single_spaced or None)
@@ -1135,10 +1136,15 @@ def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
                     yield Hit(claim.start, claim.end, where,
                               f'"{quote(claim.text)}" contradicts "{quote(earlier.text)}" on line '
                               f"{index.line_col(earlier.start)[0]}")
+        # a results total is compared with the activities' figures of the same thing: without any (a thing
+        # the results count alone), there is nothing to look for, not even the total's marker
+        parts = [(c, a) for c, _, a in items if a is not None]
+        if not parts:
+            continue
         for claim, where, _act in items:
             if where != "results" or claim.start in flagged:
                 continue
-            hit = _total_below_parts(ctx, claim, ((c, a) for c, _, a in items if a is not None))
+            hit = _total_below_parts(ctx, claim, parts)
             if hit is not None:
                 yield hit
 
