@@ -307,3 +307,15 @@ def test_the_ascii_lookalikes_are_all_the_characters_that_match_an_ascii_letter_
     lookalikes = re.findall("[a-z]", others, re.IGNORECASE)
     assert lookalikes and all(C._has_ascii_lookalike(f"ab{c}cd") for c in lookalikes)
     assert not any(C._has_ascii_lookalike(c) for c in others if c not in lookalikes)
+
+
+def test_hits_the_rules_make_are_the_records_hit_makes():
+    """The built-in rules make their hits with ``_hit`` (no field-by-field ``__init__``): the same records."""
+    for args, kwargs in [((1, 2, "results", "m"), {}), ((0, 0, "metadata", "x"), {"suggestion": ("OP1",)}),
+                         ((3, 9, "activities[0]", "y"), {"suggestion": ("OP2", "OP4.b"), "severity": "info"}),
+                         ((5, 5, "future", "z", ()), {"severity": "error"})]:
+        made, expected = C._hit(*args, **kwargs), C.Hit(*args, **kwargs)
+        assert made == expected and hash(made) == hash(expected) and type(made) is C.Hit
+        assert list(made.__dict__.items()) == list(expected.__dict__.items())
+        with pytest.raises(AttributeError):
+            made.start = 0   # frozen, as a Hit is
