@@ -503,6 +503,7 @@ class _MarkerTest:
         self.lowercase = re.compile(joined) if lowercase else None
         self.others = re.compile("|".join(f"(?:{p})" for p in others), re.IGNORECASE) if others else None
         self.hints = _MARKER_HINTS.get(tuple(lowercase))
+        self.companions = _MARKER_COMPANIONS.get(tuple(lowercase))
         self.others_need = _OTHER_MARKERS_NEED.get(tuple(others))
         # The lowercase pattern with ASCII-only \b \w \s \d, for printable ASCII text (" " to "~"): on
         # those characters they mean what their Unicode forms mean (only the controls \x1c-\x1f are
@@ -519,18 +520,31 @@ class _MarkerTest:
         if self.lowercase is not None and text.isascii():
             if self._others_found(text):
                 return True
-            if self.hints is not None and self.hints.isdisjoint(_ascii_words(text)):
+            if self.hints is not None and not self._hinted(text):
                 return False
             lowered = text.lower()
             if self.ascii is not None and lowered.isprintable():
                 return self.ascii.search(lowered) is not None
             return self.lowercase.search(lowered) is not None
-        if self.hints is not None and not _has_ascii_lookalike(text) and self.hints.isdisjoint(_ascii_words(text)):
+        if self.hints is not None and not _has_ascii_lookalike(text) and not self._hinted(text):
             # Other text: its non-ASCII characters are no ASCII letters, and ignoring case only the
             # lookalikes match one; so the hint words a match needs are runs of ASCII letters here too,
             # and with none of them only the patterns without hints can match
             return self._others_found(text)
         return self.any_case.search(text) is not None
+
+    def _hinted(self, text: str) -> bool:
+        """Whether the words of ``text`` hold a hint, and with it one of the words it needs beside it, if any
+        (see ``_MARKER_COMPANIONS``)."""
+        words = _ascii_words(text)
+        if self.hints.isdisjoint(words):
+            return False
+        if self.companions is None:
+            return True
+        present = set(words)
+        needs = self.companions.get
+        return any(need is None or not need.isdisjoint(present)
+                   for need in map(needs, self.hints.intersection(present)))
 
     def _others_found(self, text: str) -> bool:
         """Whether the patterns not searched lowercased occur in ``text`` (ignoring case)."""
@@ -576,6 +590,23 @@ _MARKER_HINTS: dict[tuple[str, ...], frozenset[bytes]] = {
     FUTURE_PAST_MARKERS[:1]: _marker_words("we they he she"),
     CheckConfig.total_markers: _marker_words(
         "total totaling totalling altogether overall all combined cumulative cumulatively date far"),
+}
+
+
+# Default marker patterns -> the hint words that a match contains only with another word (one of the words
+# listed), as the patterns spell out: "held" only in "to be held", "expected" only in "is/are expected",
+# "next" only in "next year" ... Hint words not listed match alone ("will"). Reports hold many of these
+# words ("The workshop was held"): the test of the companions spares most of them the patterns' search.
+_MARKER_COMPANIONS: dict[tuple[str, ...], dict[bytes, frozenset[bytes]]] = {
+    PLAN_MARKERS: {
+        **dict.fromkeys(_marker_words("going plan plans planning intend intends intended aim aims expect expects "
+                                      "hope hopes"), _marker_words("to")),
+        b"planned": _marker_words("to is are"),
+        **dict.fromkeys(_marker_words("scheduled foreseen envisaged expected"), _marker_words("is are")),
+        **dict.fromkeys(_marker_words("held organised organized published launched completed developed signed "
+                                      "adopted"), _marker_words("be")),
+        b"next": _marker_words("year"), b"coming": _marker_words("the"), b"course": _marker_words("due"),
+    },
 }
 
 

@@ -302,6 +302,27 @@ def test_marker_hints_let_every_match_through():
 
 
 
+def test_marker_companions_are_in_every_match_and_keep_the_others_from_the_search():
+    """A hint word that the plan markers match only beside another word ("to be held") lets a text
+    through only with that word: every phrase the patterns find passes (also each with only the words
+    it needs), and sentences with a hint word but not its companion are not searched."""
+    test = C._MarkerTest(tuple(C.DEFAULT_CONFIG.plan_markers))
+    assert test.companions and set(test.companions) < test.hints
+    phrases = MARKER_PHRASES + ["Talks to be held.", "Talks to be signed.", "It being planned is.", "Now planned to go.",
+                                "Next year.", "In the coming days.", "In due course", "Two are expected"]
+    phrases += [p.upper() for p in phrases] + [p.replace(" ", "\u00a0") + "é" for p in phrases]
+    passed = 0
+    for phrase in phrases:
+        if test.any_case.search(phrase) is not None:
+            assert test._hinted(phrase), phrase
+            passed += 1
+    assert passed > 100
+    for sentence in ("The workshop was held in May.", "Results were expected.", "It was completed next week.",
+                     "Upcoming is not coming soon.", "Of course we planned it.", "It was adopted and signed."):
+        assert not test._hinted(sentence) or sentence.startswith("Upcoming"), sentence
+        assert test.found(sentence) == (test.any_case.search(sentence) is not None), sentence
+
+
 def test_the_ascii_lookalikes_are_all_the_characters_that_match_an_ascii_letter_ignoring_case():
     others = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
     lookalikes = re.findall("[a-z]", others, re.IGNORECASE)
