@@ -939,16 +939,10 @@ def _single_spaced(text: str) -> bool:
     return text.isascii() and "  " not in text and not _has_line_whitespace(text)
 
 
-def _has_ascii_whitespace_but_space(text: str) -> bool:
-    """Whether ``text`` holds one of the ASCII characters but the space that ``str.split`` splits on: \\t
-    \\n \\v \\f \\r and the separators \\x1c-\\x1f."""
-    return "\n" in text or _has_line_whitespace(text)
-
-
 def _has_line_whitespace(text: str) -> bool:
-    """``_has_ascii_whitespace_but_space`` but for the newline: the ASCII whitespace that a line may hold
-    but the space. (Eight searches for one character each cost less than ``str.isprintable``, which looks
-    every character up in the Unicode tables.)"""
+    """Whether ``text`` holds one of the ASCII characters that ``str.split`` splits on but the space and the
+    newline: \\t \\v \\f \\r and the separators \\x1c-\\x1f. (Eight searches for one character each cost less
+    than ``str.isprintable``, which looks every character up in the Unicode tables.)"""
     return ("\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text
             or "\x1d" in text or "\x1e" in text or "\x1f" in text)
 
