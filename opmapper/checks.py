@@ -65,6 +65,16 @@ class Hit:
     severity: str | None = None   # None: the rule's default severity
 
 
+# Hit(...) from all six fields without the frozen dataclass's field-by-field __init__
+_new_hit = record_maker(Hit)
+
+
+def _hit(start: int, end: int, where: str, message: str, suggestion: tuple[str, ...] = (),
+         severity: str | None = None) -> Hit:
+    """``Hit(...)`` as the built-in rules make them: the same record, made at half the cost."""
+    return _new_hit(start, end, where, message, suggestion, severity)
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -493,6 +503,7 @@ class _MarkerTest:
         self.lowercase = re.compile(joined) if lowercase else None
         self.others = re.compile("|".join(f"(?:{p})" for p in others), re.IGNORECASE) if others else None
         self.hints = _MARKER_HINTS.get(tuple(lowercase))
+        self.companions = _MARKER_COMPANIONS.get(tuple(lowercase))
         self.others_need = _OTHER_MARKERS_NEED.get(tuple(others))
         # The lowercase pattern with ASCII-only \b \w \s \d, for printable ASCII text (" " to "~"): on
         # those characters they mean what their Unicode forms mean (only the controls \x1c-\x1f are
@@ -509,18 +520,31 @@ class _MarkerTest:
         if self.lowercase is not None and text.isascii():
             if self._others_found(text):
                 return True
-            if self.hints is not None and self.hints.isdisjoint(_ascii_words(text)):
+            if self.hints is not None and not self._hinted(text):
                 return False
             lowered = text.lower()
             if self.ascii is not None and lowered.isprintable():
                 return self.ascii.search(lowered) is not None
             return self.lowercase.search(lowered) is not None
-        if self.hints is not None and not _has_ascii_lookalike(text) and self.hints.isdisjoint(_ascii_words(text)):
+        if self.hints is not None and not _has_ascii_lookalike(text) and not self._hinted(text):
             # Other text: its non-ASCII characters are no ASCII letters, and ignoring case only the
             # lookalikes match one; so the hint words a match needs are runs of ASCII letters here too,
             # and with none of them only the patterns without hints can match
             return self._others_found(text)
         return self.any_case.search(text) is not None
+
+    def _hinted(self, text: str) -> bool:
+        """Whether the words of ``text`` hold a hint, and with it one of the words it needs beside it, if any
+        (see ``_MARKER_COMPANIONS``)."""
+        words = _ascii_words(text)
+        if self.hints.isdisjoint(words):
+            return False
+        if self.companions is None:
+            return True
+        present = set(words)
+        needs = self.companions.get
+        return any(need is None or not need.isdisjoint(present)
+                   for need in map(needs, self.hints.intersection(present)))
 
     def _others_found(self, text: str) -> bool:
         """Whether the patterns not searched lowercased occur in ``text`` (ignoring case)."""
@@ -569,6 +593,23 @@ _MARKER_HINTS: dict[tuple[str, ...], frozenset[bytes]] = {
 }
 
 
+# Default marker patterns -> the hint words that a match contains only with another word (one of the words
+# listed), as the patterns spell out: "held" only in "to be held", "expected" only in "is/are expected",
+# "next" only in "next year" ... Hint words not listed match alone ("will"). Reports hold many of these
+# words ("The workshop was held"): the test of the companions spares most of them the patterns' search.
+_MARKER_COMPANIONS: dict[tuple[str, ...], dict[bytes, frozenset[bytes]]] = {
+    PLAN_MARKERS: {
+        **dict.fromkeys(_marker_words("going plan plans planning intend intends intended aim aims expect expects "
+                                      "hope hopes"), _marker_words("to")),
+        b"planned": _marker_words("to is are"),
+        **dict.fromkeys(_marker_words("scheduled foreseen envisaged expected"), _marker_words("is are")),
+        **dict.fromkeys(_marker_words("held organised organized published launched completed developed signed "
+                                      "adopted"), _marker_words("be")),
+        b"next": _marker_words("year"), b"coming": _marker_words("the"), b"course": _marker_words("due"),
+    },
+}
+
+
 # Default marker patterns that are searched ignoring case -> a pattern that every match of theirs matches
 # too, and that costs a fraction of their search: the name subject of a future action's past ("IFAW
 # trained") is case-sensitive, (?-i:[A-Z]{2,}...), so it needs two ASCII capitals in a row.
@@ -592,16 +633,25 @@ def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]
     line_start = 0
     for line in text.split("\n"):
         line_end = line_start + len(line)
-        if line.strip():   # a blank line has neither paragraph nor sentence
+        body = line.strip()
+        if body:   # a blank line has neither paragraph nor sentence
             paragraphs.append((start + line_start, start + line_end, line))
-            pos = line_start
             breaks = _breaks_of(line)
-            if breaks is not None:
+            if breaks is None:
+                # the line is one sentence (most are): the line trimmed, the very string ``_add_sentence``
+                # would make of the same text sliced again
+                if "[" not in line or not _ONLY_TAGS.match(line):
+                    at = start + line_start
+                    if len(body) != len(line):
+                        at += len(line) - len(line.lstrip())
+                    sentences.append((at, at + len(body), body))
+            else:
+                pos = line_start
                 # pos/endpos: the breaks of this line, searched as if it were the whole string
                 for brk in breaks.finditer(text, line_start, line_end):
                     _add_sentence(sentences, start + pos, text[pos: brk.start() + 1])
                     pos = brk.end()
-            _add_sentence(sentences, start + pos, text[pos:line_end])
+                _add_sentence(sentences, start + pos, text[pos:line_end])
         line_start = line_end + 1
     return paragraphs, sentences
 
@@ -610,9 +660,10 @@ def _breaks_of(line: str) -> re.Pattern | None:
     """The pattern that finds the sentence breaks of ``line`` (as ``_SENTENCE_BREAK`` does), None when it
     has none: a break is a . ! or ? followed, within the line, by whitespace and then more text, so a
     mark that is the last non-blank character does not count. Most lines are one sentence with a full
-    stop at the end: they skip the search; most others have full stops only."""
+    stop at the end: they skip the search; most others have full stops only. (``in`` first: it costs
+    less than the ``find`` that places the mark, and most lines have no ! or ?.)"""
     last = len(line.rstrip()) - 1   # rstrip removes what \s matches
-    if line.find("!", 0, last) >= 0 or line.find("?", 0, last) >= 0:
+    if ("!" in line and line.find("!", 0, last) >= 0) or ("?" in line and line.find("?", 0, last) >= 0):
         return _SENTENCE_BREAK
     return _FULL_STOP_BREAK if line.find(".", 0, last) >= 0 else None
 
@@ -621,8 +672,9 @@ def _add_sentence(out: list[_Piece], start: int, piece: str) -> None:
     body = piece.strip()
     if not body or ("[" in piece and _ONLY_TAGS.match(piece)):   # a tag list after the last full stop is
         return                                                   # not a sentence of its own
-    lead = len(piece) - len(piece.lstrip())
-    out.append((start + lead, start + lead + len(body), body))
+    if len(body) != len(piece):   # else nothing was trimmed
+        start += len(piece) - len(piece.lstrip())
+    out.append((start, start + len(body), body))
 
 
 # ---------------------------------------------------------------- the rules
@@ -706,7 +758,7 @@ def _sentence_of(text: str, claim) -> str:
 
 def _claim_hit(ctx: CheckContext, claim, where: str, sentence: str) -> Hit:
     planned = where.startswith("future_actions") or where == "future"   # plans are rarely tagged
-    return Hit(claim.start, claim.end, where,
+    return _hit(claim.start, claim.end, where,
                f'claim "{quote(claim.text)}" is not linked to any operative paragraph',
                ctx.suggest(sentence), severity="info" if planned else None)
 
@@ -717,7 +769,7 @@ def check_untagged_activities(ctx: CheckContext) -> Iterator[Hit]:
         desc = act.description
         if act.references or desc is None or not desc.text.strip():
             continue
-        yield Hit(desc.start, desc.end, where,
+        yield _hit(desc.start, desc.end, where,
                   f"{_label(act)} ({act.type or 'no type'}) cites no operative paragraph",
                   ctx.suggest(desc.text),
                   severity=None if act.section == "activities" else "info")
@@ -738,7 +790,7 @@ def check_unknown_references(ctx: CheckContext) -> Iterator[Hit]:
             if found:
                 continue
             parents = [p for p in _ancestors(ref.id) if p in res]
-            yield Hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
+            yield _hit(ref.start, ref.end, where, f'reference "{ref.id}" names a paragraph {name} does not have',
                       tuple(parents[:1]))
 
 
@@ -801,13 +853,13 @@ def check_malformed_references(ctx: CheckContext) -> Iterator[Hit]:
             problem = f'tag list "{shown}" has an item that is not a paragraph id: "{quote(bad, 30)}"'
         end = m.end() if closed else m.start("body") + len(body.rstrip())
         flagged.append((m.start(), end))
-        yield Hit(m.start(), end, ctx.where(m.start()), problem)
+        yield _hit(m.start(), end, ctx.where(m.start()), problem)
     # cut-off lists the references module noticed but the scan above did not (other shapes)
     for refs, _ in _references_by_owner(ctx):
         for ref in refs:
             if not getattr(ref, "complete", True) and not any(a <= ref.start < b for a, b in flagged):
                 flagged.append((ref.start, ref.end))
-                yield Hit(ref.start, ref.end, ctx.where(ref.start),
+                yield _hit(ref.start, ref.end, ctx.where(ref.start),
                           f'reference "{quote(ref.text, 40)}" comes from a tag list that is cut off')
 
 
@@ -861,14 +913,16 @@ def _normalise_words(words: list[str]) -> str:
     return text.casefold().rstrip(" .;:")
 
 
-def _duplicate_key(text: str, min_words: int) -> str | None:
+def _duplicate_key(text: str, min_words: int, single_spaced: bool | None = None) -> str | None:
     """``_normalise_words(text.split())`` when ``text`` has at least ``min_words`` words, else None.
 
     When an ASCII text has no whitespace but the space, no two spaces meet and none begins or ends it,
     it has one word more than spaces, and its words joined by single spaces are the text itself: the key
-    is had without making (and freeing) a string per word."""
-    if (text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " "
-            and not _has_ascii_whitespace_but_space(text)):
+    is had without making (and freeing) a string per word. ``single_spaced``: whether the text is ASCII
+    with no whitespace but single spaces (see ``_single_spaced``), when the caller knows; None: found out."""
+    if single_spaced is None:
+        single_spaced = "\n" not in text and _single_spaced(text)
+    if single_spaced and text[:1] != " " and text[-1:] != " ":
         if text.count(" ") + 1 < min_words:
             return None
         if "[" in text:
@@ -878,11 +932,18 @@ def _duplicate_key(text: str, min_words: int) -> str | None:
     return _normalise_words(words) if len(words) >= min_words else None
 
 
-def _has_ascii_whitespace_but_space(text: str) -> bool:
-    """Whether ``text`` holds one of the ASCII characters but the space that ``str.split`` splits on: \\t
-    \\n \\v \\f \\r and the separators \\x1c-\\x1f. (Nine searches for one character each cost less than
-    ``str.isprintable``, which looks every character up in the Unicode tables.)"""
-    return ("\t" in text or "\n" in text or "\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text
+def _single_spaced(text: str) -> bool:
+    """Whether ``text`` is ASCII, with no two spaces in a row and no whitespace but the space and the
+    newline: then so is every piece of it, and each piece within one of its lines is ``single_spaced`` for
+    ``_duplicate_key`` (a narrative is asked once instead of each of its paragraphs and sentences)."""
+    return text.isascii() and "  " not in text and not _has_line_whitespace(text)
+
+
+def _has_line_whitespace(text: str) -> bool:
+    """Whether ``text`` holds one of the ASCII characters that ``str.split`` splits on but the space and the
+    newline: \\t \\v \\f \\r and the separators \\x1c-\\x1f. (Eight searches for one character each cost less
+    than ``str.isprintable``, which looks every character up in the Unicode tables.)"""
+    return ("\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text
             or "\x1d" in text or "\x1e" in text or "\x1f" in text)
 
 
@@ -910,14 +971,18 @@ def check_duplicate_text(ctx: CheckContext) -> Iterator[Hit]:
     # text -> its normalised key, None when it is too short to count: a one-sentence paragraph is also a
     # sentence
     keys: dict[str, str | None] = {}
+    # each narrative's paragraphs and sentences, its name, and whether it is _single_spaced, so that its
+    # paragraphs and sentences (pieces of its lines) need not be asked
+    narratives = [(ctx._split(at, narrative), where, _single_spaced(narrative))
+                  for at, _, narrative, where in ctx._narratives]
 
     def scan(part: int, kind: str) -> Iterator[Hit]:   # part: 0 paragraphs, 1 sentences
         seen: dict[str, tuple[int, str]] = {}   # key -> (start, text) of its first unit
-        for at, _, narrative, where in ctx._narratives:
-            for start, end, text in ctx._split(at, narrative)[part]:
+        for pieces, where, single_spaced in narratives:
+            for start, end, text in pieces[part]:
                 key = keys.get(text, _UNKNOWN)
                 if key is _UNKNOWN:
-                    key = keys[text] = _duplicate_key(text, min_words)
+                    key = keys[text] = _duplicate_key(text, min_words, single_spaced or None)
                 if key is None or (covered and any(a <= start < b for a, b in covered)):
                     continue
                 first = seen.get(key)
@@ -927,7 +992,7 @@ def check_duplicate_text(ctx: CheckContext) -> Iterator[Hit]:
                 how = "repeats" if first[1].strip() == text.strip() else "nearly repeats (up to case and spacing)"
                 line = ctx.index.line_col(first[0])[0]
                 covered.append((start, end))
-                yield Hit(start, end, where, f'{kind} "{quote(text, 50)}" {how} the one on line {line}')
+                yield _hit(start, end, where, f'{kind} "{quote(text, 50)}" {how} the one on line {line}')
 
     yield from scan(0, "paragraph")
     yield from scan(1, "sentence")
@@ -941,7 +1006,7 @@ def check_empty_descriptions(ctx: CheckContext) -> Iterator[Hit]:
         if act.description is not None and act.description.text.strip():
             continue
         at = act.description.start if act.description is not None else act.start
-        yield Hit(at, max(at, act.description.end if act.description else act.end), where,
+        yield _hit(at, max(at, act.description.end if act.description else act.end), where,
                   f"{_label(act)} ({act.type or 'no type'}) has no description")
 
 
@@ -954,11 +1019,11 @@ def check_missing_status(ctx: CheckContext) -> Iterator[Hit]:
             continue
         raw = act.status_field.text.strip() if act.status_field is not None else ""
         if raw:
-            yield Hit(act.status_field.start, act.status_field.end, activity_where(act),
+            yield _hit(act.status_field.start, act.status_field.end, activity_where(act),
                       f'{_label(act)} has status "{quote(raw, 30)}", which is neither On-going nor Completed')
         else:
             at = act.status_field.start if act.status_field is not None else act.start
-            yield Hit(at, at, activity_where(act), f"{_label(act)} ({act.type or 'no type'}) has no status")
+            yield _hit(at, at, activity_where(act), f"{_label(act)} ({act.type or 'no type'}) has no status")
 
 
 def check_missing_fields(ctx: CheckContext) -> Iterator[Hit]:
@@ -978,11 +1043,11 @@ def check_missing_fields(ctx: CheckContext) -> Iterator[Hit]:
         where = "results" if name == "results" else "metadata"
         msg = ("report does not say which resolution it implements" if name == "resolution"
                else f"{human} is missing" if name == "results" else f'field "{human}" is empty')
-        yield Hit(at, end, where, msg)
+        yield _hit(at, end, where, msg)
     for act, where in ctx.activity_wheres:
         if act.type is None and (act.type_field is None or not act.type_field.text.strip()):
             at = act.type_field.start if act.type_field is not None else act.start
-            yield Hit(at, at, where, f"{_label(act)} has no activity type")
+            yield _hit(at, at, where, f"{_label(act)} has no activity type")
 
 
 def _has_field(report, name: str) -> bool:
@@ -1103,13 +1168,18 @@ def check_inconsistent_figures(ctx: CheckContext) -> Iterator[Hit]:
                 earlier = next((c for c, _, _ in items[:i] if _scale_slip(c.value, claim.value)), None) if i else None
                 if earlier is not None:
                     flagged.add(claim.start)
-                    yield Hit(claim.start, claim.end, where,
+                    yield _hit(claim.start, claim.end, where,
                               f'"{quote(claim.text)}" contradicts "{quote(earlier.text)}" on line '
                               f"{index.line_col(earlier.start)[0]}")
+        # a results total is compared with the activities' figures of the same thing: without any (a thing
+        # the results count alone), there is nothing to look for, not even the total's marker
+        parts = [(c, a) for c, _, a in items if a is not None]
+        if not parts:
+            continue
         for claim, where, _act in items:
             if where != "results" or claim.start in flagged:
                 continue
-            hit = _total_below_parts(ctx, claim, ((c, a) for c, _, a in items if a is not None))
+            hit = _total_below_parts(ctx, claim, parts)
             if hit is not None:
                 yield hit
 
@@ -1138,7 +1208,7 @@ def _total_below_parts(ctx: CheckContext, claim, parts: Iterable) -> Hit | None:
     stated = sum(p[1] for p in per_activity.values())
     acts = ", ".join(str(i + 1) for i in sorted(per_activity))
     across = f"in activity {acts}" if len(per_activity) == 1 else f"across activities {acts}"
-    return Hit(claim.start, claim.end, "results",
+    return _hit(claim.start, claim.end, "results",
                f'total "{quote(claim.text)}" in the results is smaller than the {_fmt(stated)} '
                f"{' '.join(_counted_words(claim, cfg))} reported {across}")
 
@@ -1170,14 +1240,14 @@ def check_planned_as_achieved(ctx: CheckContext) -> Iterator[Hit]:
                 continue
             # an achieved figure in the sentence first: it is cheaper to look for than the markers
             if any(start <= p < end for p in done_at) or ctx.has_achieved_marker(sentence):
-                yield Hit(start, end, where, f'future action states an achieved result: "{quote(sentence, 60)}"')
+                yield _hit(start, end, where, f'future action states an achieved result: "{quote(sentence, 60)}"')
     for act, where in ctx.activity_wheres[:len(ctx.report.activities)]:
         desc = act.description
         if act.status != "Completed" or desc is None or not desc.text.strip():
             continue
         sentences = ctx._split(desc.start, desc.text)[1]
         if sentences and all(ctx.is_plan(s) and not ctx.reports_done(s) for _, _, s in sentences):
-            yield Hit(desc.start, desc.end, where,
+            yield _hit(desc.start, desc.end, where,
                       f'{_label(act)} is marked Completed but only states plans: "{quote(desc.text, 60)}"')
 
 

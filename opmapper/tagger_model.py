@@ -299,7 +299,7 @@ class TextFeatures:
         keys = keys.take(edges[:-1])
         indices = keys % n_features if n_texts > 1 else keys
         data = np.log(tf)
-        data += 1.0
+        data += _ONE
         data *= an.idf.take(indices)
         bounds = keys.searchsorted(self._block_starts(n_texts)).tolist()
         # each block is l2-normalised, x 1/sqrt(2): the norm of each by BLAS's dot, as numpy's l2 norm of a
@@ -309,7 +309,8 @@ class TextFeatures:
         for lo, hi in pairwise(bounds):
             w = data[lo:hi]
             # tf-idf weights are >= 1, so a non-empty block has a positive norm
-            factors.append(scale / math.sqrt(np.dot(w, w)) if hi > lo else 0.0)
+            # (ndarray.dot: np.dot's computation without its dispatch)
+            factors.append(scale / math.sqrt(w.dot(w)) if hi > lo else 0.0)
             lengths.append(hi - lo)
         data *= np.array(factors).repeat(lengths)
         return bounds, indices, data
@@ -331,6 +332,21 @@ class TextFeatures:
         return sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, self.n_features))
 
 
+def _constant(value: float) -> np.ndarray:
+    """``value`` as a read-only 0-d float64 array, for the scalar operand of a ufunc on float64 arrays: the
+    same float64 loop and the same numbers as with the Python float, without the conversion of the float
+    that a ufunc makes on every call (about a fifth of the cost of a call on a report's few numbers)."""
+    out = np.array(value, dtype=np.float64)
+    out.flags.writeable = False
+    return out
+
+
+_ZERO, _ONE, _TEN = _constant(0.0), _constant(1.0), _constant(10.0)
+_SIGMOID_LO, _SIGMOID_HI = _constant(-35.0), _constant(35.0)      # the sigmoid's clip
+_MARGIN_LO, _MARGIN_HI = _constant(-10.0), _constant(10.0)        # the scaled margin's clip
+_P_LO, _P_HI = _constant(1e-6), _constant(1 - 1e-6)               # the clip of a probability before its log
+
+
 def _clip(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """``np.clip`` as its two ufuncs (the same values, NaN included): on the few numbers of one report
     np.clip's Python-level argument handling costs more than the clipping."""
@@ -340,12 +356,12 @@ def _clip(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
 def _sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """1 / (1 + exp(-clip(z, -35, 35))), each step written into ``out`` (a new array when None; may be
     ``z``): the same operations, without an array per step."""
-    out = np.maximum(z, -35.0, out=out)
-    np.minimum(out, 35.0, out=out)
+    out = np.maximum(z, _SIGMOID_LO, out=out)
+    np.minimum(out, _SIGMOID_HI, out=out)
     np.negative(out, out=out)
     np.exp(out, out=out)
-    np.add(1.0, out, out=out)
-    return np.divide(1.0, out, out=out)
+    np.add(_ONE, out, out=out)
+    return np.divide(_ONE, out, out=out)
 
 
 class TaggerModel:
@@ -558,7 +574,8 @@ class TaggerModel:
     def _block(self, sl: slice) -> _BlockScorer:
         """The scorer of the block of classes ``sl`` (one resolution's), made once per model."""
         model = (self.coef_, self.paragraph_matrix_, self.intercept_, self.has_model_, self.prior_,
-                 self.calibration_, self.specific_calibration_, self.families_)
+                 self.calibration_, self.specific_calibration_, self.families_, self.thresholds_,
+                 self.specific_thresholds_)
         cache = self.__dict__.get("_block_cache")
         if cache is None or not all(map(is_, cache[0], model)):   # not the very same arrays: a new model
             cache = self._block_cache = (model, {})
@@ -629,9 +646,9 @@ class TaggerModel:
         products, gathered = _gathered_row_products((bounds[::2], indices, data), block.columns)
         proba = block.calibrate(block.pair_features(products, self.blend))
         if specific:
-            scores, thresholds = block.specific(proba).tolist(), self.specific_thresholds_[sl].tolist()
+            scores, thresholds = block.specific(proba).tolist(), block.specific_thresholds
         else:
-            scores, thresholds = proba.tolist(), self.thresholds_[sl].tolist()
+            scores, thresholds = proba.tolist(), block.thresholds
         ids, vocabulary, out = block.ids, self.features_.word_vocabulary, []
         terms, contributions = block.word_contributions(indices, data, gathered, self.features_.n_word, bounds)
         first = 0
@@ -643,11 +660,14 @@ class TaggerModel:
             elif k is not None:
                 order = order[:k]
             last = first + bounds[2 * row + 1] - bounds[2 * row]   # the text's word-block terms
-            # the contributions to the suggested paragraphs only, as lists (a Python float per number)
-            chosen = contributions[first:last].take(order, axis=1).T.tolist()
+            # the contributions to the suggested paragraphs only, a row per paragraph, as lists (a Python
+            # float per number), and each row's terms strongest first, ties by position: one stable argsort
+            # of them all costs less than a sort of each list
+            chosen = contributions[first:last].take(order, axis=1).T
+            rankings = np.negative(chosen).argsort(axis=1, kind="stable").tolist()
             text_terms = terms[first:last]
-            evidence = [block.evidence(text_terms, column, 0, last - first, vocabulary, self.evidence_size)
-                        for column in chosen]
+            evidence = [block.evidence(text_terms, column, ranking, vocabulary, self.evidence_size)
+                        for column, ranking in zip(chosen.tolist(), rankings, strict=True)]
             first = last
             # (positional arguments: id, score, evidence, above_threshold)
             out.append([_new_suggestion(ids[j], round(row_scores[j], 6), why, row_scores[j] >= thresholds[j])
@@ -772,6 +792,8 @@ class _BlockScorer:
         m = stop - start
         self.stop, self.m = stop, m
         self.ids = [pid for _, pid in tagger.classes_[sl]]
+        self.thresholds = tagger.thresholds_[sl].tolist()
+        self.specific_thresholds = tagger.specific_thresholds_[sl].tolist()
         self.columns = tagger._columns_for(sl)[2]          # paragraph columns | coefficient columns
         self.intercept = tagger.intercept_[sl].copy()
         self.has_f = tagger.has_model_[sl].astype(np.float64)
@@ -846,9 +868,9 @@ class _BlockScorer:
         margin = raw_margin + self.intercept   # a new, contiguous array
         every = self.all_have_models
         if every:
-            scaled = np.maximum(margin, -10.0)
-            np.minimum(scaled, 10.0, out=scaled)
-            np.divide(scaled, 10.0, out=scaled)
+            scaled = np.maximum(margin, _MARGIN_LO)
+            np.minimum(scaled, _MARGIN_HI, out=scaled)
+            np.divide(scaled, _TEN, out=scaled)
             out[..., 8] = scaled
         else:
             np.divide(self.has_f * _clip(margin, -10.0, 10.0), 10.0, out=out[..., 8])
@@ -887,9 +909,9 @@ class _BlockScorer:
         # log(clip(p)) - log(clip(1 - p)), with p and 1 - p side by side: one clip and one log for both
         both = np.empty((2, *proba.shape))
         both[0] = proba
-        np.subtract(1.0, proba, out=both[1])
-        np.maximum(both, 1e-6, out=both)
-        np.minimum(both, 1 - 1e-6, out=both)
+        np.subtract(_ONE, proba, out=both[1])
+        np.maximum(both, _P_LO, out=both)
+        np.minimum(both, _P_HI, out=both)
         np.log(both, out=both)
         logit = out[..., 0]
         np.subtract(both[0], both[1], out=logit)
@@ -918,23 +940,23 @@ class _BlockScorer:
         else:
             is_word = indices < n_word
             weights, rows, terms = data[is_word], gathered[is_word], indices[is_word]
-        contrib = (10.0 * weights)[:, None] * rows[:, :m]
+        contrib = (_TEN * weights)[:, None] * rows[:, :m]
         if self.all_have_models:   # the same sums, without the masked add's slower loop
             contrib += weights[:, None] * rows[:, m:]
         else:
             np.add(contrib, weights[:, None] * rows[:, m:], out=contrib, where=self.has)
         return terms.tolist(), contrib
 
-    def evidence(self, terms: list[int], contrib: list[float], first: int, last: int, vocabulary: Sequence[str],
+    def evidence(self, terms: list[int], contrib: list[float], ranking: list[int], vocabulary: Sequence[str],
                  size: int) -> tuple[str, ...]:
-        """The words of one text (its terms are ``terms[first:last]``) whose presence pushed a paragraph's
-        score up most (``contrib``: per term, from ``word_contributions``), strongest first; a term that
-        adds no word not already cited is skipped."""
+        """The words of one text (its word-block ``terms``) whose presence pushed a paragraph's score up most
+        (``contrib``: per term, from ``word_contributions``), strongest first; a term that adds no word not
+        already cited is skipped. ``ranking``: the positions of the terms strongest first, ties by position
+        (a stable argsort of -contrib)."""
         chosen: list[str] = []
         covered: set[str] = set()
         term_words = self.term_words
-        # strongest first, ties by position (as a stable argsort of -contrib)
-        for pos in sorted(range(first, last), key=contrib.__getitem__, reverse=True):
+        for pos in ranking:
             if contrib[pos] <= 0 or len(chosen) >= size:
                 break
             found = term_words.get(terms[pos])
@@ -976,13 +998,13 @@ def _gathered_row_products(rows: tuple[np.ndarray, np.ndarray, np.ndarray],
     if len(indptr) == 2 and indptr[0] == 0 and indptr[1] == len(indices):
         # one text, whose terms are all the terms (none: the sum of nothing, 0.0)
         out = np.add.reduce(terms, axis=0, keepdims=True)
-        out += 0.0
+        out += _ZERO
         return out, gathered
     out = np.zeros((len(indptr) - 1, columns.shape[1]))
     for row, (lo, hi) in enumerate(pairwise(indptr.tolist() if isinstance(indptr, np.ndarray) else indptr)):
         if hi > lo:
             np.add.reduce(terms[lo:hi], axis=0, out=out[row])
-    out += 0.0
+    out += _ZERO
     return out, gathered
 
 

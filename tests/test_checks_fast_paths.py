@@ -120,9 +120,27 @@ def test_duplicate_keys_are_the_normalised_words_of_long_units(width):
     assert fast_ones > 100 and fast_ones < len(units) - 50
 
 
-def test_ascii_whitespace_but_space_is_what_split_splits_on_but_the_space():
+def test_line_whitespace_is_what_split_splits_on_but_the_space_and_the_newline():
     for c in map(chr, range(128)):
-        assert C._has_ascii_whitespace_but_space(f"ab{c}cd") == (c != " " and len(f"ab{c}cd".split()) == 2), repr(c)
+        assert C._has_line_whitespace(f"ab{c}cd") == (c not in " \n" and len(f"ab{c}cd".split()) == 2), repr(c)
+
+
+def test_duplicate_keys_of_the_pieces_of_single_spaced_narratives():
+    """``check_duplicate_text`` tells ``_duplicate_key`` that the paragraphs and sentences of a
+    ``_single_spaced`` narrative are single-spaced ASCII: the keys are those found without being told."""
+    told = 0
+    for text in TEXTS:
+        for narrative in [text, *text.split("\n\n")]:
+            if not C._single_spaced(narrative):
+                continue
+            paragraphs, sentences = C._split_narrative(0, narrative)
+            for _, _, unit in paragraphs + sentences:
+                for min_words in (1, 8):
+                    words = unit.split()
+                    expected = C._normalise_words(words) if len(words) >= min_words else None
+                    assert C._duplicate_key(unit, min_words, True) == expected, unit
+                    told += 1
+    assert told > 500
 
 
 def test_finding_to_dict_is_the_record_to_dict():
@@ -283,8 +301,41 @@ def test_marker_hints_let_every_match_through():
 
 
 
+def test_marker_companions_are_in_every_match_and_keep_the_others_from_the_search():
+    """A hint word that the plan markers match only beside another word ("to be held") lets a text
+    through only with that word: every phrase the patterns find passes (also each with only the words
+    it needs), and sentences with a hint word but not its companion are not searched."""
+    test = C._MarkerTest(tuple(C.DEFAULT_CONFIG.plan_markers))
+    assert test.companions and set(test.companions) < test.hints
+    phrases = MARKER_PHRASES + ["Talks to be held.", "Talks to be signed.", "It being planned is.", "Now planned to go.",
+                                "Next year.", "In the coming days.", "In due course", "Two are expected"]
+    phrases += [p.upper() for p in phrases] + [p.replace(" ", "\u00a0") + "é" for p in phrases]
+    passed = 0
+    for phrase in phrases:
+        if test.any_case.search(phrase) is not None:
+            assert test._hinted(phrase), phrase
+            passed += 1
+    assert passed > 100
+    for sentence in ("The workshop was held in May.", "Results were expected.", "It was completed next week.",
+                     "Upcoming is not coming soon.", "Of course we planned it.", "It was adopted and signed."):
+        assert not test._hinted(sentence) or sentence.startswith("Upcoming"), sentence
+        assert test.found(sentence) == (test.any_case.search(sentence) is not None), sentence
+
+
 def test_the_ascii_lookalikes_are_all_the_characters_that_match_an_ascii_letter_ignoring_case():
     others = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
     lookalikes = re.findall("[a-z]", others, re.IGNORECASE)
     assert lookalikes and all(C._has_ascii_lookalike(f"ab{c}cd") for c in lookalikes)
     assert not any(C._has_ascii_lookalike(c) for c in others if c not in lookalikes)
+
+
+def test_hits_the_rules_make_are_the_records_hit_makes():
+    """The built-in rules make their hits with ``_hit`` (no field-by-field ``__init__``): the same records."""
+    for args, kwargs in [((1, 2, "results", "m"), {}), ((0, 0, "metadata", "x"), {"suggestion": ("OP1",)}),
+                         ((3, 9, "activities[0]", "y"), {"suggestion": ("OP2", "OP4.b"), "severity": "info"}),
+                         ((5, 5, "future", "z", ()), {"severity": "error"})]:
+        made, expected = C._hit(*args, **kwargs), C.Hit(*args, **kwargs)
+        assert made == expected and hash(made) == hash(expected) and type(made) is C.Hit
+        assert list(made.__dict__.items()) == list(expected.__dict__.items())
+        with pytest.raises(AttributeError):
+            made.start = 0   # frozen, as a Hit is
