@@ -29,7 +29,6 @@ from opmapper.render.html import (
     _claim_figure,
     _fmt_number,
     _number_html,
-    _span_classes,
     _span_title,
     _span_titles,
     _special_offsets,
@@ -99,7 +98,12 @@ def plain_annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
             out.append(piece)
             continue
         covering = sorted(active)
-        classes = _span_classes(clean[i] for i in covering)  # not a fast path: shared with the code
+        classes: list[str] = []  # each span's kind, or for a finding its severity, each once
+        for i in covering:
+            span = clean[i]
+            cls = span["kind"] if span["kind"] != "finding" else f"f-{span['item'].get('severity', 'info')}"
+            if cls not in classes:
+                classes.append(cls)
         for i in covering:
             if i not in titles:
                 titles[i] = _span_title(clean[i])

@@ -290,17 +290,6 @@ def _special_offsets(text: str) -> list[int]:
     return found
 
 
-def _span_classes(covering: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The CSS classes of a piece of text covered by these spans, each once, in the spans' order: a
-    span's kind, or for a finding its severity."""
-    classes: list[str] = []
-    for span in covering:
-        cls = span["kind"] if span["kind"] != "finding" else f"f-{span['item'].get('severity', 'info')}"
-        if cls not in classes:
-            classes.append(cls)
-    return classes
-
-
 def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     """The text as escaped HTML, each stretch wrapped in the classes of every span covering it.
 
@@ -312,14 +301,22 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
 
 def _annotated(text: str, spans: list[dict[str, Any]], span_titles: list[str] | None) -> str:
     """``annotate_text``, given each span's escaped title (``_span_titles`` works them out for a page), or
-    None to work out those of the spans shown."""
+    None to work out those of the spans shown.
+
+    Most spans overlap no other (a reference, a claim outside any finding): cut at every edge, such a
+    span's stretch is one piece in its own tag, and the text between groups of overlapping spans is one
+    piece in none. So only the few groups of overlapping spans (a finding over an activity's description
+    and its claims) are swept edge by edge. A zero-width span is an edge too, which splits the tag of a
+    stretch around it: when there is one (hardly ever), the whole text is swept."""
     titles = span_titles if span_titles is not None else [""] * len(spans)  # by span: its escaped title
     n = len(text)
-    edges = {0, n}
-    anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
-    opening: dict[int, list[int]] = {}
-    closing: dict[int, list[int]] = {}
+    starts: list[int] = []  # by span, clipped to the text
+    ends: list[int] = []
+    extents: list[int] = []  # by span: start * (n + 1) + end, which sorts as (start, end) does
+    classes: list[Any] = []  # by span: its CSS class, unescaped: its kind, or for a finding its severity
     single_tags: list[str] = []  # by span: the opening tag of a piece it alone covers
+    flags: dict[int, str] = {}  # finding (by span) -> its numbered flag
+    zero_width = False
     for i, span in enumerate(spans):  # spans are clipped to the text
         start = span["start"]
         if type(start) is not int:  # offsets are ints (int() of one is itself): no call for them
@@ -330,78 +327,172 @@ def _annotated(text: str, spans: list[dict[str, Any]], span_titles: list[str] | 
         if start < 0 or end < start or end > n:  # (not 0 <= start <= end <= n: never for a parsed report)
             start = 0 if start < 0 else n if start > n else start
             end = start if end < start else n if end > n else end
-        edges.add(start)
-        edges.add(end)
+        starts.append(start)
+        ends.append(end)
+        extents.append(start * (n + 1) + end)
         kind = span["kind"]
-        if kind == "finding":
-            anchors.setdefault(start, []).append(i)
-        if end > start:
-            opening.setdefault(start, []).append(i)
-            closing.setdefault(end, []).append(i)
+        if end == start:
+            zero_width = True
+            if kind != "finding":  # a zero-width reference or claim: never shown
+                classes.append(kind)
+                single_tags.append("")
+                continue
         # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
-        # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
-        if end > start or kind == "finding":
-            if span_titles is None:
-                titles[i] = esc(_span_title(span))
-            # the class of a reference or a claim is its kind: nothing to escape
-            cls = kind if kind == "ref" or kind == "claim" else \
-                esc_label(kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}")
-            single_tags.append(f'<span class="{cls}" title="{titles[i]}">')
-        else:  # a zero-width reference or claim: never shown
-            single_tags.append("")
+        # piece it alone covers (most pieces) holds its class and title.
+        if span_titles is None:
+            titles[i] = esc(_span_title(span))
+        if kind == "ref" or kind == "claim":  # the class of a reference or a claim is its kind: nothing to escape
+            classes.append(kind)
+            single_tags.append(f'<span class="{kind}" title="{titles[i]}">')
+            continue
+        if kind == "finding":
+            severity = span["item"].get("severity", "info")
+            number = span["number"]
+            flags[i] = (f'<a id="f{number}" class="flag sev-{esc_label(severity)}" href="#fl{number}" '
+                        f'title="{titles[i]}">[{number + 1}]</a>')
+            kind = f"f-{severity}"
+        classes.append(kind)
+        single_tags.append(f'<span class="{esc_label(kind)}" title="{titles[i]}">')
 
+    out: list[str] = []
     tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece (two or more) -> its opening tag
 
-    def open_tag(covering: tuple[int, ...]) -> str:
-        classes = _span_classes(spans[i] for i in covering)
-        # escaping works character by character: escaped parts joined are the joined text escaped
-        joined = "; ".join(dict.fromkeys(map(titles.__getitem__, covering)))
-        return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
+    def covering_tag(covering: tuple[int, ...]) -> str:
+        """The opening tag of a piece these spans (two or more, in the spans' order) cover."""
+        tag = tags.get(covering)
+        if tag is None:
+            # escaping works character by character: escaped parts joined are the joined text escaped
+            joined = "; ".join(dict.fromkeys(map(titles.__getitem__, covering)))
+            cls = esc_label(" ".join(dict.fromkeys(map(classes.__getitem__, covering))))
+            tag = tags[covering] = f'<span class="{cls}" title="{joined}">'
+        return tag
 
+    def sweep(members: Iterable[int], lo: int, hi: int, escape: bool) -> None:
+        """Cut [lo, hi) at every edge of the ``members`` spans (given in the spans' order) and write each
+        piece in the tag of the spans covering it, escaped when ``escape``.
+
+        One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
+        (every start and end is an edge), so the spans covering each piece are kept up to date instead
+        of testing every span against every piece. Covering spans keep their order in ``spans``."""
+        edges = {lo, hi}
+        anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
+        opening: dict[int, list[int]] = {}
+        closing: dict[int, list[int]] = {}
+        for i in members:
+            start, end = starts[i], ends[i]
+            edges.add(start)
+            edges.add(end)
+            if i in flags:
+                anchors.setdefault(start, []).append(i)
+            if end > start:
+                opening.setdefault(start, []).append(i)
+                closing.setdefault(end, []).append(i)
+        active: set[int] = set()
+        edges = sorted(edges)
+        for a, b in zip(edges, edges[1:] + [None], strict=True):
+            if a in anchors:
+                for i in anchors[a]:
+                    out.append(flags[i])
+            if a in closing:
+                active.difference_update(closing[a])
+            if a in opening:
+                active.update(opening[a])
+            if b is None:
+                break
+            piece = esc(text[a:b]) if escape else text[a:b]
+            if not active:
+                out.append(piece)
+            elif len(active) == 1:
+                (i,) = active
+                out.append(f"{single_tags[i]}{piece}</span>")
+            else:
+                out.append(f"{covering_tag(tuple(sorted(active)))}{piece}</span>")
+
+    specials = _special_offsets(text)
+    if zero_width:
+        sweep(range(len(spans)), 0, n, bool(specials))
+        return "".join(out)
+    # Spans of the same extent (a claim and the finding that it cites no paragraph) cover the same
+    # pieces: they make one unit, [start, end, the spans in it]. Units in the text's order, and the
+    # groups of overlapping units, [start, end, its units]: most groups are one unit.
+    groups: list[list[Any]] = []
+    group_end = -1
+    unit: list[Any] = [-1, -1, None]
+    # by extent (start, then end); a sort is stable, so the spans of a unit keep their order
+    for i in sorted(range(len(spans)), key=extents.__getitem__):
+        start, end = starts[i], ends[i]
+        if start == unit[0] and end == unit[1]:
+            unit[2].append(i)
+            continue
+        unit = [start, end, [i]]
+        if start < group_end:  # it overlaps the group at hand
+            group = groups[-1]
+            group[2].append(unit)
+            if end > group_end:
+                group_end = group[1] = end
+        else:
+            group_end = end
+            groups.append([start, end, [unit]])
     # Only the few pieces holding one of the text's (usually none or one or two) special characters
     # need escaping; the others are their own escaped text. ``specials`` ends with a sentinel, and
-    # ``special_at`` is the first one at or after the start of the piece at hand (pieces follow each
-    # other, so it only moves on past a piece that holds one).
-    specials = _special_offsets(text)
+    # ``special_at`` is the first one at or after the text written so far (pieces follow each other, so
+    # it only moves on past a piece that holds one).
     specials.append(n)
     next_special = 0
     special_at = specials[0]
-    # One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
-    # (every start and end is an edge), so the spans covering each piece are kept up to date instead of
-    # testing every span against every piece. Covering spans keep their order in ``spans``.
-    active: set[int] = set()
-    out: list[str] = []
-    edges = sorted(edges)
-    for a, b in zip(edges, edges[1:] + [None], strict=True):
-        if a in anchors:
-            for i in anchors[a]:
-                num = spans[i]["number"]
-                sev = esc_label(spans[i]["item"].get("severity", "info"))
-                out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" title="{titles[i]}">[{num + 1}]</a>')
-        if a in closing:
-            active.difference_update(closing[a])
-        if a in opening:
-            active.update(opening[a])
-        if b is None:
-            break
-        piece = text[a:b]
-        if special_at < b:
-            piece = esc(piece)
-            while specials[next_special] < b:
+    written = 0  # the text before this offset is written
+    for start, end, units in groups:
+        if written < start:
+            gap = text[written:start]
+            if special_at < start:
+                gap = esc(gap)
+                while specials[next_special] < start:
+                    next_special += 1
+                special_at = specials[next_special]
+            out.append(gap)
+        escape = special_at < end
+        if escape:
+            while specials[next_special] < end:
                 next_special += 1
             special_at = specials[next_special]
-        if not active:
-            out.append(piece)
+        written = end
+        outer = units[0][2]  # the spans of the group's first unit (the longest of those starting first)
+        for i in outer:
+            if i in flags:
+                out.append(flags[i])
+        if len(units) == 1:
+            tag = single_tags[outer[0]] if len(outer) == 1 else covering_tag(tuple(outer))
+            out.append(f"{tag}{esc(text[start:end]) if escape else text[start:end]}</span>")
             continue
-        if len(active) == 1:
-            (i,) = active
-            tag = single_tags[i]
-        else:
-            covering = tuple(sorted(active))
-            tag = tags.get(covering)
-            if tag is None:
-                tag = tags[covering] = open_tag(covering)
-        out.append(f"{tag}{piece}</span>")
+        # A unit over the whole group, holding the others apart from one another (a finding over an
+        # activity's description, and its claims): its pieces between theirs, and theirs in both.
+        # Any other group is swept.
+        nested = units[0][1] == end
+        at = start
+        for unit in units[1:]:
+            if unit[0] < at:
+                nested = False
+                break
+            at = unit[1]
+        if not nested:
+            del out[len(out) - sum(i in flags for i in outer):]  # the sweep flags them again
+            sweep(sorted([i for unit in units for i in unit[2]]), start, end, escape)
+            continue
+        tag = single_tags[outer[0]] if len(outer) == 1 else covering_tag(tuple(outer))
+        at = start
+        for inner_start, inner_end, inner in units[1:]:
+            if at < inner_start:
+                out.append(f"{tag}{esc(text[at:inner_start]) if escape else text[at:inner_start]}</span>")
+            for i in inner:
+                if i in flags:
+                    out.append(flags[i])
+            out.append(f"{covering_tag(tuple(sorted(outer + inner)))}"
+                       f"{esc(text[inner_start:inner_end]) if escape else text[inner_start:inner_end]}</span>")
+            at = inner_end
+        if at < end:
+            out.append(f"{tag}{esc(text[at:end]) if escape else text[at:end]}</span>")
+    if written < n:
+        out.append(esc(text[written:]) if special_at < n else text[written:])
     return "".join(out)
 
 
