@@ -1301,16 +1301,19 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
     report's page and rows. Nearly every cell has none of them: a cell of text without them is written
     as it is, and the cells of a row are joined by commas. So a row of text (``_derive`` makes its cells
     text) is joined first; when its cells hold no quote, no line break and no comma, the cells joined by
-    commas are the writer's line. A row with a comma in a cell or a quote (half the rows: descriptions and
-    claims written "1,000 people", findings naming a field "in quotes"), but no line break, has each cell
-    that holds one quoted as the writer quotes it (minimal quoting, quotes doubled), without a call of
-    the writer per cell. Otherwise only the cells that hold one are written by the writer (it quotes
-    each cell on its own); a row with a cell of another kind, or a lone cell (an empty one is written
-    quoted), is written by the writer whole."""
-    buffer = io.StringIO()
-    write_row = csv.writer(buffer, lineterminator="\n").writerow
+    commas are the writer's line. A row with a comma in a cell or a quote (a third of the rows:
+    descriptions and claims written "1,000 people", findings naming a field "in quotes"), but no line
+    break, has each cell that holds one quoted as the writer quotes it (minimal quoting, quotes doubled),
+    without a call of the writer per cell. Otherwise only the cells that hold one are written by the
+    writer (it quotes each cell on its own); a row with a cell of another kind, or a lone cell (an empty
+    one is written quoted), is written by the writer whole."""
+    buffer = write_row = None
 
     def written(row: list[Any] | tuple[Any, ...]) -> str:
+        nonlocal buffer, write_row
+        if write_row is None:  # set up for the first row or cell that needs it: few reports have one
+            buffer = io.StringIO()
+            write_row = csv.writer(buffer, lineterminator="\n").writerow
         write_row(row)
         line = buffer.getvalue()[:-1]  # without the line terminator
         buffer.seek(0)
