@@ -157,6 +157,44 @@ def test_annotate_text_is_the_plain_one_on_random_spans(records):
             assert annotate_text(text, spans) == plain_annotate_text(text, spans)
 
 
+def test_annotate_text_is_the_plain_one_on_groups_of_spans(records):
+    """Groups of spans as pages have them -- a span alone, spans of the same extent (a claim and its
+    finding), a finding over several others, partial overlaps, spans side by side -- and none of zero
+    width (one sends the whole text to the edge sweep), so that every way a group is written is used."""
+    rng = random.Random(12)
+    severities = ["error", "warning", "info", None, "<odd>"]
+    groups = 0
+    for record in records:
+        text, real = record["report"]["text"], [s for s in report_spans(record) if s["end"] > s["start"]]
+        n = len(text)
+        for _ in range(60):
+            spans = [dict(s) for s in rng.sample(real, rng.randrange(0, len(real) + 1))]
+            for number in range(rng.randrange(0, 7)):
+                base = rng.choice(real)
+                start, end = base["start"], base["end"]
+                how = rng.choice(["same", "over", "partial", "inside", "beside"])
+                if how == "over":
+                    start, end = max(0, start - rng.randrange(0, 200)), min(n, end + rng.randrange(0, 200))
+                elif how == "partial":
+                    shift = rng.randrange(1, end - start + 3)
+                    start, end = min(start + shift, n - 1), min(end + shift, n)
+                elif how == "inside" and end - start > 1:
+                    start = rng.randrange(start, end - 1)
+                    end = rng.randrange(start + 1, end + 1)
+                elif how == "beside":
+                    start, end = end, min(n, end + rng.randrange(1, 30))
+                kind = rng.choice(["ref", "claim", "finding"])
+                item = dict(rng.choice([s for s in real if s["kind"] == kind] or [base])["item"])
+                if kind == "finding":
+                    item["severity"] = rng.choice(severities)
+                spans.append({"kind": kind, "start": start, "end": end, "item": item, "number": number})
+            spans = [s for s in spans if s["end"] > s["start"]]
+            rng.shuffle(spans)
+            groups += len(spans)
+            assert annotate_text(text, spans) == plain_annotate_text(text, spans)
+    assert groups > 1000
+
+
 def plain_derive(record: Mapping[str, Any], href: str) -> batch._Derived:
     """batch._derive as it was: a merged dict per row, read back column by column by ``_cells``."""
     report = record.get("report") or {}
@@ -465,3 +503,28 @@ def test_page_figures_are_the_lists_escaped_parts(records):
         assert item is want and start == want["start"]
         assert figure == _claim_figure(want.get, _number_html, esc_label), want
         assert counted == esc(want.get("counted") or ""), want
+
+
+def test_page_bytes_are_the_page_encoded(records):
+    """``report_page_utf8`` encodes a page part by part: the same bytes as the whole page encoded, for
+    pages with characters of every width (ASCII, Latin-1, beyond), and the same error for a page that
+    cannot be encoded (a lone surrogate)."""
+    from opmapper.render.html import report_page, report_page_utf8
+
+    pages = 0
+    for record in records:
+        for extra in ("", "é", "€ – 😀"):
+            odd = copy.deepcopy(record)
+            odd["report"]["text"] += extra
+            odd["report"]["title"] = f"Report {extra}"
+            for back in (None, "../summary.html"):
+                assert report_page_utf8(odd, back) == report_page(odd, back).encode("utf-8")
+                pages += 1
+    assert pages == 6 * len(records)
+    broken = copy.deepcopy(records[0])
+    broken["report"]["text"] += "\ud800"
+    with pytest.raises(UnicodeEncodeError) as whole:
+        report_page(broken).encode("utf-8")
+    with pytest.raises(UnicodeEncodeError) as parts:
+        report_page_utf8(broken)
+    assert str(parts.value) == str(whole.value)
