@@ -528,3 +528,22 @@ def test_page_bytes_are_the_page_encoded(records):
     with pytest.raises(UnicodeEncodeError) as parts:
         report_page_utf8(broken)
     assert str(parts.value) == str(whole.value)
+
+
+def test_report_slug_is_the_one_by_path(records):
+    """``report_slug`` takes a source's stem without building a Path: the same names as ``Path.stem``."""
+    import hashlib
+
+    def plain_slug(source, sha256=None):
+        key = source if source else (sha256 or "")
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source).stem if source else "report").strip("-.")[:60]
+        return f"{stem or 'report'}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
+
+    sources = [r["source"] for r in records] + [str(p) for p in sorted(ROOT.glob("corpus/**/*"))[:200]]
+    odd = ["a", "a/b", "/a", "/a/b", "//a/b", "a//b", "a/b/", "a/./b", "./a", "a/.", "./a/b", ".", "..", "../a",
+           "a/../b", "a/b/..", "/", "//", "///", "a\\b\\c.txt", "x/y z/é ü.txt", "dir/<1> & 'x'.txt", " / ", ".txt",
+           "a/.hidden", "a/b.", "a/b.tar.gz", "a/..txt", "a/b..", "dir/.", "dir/./", "a/b/./", "-", "a/-.txt", ""]
+    assert len(sources) > 20
+    for source in sources + odd + [f"/archive/{s}" for s in odd] + [None]:
+        for sha in (None, "ab12"):
+            assert batch.report_slug(source, sha) == plain_slug(source, sha), source
