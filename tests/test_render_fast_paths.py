@@ -31,6 +31,7 @@ from opmapper.render.html import (
     _number_html,
     _span_title,
     _span_titles,
+    _span_tuples,
     _special_offsets,
     annotate_text,
     esc,
@@ -494,9 +495,9 @@ def test_page_figures_are_the_lists_escaped_parts(records):
             for ref_id in ("OP1", "<OP&1>", None, 3, "it's"):
                 for complete in (True, False, None, 0):
                     spans.append({**span, "item": {**span["item"], "id": ref_id, "complete": complete}})
-    titles, claims = _span_titles(spans)
+    titles, claims = _span_titles(_span_tuples(spans))
     assert titles == [esc(_span_title(span)) for span in spans]
-    assert _span_titles(spans)[0] == titles  # again: whole references' titles from the memo
+    assert _span_titles(_span_tuples(spans))[0] == titles  # again: whole references' titles from the memo
     claim_items = [span["item"] for span in spans if span["kind"] == "claim"]
     assert len(claim_items) > 100
     for (start, item, figure, counted), want in zip(claims, claim_items, strict=True):
@@ -547,3 +548,13 @@ def test_report_slug_is_the_one_by_path(records):
     for source in sources + odd + [f"/archive/{s}" for s in odd] + [None]:
         for sha in (None, "ab12"):
             assert batch.report_slug(source, sha) == plain_slug(source, sha), source
+
+
+def test_record_spans_are_the_report_spans(records):
+    """The page reads a record's spans as tuples: the spans ``report_spans`` gives, field for field."""
+    from opmapper.render.html import _record_spans
+
+    for record in records:
+        spans = report_spans(record)
+        assert _span_tuples(spans) == _record_spans(record)
+        assert all(("number" in span) == (span["kind"] == "finding") for span in spans)

@@ -160,6 +160,22 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     References and claims live on the report's activities, future actions and free-text sections (and,
     for report layouts that hold them at the top, on the report itself).
     """
+    spans = []
+    for kind, start, end, item, number in _record_spans(record):
+        span = {"kind": kind, "start": start, "end": end, "item": item}
+        if number is not None:  # a finding
+            span["number"] = number
+        spans.append(span)
+    return spans
+
+
+# A span as the page reads it: (kind, start, end, item, number), the number a finding's (None for
+# others). A tuple costs less to make and to read than a dict, and a page reads each span three times.
+Span = tuple[str, Any, Any, Any, Any]
+
+
+def _record_spans(record: Mapping[str, Any]) -> list[Span]:
+    """``report_spans`` as tuples."""
     report = record.get("report") or {}
     holders: list[Any] = [report]
     for name in SPAN_HOLDERS:
@@ -168,7 +184,7 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
             holders.extend(value)
         else:
             holders.append(value)
-    spans: list[dict[str, Any]] = []
+    spans: list[Span] = []
     seen: set[tuple[str, int, int]] = set()
     for holder in holders:
         if not isinstance(holder, dict):
@@ -186,11 +202,15 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
                         mark = (kind, start, end)
                         if mark not in seen:
                             seen.add(mark)
-                            spans.append({"kind": kind, "start": start, "end": end, "item": item})
+                            spans.append((kind, start, end, item, None))
     for number, finding in enumerate(record.get("findings") or []):
-        spans.append({"kind": "finding", "start": finding.get("start", 0), "end": finding.get("end", 0),
-                      "item": finding, "number": number})
+        spans.append(("finding", finding.get("start", 0), finding.get("end", 0), finding, number))
     return spans
+
+
+def _span_tuples(spans: Iterable[Mapping[str, Any]]) -> list[Span]:
+    """Spans as ``report_spans`` gives them (dicts) as the page reads them (tuples)."""
+    return [(span["kind"], span["start"], span["end"], span.get("item"), span.get("number")) for span in spans]
 
 
 def _claim_figure(get: Callable[..., Any], number: Callable[[Any], str], label: Callable[[Any], str]) -> str:
@@ -207,8 +227,11 @@ def _claim_figure(get: Callable[..., Any], number: Callable[[Any], str], label: 
 
 
 def _span_title(span: Mapping[str, Any]) -> str:
-    item = span["item"]
-    kind = span["kind"]
+    return _title(span["kind"], span["item"])
+
+
+def _title(kind: str, item: Mapping[str, Any]) -> str:
+    """The title of a span of this kind on this item (a reference, claim or finding)."""
     if kind == "ref":
         return f"reference {item.get('id')}" + ("" if item.get("complete", True) else " (cut off)")
     if kind == "claim":
@@ -227,7 +250,7 @@ def _claim_title(item: Mapping[str, Any], figure: str) -> str:
     return title
 
 
-def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int, Mapping[str, Any], str, str]]]:
+def _span_titles(spans: list[Span]) -> tuple[list[str], list[tuple[int, Mapping[str, Any], str, str]]]:
     """Each span's escaped title, and each claim span's start, item, escaped figure and escaped counted,
     for the claims list.
 
@@ -237,9 +260,8 @@ def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int
     (the title writes "None", the list nothing): the list's figure is then worked out on its own."""
     titles = []
     claims = []
-    for span in spans:
-        if span["kind"] == "claim":
-            item = span["item"]
+    for kind, _start, _end, item, _number in spans:
+        if kind == "claim":
             get = item.get
             figure = _claim_figure(get, _fmt_number, str)
             title = _claim_title(item, figure)
@@ -255,21 +277,20 @@ def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int
                 figure = esc(figure)
             claims.append((item["start"], item, figure,
                            counted if plain and type(counted) is str else esc(counted or "")))
-        elif span["kind"] == "ref":
-            item = span["item"]
+        elif kind == "ref":
             ref_id = item.get("id")
             if type(ref_id) is str and item.get("complete", True):
                 # a whole reference's title is its paragraph id's: remembered (ids recur from report to report)
                 escaped = _REFERENCE_TITLES.get(ref_id)
                 if escaped is None:
-                    escaped = esc(_span_title(span))
+                    escaped = esc(_title(kind, item))
                     if len(_REFERENCE_TITLES) < MEMO_SIZE:
                         _REFERENCE_TITLES[ref_id] = escaped
             else:
-                escaped = esc(_span_title(span))
+                escaped = esc(_title(kind, item))
             titles.append(escaped)
         else:
-            titles.append(esc(_span_title(span)))
+            titles.append(esc(_title(kind, item)))
     return titles, claims
 
 
@@ -295,10 +316,10 @@ def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     Spans may overlap (a claim inside a finding, a reference inside a claim's sentence), so the text is
     cut at every span edge and each piece carries all the classes that apply, instead of nesting tags.
     """
-    return _annotated(text, spans, None)
+    return _annotated(text, _span_tuples(spans), None)
 
 
-def _annotated(text: str, spans: list[dict[str, Any]], span_titles: list[str] | None) -> str:
+def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> str:
     """``annotate_text``, given each span's escaped title (``_span_titles`` works them out for a page), or
     None to work out those of the spans shown.
 
@@ -316,11 +337,9 @@ def _annotated(text: str, spans: list[dict[str, Any]], span_titles: list[str] | 
     single_tags: list[str] = []  # by span: the opening tag of a piece it alone covers
     flags: dict[int, str] = {}  # finding (by span) -> its numbered flag
     zero_width = False
-    for i, span in enumerate(spans):  # spans are clipped to the text
-        start = span["start"]
+    for i, (kind, start, end, item, number) in enumerate(spans):  # spans are clipped to the text
         if type(start) is not int:  # offsets are ints (int() of one is itself): no call for them
             start = int(start)
-        end = span["end"]
         if type(end) is not int:
             end = int(end)
         if start < 0 or end < start or end > n:  # (not 0 <= start <= end <= n: never for a parsed report)
@@ -329,7 +348,6 @@ def _annotated(text: str, spans: list[dict[str, Any]], span_titles: list[str] | 
         starts.append(start)
         ends.append(end)
         extents.append(start * (n + 1) + end)
-        kind = span["kind"]
         if end == start:
             zero_width = True
             if kind != "finding":  # a zero-width reference or claim: never shown
@@ -339,14 +357,13 @@ def _annotated(text: str, spans: list[dict[str, Any]], span_titles: list[str] | 
         # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
         # piece it alone covers (most pieces) holds its class and title.
         if span_titles is None:
-            titles[i] = esc(_span_title(span))
+            titles[i] = esc(_title(kind, item))
         if kind == "ref" or kind == "claim":  # the class of a reference or a claim is its kind: nothing to escape
             classes.append(kind)
             single_tags.append(f'<span class="{kind}" title="{titles[i]}">')
             continue
         if kind == "finding":
-            severity = span["item"].get("severity", "info")
-            number = span["number"]
+            severity = item.get("severity", "info")
             flags[i] = (f'<a id="f{number}" class="flag sev-{esc_label(severity)}" href="#fl{number}" '
                         f'title="{titles[i]}">[{number + 1}]</a>')
             kind = f"f-{severity}"
@@ -621,7 +638,7 @@ def _report_page_parts(record: Mapping[str, Any], back_href: str | None) -> list
         '<span><span class="key pill-sug"></span>suggested paragraph</span></div>\n'
     )
     body.append('<div class="layout">\n<section>\n<pre class="report">')
-    spans = report_spans(record)
+    spans = _record_spans(record)
     titles, claims = _span_titles(spans)
     body.append(_annotated(text, spans, titles))
     body.append("</pre>\n</section>\n<aside>\n")
