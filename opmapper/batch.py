@@ -1353,7 +1353,13 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
                 line = ",".join(['"' + (cell.replace('"', '""') if '"' in cell else cell) + '"'
                                  if "," in cell or '"' in cell else cell for cell in row])
             elif "," in cells:  # most such rows: a comma, no quote
-                line = ",".join(['"' + cell + '"' if "," in cell else cell for cell in row])
+                last = row[-1]
+                if cells.find(",") >= len(cells) - len(last):
+                    # every comma in the last cell (an activity's description, a claim's text): nearly
+                    # every such row, and no cell to look at one by one
+                    line = ",".join(row[:-1]) + ',"' + last + '"'
+                else:
+                    line = ",".join(['"' + cell + '"' if "," in cell else cell for cell in row])
             else:
                 line = ",".join(row)
             lines.append(line)

@@ -411,7 +411,9 @@ def test_csv_texts_are_the_plain_writers(records):
              else rng.choice(values) for _ in range(rng.randrange(0, 5))] for _ in range(rng.randrange(0, 4))]
            for _ in range(400)]
     assert len(tables) == len(records) and any("\n" in text for text in spy(*odd) if text)
-    for group in [*tables, odd, [[[""]], [[]], [["a\nb"], ["c"]], [["x\r"]]]]:
+    # commas next to the last cell's edge: in it, and just before it
+    edges = [[["a", ",b"], ["a,", "b"], ["a", "b,"], ["a,b", "c,d"], ["x", "a,", "b,c"], [",", ","], ["", ","]]]
+    for group in [*tables, odd, edges, [[[""]], [[]], [["a\nb"], ["c"]], [["x\r"]]]]:
         assert spy(*group) == [plain_csv_text(rows) for rows in group]
 
 
