@@ -330,14 +330,9 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
     stretch around it: when there is one (hardly ever), the whole text is swept."""
     titles = span_titles if span_titles is not None else [""] * len(spans)  # by span: its escaped title
     n = len(text)
-    starts: list[int] = []  # by span, clipped to the text
-    ends: list[int] = []
-    extents: list[int] = []  # by span: start * (n + 1) + end, which sorts as (start, end) does
-    classes: list[Any] = []  # by span: its CSS class, unescaped: its kind, or for a finding its severity
-    single_tags: list[str] = []  # by span: the opening tag of a piece it alone covers
-    flags: dict[int, str] = {}  # finding (by span) -> its numbered flag
+    marks: list[tuple[int, int, int]] = []  # (start, end, span) of each span, clipped to the text
     zero_width = False
-    for i, (kind, start, end, item, number) in enumerate(spans):  # spans are clipped to the text
+    for i, (kind, start, end, item, _number) in enumerate(spans):
         if type(start) is not int:  # offsets are ints (int() of one is itself): no call for them
             start = int(start)
         if type(end) is not int:
@@ -345,61 +340,49 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
         if start < 0 or end < start or end > n:  # (not 0 <= start <= end <= n: never for a parsed report)
             start = 0 if start < 0 else n if start > n else start
             end = start if end < start else n if end > n else end
-        starts.append(start)
-        ends.append(end)
-        extents.append(start * (n + 1) + end)
+        marks.append((start, end, i))
         if end == start:
             zero_width = True
-            if kind != "finding":  # a zero-width reference or claim: never shown
-                classes.append(kind)
-                single_tags.append("")
-                continue
-        # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
-        # piece it alone covers (most pieces) holds its class and title.
-        if span_titles is None:
+        # a span that covers a piece or flags a finding is shown with its title
+        if span_titles is None and (end > start or kind == "finding"):
             titles[i] = esc(_title(kind, item))
-        if kind == "ref" or kind == "claim":  # the class of a reference or a claim is its kind: nothing to escape
-            classes.append(kind)
-            single_tags.append(f'<span class="{kind}" title="{titles[i]}">')
-            continue
-        if kind == "finding":
-            severity = item.get("severity", "info")
-            flags[i] = (f'<a id="f{number}" class="flag sev-{esc_label(severity)}" href="#fl{number}" '
-                        f'title="{titles[i]}">[{number + 1}]</a>')
-            kind = f"f-{severity}"
-        classes.append(kind)
-        single_tags.append(f'<span class="{esc_label(kind)}" title="{titles[i]}">')
 
     out: list[str] = []
     tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece (two or more) -> its opening tag
 
-    def covering_tag(covering: tuple[int, ...]) -> str:
-        """The opening tag of a piece these spans (two or more, in the spans' order) cover."""
+    def opening_tag(covering: tuple[int, ...]) -> str:
+        """The opening tag of a piece these spans (in the spans' order) cover: their classes and titles."""
+        if len(covering) == 1:
+            return _opening_tag(spans[covering[0]], titles[covering[0]])
         tag = tags.get(covering)
         if tag is None:
             # escaping works character by character: escaped parts joined are the joined text escaped
             joined = "; ".join(dict.fromkeys(map(titles.__getitem__, covering)))
-            cls = esc_label(" ".join(dict.fromkeys(map(classes.__getitem__, covering))))
-            tag = tags[covering] = f'<span class="{cls}" title="{joined}">'
+            classes = " ".join(dict.fromkeys(_span_class(spans[i]) for i in covering))
+            tag = tags[covering] = f'<span class="{esc_label(classes)}" title="{joined}">'
         return tag
 
-    def sweep(members: Iterable[int], lo: int, hi: int, escape: bool) -> None:
-        """Cut [lo, hi) at every edge of the ``members`` spans (given in the spans' order) and write each
-        piece in the tag of the spans covering it, escaped when ``escape``.
+    def flag(members: Iterable[int]) -> None:
+        """The numbered flags of the findings among these spans (in the spans' order)."""
+        for i in members:
+            if spans[i][0] == "finding":
+                out.append(_flag(spans[i], titles[i]))
+
+    def sweep(members: list[tuple[int, int, int]], lo: int, hi: int, escape: bool) -> None:
+        """Cut [lo, hi) at every edge of the ``members`` spans (their marks) and write each piece in the
+        tag of the spans covering it, escaped when ``escape``.
 
         One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
         (every start and end is an edge), so the spans covering each piece are kept up to date instead
         of testing every span against every piece. Covering spans keep their order in ``spans``."""
         edges = {lo, hi}
-        anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
+        anchors: dict[int, list[int]] = {}  # offset -> the spans starting there (flag: its findings)
         opening: dict[int, list[int]] = {}
         closing: dict[int, list[int]] = {}
-        for i in members:
-            start, end = starts[i], ends[i]
+        for start, end, i in sorted(members, key=itemgetter(2)):  # in the spans' order
             edges.add(start)
             edges.add(end)
-            if i in flags:
-                anchors.setdefault(start, []).append(i)
+            anchors.setdefault(start, []).append(i)
             if end > start:
                 opening.setdefault(start, []).append(i)
                 closing.setdefault(end, []).append(i)
@@ -407,8 +390,7 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
         edges = sorted(edges)
         for a, b in zip(edges, edges[1:] + [None], strict=True):
             if a in anchors:
-                for i in anchors[a]:
-                    out.append(flags[i])
+                flag(anchors[a])
             if a in closing:
                 active.difference_update(closing[a])
             if a in opening:
@@ -416,39 +398,35 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
             if b is None:
                 break
             piece = esc(text[a:b]) if escape else text[a:b]
-            if not active:
-                out.append(piece)
-            elif len(active) == 1:
-                (i,) = active
-                out.append(f"{single_tags[i]}{piece}</span>")
-            else:
-                out.append(f"{covering_tag(tuple(sorted(active)))}{piece}</span>")
+            out.append(f"{opening_tag(tuple(sorted(active)))}{piece}</span>" if active else piece)
 
     specials = _special_offsets(text)
     if zero_width:
-        sweep(range(len(spans)), 0, n, bool(specials))
+        sweep(marks, 0, n, bool(specials))
         return "".join(out)
-    # Spans of the same extent (a claim and the finding that it cites no paragraph) cover the same
-    # pieces: they make one unit, [start, end, the spans in it]. Units in the text's order, and the
-    # groups of overlapping units, [start, end, its units]: most groups are one unit.
-    groups: list[list[Any]] = []
+    # The groups of overlapping spans, in the text's order: the mark of a span alone (most groups), or
+    # [start, end, units] of spans that overlap, where spans of the same extent (a claim and the finding
+    # that it cites no paragraph) make one unit, [start, end, the spans in it], as they cover the same
+    # pieces. Marks sort by start, then end, then span: the spans of a unit keep their order.
+    marks.sort()
+    groups: list[Any] = []
     group_end = -1
-    unit: list[Any] = [-1, -1, None]
-    # by extent (start, then end); a sort is stable, so the spans of a unit keep their order
-    for i in sorted(range(len(spans)), key=extents.__getitem__):
-        start, end = starts[i], ends[i]
+    for mark in marks:
+        start, end, i = mark
+        if start >= group_end:
+            groups.append(mark)
+            group_end = end
+            continue
+        group = groups[-1]
+        if type(group) is tuple:  # a span alone so far
+            group = groups[-1] = [group[0], group[1], [[group[0], group[1], [group[2]]]]]
+        unit = group[2][-1]
         if start == unit[0] and end == unit[1]:
             unit[2].append(i)
-            continue
-        unit = [start, end, [i]]
-        if start < group_end:  # it overlaps the group at hand
-            group = groups[-1]
-            group[2].append(unit)
-            if end > group_end:
-                group_end = group[1] = end
         else:
-            group_end = end
-            groups.append([start, end, [unit]])
+            group[2].append([start, end, [i]])
+        if end > group_end:
+            group_end = group[1] = end
     # Only the few pieces holding one of the text's (usually none or one or two) special characters
     # need escaping; the others are their own escaped text. ``specials`` ends with a sentinel, and
     # ``special_at`` is the first one at or after the text written so far (pieces follow each other, so
@@ -457,7 +435,8 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
     next_special = 0
     special_at = specials[0]
     written = 0  # the text before this offset is written
-    for start, end, units in groups:
+    for group in groups:
+        start, end, spans_in = group
         if written < start:
             gap = text[written:start]
             if special_at < start:
@@ -472,13 +451,22 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
                 next_special += 1
             special_at = specials[next_special]
         written = end
+        if type(group) is tuple:  # a span alone: its stretch in its own tag
+            span = spans[spans_in]
+            kind = span[0]
+            piece = esc(text[start:end]) if escape else text[start:end]
+            if kind == "ref" or kind == "claim":  # (_opening_tag, written out for most spans)
+                out.append(f'<span class="{kind}" title="{titles[spans_in]}">{piece}</span>')
+            else:
+                if kind == "finding":
+                    out.append(_flag(span, titles[spans_in]))
+                out.append(f"{_opening_tag(span, titles[spans_in])}{piece}</span>")
+            continue
+        units = spans_in
         outer = units[0][2]  # the spans of the group's first unit (the longest of those starting first)
-        for i in outer:
-            if i in flags:
-                out.append(flags[i])
+        flag(outer)
         if len(units) == 1:
-            tag = single_tags[outer[0]] if len(outer) == 1 else covering_tag(tuple(outer))
-            out.append(f"{tag}{esc(text[start:end]) if escape else text[start:end]}</span>")
+            out.append(f"{opening_tag(tuple(outer))}{esc(text[start:end]) if escape else text[start:end]}</span>")
             continue
         # A unit over the whole group, holding the others apart from one another (a finding over an
         # activity's description, and its claims): its pieces between theirs, and theirs in both.
@@ -491,18 +479,16 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
                 break
             at = unit[1]
         if not nested:
-            del out[len(out) - sum(i in flags for i in outer):]  # the sweep flags them again
-            sweep(sorted([i for unit in units for i in unit[2]]), start, end, escape)
+            del out[len(out) - sum(spans[i][0] == "finding" for i in outer):]  # the sweep flags them again
+            sweep([(unit_start, unit_end, i) for unit_start, unit_end, unit in units for i in unit], start, end, escape)
             continue
-        tag = single_tags[outer[0]] if len(outer) == 1 else covering_tag(tuple(outer))
+        tag = opening_tag(tuple(outer))
         at = start
         for inner_start, inner_end, inner in units[1:]:
             if at < inner_start:
                 out.append(f"{tag}{esc(text[at:inner_start]) if escape else text[at:inner_start]}</span>")
-            for i in inner:
-                if i in flags:
-                    out.append(flags[i])
-            out.append(f"{covering_tag(tuple(sorted(outer + inner)))}"
+            flag(inner)
+            out.append(f"{opening_tag(tuple(sorted(outer + inner)))}"
                        f"{esc(text[inner_start:inner_end]) if escape else text[inner_start:inner_end]}</span>")
             at = inner_end
         if at < end:
@@ -510,6 +496,26 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
     if written < n:
         out.append(esc(text[written:]) if special_at < n else text[written:])
     return "".join(out)
+
+
+def _span_class(span: Span) -> Any:
+    """A span's CSS class, unescaped: its kind, or for a finding its severity."""
+    return f"f-{span[3].get('severity', 'info')}" if span[0] == "finding" else span[0]
+
+
+def _opening_tag(span: Span, title: str) -> str:
+    """The opening tag of a piece this span alone covers: its class and (escaped) title."""
+    kind = span[0]
+    if kind == "ref" or kind == "claim":  # its kind: nothing to escape
+        return f'<span class="{kind}" title="{title}">'
+    return f'<span class="{esc_label(_span_class(span))}" title="{title}">'
+
+
+def _flag(span: Span, title: str) -> str:
+    """The numbered flag of a finding's span (a link to it in the findings list)."""
+    number = span[4]
+    return (f'<a id="f{number}" class="flag sev-{esc_label(span[3].get("severity", "info"))}" '
+            f'href="#fl{number}" title="{title}">[{number + 1}]</a>')
 
 
 def _suggestion_pills(suggestions: Iterable[Mapping[str, Any]]) -> str:
