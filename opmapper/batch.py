@@ -1220,13 +1220,24 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     def claim_row(claim: Mapping[str, Any], where_cell: Any, paragraphs: list[str], paragraphs_cell: Any,
                   origin: str) -> None:
         fields = _fields(claim, _CLAIM_GETTER, _CLAIM_OWN)
-        (value, value_max, _bound, unit, kind, counted, _head, _verb, modality, start, _end, text) = fields
+        (value, value_max, bound, unit, kind, counted, head, verb, modality, start, end, text) = fields
         line, column = index.line_col(start if type(start) is int else int(claim.get("start", 0)))
-        own = _row_cells(fields)
-        own[_CLAIM_SPLIT:_CLAIM_SPLIT] = str(line), str(column)
         first = lead if "source" not in claim and "resolution_code" not in claim else \
             _row_cells([claim.get("source", source), claim.get("resolution_code", code)])
-        claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "", *own])
+        origin_cell = origin if paragraphs else ""
+        if type(value) is float and value_max is None and type(bound) is str and type(start) is int \
+                and type(end) is int:
+            # a claim as the parser makes it (nearly all): the cells of its figure and offsets are
+            # written here as _row_cells writes them, and only its texts go through it
+            words = _row_cells((unit, kind, counted, head, verb, modality, text))
+            claim_rows.append([
+                *first, where_cell, paragraphs_cell, origin_cell, _FLOAT_CELLS.get(value) or _float_cell(value),
+                "", _SAFE_LABELS.get(bound) or _safe_label(bound), *words[:-1], str(line), str(column), str(start),
+                str(end), words[-1]])
+        else:
+            own = _row_cells(fields)
+            own[_CLAIM_SPLIT:_CLAIM_SPLIT] = str(line), str(column)
+            claim_rows.append([*first, where_cell, paragraphs_cell, origin_cell, *own])
         if value_max is not None:
             value = value_max
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
