@@ -583,9 +583,10 @@ def _findings_list(record: Mapping[str, Any]) -> list[str]:
         sev = esc_label(get("severity", "info"))
         suggestion = get("suggestion")
         suggest = f' <span class="muted">(suggest: {esc(", ".join(map(str, suggestion)))})</span>' if suggestion else ""
+        line = get("line")  # an int (its digits: nothing to escape), as the checks make it
         out.append(f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
-                   f'line {esc(get("line"))}</a> <code>{esc_label(get("code"))}</code> {esc(get("message"))}{suggest}'
-                   "</li>\n")
+                   f'line {line if type(line) is int else esc(line)}</a> <code>{esc_label(get("code"))}</code> '
+                   f'{esc(get("message"))}{suggest}</li>\n')
     out.append("</ol>\n")
     return out
 
