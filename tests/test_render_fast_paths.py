@@ -1,10 +1,12 @@
 """The pages' and derived rows' fast paths give what the plain ways of doing the same thing give.
 
 ``esc`` skips ``html.escape`` for text without special characters, ``annotate_text`` escapes only the
-pieces that hold one and builds each distinct opening tag once, and ``batch._derive`` builds its rows as
-lists in column order instead of merged dicts read back by ``_cells``. Each is checked against the plain
-version it stands in for (kept here as the reference), over records of corpus reports and random edits
-of them that put special characters, overlaps and out-of-range offsets everywhere.
+pieces that hold one, writes a span that overlaps no other (or a group of spans one of which holds the
+others apart) without sweeping its edges, and builds each distinct opening tag once, a page file is
+encoded part by part, and ``batch._derive`` builds its rows as lists in column order instead of merged
+dicts read back by ``_cells``. Each is checked against the plain version it stands in for (kept here as
+the reference), over records of corpus reports and random edits of them that put special characters,
+overlaps and out-of-range offsets everywhere.
 """
 
 from __future__ import annotations
