@@ -299,9 +299,13 @@ _REFERENCE_TITLES: dict[str, str] = {}  # paragraph id -> the escaped title of a
 
 def _special_offsets(text: str) -> list[int]:
     """Sorted offsets of the characters html.escape replaces (quote=True). A report has a few at most:
-    five scans by str.find (memchr speed) cost less than one regular-expression scan of every character."""
+    five scans by str.find (memchr speed) cost less than one regular-expression scan of every character.
+    Most of the five are in no report: ``in`` finds that out for less than half the cost of a call of
+    str.find (which parses its arguments from a tuple)."""
     found = []
     for char in "&<>\"'":
+        if char not in text:
+            continue
         at = text.find(char)
         while at != -1:
             found.append(at)
