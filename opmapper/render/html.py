@@ -144,9 +144,12 @@ def _fmt_number(value: Any) -> str:
 def _number_html(value: Any) -> str:
     """``esc(_fmt_number(value))``. A number is written with digits, commas, a point, a sign, an exponent
     or inf/nan: nothing to escape; anything else is text and is escaped."""
-    text = _fmt_number(value)
     kind = type(value)
-    return text if kind is int or kind is float else esc(text)
+    if kind is int or kind is float:
+        # a remembered figure or count (most: a report's counts recur) without the call of _fmt_number
+        text = (_FIGURE_TEXTS if kind is float else _COUNT_TEXTS).get(value)
+        return text if text is not None else _fmt_number(value)
+    return esc(_fmt_number(value))
 
 
 # ------------------------------------------------------------------ annotated report
