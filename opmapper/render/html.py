@@ -471,8 +471,8 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
             continue
         units = spans_in
         outer = units[0][2]  # the spans of the group's first unit (the longest of those starting first)
-        flag(outer)
-        if len(units) == 1:
+        if len(units) == 1:  # spans of one extent (a claim and its finding)
+            flag(outer)
             out.append(f"{opening_tag(tuple(outer))}{esc(text[start:end]) if escape else text[start:end]}</span>")
             continue
         # A unit over the whole group, holding the others apart from one another (a finding over an
@@ -486,9 +486,9 @@ def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> s
                 break
             at = unit[1]
         if not nested:
-            del out[len(out) - sum(spans[i][0] == "finding" for i in outer):]  # the sweep flags them again
             sweep([(unit_start, unit_end, i) for unit_start, unit_end, unit in units for i in unit], start, end, escape)
             continue
+        flag(outer)
         tag = opening_tag(tuple(outer))
         at = start
         for inner_start, inner_end, inner in units[1:]:
