@@ -592,19 +592,32 @@ class _WorkerPool:
 def report_slug(source: str | None, sha256: str | None = None) -> str:
     """A stable, unique file name for a report's page, readable from its source path."""
     key = source if source else (sha256 or "")
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source).stem if source else "report").strip("-.")[:60]
+    stem = "report"
+    if source:
+        # Path(source).stem, without building a Path (some 30,000 instructions, most of a page's name):
+        # on POSIX, when the last "/"-separated piece is a name (not empty, not "."), it is the path's
+        # name, whatever comes before it (as in _label); its stem is what comes before its last dot
+        # (when that is neither its first nor its last character)
+        name = source.rpartition("/")[2] if os.sep == "/" and not os.altsep else ""
+        if not name or name == ".":
+            name = Path(source).name
+        dot = name.rfind(".")
+        stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:60]
     return f"{stem or 'report'}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
 def _write_page(record: Mapping[str, Any], pages_dir: str) -> str:
     path = os.path.join(pages_dir, report_slug(record.get("source"), record.get("sha256")) + ".html")
-    _write_text(path, _module("render.html").report_page(record, back_href=f"../{SUMMARY_HTML}"))
+    # the page's UTF-8 bytes made part by part (see report_page_utf8): some 100,000 instructions less than
+    # its text encoded whole
+    _write_text(path, _module("render.html").report_page_utf8(record, back_href=f"../{SUMMARY_HTML}"))
     return path
 
 
-def _write_text(path: str, text: str) -> None:
-    """``text`` as UTF-8 in ``path``, with plain os calls: a page is one write, and a text file object
-    costs more to set up than that.
+def _write_text(path: str, text: str | bytes) -> None:
+    """``text`` as UTF-8 (or its UTF-8 bytes) in ``path``, with plain os calls: a page is one write, and a
+    text file object costs more to set up than that.
 
     A page that exists already (an earlier run's, which its record may still link) is replaced whole or
     not at all: written to a temporary file renamed over it. A new page is written in place: it is
@@ -612,7 +625,7 @@ def _write_text(path: str, text: str) -> None:
     short by an interrupt or a crash is never shown, and is replaced when its report is analysed again.
     That spares the second file and the rename, which cost about as much kernel time again (some 30 us
     a page, more when several workers create files in the same folder)."""
-    data = memoryview(text.encode("utf-8"))
+    data = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         tmp = None
@@ -1207,13 +1220,24 @@ def _derive(record: Mapping[str, Any], href: str) -> _Derived:
     def claim_row(claim: Mapping[str, Any], where_cell: Any, paragraphs: list[str], paragraphs_cell: Any,
                   origin: str) -> None:
         fields = _fields(claim, _CLAIM_GETTER, _CLAIM_OWN)
-        (value, value_max, _bound, unit, kind, counted, _head, _verb, modality, start, _end, text) = fields
+        (value, value_max, bound, unit, kind, counted, head, verb, modality, start, end, text) = fields
         line, column = index.line_col(start if type(start) is int else int(claim.get("start", 0)))
-        own = _row_cells(fields)
-        own[_CLAIM_SPLIT:_CLAIM_SPLIT] = str(line), str(column)
         first = lead if "source" not in claim and "resolution_code" not in claim else \
             _row_cells([claim.get("source", source), claim.get("resolution_code", code)])
-        claim_rows.append([*first, where_cell, paragraphs_cell, origin if paragraphs else "", *own])
+        origin_cell = origin if paragraphs else ""
+        if type(value) is float and value_max is None and type(bound) is str and type(start) is int \
+                and type(end) is int:
+            # a claim as the parser makes it (nearly all): the cells of its figure and offsets are
+            # written here as _row_cells writes them, and only its texts go through it
+            words = _row_cells((unit, kind, counted, head, verb, modality, text))
+            claim_rows.append([
+                *first, where_cell, paragraphs_cell, origin_cell, _FLOAT_CELLS.get(value) or _float_cell(value),
+                "", _SAFE_LABELS.get(bound) or _safe_label(bound), *words[:-1], str(line), str(column), str(start),
+                str(end), words[-1]])
+        else:
+            own = _row_cells(fields)
+            own[_CLAIM_SPLIT:_CLAIM_SPLIT] = str(line), str(column)
+            claim_rows.append([*first, where_cell, paragraphs_cell, origin_cell, *own])
         if value_max is not None:
             value = value_max
         if isinstance(value, (int, float)):  # a candidate for the summary's largest claims
@@ -1301,16 +1325,19 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
     report's page and rows. Nearly every cell has none of them: a cell of text without them is written
     as it is, and the cells of a row are joined by commas. So a row of text (``_derive`` makes its cells
     text) is joined first; when its cells hold no quote, no line break and no comma, the cells joined by
-    commas are the writer's line. A row with a comma in a cell or a quote (half the rows: descriptions and
-    claims written "1,000 people", findings naming a field "in quotes"), but no line break, has each cell
-    that holds one quoted as the writer quotes it (minimal quoting, quotes doubled), without a call of
-    the writer per cell. Otherwise only the cells that hold one are written by the writer (it quotes
-    each cell on its own); a row with a cell of another kind, or a lone cell (an empty one is written
-    quoted), is written by the writer whole."""
-    buffer = io.StringIO()
-    write_row = csv.writer(buffer, lineterminator="\n").writerow
+    commas are the writer's line. A row with a comma in a cell or a quote (a third of the rows:
+    descriptions and claims written "1,000 people", findings naming a field "in quotes"), but no line
+    break, has each cell that holds one quoted as the writer quotes it (minimal quoting, quotes doubled),
+    without a call of the writer per cell. Otherwise only the cells that hold one are written by the
+    writer (it quotes each cell on its own); a row with a cell of another kind, or a lone cell (an empty
+    one is written quoted), is written by the writer whole."""
+    buffer = write_row = None
 
     def written(row: list[Any] | tuple[Any, ...]) -> str:
+        nonlocal buffer, write_row
+        if write_row is None:  # set up for the first row or cell that needs it: few reports have one
+            buffer = io.StringIO()
+            write_row = csv.writer(buffer, lineterminator="\n").writerow
         write_row(row)
         line = buffer.getvalue()[:-1]  # without the line terminator
         buffer.seek(0)
@@ -1337,7 +1364,13 @@ def _csv_texts(*tables: list[list[Any]]) -> list[str]:
                 line = ",".join(['"' + (cell.replace('"', '""') if '"' in cell else cell) + '"'
                                  if "," in cell or '"' in cell else cell for cell in row])
             elif "," in cells:  # most such rows: a comma, no quote
-                line = ",".join(['"' + cell + '"' if "," in cell else cell for cell in row])
+                last = row[-1]
+                if cells.find(",") >= len(cells) - len(last):
+                    # every comma in the last cell (an activity's description, a claim's text): nearly
+                    # every such row, and no cell to look at one by one
+                    line = ",".join(row[:-1]) + ',"' + last + '"'
+                else:
+                    line = ",".join(['"' + cell + '"' if "," in cell else cell for cell in row])
             else:
                 line = ",".join(row)
             lines.append(line)

@@ -1,10 +1,12 @@
 """The pages' and derived rows' fast paths give what the plain ways of doing the same thing give.
 
 ``esc`` skips ``html.escape`` for text without special characters, ``annotate_text`` escapes only the
-pieces that hold one and builds each distinct opening tag once, and ``batch._derive`` builds its rows as
-lists in column order instead of merged dicts read back by ``_cells``. Each is checked against the plain
-version it stands in for (kept here as the reference), over records of corpus reports and random edits
-of them that put special characters, overlaps and out-of-range offsets everywhere.
+pieces that hold one, writes a span that overlaps no other (or a group of spans one of which holds the
+others apart) without sweeping its edges, and builds each distinct opening tag once, a page file is
+encoded part by part, and ``batch._derive`` builds its rows as lists in column order instead of merged
+dicts read back by ``_cells``. Each is checked against the plain version it stands in for (kept here as
+the reference), over records of corpus reports and random edits of them that put special characters,
+overlaps and out-of-range offsets everywhere.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from opmapper.render.html import (
     _claim_figure,
     _fmt_number,
     _number_html,
-    _span_classes,
     _span_title,
     _span_titles,
+    _span_tuples,
     _special_offsets,
     annotate_text,
     esc,
@@ -99,7 +101,12 @@ def plain_annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
             out.append(piece)
             continue
         covering = sorted(active)
-        classes = _span_classes(clean[i] for i in covering)  # not a fast path: shared with the code
+        classes: list[str] = []  # each span's kind, or for a finding its severity, each once
+        for i in covering:
+            span = clean[i]
+            cls = span["kind"] if span["kind"] != "finding" else f"f-{span['item'].get('severity', 'info')}"
+            if cls not in classes:
+                classes.append(cls)
         for i in covering:
             if i not in titles:
                 titles[i] = _span_title(clean[i])
@@ -151,6 +158,44 @@ def test_annotate_text_is_the_plain_one_on_random_spans(records):
             if spans and rng.random() < 0.3:
                 spans.append(dict(spans[0]))  # the same span twice
             assert annotate_text(text, spans) == plain_annotate_text(text, spans)
+
+
+def test_annotate_text_is_the_plain_one_on_groups_of_spans(records):
+    """Groups of spans as pages have them -- a span alone, spans of the same extent (a claim and its
+    finding), a finding over several others, partial overlaps, spans side by side -- and none of zero
+    width (one sends the whole text to the edge sweep), so that every way a group is written is used."""
+    rng = random.Random(12)
+    severities = ["error", "warning", "info", None, "<odd>"]
+    groups = 0
+    for record in records:
+        text, real = record["report"]["text"], [s for s in report_spans(record) if s["end"] > s["start"]]
+        n = len(text)
+        for _ in range(60):
+            spans = [dict(s) for s in rng.sample(real, rng.randrange(0, len(real) + 1))]
+            for number in range(rng.randrange(0, 7)):
+                base = rng.choice(real)
+                start, end = base["start"], base["end"]
+                how = rng.choice(["same", "over", "partial", "inside", "beside"])
+                if how == "over":
+                    start, end = max(0, start - rng.randrange(0, 200)), min(n, end + rng.randrange(0, 200))
+                elif how == "partial":
+                    shift = rng.randrange(1, end - start + 3)
+                    start, end = min(start + shift, n - 1), min(end + shift, n)
+                elif how == "inside" and end - start > 1:
+                    start = rng.randrange(start, end - 1)
+                    end = rng.randrange(start + 1, end + 1)
+                elif how == "beside":
+                    start, end = end, min(n, end + rng.randrange(1, 30))
+                kind = rng.choice(["ref", "claim", "finding"])
+                item = dict(rng.choice([s for s in real if s["kind"] == kind] or [base])["item"])
+                if kind == "finding":
+                    item["severity"] = rng.choice(severities)
+                spans.append({"kind": kind, "start": start, "end": end, "item": item, "number": number})
+            spans = [s for s in spans if s["end"] > s["start"]]
+            rng.shuffle(spans)
+            groups += len(spans)
+            assert annotate_text(text, spans) == plain_annotate_text(text, spans)
+    assert groups > 1000
 
 
 def plain_derive(record: Mapping[str, Any], href: str) -> batch._Derived:
@@ -297,9 +342,9 @@ def test_special_offsets_are_where_html_escape_replaces(records):
 
 def test_number_html_is_the_escaped_readable_number():
     values = [0, 7, -12, 1234567, 10**16, 2.5, -0.125, 1e15, 1e20, 123456.789, 1e-7, float("inf"), float("nan"),
-              -float("inf"), True, None, "", "<5", "a & b", "12", 3.0]
-    for value in values:
-        assert _number_html(value) == esc(_fmt_number(value)), value
+              -float("inf"), True, None, "", "<5", "a & b", "12", 3.0, 10**15, 3, 0.0, -0.0, False, 1]
+    for value in values * 2:  # twice: the second time from the memo (and equal values of other types)
+        assert _number_html(value) == esc(render.number(value, digits=4)), value
 
 
 def test_text_lines_are_the_line_index(records):
@@ -368,7 +413,9 @@ def test_csv_texts_are_the_plain_writers(records):
              else rng.choice(values) for _ in range(rng.randrange(0, 5))] for _ in range(rng.randrange(0, 4))]
            for _ in range(400)]
     assert len(tables) == len(records) and any("\n" in text for text in spy(*odd) if text)
-    for group in [*tables, odd, [[[""]], [[]], [["a\nb"], ["c"]], [["x\r"]]]]:
+    # commas next to the last cell's edge: in it, and just before it
+    edges = [[["a", ",b"], ["a,", "b"], ["a", "b,"], ["a,b", "c,d"], ["x", "a,", "b,c"], [",", ","], ["", ","]]]
+    for group in [*tables, odd, edges, [[[""]], [[]], [["a\nb"], ["c"]], [["x\r"]]]]:
         assert spy(*group) == [plain_csv_text(rows) for rows in group]
 
 
@@ -452,12 +499,66 @@ def test_page_figures_are_the_lists_escaped_parts(records):
             for ref_id in ("OP1", "<OP&1>", None, 3, "it's"):
                 for complete in (True, False, None, 0):
                     spans.append({**span, "item": {**span["item"], "id": ref_id, "complete": complete}})
-    titles, claims = _span_titles(spans)
+    titles, claims = _span_titles(_span_tuples(spans))
     assert titles == [esc(_span_title(span)) for span in spans]
-    assert _span_titles(spans)[0] == titles  # again: whole references' titles from the memo
+    assert _span_titles(_span_tuples(spans))[0] == titles  # again: whole references' titles from the memo
     claim_items = [span["item"] for span in spans if span["kind"] == "claim"]
     assert len(claim_items) > 100
     for (start, item, figure, counted), want in zip(claims, claim_items, strict=True):
         assert item is want and start == want["start"]
         assert figure == _claim_figure(want.get, _number_html, esc_label), want
         assert counted == esc(want.get("counted") or ""), want
+
+
+def test_page_bytes_are_the_page_encoded(records):
+    """``report_page_utf8`` encodes a page part by part: the same bytes as the whole page encoded, for
+    pages with characters of every width (ASCII, Latin-1, beyond), and the same error for a page that
+    cannot be encoded (a lone surrogate)."""
+    from opmapper.render.html import report_page, report_page_utf8
+
+    pages = 0
+    for record in records:
+        for extra in ("", "é", "€ – 😀"):
+            odd = copy.deepcopy(record)
+            odd["report"]["text"] += extra
+            odd["report"]["title"] = f"Report {extra}"
+            for back in (None, "../summary.html"):
+                assert report_page_utf8(odd, back) == report_page(odd, back).encode("utf-8")
+                pages += 1
+    assert pages == 6 * len(records)
+    broken = copy.deepcopy(records[0])
+    broken["report"]["text"] += "\ud800"
+    with pytest.raises(UnicodeEncodeError) as whole:
+        report_page(broken).encode("utf-8")
+    with pytest.raises(UnicodeEncodeError) as parts:
+        report_page_utf8(broken)
+    assert str(parts.value) == str(whole.value)
+
+
+def test_report_slug_is_the_one_by_path(records):
+    """``report_slug`` takes a source's stem without building a Path: the same names as ``Path.stem``."""
+    import hashlib
+
+    def plain_slug(source, sha256=None):
+        key = source if source else (sha256 or "")
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source).stem if source else "report").strip("-.")[:60]
+        return f"{stem or 'report'}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
+
+    sources = [r["source"] for r in records] + [str(p) for p in sorted(ROOT.glob("corpus/**/*"))[:200]]
+    odd = ["a", "a/b", "/a", "/a/b", "//a/b", "a//b", "a/b/", "a/./b", "./a", "a/.", "./a/b", ".", "..", "../a",
+           "a/../b", "a/b/..", "/", "//", "///", "a\\b\\c.txt", "x/y z/é ü.txt", "dir/<1> & 'x'.txt", " / ", ".txt",
+           "a/.hidden", "a/b.", "a/b.tar.gz", "a/..txt", "a/b..", "dir/.", "dir/./", "a/b/./", "-", "a/-.txt", ""]
+    assert len(sources) > 20
+    for source in sources + odd + [f"/archive/{s}" for s in odd] + [None]:
+        for sha in (None, "ab12"):
+            assert batch.report_slug(source, sha) == plain_slug(source, sha), source
+
+
+def test_record_spans_are_the_report_spans(records):
+    """The page reads a record's spans as tuples: the spans ``report_spans`` gives, field for field."""
+    from opmapper.render.html import _record_spans
+
+    for record in records:
+        spans = report_spans(record)
+        assert _span_tuples(spans) == _record_spans(record)
+        assert all(("number" in span) == (span["kind"] == "finding") for span in spans)

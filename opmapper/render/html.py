@@ -106,19 +106,18 @@ def esc_label(value: Any) -> str:
     return escaped
 
 
+# A page's head is these two around its escaped title: the style sheet (5 kB of ASCII) stays a part of
+# its own, which a page made of parts copies once, and which stays ASCII whatever the title holds.
+HEAD_OPEN = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+             '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>')
+HEAD_CLOSE = f"</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+
+
 def _head(title: str) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-    )
+    return f"{HEAD_OPEN}{esc(title)}{HEAD_CLOSE}"
 
 
 PAGE_END = "</body>\n</html>\n"
-
-
-def _page(title: str, body: Iterable[str]) -> str:
-    return "".join([_head(title), *body, PAGE_END])  # one copy of a page of some 20 kB
 
 
 # figure -> its readable text: figures recur from report to report (12.0, 45.0, ...), and so do counts
@@ -145,9 +144,12 @@ def _fmt_number(value: Any) -> str:
 def _number_html(value: Any) -> str:
     """``esc(_fmt_number(value))``. A number is written with digits, commas, a point, a sign, an exponent
     or inf/nan: nothing to escape; anything else is text and is escaped."""
-    text = _fmt_number(value)
     kind = type(value)
-    return text if kind is int or kind is float else esc(text)
+    if kind is int or kind is float:
+        # a remembered figure or count (most: a report's counts recur) without the call of _fmt_number
+        text = (_FIGURE_TEXTS if kind is float else _COUNT_TEXTS).get(value)
+        return text if text is not None else _fmt_number(value)
+    return esc(_fmt_number(value))
 
 
 # ------------------------------------------------------------------ annotated report
@@ -161,6 +163,22 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     References and claims live on the report's activities, future actions and free-text sections (and,
     for report layouts that hold them at the top, on the report itself).
     """
+    spans = []
+    for kind, start, end, item, number in _record_spans(record):
+        span = {"kind": kind, "start": start, "end": end, "item": item}
+        if number is not None:  # a finding
+            span["number"] = number
+        spans.append(span)
+    return spans
+
+
+# A span as the page reads it: (kind, start, end, item, number), the number a finding's (None for
+# others). A tuple costs less to make and to read than a dict, and a page reads each span three times.
+Span = tuple[str, Any, Any, Any, Any]
+
+
+def _record_spans(record: Mapping[str, Any]) -> list[Span]:
+    """``report_spans`` as tuples."""
     report = record.get("report") or {}
     holders: list[Any] = [report]
     for name in SPAN_HOLDERS:
@@ -169,7 +187,7 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
             holders.extend(value)
         else:
             holders.append(value)
-    spans: list[dict[str, Any]] = []
+    spans: list[Span] = []
     seen: set[tuple[str, int, int]] = set()
     for holder in holders:
         if not isinstance(holder, dict):
@@ -187,11 +205,15 @@ def report_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
                         mark = (kind, start, end)
                         if mark not in seen:
                             seen.add(mark)
-                            spans.append({"kind": kind, "start": start, "end": end, "item": item})
+                            spans.append((kind, start, end, item, None))
     for number, finding in enumerate(record.get("findings") or []):
-        spans.append({"kind": "finding", "start": finding.get("start", 0), "end": finding.get("end", 0),
-                      "item": finding, "number": number})
+        spans.append(("finding", finding.get("start", 0), finding.get("end", 0), finding, number))
     return spans
+
+
+def _span_tuples(spans: Iterable[Mapping[str, Any]]) -> list[Span]:
+    """Spans as ``report_spans`` gives them (dicts) as the page reads them (tuples)."""
+    return [(span["kind"], span["start"], span["end"], span.get("item"), span.get("number")) for span in spans]
 
 
 def _claim_figure(get: Callable[..., Any], number: Callable[[Any], str], label: Callable[[Any], str]) -> str:
@@ -208,8 +230,11 @@ def _claim_figure(get: Callable[..., Any], number: Callable[[Any], str], label: 
 
 
 def _span_title(span: Mapping[str, Any]) -> str:
-    item = span["item"]
-    kind = span["kind"]
+    return _title(span["kind"], span["item"])
+
+
+def _title(kind: str, item: Mapping[str, Any]) -> str:
+    """The title of a span of this kind on this item (a reference, claim or finding)."""
     if kind == "ref":
         return f"reference {item.get('id')}" + ("" if item.get("complete", True) else " (cut off)")
     if kind == "claim":
@@ -228,7 +253,7 @@ def _claim_title(item: Mapping[str, Any], figure: str) -> str:
     return title
 
 
-def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int, Mapping[str, Any], str, str]]]:
+def _span_titles(spans: list[Span]) -> tuple[list[str], list[tuple[int, Mapping[str, Any], str, str]]]:
     """Each span's escaped title, and each claim span's start, item, escaped figure and escaped counted,
     for the claims list.
 
@@ -238,9 +263,8 @@ def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int
     (the title writes "None", the list nothing): the list's figure is then worked out on its own."""
     titles = []
     claims = []
-    for span in spans:
-        if span["kind"] == "claim":
-            item = span["item"]
+    for kind, _start, _end, item, _number in spans:
+        if kind == "claim":
             get = item.get
             figure = _claim_figure(get, _fmt_number, str)
             title = _claim_title(item, figure)
@@ -256,21 +280,20 @@ def _span_titles(spans: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int
                 figure = esc(figure)
             claims.append((item["start"], item, figure,
                            counted if plain and type(counted) is str else esc(counted or "")))
-        elif span["kind"] == "ref":
-            item = span["item"]
+        elif kind == "ref":
             ref_id = item.get("id")
             if type(ref_id) is str and item.get("complete", True):
                 # a whole reference's title is its paragraph id's: remembered (ids recur from report to report)
                 escaped = _REFERENCE_TITLES.get(ref_id)
                 if escaped is None:
-                    escaped = esc(_span_title(span))
+                    escaped = esc(_title(kind, item))
                     if len(_REFERENCE_TITLES) < MEMO_SIZE:
                         _REFERENCE_TITLES[ref_id] = escaped
             else:
-                escaped = esc(_span_title(span))
+                escaped = esc(_title(kind, item))
             titles.append(escaped)
         else:
-            titles.append(esc(_span_title(span)))
+            titles.append(esc(_title(kind, item)))
     return titles, claims
 
 
@@ -279,9 +302,13 @@ _REFERENCE_TITLES: dict[str, str] = {}  # paragraph id -> the escaped title of a
 
 def _special_offsets(text: str) -> list[int]:
     """Sorted offsets of the characters html.escape replaces (quote=True). A report has a few at most:
-    five scans by str.find (memchr speed) cost less than one regular-expression scan of every character."""
+    five scans by str.find (memchr speed) cost less than one regular-expression scan of every character.
+    Most of the five are in no report: ``in`` finds that out for less than half the cost of a call of
+    str.find (which parses its arguments from a tuple)."""
     found = []
     for char in "&<>\"'":
+        if char not in text:
+            continue
         at = text.find(char)
         while at != -1:
             found.append(at)
@@ -290,119 +317,212 @@ def _special_offsets(text: str) -> list[int]:
     return found
 
 
-def _span_classes(covering: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The CSS classes of a piece of text covered by these spans, each once, in the spans' order: a
-    span's kind, or for a finding its severity."""
-    classes: list[str] = []
-    for span in covering:
-        cls = span["kind"] if span["kind"] != "finding" else f"f-{span['item'].get('severity', 'info')}"
-        if cls not in classes:
-            classes.append(cls)
-    return classes
-
-
 def annotate_text(text: str, spans: list[dict[str, Any]]) -> str:
     """The text as escaped HTML, each stretch wrapped in the classes of every span covering it.
 
     Spans may overlap (a claim inside a finding, a reference inside a claim's sentence), so the text is
     cut at every span edge and each piece carries all the classes that apply, instead of nesting tags.
     """
-    return _annotated(text, spans, None)
+    return _annotated(text, _span_tuples(spans), None)
 
 
-def _annotated(text: str, spans: list[dict[str, Any]], span_titles: list[str] | None) -> str:
+def _annotated(text: str, spans: list[Span], span_titles: list[str] | None) -> str:
     """``annotate_text``, given each span's escaped title (``_span_titles`` works them out for a page), or
-    None to work out those of the spans shown."""
+    None to work out those of the spans shown.
+
+    Most spans overlap no other (a reference, a claim outside any finding): cut at every edge, such a
+    span's stretch is one piece in its own tag, and the text between groups of overlapping spans is one
+    piece in none. So only the few groups of overlapping spans (a finding over an activity's description
+    and its claims) are swept edge by edge. A zero-width span is an edge too, which splits the tag of a
+    stretch around it: when there is one (hardly ever), the whole text is swept."""
     titles = span_titles if span_titles is not None else [""] * len(spans)  # by span: its escaped title
     n = len(text)
-    edges = {0, n}
-    anchors: dict[int, list[int]] = {}  # offset -> findings flagged there (zero-width ones too)
-    opening: dict[int, list[int]] = {}
-    closing: dict[int, list[int]] = {}
-    single_tags: list[str] = []  # by span: the opening tag of a piece it alone covers
-    for i, span in enumerate(spans):  # spans are clipped to the text
-        start = span["start"]
+    marks: list[tuple[int, int, int]] = []  # (start, end, span) of each span, clipped to the text
+    zero_width = False
+    for i, (kind, start, end, item, _number) in enumerate(spans):
         if type(start) is not int:  # offsets are ints (int() of one is itself): no call for them
             start = int(start)
-        end = span["end"]
         if type(end) is not int:
             end = int(end)
         if start < 0 or end < start or end > n:  # (not 0 <= start <= end <= n: never for a parsed report)
             start = 0 if start < 0 else n if start > n else start
             end = start if end < start else n if end > n else end
-        edges.add(start)
-        edges.add(end)
-        kind = span["kind"]
-        if kind == "finding":
-            anchors.setdefault(start, []).append(i)
-        if end > start:
-            opening.setdefault(start, []).append(i)
-            closing.setdefault(end, []).append(i)
-        # A span that covers a piece or flags a finding is shown with its title; the opening tag of a
-        # piece it alone covers (most pieces) holds its class (as _span_classes gives it) and title.
-        if end > start or kind == "finding":
-            if span_titles is None:
-                titles[i] = esc(_span_title(span))
-            # the class of a reference or a claim is its kind: nothing to escape
-            cls = kind if kind == "ref" or kind == "claim" else \
-                esc_label(kind if kind != "finding" else f"f-{span['item'].get('severity', 'info')}")
-            single_tags.append(f'<span class="{cls}" title="{titles[i]}">')
-        else:  # a zero-width reference or claim: never shown
-            single_tags.append("")
+        marks.append((start, end, i))
+        if end == start:
+            zero_width = True
+        # a span that covers a piece or flags a finding is shown with its title
+        if span_titles is None and (end > start or kind == "finding"):
+            titles[i] = esc(_title(kind, item))
 
+    out: list[str] = []
     tags: dict[tuple[int, ...], str] = {}  # the spans covering a piece (two or more) -> its opening tag
 
-    def open_tag(covering: tuple[int, ...]) -> str:
-        classes = _span_classes(spans[i] for i in covering)
-        # escaping works character by character: escaped parts joined are the joined text escaped
-        joined = "; ".join(dict.fromkeys(map(titles.__getitem__, covering)))
-        return f'<span class="{esc_label(" ".join(classes))}" title="{joined}">'
+    def opening_tag(covering: tuple[int, ...]) -> str:
+        """The opening tag of a piece these spans (in the spans' order) cover: their classes and titles."""
+        if len(covering) == 1:
+            return _opening_tag(spans[covering[0]], titles[covering[0]])
+        tag = tags.get(covering)
+        if tag is None:
+            # escaping works character by character: escaped parts joined are the joined text escaped
+            joined = "; ".join(dict.fromkeys(map(titles.__getitem__, covering)))
+            classes = " ".join(dict.fromkeys(_span_class(spans[i]) for i in covering))
+            tag = tags[covering] = f'<span class="{esc_label(classes)}" title="{joined}">'
+        return tag
 
+    def flag(members: Iterable[int]) -> None:
+        """The numbered flags of the findings among these spans (in the spans' order)."""
+        for i in members:
+            if spans[i][0] == "finding":
+                out.append(_flag(spans[i], titles[i]))
+
+    def sweep(members: list[tuple[int, int, int]], lo: int, hi: int, escape: bool) -> None:
+        """Cut [lo, hi) at every edge of the ``members`` spans (their marks) and write each piece in the
+        tag of the spans covering it, escaped when ``escape``.
+
+        One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
+        (every start and end is an edge), so the spans covering each piece are kept up to date instead
+        of testing every span against every piece. Covering spans keep their order in ``spans``."""
+        edges = {lo, hi}
+        anchors: dict[int, list[int]] = {}  # offset -> the spans starting there (flag: its findings)
+        opening: dict[int, list[int]] = {}
+        closing: dict[int, list[int]] = {}
+        for start, end, i in sorted(members, key=itemgetter(2)):  # in the spans' order
+            edges.add(start)
+            edges.add(end)
+            anchors.setdefault(start, []).append(i)
+            if end > start:
+                opening.setdefault(start, []).append(i)
+                closing.setdefault(end, []).append(i)
+        active: set[int] = set()
+        edges = sorted(edges)
+        for a, b in zip(edges, edges[1:] + [None], strict=True):
+            if a in anchors:
+                flag(anchors[a])
+            if a in closing:
+                active.difference_update(closing[a])
+            if a in opening:
+                active.update(opening[a])
+            if b is None:
+                break
+            piece = esc(text[a:b]) if escape else text[a:b]
+            out.append(f"{opening_tag(tuple(sorted(active)))}{piece}</span>" if active else piece)
+
+    specials = _special_offsets(text)
+    if zero_width:
+        sweep(marks, 0, n, bool(specials))
+        return "".join(out)
+    # The groups of overlapping spans, in the text's order: the mark of a span alone (most groups), or
+    # [start, end, units] of spans that overlap, where spans of the same extent (a claim and the finding
+    # that it cites no paragraph) make one unit, [start, end, the spans in it], as they cover the same
+    # pieces. Marks sort by start, then end, then span: the spans of a unit keep their order.
+    marks.sort()
+    groups: list[Any] = []
+    group_end = -1
+    for mark in marks:
+        start, end, i = mark
+        if start >= group_end:
+            groups.append(mark)
+            group_end = end
+            continue
+        group = groups[-1]
+        if type(group) is tuple:  # a span alone so far
+            group = groups[-1] = [group[0], group[1], [[group[0], group[1], [group[2]]]]]
+        unit = group[2][-1]
+        if start == unit[0] and end == unit[1]:
+            unit[2].append(i)
+        else:
+            group[2].append([start, end, [i]])
+        if end > group_end:
+            group_end = group[1] = end
     # Only the few pieces holding one of the text's (usually none or one or two) special characters
     # need escaping; the others are their own escaped text. ``specials`` ends with a sentinel, and
-    # ``special_at`` is the first one at or after the start of the piece at hand (pieces follow each
-    # other, so it only moves on past a piece that holds one).
-    specials = _special_offsets(text)
+    # ``special_at`` is the first one at or after the text written so far (pieces follow each other, so
+    # it only moves on past a piece that holds one).
     specials.append(n)
     next_special = 0
     special_at = specials[0]
-    # One sweep over the edges: a span covers the piece [a, b) from its start edge until its end edge
-    # (every start and end is an edge), so the spans covering each piece are kept up to date instead of
-    # testing every span against every piece. Covering spans keep their order in ``spans``.
-    active: set[int] = set()
-    out: list[str] = []
-    edges = sorted(edges)
-    for a, b in zip(edges, edges[1:] + [None], strict=True):
-        if a in anchors:
-            for i in anchors[a]:
-                num = spans[i]["number"]
-                sev = esc_label(spans[i]["item"].get("severity", "info"))
-                out.append(f'<a id="f{num}" class="flag sev-{sev}" href="#fl{num}" title="{titles[i]}">[{num + 1}]</a>')
-        if a in closing:
-            active.difference_update(closing[a])
-        if a in opening:
-            active.update(opening[a])
-        if b is None:
-            break
-        piece = text[a:b]
-        if special_at < b:
-            piece = esc(piece)
-            while specials[next_special] < b:
+    written = 0  # the text before this offset is written
+    for group in groups:
+        start, end, spans_in = group
+        if written < start:
+            gap = text[written:start]
+            if special_at < start:
+                gap = esc(gap)
+                while specials[next_special] < start:
+                    next_special += 1
+                special_at = specials[next_special]
+            out.append(gap)
+        escape = special_at < end
+        if escape:
+            while specials[next_special] < end:
                 next_special += 1
             special_at = specials[next_special]
-        if not active:
-            out.append(piece)
+        written = end
+        if type(group) is tuple:  # a span alone: its stretch in its own tag
+            span = spans[spans_in]
+            kind = span[0]
+            piece = esc(text[start:end]) if escape else text[start:end]
+            if kind == "ref" or kind == "claim":  # (_opening_tag, written out for most spans)
+                out.append(f'<span class="{kind}" title="{titles[spans_in]}">{piece}</span>')
+            else:
+                if kind == "finding":
+                    out.append(_flag(span, titles[spans_in]))
+                out.append(f"{_opening_tag(span, titles[spans_in])}{piece}</span>")
             continue
-        if len(active) == 1:
-            (i,) = active
-            tag = single_tags[i]
-        else:
-            covering = tuple(sorted(active))
-            tag = tags.get(covering)
-            if tag is None:
-                tag = tags[covering] = open_tag(covering)
-        out.append(f"{tag}{piece}</span>")
+        units = spans_in
+        outer = units[0][2]  # the spans of the group's first unit (the longest of those starting first)
+        if len(units) == 1:  # spans of one extent (a claim and its finding)
+            flag(outer)
+            out.append(f"{opening_tag(tuple(outer))}{esc(text[start:end]) if escape else text[start:end]}</span>")
+            continue
+        # A unit over the whole group, holding the others apart from one another (a finding over an
+        # activity's description, and its claims): its pieces between theirs, and theirs in both.
+        # Any other group is swept.
+        nested = units[0][1] == end
+        at = start
+        for unit in units[1:]:
+            if unit[0] < at:
+                nested = False
+                break
+            at = unit[1]
+        if not nested:
+            sweep([(unit_start, unit_end, i) for unit_start, unit_end, unit in units for i in unit], start, end, escape)
+            continue
+        flag(outer)
+        tag = opening_tag(tuple(outer))
+        at = start
+        for inner_start, inner_end, inner in units[1:]:
+            if at < inner_start:
+                out.append(f"{tag}{esc(text[at:inner_start]) if escape else text[at:inner_start]}</span>")
+            flag(inner)
+            out.append(f"{opening_tag(tuple(sorted(outer + inner)))}"
+                       f"{esc(text[inner_start:inner_end]) if escape else text[inner_start:inner_end]}</span>")
+            at = inner_end
+        if at < end:
+            out.append(f"{tag}{esc(text[at:end]) if escape else text[at:end]}</span>")
+    if written < n:
+        out.append(esc(text[written:]) if special_at < n else text[written:])
     return "".join(out)
+
+
+def _span_class(span: Span) -> Any:
+    """A span's CSS class, unescaped: its kind, or for a finding its severity."""
+    return f"f-{span[3].get('severity', 'info')}" if span[0] == "finding" else span[0]
+
+
+def _opening_tag(span: Span, title: str) -> str:
+    """The opening tag of a piece this span alone covers: its class and (escaped) title."""
+    kind = span[0]
+    if kind == "ref" or kind == "claim":  # its kind: nothing to escape
+        return f'<span class="{kind}" title="{title}">'
+    return f'<span class="{esc_label(_span_class(span))}" title="{title}">'
+
+
+def _flag(span: Span, title: str) -> str:
+    """The numbered flag of a finding's span (a link to it in the findings list)."""
+    number = span[4]
+    return (f'<a id="f{number}" class="flag sev-{esc_label(span[3].get("severity", "info"))}" '
+            f'href="#fl{number}" title="{title}">[{number + 1}]</a>')
 
 
 def _suggestion_pills(suggestions: Iterable[Mapping[str, Any]]) -> str:
@@ -470,9 +590,10 @@ def _findings_list(record: Mapping[str, Any]) -> list[str]:
         sev = esc_label(get("severity", "info"))
         suggestion = get("suggestion")
         suggest = f' <span class="muted">(suggest: {esc(", ".join(map(str, suggestion)))})</span>' if suggestion else ""
+        line = get("line")  # an int (its digits: nothing to escape), as the checks make it
         out.append(f'<li id="fl{num}"><span class="sev sev-{sev}">{sev}</span> <a href="#f{num}">'
-                   f'line {esc(get("line"))}</a> <code>{esc_label(get("code"))}</code> {esc(get("message"))}{suggest}'
-                   "</li>\n")
+                   f'line {line if type(line) is int else esc(line)}</a> <code>{esc_label(get("code"))}</code> '
+                   f'{esc(get("message"))}{suggest}</li>\n')
     out.append("</ol>\n")
     return out
 
@@ -487,6 +608,24 @@ def _text(value: Any) -> str | None:
 
 def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
     """The annotated view of one report: its text with references, claims and findings highlighted."""
+    return "".join(_report_page_parts(record, back_href))  # one copy of a page of some 12 kB
+
+
+def report_page_utf8(record: Mapping[str, Any], back_href: str | None = None) -> bytes:
+    """``report_page(record, back_href)`` encoded as UTF-8, as a page file holds it.
+
+    A page holds characters beyond Latin-1 (the arrow of its back link, the dash in its title), so as
+    one text it takes two bytes a character, which UTF-8 encodes one by one (some 130,000 instructions
+    a page). Nearly all of it is ASCII parts (the style sheet, the tags, most reports' text), each
+    encoded as a copy of its bytes: encoded one by one and joined, the parts cost a tenth of that."""
+    parts = _report_page_parts(record, back_href)
+    try:
+        return b"".join(map(str.encode, parts))
+    except UnicodeEncodeError:  # (a lone surrogate) raised as the page's whole text raises it
+        return "".join(parts).encode("utf-8")
+
+
+def _report_page_parts(record: Mapping[str, Any], back_href: str | None) -> list[str]:
     report = record.get("report") or {}
     text = report.get("text") or ""
     source = record.get("source") or report.get("source") or "<text>"
@@ -513,7 +652,7 @@ def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
         '<span><span class="key pill-sug"></span>suggested paragraph</span></div>\n'
     )
     body.append('<div class="layout">\n<section>\n<pre class="report">')
-    spans = report_spans(record)
+    spans = _record_spans(record)
     titles, claims = _span_titles(spans)
     body.append(_annotated(text, spans, titles))
     body.append("</pre>\n</section>\n<aside>\n")
@@ -521,7 +660,7 @@ def report_page(record: Mapping[str, Any], back_href: str | None = None) -> str:
     body.extend(_activities_table(record))
     body.extend(_claims_list(claims))
     body.append("</aside>\n</div>\n")
-    return _page(f"{title} — opmapper", body)
+    return [HEAD_OPEN, esc(f"{title} — opmapper"), HEAD_CLOSE, *body, PAGE_END]
 
 
 # ------------------------------------------------------------------ summary of a batch run
