@@ -20,6 +20,7 @@ How it works, in small steps (in the spirit of eyecite):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from operator import attrgetter
@@ -63,6 +64,11 @@ class ResolutionMention(Record):
     start: int
     end: int
     text: str
+
+
+# ResolutionMention(...) without the frozen dataclass's per-field object.__setattr__ (the parser asks for
+# the mentions of every title and resolution line)
+_new_mention = record_maker(ResolutionMention)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -622,7 +628,12 @@ def _bracket_group(text: str, start: int, end: int) -> tuple[int, int, bool]:
 # match anchored at one position, first screened by the two characters a head can end with (learnt
 # per pattern set with partial matching and remembered). Whatever heads a pattern set adds, this keeps
 # find_references well above 5 MB/s on report text.
-_NUMBER_PROBE = regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])")
+# The probe is a plain ``re`` pattern that opens with its digit class: ``re`` then scans for a first
+# digit in a tight C loop and only tries the rest there, and its matches cost less than ``regex``'s
+# (which also gives up the GIL for every scan): ~20% fewer instructions per description than the
+# ``regex`` form ``(?<![0-9,/:])[1-9][0-9]?(?!...)``. The look-behind sits after the first digit and
+# spans it, so it asks the same of the character before the number (and succeeds at the text's start).
+_NUMBER_PROBE = re.compile(r"[1-9](?<![0-9,/:][1-9])[0-9]?(?![0-9]|[.,/:][0-9])")
 _NUMBER_SIGN = regex.compile(r"(?:no\.?|n[°º]|#)", regex.IGNORECASE | regex.REVERSE)
 _HEAD_WINDOW = 80    # longest head we look back for ("paragraphes du préambule")
 # The characters _S matches (spaces, tabs, no-break and narrow no-break spaces...), for Python-side checks.
@@ -908,7 +919,7 @@ _MENTION = regex.compile(
 )
 
 
-_ASCII_DIGIT = regex.compile(r"[0-9]")
+_ASCII_DIGIT = re.compile(r"[0-9]")  # re: a cheaper call than regex for this one character class
 
 
 def _mention_kind(keyword: str) -> str:
@@ -932,7 +943,7 @@ def find_resolution_mentions(text: str) -> list[ResolutionMention]:
             kind = "recommendation" if m.group("wkind").lower() == "rec" else "resolution"
             number = m.group("wnum")
             code = f"WCC-{m.group('year')}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(number):03d}"
-            out.append(ResolutionMention(code, kind, number, m.start(), m.end(), m.group()))
+            out.append(_new_mention(code, kind, number, m.start(), m.end(), m.group()))
             continue
         kind = _mention_kind(m.group("kw"))
         if m.group("dnum"):
@@ -941,7 +952,7 @@ def find_resolution_mentions(text: str) -> list[ResolutionMention]:
             code = None
             if year is not None and kind != "motion":
                 code = f"WCC-{year}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(m.group('dnum')):03d}"
-            out.append(ResolutionMention(code, kind, number, m.start(), m.end(), m.group()))
+            out.append(_new_mention(code, kind, number, m.start(), m.end(), m.group()))
             continue
         keyword_lower = m.group("kw")[0].islower()
         for i, (s, e) in enumerate(m.spans("pnum")):
@@ -949,5 +960,5 @@ def find_resolution_mentions(text: str) -> list[ResolutionMention]:
             if keyword_lower and len(number) < 3:
                 break
             start = m.start() if i == 0 else s
-            out.append(ResolutionMention(None, kind, number, start, e, text[start:e]))
+            out.append(_new_mention(None, kind, number, start, e, text[start:e]))
     return out

@@ -717,19 +717,18 @@ def _check_text(text: Any, source: str | None) -> str:
 class _Block:
     """An activity or future-action block being collected (current layout: label per part)."""
 
-    __slots__ = ("section", "start", "end", "part", "type_lines", "desc_lines", "status_lines", "labels",
-                 "lines_by_part")
+    __slots__ = ("section", "start", "end", "type_lines", "desc_lines", "status_lines", "lines", "desc_labelled")
 
     def __init__(self, section: str, start: int, end: int) -> None:
         self.section = section
         self.start = start
         self.end = end
-        self.part = "type"
         self.type_lines: list[_Line] = []
         self.desc_lines: list[_Line] = []
         self.status_lines: list[_Line] = []
-        self.labels: set[str] = {"type"}
-        self.lines_by_part = {"type": self.type_lines, "desc": self.desc_lines, "status": self.status_lines}
+        # the part that value lines go to: the type's until a description or status label opens its own
+        self.lines = self.type_lines
+        self.desc_labelled = False   # a description label was seen
 
 
 class _Row:
@@ -791,8 +790,16 @@ class _Parser:
     def field_of(self, start: int, end: int) -> Field:
         return _new_field(self.text[start:end], start, end)
 
+    def field_line(self, ln: _Line) -> Field:
+        """``field_of`` one line's span: the line's text is those very characters, so no slice is made."""
+        return _new_field(ln[_TEXT], ln[_START], ln[_END])
+
     def field_lines(self, lines: list[_Line]) -> Field | None:
-        return self.field_of(lines[0][_START], lines[-1][_END]) if lines else None
+        if not lines:
+            return None
+        if len(lines) == 1:
+            return self.field_line(lines[0])
+        return self.field_of(lines[0][_START], lines[-1][_END])
 
     def warn(self, message: str) -> None:
         if message in self.warned:
@@ -984,7 +991,7 @@ class _Parser:
             if hit is None:
                 if block is not None:
                     block.end = ln[_END]
-                    block.lines_by_part[block.part].append(ln)
+                    block.lines.append(ln)
                 else:
                     buf.append(ln)
                 continue
@@ -999,11 +1006,14 @@ class _Parser:
             if inline_at is not None:
                 self.inline_values += 1
             if block is not None and name in _BLOCK_LABELS:
-                block.part = part = "desc" if name == "description" else "status"
-                block.labels.add(part)
+                if name == "description":
+                    block.lines = block.desc_lines
+                    block.desc_labelled = True
+                else:
+                    block.lines = block.status_lines
                 block.end = end
                 if inline_at is not None:
-                    block.lines_by_part[part].append((no, start + inline_at, end, text[inline_at:]))
+                    block.lines.append((no, start + inline_at, end, text[inline_at:]))
                 continue
             # Any other label ends the current block and the current field.
             if block is not None:
@@ -1055,7 +1065,7 @@ class _Parser:
             if m:
                 f.setdefault("submitted_by", self.field_of(first[_START], first[_START] + m.start()))
             else:
-                f.setdefault("submitted_by", self.field_of(first[_START], first[_END]))
+                f.setdefault("submitted_by", self.field_line(first))
             for ln in lines:
                 if ln is first and not m:
                     continue  # the submitter's own line holds the date only after "on": no search for one
@@ -1068,11 +1078,11 @@ class _Parser:
             if target not in f:
                 f[target] = self.field_lines(lines)
         elif target == "report_status":
-            f.setdefault("report_status", self.field_of(lines[0][_START], lines[0][_END]))
+            f.setdefault("report_status", self.field_line(lines[0]))
         elif target == "geographic_scope":
-            f["geographic_scope"].extend(self.field_of(ln[_START], ln[_END]) for ln in lines)
+            f["geographic_scope"].extend(map(self.field_line, lines))
         elif target == "commissions":
-            f["commissions"].extend(self.field_of(ln[_START], ln[_END]) for ln in lines)
+            f["commissions"].extend(map(self.field_line, lines))
         elif target == "other_organisations":
             for ln in lines:
                 f["other_organisations"].extend(self.split_items(ln))
@@ -1218,23 +1228,21 @@ class _Parser:
                                           context=context))
 
     # ------------------------------------------------------------ activities
-    def activity(self, section: str, start: int, end: int, type_span, desc_span, status_span,
-                 type_name: str | None = None, status_name: str | None = None) -> Activity:
+    def activity(self, section: str, start: int, end: int, type_field: Field | None, desc: Field | None,
+                 status_field: Field | None, type_name: str | None = None,
+                 status_name: str | None = None) -> Activity:
         items = self.f[section]
         index = len(items)
-        type_field = self.field_of(*type_span) if type_span else None
         if type_field is not None and type_name is None:
             type_name = self.c.type_by_key.get(label_key(type_field.text))
             if type_name is None:
                 what = "activity" if section == "activities" else "future action"
                 self.warn(f"{what} {index + 1}: unknown type {type_field.text[:60]!r}")
-        status_field = self.field_of(*status_span) if status_span else None
         if status_field is not None and status_name is None:
             status_name = self.c.status_by_key.get(label_key(status_field.text))
             if status_name is None:
                 what = "activity" if section == "activities" else "future action"
                 self.warn(f"{what} {index + 1}: unknown status {status_field.text[:60]!r}")
-        desc = self.field_of(*desc_span) if desc_span else None
         refs: tuple[Reference, ...] = ()
         claims: tuple[Claim, ...] = ()
         if desc is not None and desc.text:
@@ -1251,7 +1259,7 @@ class _Parser:
         number = len(self.f[block.section]) + 1
         type_lines, desc_lines = block.type_lines, block.desc_lines
         if len(type_lines) > 1:
-            if "desc" not in block.labels and not desc_lines:
+            if not block.desc_labelled and not desc_lines:
                 # The description label is missing: the lines after the type are the description.
                 desc_lines = type_lines[1:]
                 self.warn(f"{what} {number}: no description label; the text after the type is taken as description")
@@ -1262,16 +1270,17 @@ class _Parser:
         if len(block.status_lines) > 1:
             for ln in block.status_lines[1:]:
                 self.warn(f"line {ln[_NO]}: unexpected text after the status of {what} {number}: {ln[_TEXT][:60]!r}")
-        type_span = (type_lines[0][_START], type_lines[0][_END]) if type_lines else None
-        desc_span = (desc_lines[0][_START], desc_lines[-1][_END]) if desc_lines else None
-        status_span = (block.status_lines[0][_START], block.status_lines[0][_END]) if block.status_lines else None
-        act = self.activity(block.section, block.start, block.end, type_span, desc_span, status_span)
+        # fields made from the lines themselves (field_line: no slice of the text for a one-line value)
+        status_lines = block.status_lines
+        act = self.activity(block.section, block.start, block.end,
+                            self.field_line(type_lines[0]) if type_lines else None, self.field_lines(desc_lines),
+                            self.field_line(status_lines[0]) if status_lines else None)
         missing = []  # in the order type, description, status (future actions have no status)
-        if type_span is None:
+        if not type_lines:
             missing.append("no type")
-        if desc_span is None:
+        if not desc_lines:
             missing.append("no description")
-        if status_span is None and block.section == "activities":
+        if not status_lines and block.section == "activities":
             missing.append("no status")
         if at_end and act.status_field is not None and act.status is None and block.status_lines[-1][_END] == block.end:
             missing.append(f"status cut off: {act.status_field.text!r}")
@@ -1351,13 +1360,14 @@ class _Parser:
                 self.flattened_rows += 1
             else:
                 self.type_only_rows += 1
-            desc_span = (r.desc_start, r.desc_end) if r.desc_start is not None else None
+            desc = self.field_of(r.desc_start, r.desc_end) if r.desc_start is not None else None
             # A row with a type span but no type is an unknown entry: activity() looks it up and warns.
-            self.activity(section, r.start, r.end, r.type_span, desc_span, r.status_span,
+            self.activity(section, r.start, r.end, self.field_of(*r.type_span) if r.type_span else None, desc,
+                          self.field_of(*r.status_span) if r.status_span else None,
                           type_name=r.type, status_name=r.status)
             if r.type_span is None:
                 self.warn(f"{what} {len(self.f[section])}: the row does not start with a known activity type")
-            if want_status and desc_span is not None and r.status is None:
+            if want_status and desc is not None and r.status is None:
                 last = at_end and i == len(rows) - 1
                 where = f"text ends inside {what} {len(self.f[section])}" if last else f"{what} {len(self.f[section])}"
                 self.warn(f"{where} (no status)")
@@ -1415,8 +1425,8 @@ class _Parser:
                 phase = "activities"
                 block = _Block("activities", start, end)
                 block.type_lines.append(ln)
-                block.part = "desc"
-                block.labels.add("desc")
+                block.lines = block.desc_lines
+                block.desc_labelled = True
                 continue
             if block is not None:
                 if key in c.status_by_key:

@@ -405,6 +405,22 @@ def test_references_made_at_an_offset_are_the_shifted_references():
     assert found > 500
 
 
+def test_number_probe_finds_what_its_regex_form_finds():
+    # the look-behind written first, in ``regex``: how the probe was written before it became an ``re``
+    # pattern that opens with its digit class
+    plain = regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])")
+    rng = random.Random(8)
+    edits = _REFERENCE_EDITS + ["1", "7", "0", ",", "/", ":", ".", "12", "٣", "\u00b2", "\n"]
+    texts = [with_random_edits(t, edits, 300, rng) for t in corpus_reports(20)]
+    texts += ["1", "12", "123", "5 6", ",5", "a:5", "4/5", "5,6", "5.6", "5.a", "05", "50", "x9", "OP1\n2"]
+    found = 0
+    for text in texts:
+        spans = [m.span() for m in _NUMBER_PROBE.finditer(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], text[:80]
+        found += len(spans)
+    assert found > 2000
+
+
 def test_plural_head_and_and_connector_screens_match_their_regexes():
     rng = random.Random(5)
     texts = [with_random_edits(t, _REFERENCE_EDITS, 300, rng) for t in corpus_reports(20)]
