@@ -513,6 +513,16 @@ def _ascii_first_chars(variants: list[str]) -> frozenset[str] | None:
     return frozenset(starts)
 
 
+def _case_free_screen(variants: list[str]) -> str:
+    """A lookahead that passes only where a case-insensitive ``_flex_pattern`` match of one of ``variants``
+    can start (any non-ASCII character, or an ASCII one that ``_ascii_first_chars`` names), or "" when
+    there is nothing to screen by."""
+    starts = _ascii_first_chars(variants) if variants else None
+    if starts is None:
+        return ""
+    return "(?=[" + "".join(re.escape(ch) for ch in sorted(starts)) + "\\x80-\\U0010ffff])"
+
+
 def _alternatives(words: tuple[str, ...]) -> str:
     return "|".join(_flex_pattern(w).replace("'", "['’]") for w in sorted(words, key=len, reverse=True))
 
@@ -571,8 +581,9 @@ class _Compiled:
         self.type_names = [c for _, c in types]
         # A type glued to the text that follows it: the next character must not be a lower-case letter,
         # so "Otherwise ..." is not read as type "Other".
+        # (screened by the characters a type can start with: most lines tried start with none of them)
         self.type_prefix_re = re.compile(
-            "(?:" + "|".join(f"(?P<t{i}>{_flex_pattern(v)})" for i, (v, _) in enumerate(types)) + ")(?-i:(?![a-z]))",
+            _case_free_screen([v for v, _ in types]) + "(?:" + "|".join(f"(?P<t{i}>{_flex_pattern(v)})" for i, (v, _) in enumerate(types)) + ")(?-i:(?![a-z]))",
             re.IGNORECASE)
         statuses = sorted(((v, c) for c, vs in vocab.statuses.items() for v in (c, *vs)), key=lambda p: -len(p[0]))
         self.status_names = [c for _, c in statuses]
@@ -591,8 +602,12 @@ class _Compiled:
         self.value_keys = frozenset(self.type_by_key).union(
             self.status_by_key, self.yes_keys, self.no_keys, self.region_keys, self.constituent_type_keys,
             self.report_status_keys)
-        self.title_re = re.compile("|".join(
-            rf"(?P<{kind}>\b(?:{_alternatives(words)}))" for kind, words in vocab.title_kinds.items()),
+        title_re = "|".join(
+            rf"(?P<{kind}>\b(?:{_alternatives(words)}))" for kind, words in vocab.title_kinds.items())
+        # A title is searched for in every line before the first label: the lookahead passes over the
+        # positions where no title word can start with one character test instead of trying every word.
+        self.title_re = re.compile(
+            _case_free_screen([w for words in vocab.title_kinds.values() for w in words]) + f"(?:{title_re})",
             re.IGNORECASE)
         prefixes = "|".join(re.escape(w) for w in vocab.date_prefixes)
         self.submitted_on_re = re.compile(rf"^(?:{prefixes})\b", re.IGNORECASE)

@@ -172,6 +172,31 @@ def test_prefix_labels_and_status_suffix_match_their_plain_patterns():
         assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), text
 
 
+def test_screened_title_and_type_patterns_match_their_plain_patterns():
+    # the title and type patterns open with a lookahead of the characters a word can start with; the
+    # plain pattern is what follows it
+    c = DEFAULT_VOCABULARY.compiled
+    title_plain = re.compile(c.title_re.pattern[c.title_re.pattern.index("(?:"):], re.IGNORECASE)
+    type_plain = re.compile(c.type_prefix_re.pattern[c.type_prefix_re.pattern.index("(?:"):], re.IGNORECASE)
+    assert c.title_re.pattern.startswith("(?=[") and c.type_prefix_re.pattern.startswith("(?=[")
+    rng = random.Random(9)
+    edits = ["Activity Report", "PROGRESS report", "Rapport d'activité", "Rapport d’activités", "informe DE avance",
+             "Capacity building", "field activities", "Ｆield", "ſcientific/technical activities", "Éducation",
+             "Other", "Otherwise", "Autres", "\u0130nforme", "\u212aapacity", " ", "\n", "é", "Ã©"]
+    lines = [ln for t in corpus_reports(25) for ln in with_random_edits(t, edits, 200, rng).splitlines()]
+    lines += [w + tail for w in edits for tail in ("", " x", "x", "/", "-")]
+    titles = types = 0
+    for line in lines:
+        got, want = c.title_re.search(line), title_plain.search(line)
+        assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), line
+        titles += got is not None
+        for pos in range(min(len(line), 12)):
+            got, want = c.type_prefix_re.match(line, pos), type_plain.match(line, pos)
+            assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), line
+            types += got is not None
+    assert titles > 100 and types > 150
+
+
 _REPORT = """Resolution 040 Activity Report
 Resolution
 49179
