@@ -20,7 +20,6 @@ from opmapper.references import (
     _AND_SEP,
     _CONTINUATION_SCREEN,
     _EVENT_NAMES,
-    _NUMBER_PROBE,
     _PLURAL_HEAD,
     _SHORT_HEADS,
     DEFAULT_PATTERNS,
@@ -33,6 +32,7 @@ from opmapper.references import (
     _is_and_connector,
     _is_plural_head,
     _names_other_instrument_after,
+    _number_probes,
     _references_at,
     _single,
     _skip_gap,
@@ -329,7 +329,7 @@ def test_short_heads_are_found_where_the_reverse_match_finds_them():
               for tail in ("OP", "Op", "oP", "op", "PP", "Pp", "pP", "pp", "OPs", "PPs") for gap in ("", " ", "\u00a0")]
     short = refused = 0
     for text in texts:
-        for probe in _NUMBER_PROBE.finditer(text):
+        for probe in _number_probes(text):
             i = _skip_gap(text, probe.start())
             if i == 0:
                 continue
@@ -364,7 +364,7 @@ def test_closed_tag_lists_are_what_the_chain_match_and_its_walk_make(monkeypatch
               for more in ("", "; OP7.c", ";", "; ", " OP7")]
     closed = lists = dotted = 0
     for text in texts:
-        for probe in _NUMBER_PROBE.finditer(text):
+        for probe in _number_probes(text):
             number_start = probe.start()
             if number_start < 2 or _find_head(text, number_start, 0, compiled) != number_start - 2:
                 continue
@@ -431,8 +431,8 @@ def test_references_made_at_an_offset_are_the_shifted_references():
 
 
 def test_number_probe_finds_what_its_regex_form_finds():
-    # the look-behind written first, in ``regex``: how the probe was written before it became an ``re``
-    # pattern that opens with its digit class
+    # the probe on the text itself, in ``regex``: how it was written before it ran over a copy of the
+    # text with every digit 2-9 written "1" and every non-ASCII character "?"
     plain = regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])")
     rng = random.Random(8)
     edits = _REFERENCE_EDITS + ["1", "7", "0", ",", "/", ":", ".", "12", "٣", "\u00b2", "\n"]
@@ -440,7 +440,7 @@ def test_number_probe_finds_what_its_regex_form_finds():
     texts += ["1", "12", "123", "5 6", ",5", "a:5", "4/5", "5,6", "5.6", "5.a", "05", "50", "x9", "OP1\n2"]
     found = 0
     for text in texts:
-        spans = [m.span() for m in _NUMBER_PROBE.finditer(text)]
+        spans = [m.span() for m in _number_probes(text)]
         assert spans == [m.span() for m in plain.finditer(text)], text[:80]
         found += len(spans)
     assert found > 2000
