@@ -691,7 +691,10 @@ def _split_lines(text: str) -> list[_Line]:
     """The non-blank lines, stripped, with their 1-based numbers and offsets."""
     lines = []
     pos = 0
-    if not any(ch in text for ch in _OTHER_LINE_BREAKS):
+    # the ``in`` tests spelt out (a generator over the characters cost as much as the scans); the last
+    # three breaks are not ASCII, and str.isascii() is a flag test
+    if not ("\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text or "\x1d" in text
+            or "\x1e" in text or not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text)):
         # Only "\n" breaks (nearly every text): split without keeping the ends, so that strip() of a
         # line without surrounding spaces returns the line itself instead of a copy.
         append = lines.append
@@ -1208,7 +1211,8 @@ class _Parser:
         start, end = lines[0][_START], lines[-1][_END]
         body = self.text[start:end]
         self.f[name] = _new_section(name, body, start, end, self.references(body, start),
-                                    self.claims(body, start, context="future" if name == "future" else None))
+                                    self.claims(body, start, context="future" if name == "future" else None)
+                                    if self.want_claims else ())
 
     # ------------------------------------------------------------ references and claims, shifted
     def references(self, body: str, offset: int) -> tuple[Reference, ...]:
@@ -1262,8 +1266,9 @@ class _Parser:
         claims: tuple[Claim, ...] = ()
         if desc is not None and desc.text:
             refs = self.references(desc.text, desc.start)
-            claims = self.claims(desc.text, desc.start,
-                                 context="future" if section == "future_actions" else None)
+            if self.want_claims:
+                claims = self.claims(desc.text, desc.start,
+                                     context="future" if section == "future_actions" else None)
         act = _new_activity(section, index, type_name, type_field, desc, status_name, status_field, refs, claims,
                             start, end)
         items.append(act)

@@ -45,6 +45,7 @@ from opmapper.references import (
     strip_references,
 )
 from opmapper.report import (
+    _OTHER_LINE_BREAKS,
     DEFAULT_VOCABULARY,
     Activity,
     Field,
@@ -124,9 +125,12 @@ def _split_lines_plainly(text: str) -> list[_Line]:
 
 def test_split_lines_matches_splitlines_and_strip():
     rng = random.Random(1)
-    alphabet = list("ab \t\n\r\x0b\x0c\x1c\x1f\xa0\u2028é\u3000\x85")
-    for i in range(20000):
-        text = "".join(rng.choice(alphabet if i % 2 else "ab \t\n\xa0") for _ in range(rng.randint(0, 14)))
+    # every break that str.splitlines honours, in text of each width, and the ASCII ones in ASCII text
+    alphabets = ["ab \t\n\x1f\xa0é\u3000" + _OTHER_LINE_BREAKS, "ab \t\n\xa0", "ab \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f",
+                 "ab\n\xa0é\x85", "ab\n\u2028\u3000", "ab\n\u2029"]
+    for i in range(30000):
+        alphabet = alphabets[i % len(alphabets)]
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert _split_lines(text) == _split_lines_plainly(text), repr(text)
 
 
