@@ -785,7 +785,9 @@ def _compiled_for(patterns: ReferencePatterns) -> _Compiled:
 
 
 def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, int, int, bool]]:
-    compiled = _compiled_for(patterns)
+    last_patterns, compiled = _last_compiled   # _compiled_for's test, without a call for every description
+    if last_patterns is not patterns or compiled is None:
+        compiled = _compiled_for(patterns)
     chain_match = compiled.chain.match
     tails = compiled.head_tails
     bracketed_heads = compiled.bracketed_short_heads

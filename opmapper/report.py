@@ -1275,10 +1275,11 @@ class _Parser:
         return act
 
     def finish_block(self, block: _Block, at_end: bool) -> None:
+        # the block's number in the warnings ("activity 3") is worked out only for a warning (most blocks have none)
         what = "activity" if block.section == "activities" else "future action"
-        number = len(self.f[block.section]) + 1
         type_lines, desc_lines = block.type_lines, block.desc_lines
         if len(type_lines) > 1:
+            number = len(self.f[block.section]) + 1
             if not block.desc_labelled and not desc_lines:
                 # The description label is missing: the lines after the type are the description.
                 desc_lines = type_lines[1:]
@@ -1288,13 +1289,18 @@ class _Parser:
                     self.warn(f"line {ln[_NO]}: unexpected text after the type of {what} {number}: {ln[_TEXT][:60]!r}")
             type_lines = type_lines[:1]
         if len(block.status_lines) > 1:
+            number = len(self.f[block.section]) + 1
             for ln in block.status_lines[1:]:
                 self.warn(f"line {ln[_NO]}: unexpected text after the status of {what} {number}: {ln[_TEXT][:60]!r}")
-        # fields made from the lines themselves (field_line: no slice of the text for a one-line value)
+        # fields made from the lines themselves (as field_line does: no slice of the text for a one-line value)
         status_lines = block.status_lines
-        act = self.activity(block.section, block.start, block.end,
-                            self.field_line(type_lines[0]) if type_lines else None, self.field_lines(desc_lines),
-                            self.field_line(status_lines[0]) if status_lines else None)
+        type_line = type_lines[0] if type_lines else None
+        status_line = status_lines[0] if status_lines else None
+        act = self.activity(
+            block.section, block.start, block.end,
+            None if type_line is None else _new_field(type_line[_TEXT], type_line[_START], type_line[_END]),
+            self.field_lines(desc_lines),
+            None if status_line is None else _new_field(status_line[_TEXT], status_line[_START], status_line[_END]))
         missing = []  # in the order type, description, status (future actions have no status)
         if not type_lines:
             missing.append("no type")
@@ -1307,6 +1313,7 @@ class _Parser:
         elif at_end and act.type_field is not None and act.type is None and type_lines[-1][_END] == block.end:
             missing.append(f"type cut off: {act.type_field.text!r}")
         if missing:
+            number = act.index + 1
             where = f"text ends inside {what} {number}" if at_end else f"{what} {number}"
             self.warn(f"{where} ({', '.join(missing)})")
 
