@@ -1560,19 +1560,21 @@ class _Parser:
                 self.warn(f"missing {', '.join(missing)} (text may be truncated)")
         if self.ends_in and not self.cut_label:
             self.warn(f"text ends right after the {self.ends_in.replace('_', ' ')} label, with no value")
+        warnings = tuple(self.warnings) + ((f"and {self.warnings_dropped} more warnings",)
+                                           if self.warnings_dropped else ())
+        # By position, in Report's field order (named on the right): matching 27 keyword arguments to the
+        # parameters cost as much again as making the record.
         return _new_report(
-            source=self.source, text=self.text, layout=layout, title=f.get("title"), resolution_code=code,
-            page_id=f.get("page_id"), submitted_by=f.get("submitted_by"), submitted_on=f.get("submitted_on"),
-            constituent=f.get("constituent"), constituent_type=f.get("constituent_type"), period=f.get("period"),
-            geographic_scope=tuple(f["geographic_scope"]), members=tuple(f["members"]),
-            secretariat=f.get("secretariat"), other_organisations=tuple(f["other_organisations"]),
-            activities=tuple(f["activities"]), future_actions=tuple(f["future_actions"]),
-            results=f.get("results"), challenges=f.get("challenges"), future=f.get("future"),
-            implementation_status=f.get("implementation_status"), report_status=f.get("report_status"),
-            warnings=tuple(self.warnings) + ((f"and {self.warnings_dropped} more warnings",)
-                                             if self.warnings_dropped else ()),
-            commissions=tuple(f["commissions"]), additional=f.get("additional"),
-            actions_planned=f.get("actions_planned"), language=language,
+            self.source, self.text, layout, f.get("title"), code,              # source, text, layout, title, resolution_code
+            f.get("page_id"), f.get("submitted_by"), f.get("submitted_on"),    # page_id, submitted_by, submitted_on
+            f.get("constituent"), f.get("constituent_type"), f.get("period"),  # constituent, constituent_type, period
+            tuple(f["geographic_scope"]), tuple(f["members"]),                 # geographic_scope, members
+            f.get("secretariat"), tuple(f["other_organisations"]),             # secretariat, other_organisations
+            tuple(f["activities"]), tuple(f["future_actions"]),                # activities, future_actions
+            f.get("results"), f.get("challenges"), f.get("future"),            # results, challenges, future
+            f.get("implementation_status"), f.get("report_status"),            # implementation_status, report_status
+            warnings, tuple(f["commissions"]), f.get("additional"),            # warnings, commissions, additional
+            f.get("actions_planned"), language,                                # actions_planned, language
         )
 
     def resolution_code(self) -> str | None:
