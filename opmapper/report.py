@@ -1525,7 +1525,8 @@ class _Parser:
                    + (1 if "page_id" in f else 0) + (1 if "submitted_on" in f else 0))
         kind = self.title_kind
         if kind is None:
-            if self.flattened_rows or any(a.description is not None for a in f["activities"]) or f["future_actions"]:
+            # (the plain tests first: most reports with activity blocks have future actions too)
+            if self.flattened_rows or f["future_actions"] or any(a.description is not None for a in f["activities"]):
                 kind = "activity"
             elif self.type_only_rows:
                 kind = "progress"
@@ -1550,7 +1551,10 @@ class _Parser:
             self.warn(f"{f['member_ids']} IUCN member(s) listed by internal id only")
         language = "en"
         if self.lang_votes:
-            language = max(self.lang_votes, key=lambda k: (self.lang_votes[k], k == "en"))
+            if len(self.lang_votes) == 1:   # labels in one language, as nearly always: no vote to count
+                language, = self.lang_votes
+            else:
+                language = max(self.lang_votes, key=lambda k: (self.lang_votes[k], k == "en"))
             if language != "en":
                 self.warn(f"labels are in {_LANGUAGE_NAMES.get(language, language)} (a variant of {layout})")
         if layout != "unknown":
