@@ -20,6 +20,7 @@ How it works, in small steps (in the spirit of eyecite):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from operator import attrgetter
@@ -63,6 +64,11 @@ class ResolutionMention(Record):
     start: int
     end: int
     text: str
+
+
+# ResolutionMention(...) without the frozen dataclass's per-field object.__setattr__ (the parser asks for
+# the mentions of every title and resolution line)
+_new_mention = record_maker(ResolutionMention)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -622,7 +628,21 @@ def _bracket_group(text: str, start: int, end: int) -> tuple[int, int, bool]:
 # match anchored at one position, first screened by the two characters a head can end with (learnt
 # per pattern set with partial matching and remembered). Whatever heads a pattern set adds, this keeps
 # find_references well above 5 MB/s on report text.
-_NUMBER_PROBE = regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])")
+#
+# The probe finds what ``regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])").finditer(text)``
+# finds, in a copy of the text where the digits 2-9 are written "1" (_number_probes): its pattern then
+# opens with one literal character, which ``re`` looks for with a plain comparison per character,
+# where a character class costs a function call per character (~40 instructions, most of the probe's
+# cost). The copy is bytes: the ASCII encoding with "replace" turns each other character into one "?"
+# (never a digit, as ``[0-9]`` means ASCII digits only), so offsets into it are offsets into the text.
+_NUMBER_PROBE = re.compile(rb"1(?<![01,/:]1)[01]?(?![01]|[.,/:][01])")
+_DIGITS_AS_ONE = bytes.maketrans(b"23456789", b"11111111")
+
+
+def _number_probes(text: str) -> Iterator[re.Match]:
+    """The numbers of ``text`` that could be paragraph numbers (see _NUMBER_PROBE), as matches whose
+    spans are spans of ``text``."""
+    return _NUMBER_PROBE.finditer(text.encode("ascii", "replace").translate(_DIGITS_AS_ONE))
 _NUMBER_SIGN = regex.compile(r"(?:no\.?|n[°º]|#)", regex.IGNORECASE | regex.REVERSE)
 _HEAD_WINDOW = 80    # longest head we look back for ("paragraphes du préambule")
 # The characters _S matches (spaces, tabs, no-break and narrow no-break spaces...), for Python-side checks.
@@ -765,12 +785,14 @@ def _compiled_for(patterns: ReferencePatterns) -> _Compiled:
 
 
 def _chains(text: str, patterns: ReferencePatterns) -> Iterator[tuple[_Chain, int, int, bool]]:
-    compiled = _compiled_for(patterns)
+    last_patterns, compiled = _last_compiled   # _compiled_for's test, without a call for every description
+    if last_patterns is not patterns or compiled is None:
+        compiled = _compiled_for(patterns)
     chain_match = compiled.chain.match
     tails = compiled.head_tails
     bracketed_heads = compiled.bracketed_short_heads
     done = 0
-    for probe in _NUMBER_PROBE.finditer(text):
+    for probe in _number_probes(text):
         number_start = probe.start()
         if number_start < done or number_start == 0:
             continue
@@ -908,7 +930,7 @@ _MENTION = regex.compile(
 )
 
 
-_ASCII_DIGIT = regex.compile(r"[0-9]")
+_ASCII_DIGIT = re.compile(r"[0-9]")  # re: a cheaper call than regex for this one character class
 
 
 def _mention_kind(keyword: str) -> str:
@@ -932,7 +954,7 @@ def find_resolution_mentions(text: str) -> list[ResolutionMention]:
             kind = "recommendation" if m.group("wkind").lower() == "rec" else "resolution"
             number = m.group("wnum")
             code = f"WCC-{m.group('year')}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(number):03d}"
-            out.append(ResolutionMention(code, kind, number, m.start(), m.end(), m.group()))
+            out.append(_new_mention(code, kind, number, m.start(), m.end(), m.group()))
             continue
         kind = _mention_kind(m.group("kw"))
         if m.group("dnum"):
@@ -941,7 +963,7 @@ def find_resolution_mentions(text: str) -> list[ResolutionMention]:
             code = None
             if year is not None and kind != "motion":
                 code = f"WCC-{year}-{'Rec' if kind == 'recommendation' else 'Res'}-{int(m.group('dnum')):03d}"
-            out.append(ResolutionMention(code, kind, number, m.start(), m.end(), m.group()))
+            out.append(_new_mention(code, kind, number, m.start(), m.end(), m.group()))
             continue
         keyword_lower = m.group("kw")[0].islower()
         for i, (s, e) in enumerate(m.spans("pnum")):
@@ -949,5 +971,5 @@ def find_resolution_mentions(text: str) -> list[ResolutionMention]:
             if keyword_lower and len(number) < 3:
                 break
             start = m.start() if i == 0 else s
-            out.append(ResolutionMention(None, kind, number, start, e, text[start:e]))
+            out.append(_new_mention(None, kind, number, start, e, text[start:e]))
     return out

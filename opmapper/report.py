@@ -513,6 +513,16 @@ def _ascii_first_chars(variants: list[str]) -> frozenset[str] | None:
     return frozenset(starts)
 
 
+def _case_free_screen(variants: list[str]) -> str:
+    """A lookahead that passes only where a case-insensitive ``_flex_pattern`` match of one of ``variants``
+    can start (any non-ASCII character, or an ASCII one that ``_ascii_first_chars`` names), or "" when
+    there is nothing to screen by."""
+    starts = _ascii_first_chars(variants) if variants else None
+    if starts is None:
+        return ""
+    return "(?=[" + "".join(re.escape(ch) for ch in sorted(starts)) + "\\x80-\\U0010ffff])"
+
+
 def _alternatives(words: tuple[str, ...]) -> str:
     return "|".join(_flex_pattern(w).replace("'", "['’]") for w in sorted(words, key=len, reverse=True))
 
@@ -571,8 +581,9 @@ class _Compiled:
         self.type_names = [c for _, c in types]
         # A type glued to the text that follows it: the next character must not be a lower-case letter,
         # so "Otherwise ..." is not read as type "Other".
+        # (screened by the characters a type can start with: most lines tried start with none of them)
         self.type_prefix_re = re.compile(
-            "(?:" + "|".join(f"(?P<t{i}>{_flex_pattern(v)})" for i, (v, _) in enumerate(types)) + ")(?-i:(?![a-z]))",
+            _case_free_screen([v for v, _ in types]) + "(?:" + "|".join(f"(?P<t{i}>{_flex_pattern(v)})" for i, (v, _) in enumerate(types)) + ")(?-i:(?![a-z]))",
             re.IGNORECASE)
         statuses = sorted(((v, c) for c, vs in vocab.statuses.items() for v in (c, *vs)), key=lambda p: -len(p[0]))
         self.status_names = [c for _, c in statuses]
@@ -591,8 +602,12 @@ class _Compiled:
         self.value_keys = frozenset(self.type_by_key).union(
             self.status_by_key, self.yes_keys, self.no_keys, self.region_keys, self.constituent_type_keys,
             self.report_status_keys)
-        self.title_re = re.compile("|".join(
-            rf"(?P<{kind}>\b(?:{_alternatives(words)}))" for kind, words in vocab.title_kinds.items()),
+        title_re = "|".join(
+            rf"(?P<{kind}>\b(?:{_alternatives(words)}))" for kind, words in vocab.title_kinds.items())
+        # A title is searched for in every line before the first label: the lookahead passes over the
+        # positions where no title word can start with one character test instead of trying every word.
+        self.title_re = re.compile(
+            _case_free_screen([w for words in vocab.title_kinds.values() for w in words]) + f"(?:{title_re})",
             re.IGNORECASE)
         prefixes = "|".join(re.escape(w) for w in vocab.date_prefixes)
         self.submitted_on_re = re.compile(rf"^(?:{prefixes})\b", re.IGNORECASE)
@@ -676,7 +691,10 @@ def _split_lines(text: str) -> list[_Line]:
     """The non-blank lines, stripped, with their 1-based numbers and offsets."""
     lines = []
     pos = 0
-    if not any(ch in text for ch in _OTHER_LINE_BREAKS):
+    # the ``in`` tests spelt out (a generator over the characters cost as much as the scans); the last
+    # three breaks are not ASCII, and str.isascii() is a flag test
+    if not ("\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text or "\x1d" in text
+            or "\x1e" in text or not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text)):
         # Only "\n" breaks (nearly every text): split without keeping the ends, so that strip() of a
         # line without surrounding spaces returns the line itself instead of a copy.
         append = lines.append
@@ -717,19 +735,18 @@ def _check_text(text: Any, source: str | None) -> str:
 class _Block:
     """An activity or future-action block being collected (current layout: label per part)."""
 
-    __slots__ = ("section", "start", "end", "part", "type_lines", "desc_lines", "status_lines", "labels",
-                 "lines_by_part")
+    __slots__ = ("section", "start", "end", "type_lines", "desc_lines", "status_lines", "lines", "desc_labelled")
 
     def __init__(self, section: str, start: int, end: int) -> None:
         self.section = section
         self.start = start
         self.end = end
-        self.part = "type"
         self.type_lines: list[_Line] = []
         self.desc_lines: list[_Line] = []
         self.status_lines: list[_Line] = []
-        self.labels: set[str] = {"type"}
-        self.lines_by_part = {"type": self.type_lines, "desc": self.desc_lines, "status": self.status_lines}
+        # the part that value lines go to: the type's until a description or status label opens its own
+        self.lines = self.type_lines
+        self.desc_labelled = False   # a description label was seen
 
 
 class _Row:
@@ -791,8 +808,16 @@ class _Parser:
     def field_of(self, start: int, end: int) -> Field:
         return _new_field(self.text[start:end], start, end)
 
+    def field_line(self, ln: _Line) -> Field:
+        """``field_of`` one line's span: the line's text is those very characters, so no slice is made."""
+        return _new_field(ln[_TEXT], ln[_START], ln[_END])
+
     def field_lines(self, lines: list[_Line]) -> Field | None:
-        return self.field_of(lines[0][_START], lines[-1][_END]) if lines else None
+        if not lines:
+            return None
+        if len(lines) == 1:
+            return self.field_line(lines[0])
+        return self.field_of(lines[0][_START], lines[-1][_END])
 
     def warn(self, message: str) -> None:
         if message in self.warned:
@@ -984,7 +1009,7 @@ class _Parser:
             if hit is None:
                 if block is not None:
                     block.end = ln[_END]
-                    block.lines_by_part[block.part].append(ln)
+                    block.lines.append(ln)
                 else:
                     buf.append(ln)
                 continue
@@ -999,11 +1024,14 @@ class _Parser:
             if inline_at is not None:
                 self.inline_values += 1
             if block is not None and name in _BLOCK_LABELS:
-                block.part = part = "desc" if name == "description" else "status"
-                block.labels.add(part)
+                if name == "description":
+                    block.lines = block.desc_lines
+                    block.desc_labelled = True
+                else:
+                    block.lines = block.status_lines
                 block.end = end
                 if inline_at is not None:
-                    block.lines_by_part[part].append((no, start + inline_at, end, text[inline_at:]))
+                    block.lines.append((no, start + inline_at, end, text[inline_at:]))
                 continue
             # Any other label ends the current block and the current field.
             if block is not None:
@@ -1055,7 +1083,7 @@ class _Parser:
             if m:
                 f.setdefault("submitted_by", self.field_of(first[_START], first[_START] + m.start()))
             else:
-                f.setdefault("submitted_by", self.field_of(first[_START], first[_END]))
+                f.setdefault("submitted_by", self.field_line(first))
             for ln in lines:
                 if ln is first and not m:
                     continue  # the submitter's own line holds the date only after "on": no search for one
@@ -1068,11 +1096,11 @@ class _Parser:
             if target not in f:
                 f[target] = self.field_lines(lines)
         elif target == "report_status":
-            f.setdefault("report_status", self.field_of(lines[0][_START], lines[0][_END]))
+            f.setdefault("report_status", self.field_line(lines[0]))
         elif target == "geographic_scope":
-            f["geographic_scope"].extend(self.field_of(ln[_START], ln[_END]) for ln in lines)
+            f["geographic_scope"].extend(map(self.field_line, lines))
         elif target == "commissions":
-            f["commissions"].extend(self.field_of(ln[_START], ln[_END]) for ln in lines)
+            f["commissions"].extend(map(self.field_line, lines))
         elif target == "other_organisations":
             for ln in lines:
                 f["other_organisations"].extend(self.split_items(ln))
@@ -1183,7 +1211,8 @@ class _Parser:
         start, end = lines[0][_START], lines[-1][_END]
         body = self.text[start:end]
         self.f[name] = _new_section(name, body, start, end, self.references(body, start),
-                                    self.claims(body, start, context="future" if name == "future" else None))
+                                    self.claims(body, start, context="future" if name == "future" else None)
+                                    if self.want_claims else ())
 
     # ------------------------------------------------------------ references and claims, shifted
     def references(self, body: str, offset: int) -> tuple[Reference, ...]:
@@ -1218,40 +1247,40 @@ class _Parser:
                                           context=context))
 
     # ------------------------------------------------------------ activities
-    def activity(self, section: str, start: int, end: int, type_span, desc_span, status_span,
-                 type_name: str | None = None, status_name: str | None = None) -> Activity:
+    def activity(self, section: str, start: int, end: int, type_field: Field | None, desc: Field | None,
+                 status_field: Field | None, type_name: str | None = None,
+                 status_name: str | None = None) -> Activity:
         items = self.f[section]
         index = len(items)
-        type_field = self.field_of(*type_span) if type_span else None
         if type_field is not None and type_name is None:
             type_name = self.c.type_by_key.get(label_key(type_field.text))
             if type_name is None:
                 what = "activity" if section == "activities" else "future action"
                 self.warn(f"{what} {index + 1}: unknown type {type_field.text[:60]!r}")
-        status_field = self.field_of(*status_span) if status_span else None
         if status_field is not None and status_name is None:
             status_name = self.c.status_by_key.get(label_key(status_field.text))
             if status_name is None:
                 what = "activity" if section == "activities" else "future action"
                 self.warn(f"{what} {index + 1}: unknown status {status_field.text[:60]!r}")
-        desc = self.field_of(*desc_span) if desc_span else None
         refs: tuple[Reference, ...] = ()
         claims: tuple[Claim, ...] = ()
         if desc is not None and desc.text:
             refs = self.references(desc.text, desc.start)
-            claims = self.claims(desc.text, desc.start,
-                                 context="future" if section == "future_actions" else None)
+            if self.want_claims:
+                claims = self.claims(desc.text, desc.start,
+                                     context="future" if section == "future_actions" else None)
         act = _new_activity(section, index, type_name, type_field, desc, status_name, status_field, refs, claims,
                             start, end)
         items.append(act)
         return act
 
     def finish_block(self, block: _Block, at_end: bool) -> None:
+        # the block's number in the warnings ("activity 3") is worked out only for a warning (most blocks have none)
         what = "activity" if block.section == "activities" else "future action"
-        number = len(self.f[block.section]) + 1
         type_lines, desc_lines = block.type_lines, block.desc_lines
         if len(type_lines) > 1:
-            if "desc" not in block.labels and not desc_lines:
+            number = len(self.f[block.section]) + 1
+            if not block.desc_labelled and not desc_lines:
                 # The description label is missing: the lines after the type are the description.
                 desc_lines = type_lines[1:]
                 self.warn(f"{what} {number}: no description label; the text after the type is taken as description")
@@ -1260,24 +1289,31 @@ class _Parser:
                     self.warn(f"line {ln[_NO]}: unexpected text after the type of {what} {number}: {ln[_TEXT][:60]!r}")
             type_lines = type_lines[:1]
         if len(block.status_lines) > 1:
+            number = len(self.f[block.section]) + 1
             for ln in block.status_lines[1:]:
                 self.warn(f"line {ln[_NO]}: unexpected text after the status of {what} {number}: {ln[_TEXT][:60]!r}")
-        type_span = (type_lines[0][_START], type_lines[0][_END]) if type_lines else None
-        desc_span = (desc_lines[0][_START], desc_lines[-1][_END]) if desc_lines else None
-        status_span = (block.status_lines[0][_START], block.status_lines[0][_END]) if block.status_lines else None
-        act = self.activity(block.section, block.start, block.end, type_span, desc_span, status_span)
+        # fields made from the lines themselves (as field_line does: no slice of the text for a one-line value)
+        status_lines = block.status_lines
+        type_line = type_lines[0] if type_lines else None
+        status_line = status_lines[0] if status_lines else None
+        act = self.activity(
+            block.section, block.start, block.end,
+            None if type_line is None else _new_field(type_line[_TEXT], type_line[_START], type_line[_END]),
+            self.field_lines(desc_lines),
+            None if status_line is None else _new_field(status_line[_TEXT], status_line[_START], status_line[_END]))
         missing = []  # in the order type, description, status (future actions have no status)
-        if type_span is None:
+        if not type_lines:
             missing.append("no type")
-        if desc_span is None:
+        if not desc_lines:
             missing.append("no description")
-        if status_span is None and block.section == "activities":
+        if not status_lines and block.section == "activities":
             missing.append("no status")
         if at_end and act.status_field is not None and act.status is None and block.status_lines[-1][_END] == block.end:
             missing.append(f"status cut off: {act.status_field.text!r}")
         elif at_end and act.type_field is not None and act.type is None and type_lines[-1][_END] == block.end:
             missing.append(f"type cut off: {act.type_field.text!r}")
         if missing:
+            number = act.index + 1
             where = f"text ends inside {what} {number}" if at_end else f"{what} {number}"
             self.warn(f"{where} ({', '.join(missing)})")
 
@@ -1351,13 +1387,14 @@ class _Parser:
                 self.flattened_rows += 1
             else:
                 self.type_only_rows += 1
-            desc_span = (r.desc_start, r.desc_end) if r.desc_start is not None else None
+            desc = self.field_of(r.desc_start, r.desc_end) if r.desc_start is not None else None
             # A row with a type span but no type is an unknown entry: activity() looks it up and warns.
-            self.activity(section, r.start, r.end, r.type_span, desc_span, r.status_span,
+            self.activity(section, r.start, r.end, self.field_of(*r.type_span) if r.type_span else None, desc,
+                          self.field_of(*r.status_span) if r.status_span else None,
                           type_name=r.type, status_name=r.status)
             if r.type_span is None:
                 self.warn(f"{what} {len(self.f[section])}: the row does not start with a known activity type")
-            if want_status and desc_span is not None and r.status is None:
+            if want_status and desc is not None and r.status is None:
                 last = at_end and i == len(rows) - 1
                 where = f"text ends inside {what} {len(self.f[section])}" if last else f"{what} {len(self.f[section])}"
                 self.warn(f"{where} (no status)")
@@ -1415,8 +1452,8 @@ class _Parser:
                 phase = "activities"
                 block = _Block("activities", start, end)
                 block.type_lines.append(ln)
-                block.part = "desc"
-                block.labels.add("desc")
+                block.lines = block.desc_lines
+                block.desc_labelled = True
                 continue
             if block is not None:
                 if key in c.status_by_key:
@@ -1488,7 +1525,8 @@ class _Parser:
                    + (1 if "page_id" in f else 0) + (1 if "submitted_on" in f else 0))
         kind = self.title_kind
         if kind is None:
-            if self.flattened_rows or any(a.description is not None for a in f["activities"]) or f["future_actions"]:
+            # (the plain tests first: most reports with activity blocks have future actions too)
+            if self.flattened_rows or f["future_actions"] or any(a.description is not None for a in f["activities"]):
                 kind = "activity"
             elif self.type_only_rows:
                 kind = "progress"
@@ -1513,7 +1551,10 @@ class _Parser:
             self.warn(f"{f['member_ids']} IUCN member(s) listed by internal id only")
         language = "en"
         if self.lang_votes:
-            language = max(self.lang_votes, key=lambda k: (self.lang_votes[k], k == "en"))
+            if len(self.lang_votes) == 1:   # labels in one language, as nearly always: no vote to count
+                language, = self.lang_votes
+            else:
+                language = max(self.lang_votes, key=lambda k: (self.lang_votes[k], k == "en"))
             if language != "en":
                 self.warn(f"labels are in {_LANGUAGE_NAMES.get(language, language)} (a variant of {layout})")
         if layout != "unknown":
@@ -1523,19 +1564,21 @@ class _Parser:
                 self.warn(f"missing {', '.join(missing)} (text may be truncated)")
         if self.ends_in and not self.cut_label:
             self.warn(f"text ends right after the {self.ends_in.replace('_', ' ')} label, with no value")
+        warnings = tuple(self.warnings) + ((f"and {self.warnings_dropped} more warnings",)
+                                           if self.warnings_dropped else ())
+        # By position, in Report's field order (named on the right): matching 27 keyword arguments to the
+        # parameters cost as much again as making the record.
         return _new_report(
-            source=self.source, text=self.text, layout=layout, title=f.get("title"), resolution_code=code,
-            page_id=f.get("page_id"), submitted_by=f.get("submitted_by"), submitted_on=f.get("submitted_on"),
-            constituent=f.get("constituent"), constituent_type=f.get("constituent_type"), period=f.get("period"),
-            geographic_scope=tuple(f["geographic_scope"]), members=tuple(f["members"]),
-            secretariat=f.get("secretariat"), other_organisations=tuple(f["other_organisations"]),
-            activities=tuple(f["activities"]), future_actions=tuple(f["future_actions"]),
-            results=f.get("results"), challenges=f.get("challenges"), future=f.get("future"),
-            implementation_status=f.get("implementation_status"), report_status=f.get("report_status"),
-            warnings=tuple(self.warnings) + ((f"and {self.warnings_dropped} more warnings",)
-                                             if self.warnings_dropped else ()),
-            commissions=tuple(f["commissions"]), additional=f.get("additional"),
-            actions_planned=f.get("actions_planned"), language=language,
+            self.source, self.text, layout, f.get("title"), code,              # source, text, layout, title, resolution_code
+            f.get("page_id"), f.get("submitted_by"), f.get("submitted_on"),    # page_id, submitted_by, submitted_on
+            f.get("constituent"), f.get("constituent_type"), f.get("period"),  # constituent, constituent_type, period
+            tuple(f["geographic_scope"]), tuple(f["members"]),                 # geographic_scope, members
+            f.get("secretariat"), tuple(f["other_organisations"]),             # secretariat, other_organisations
+            tuple(f["activities"]), tuple(f["future_actions"]),                # activities, future_actions
+            f.get("results"), f.get("challenges"), f.get("future"),            # results, challenges, future
+            f.get("implementation_status"), f.get("report_status"),            # implementation_status, report_status
+            warnings, tuple(f["commissions"]), f.get("additional"),            # warnings, commissions, additional
+            f.get("actions_planned"), language,                                # actions_planned, language
         )
 
     def resolution_code(self) -> str | None:

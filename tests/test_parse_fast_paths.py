@@ -20,7 +20,6 @@ from opmapper.references import (
     _AND_SEP,
     _CONTINUATION_SCREEN,
     _EVENT_NAMES,
-    _NUMBER_PROBE,
     _PLURAL_HEAD,
     _SHORT_HEADS,
     DEFAULT_PATTERNS,
@@ -33,6 +32,7 @@ from opmapper.references import (
     _is_and_connector,
     _is_plural_head,
     _names_other_instrument_after,
+    _number_probes,
     _references_at,
     _single,
     _skip_gap,
@@ -45,6 +45,7 @@ from opmapper.references import (
     strip_references,
 )
 from opmapper.report import (
+    _OTHER_LINE_BREAKS,
     DEFAULT_VOCABULARY,
     Activity,
     Field,
@@ -124,9 +125,12 @@ def _split_lines_plainly(text: str) -> list[_Line]:
 
 def test_split_lines_matches_splitlines_and_strip():
     rng = random.Random(1)
-    alphabet = list("ab \t\n\r\x0b\x0c\x1c\x1f\xa0\u2028é\u3000\x85")
-    for i in range(20000):
-        text = "".join(rng.choice(alphabet if i % 2 else "ab \t\n\xa0") for _ in range(rng.randint(0, 14)))
+    # every break that str.splitlines honours, in text of each width, and the ASCII ones in ASCII text
+    alphabets = ["ab \t\n\x1f\xa0é\u3000" + _OTHER_LINE_BREAKS, "ab \t\n\xa0", "ab \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f",
+                 "ab\n\xa0é\x85", "ab\n\u2028\u3000", "ab\n\u2029"]
+    for i in range(30000):
+        alphabet = alphabets[i % len(alphabets)]
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert _split_lines(text) == _split_lines_plainly(text), repr(text)
 
 
@@ -170,6 +174,31 @@ def test_prefix_labels_and_status_suffix_match_their_plain_patterns():
         start = max(0, len(text) - 48)
         got, want = c.status_suffix_re.search(text, start), plain_status.search(text, start)
         assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), text
+
+
+def test_screened_title_and_type_patterns_match_their_plain_patterns():
+    # the title and type patterns open with a lookahead of the characters a word can start with; the
+    # plain pattern is what follows it
+    c = DEFAULT_VOCABULARY.compiled
+    title_plain = re.compile(c.title_re.pattern[c.title_re.pattern.index("(?:"):], re.IGNORECASE)
+    type_plain = re.compile(c.type_prefix_re.pattern[c.type_prefix_re.pattern.index("(?:"):], re.IGNORECASE)
+    assert c.title_re.pattern.startswith("(?=[") and c.type_prefix_re.pattern.startswith("(?=[")
+    rng = random.Random(9)
+    edits = ["Activity Report", "PROGRESS report", "Rapport d'activité", "Rapport d’activités", "informe DE avance",
+             "Capacity building", "field activities", "Ｆield", "ſcientific/technical activities", "Éducation",
+             "Other", "Otherwise", "Autres", "\u0130nforme", "\u212aapacity", " ", "\n", "é", "Ã©"]
+    lines = [ln for t in corpus_reports(25) for ln in with_random_edits(t, edits, 200, rng).splitlines()]
+    lines += [w + tail for w in edits for tail in ("", " x", "x", "/", "-")]
+    titles = types = 0
+    for line in lines:
+        got, want = c.title_re.search(line), title_plain.search(line)
+        assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), line
+        titles += got is not None
+        for pos in range(min(len(line), 12)):
+            got, want = c.type_prefix_re.match(line, pos), type_plain.match(line, pos)
+            assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), line
+            types += got is not None
+    assert titles > 100 and types > 150
 
 
 _REPORT = """Resolution 040 Activity Report
@@ -304,7 +333,7 @@ def test_short_heads_are_found_where_the_reverse_match_finds_them():
               for tail in ("OP", "Op", "oP", "op", "PP", "Pp", "pP", "pp", "OPs", "PPs") for gap in ("", " ", "\u00a0")]
     short = refused = 0
     for text in texts:
-        for probe in _NUMBER_PROBE.finditer(text):
+        for probe in _number_probes(text):
             i = _skip_gap(text, probe.start())
             if i == 0:
                 continue
@@ -339,7 +368,7 @@ def test_closed_tag_lists_are_what_the_chain_match_and_its_walk_make(monkeypatch
               for more in ("", "; OP7.c", ";", "; ", " OP7")]
     closed = lists = dotted = 0
     for text in texts:
-        for probe in _NUMBER_PROBE.finditer(text):
+        for probe in _number_probes(text):
             number_start = probe.start()
             if number_start < 2 or _find_head(text, number_start, 0, compiled) != number_start - 2:
                 continue
@@ -403,6 +432,22 @@ def test_references_made_at_an_offset_are_the_shifted_references():
             assert _references_at(piece, offset) == made
             found += len(made)
     assert found > 500
+
+
+def test_number_probe_finds_what_its_regex_form_finds():
+    # the probe on the text itself, in ``regex``: how it was written before it ran over a copy of the
+    # text with every digit 2-9 written "1" and every non-ASCII character "?"
+    plain = regex.compile(r"(?<![0-9,/:])[1-9][0-9]?(?![0-9]|[.,/:][0-9])")
+    rng = random.Random(8)
+    edits = _REFERENCE_EDITS + ["1", "7", "0", ",", "/", ":", ".", "12", "٣", "\u00b2", "\n"]
+    texts = [with_random_edits(t, edits, 300, rng) for t in corpus_reports(20)]
+    texts += ["1", "12", "123", "5 6", ",5", "a:5", "4/5", "5,6", "5.6", "5.a", "05", "50", "x9", "OP1\n2"]
+    found = 0
+    for text in texts:
+        spans = [m.span() for m in _number_probes(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], text[:80]
+        found += len(spans)
+    assert found > 2000
 
 
 def test_plural_head_and_and_connector_screens_match_their_regexes():
