@@ -436,15 +436,17 @@ _NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
 _ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
-# Bounded: the same label, type and status lines recur in every report, while each description line
-# is new and soon evicted. The parser asks for the key of most lines two or three times.
-@lru_cache(maxsize=4096)
 def label_key(text: str) -> str:
     """Folded form used to match labels and values: lower-case ASCII letters and digits only.
 
     Dropping every other character makes ``Période``, ``P�riode`` and ``PÃ©riode`` the same key, so
     labels survive mis-encoding; a leading section number (``II.``) is dropped too.
     """
+    return _remembered_label_key(text) if len(text) <= _REMEMBERED_KEY_CHARS else _fold_label(text)
+
+
+def _fold_label(text: str) -> str:
+    """``label_key``, worked out."""
     if text[:1] in _SECTION_NUMBER_STARTS:
         m = _ROMAN_PREFIX.match(text)
         if m is not None:
@@ -454,6 +456,16 @@ def label_key(text: str) -> str:
         return text.encode("ascii").translate(_ASCII_LOWER, _NOT_ALNUM).decode("ascii")
     # str.lower first: a few non-ASCII letters lower-case to ASCII ones (the Kelvin sign to "k")
     return text.lower().encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
+
+
+# The keys of short texts are remembered: the same labels, types, statuses and other values recur in
+# every report, and the parser asks for the key of most lines two or three times. Longer texts are
+# nearly all narrative, new in each report: remembering them would only evict the labels -- and, in an
+# archive that repeats its reports' narratives, as a benchmark made of copies does, it would make the
+# parser look faster than it is on real reports (the few long labels, the form's questions, are
+# remembered as lines by classify_lines).
+_REMEMBERED_KEY_CHARS = 64
+_remembered_label_key = lru_cache(maxsize=4096)(_fold_label)
 
 
 def _inline_separator(text: str) -> int:

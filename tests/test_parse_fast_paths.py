@@ -54,6 +54,7 @@ from opmapper.report import (
     Section,
     _Line,
     _Parser,
+    _remembered_label_key,
     _split_lines,
     label_key,
     parse_report,
@@ -538,10 +539,23 @@ def test_label_key_of_ascii_text_is_the_general_fold():
     texts = [with_random_edits(t, _LABEL_EDITS + ["\u212a", "\u0130", "Z", "@", "[", "`", "{", "\x7f"], 60, rng)
              for t in corpus_reports(30)]
     lines = {ln for text in texts for ln in text.split("\n")} | {"II. Période", "\u212aelvin", "\u0130D", "AZaz09@[`{"}
-    label_key.cache_clear()
+    _remembered_label_key.cache_clear()
     assert sum(ln.isascii() for ln in lines) > 1000 and sum(not ln.isascii() for ln in lines) > 100
     for ln in lines:
         assert label_key(ln) == plain(ln), ln
+
+
+def test_label_key_remembers_short_texts_only():
+    # labels and values recur in every report; narrative lines would only evict them (and flatter a
+    # benchmark made of copied reports)
+    _remembered_label_key.cache_clear()
+    label = "Status of the action"
+    narrative = "We trained 45 customs officers in three ports to recognise wildlife products sold online."
+    for _ in range(3):
+        assert label_key(label) == "statusoftheaction"
+        assert label_key(narrative) == "wetrained45customsofficersinthreeportstorecognisewildlifeproductssoldonline"
+    info = _remembered_label_key.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (2, 1, 1)
 
 
 def test_classify_lines_is_classify_of_every_line():
