@@ -1166,7 +1166,8 @@ class _Scanner:
             # (the traps read the widest window first: in plain text the narrower ones are cut from its tail)
             wider = self.tails.get((end, _WIDEST_WINDOW), _NOT_YET) if self.plain and n < _WIDEST_WINDOW else _NOT_YET
             if wider is not _NOT_YET:
-                tail = _narrower_tail(wider, min(end, _WIDEST_WINDOW) - min(end, n))
+                # (the windows are cut at the text's start: the wider is min(end, 50) long, this one min(end, n))
+                tail = _narrower_tail(wider, (_WIDEST_WINDOW if end > _WIDEST_WINDOW else end) - (n if end > n else end))
             else:
                 window = self.text[end - n if end > n else 0:end]
                 tail = _tail(window) if self.plain or _plain_ascii(window) else _UNGUARDED
@@ -1200,9 +1201,11 @@ class _Scanner:
 
         Searched in a window around each candidate rather than over the whole text: figures are sparse.
         """
-        if not self.fwd.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
+        # (an end past the text's is read as its end by either module; a start before it must be 0 for regex,
+        # which reads a negative one from the end: conditions, not max() and min() calls)
+        if not self.fwd.never_figure_hint_re.search(self.text, start - 3 if start > 3 else 0, end + 5):
             return False  # no separator or time mark next to the digits: nothing to look for
-        lo, hi = max(0, start - 48), min(len(self.text), end + 48)
+        lo, hi = start - 48 if start > 48 else 0, end + 48
         pattern = self.fwd.never_figure_re if "-" in self.text[lo:hi] else self.fwd.never_figure_without_guid_re
         for m in pattern.finditer(self.text, lo, hi):
             if m.start() >= end:
@@ -1215,7 +1218,7 @@ class _Scanner:
         if self.excluded:
             # spans are sorted and short: only those starting shortly before ``end`` can overlap
             k = bisect.bisect_left(self._excluded_starts, end)
-            for _, e in self.excluded[max(0, k - 8):k]:  # (a loop: no generator for one or two spans)
+            for _, e in self.excluded[k - 8 if k > 8 else 0:k]:  # (a loop: no generator for one or two spans)
                 if start < e:
                     return True
         return False
@@ -1249,8 +1252,8 @@ class _Scanner:
                 else:
                     m = None if ruled_out else fwd.digit_re.match(text, p)
                     if m is None and p and text[p - 1].isalpha() and (
-                            not plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
-                            r.currency_before_re, text, max(0, p - 5), p):
+                            not plain or r.currency_end.may_end(text[p - 5 if p > 5 else 0:p])) and _at_end(
+                            r.currency_before_re, text, p - 5 if p > 5 else 0, p):
                         m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
                     span = m.span() if m else None
                 if span:
@@ -1274,7 +1277,7 @@ class _Scanner:
         for p, hit_end in word_hits:
             # "a dozen", "a third": the article before the word may open the number
             # (the pattern ends in whitespace, and every character regex's \s takes in is str.isspace)
-            article = r.article_before_re.search(text, max(0, p - 4), p) if p and text[p - 1].isspace() else None
+            article = r.article_before_re.search(text, p - 4 if p > 4 else 0, p) if p and text[p - 1].isspace() else None
             starts = (article.start(), p) if article else (p,)
             if p >= words_to:
                 for q in starts:
@@ -1342,7 +1345,7 @@ class _Scanner:
         return self.text[i] if i < len(self.text) else " "
 
     def _before(self, i: int, n: int = 60) -> str:
-        return self.text[max(0, i - n):i]
+        return self.text[i - n if i > n else 0:i]
 
     def _next_word(self, i: int) -> str:
         m = _re(r"\s*([\w'’-]+)").match(self.text[i:i + 40])
@@ -1432,8 +1435,9 @@ class _Scanner:
     def _after_phone_plus(self, start: int, end: int) -> bool:
         """Phone numbers: "+41 22 ...": the digits at [start, end) follow a "+" and go on."""
         text = self.text
-        return "+" in text[max(0, start - 4):start] and _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) \
-            is not None and _re(r"[\s\-]\d").match(text[end:end + 2]) is not None
+        before = text[start - 4 if start > 4 else 0:start]
+        return "+" in before and _re(r"\+\s?\d*\s?$").search(before) is not None \
+            and _re(r"[\s\-]\d").match(text[end:end + 2]) is not None
 
     def _reference_trap(self, fig: _Figure) -> bool:
         """'Target 12', 'section 4.2', 'Sites 1 to 4': a number after a reference word, unless it has a
@@ -1692,7 +1696,8 @@ class _Scanner:
             pos = self._unit_after(fig, pos)
         if fig.unit is None and not fig.glued_m and pos != no_currency_at:
             pos = self._currency_after(fig, pos)
-        fig.end = max(fig.end, pos)
+        if pos > fig.end:
+            fig.end = pos
         # "500+ members", "200 or more"
         m = self.fwd.bound_after_re.match(text, fig.end)
         if m and fig.bound == "=":
@@ -2128,7 +2133,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     rel = fig_start - sent_start
     plain = scanner.plain or _plain_ascii(sent)  # which of each (regex, plain re) pair to use
     if verb is not None and verb_pos is not None:
-        lo = max(sent_start, verb_pos - 30)
+        lo = verb_pos - 30 if verb_pos - 30 > sent_start else sent_start
         window = text[lo:verb_pos].lower()
         m = _at_end(r.modal_before_re, window) if _may_hold_modal(window) else None
         if m and not fig_start <= lo + m.start() < fig_end:  # not the bound's "to": "Up to 40 volunteers helped"
@@ -2259,7 +2264,7 @@ _ASCII_WORD_OR_DOT = _ASCII_LETTERS + "0123456789_."  # regex's [\w.] in plain A
 def _word_before(text: str, end: int, rules: _Rules, plain: int = 0) -> str:
     """The run of word characters and dots that ends at ``end`` (at most 12 long): ``word_before_re``'s
     match; in plain ASCII text (``plain``) one ``str.rstrip`` finds it without a pattern call."""
-    start = max(0, end - 12)
+    start = end - 12 if end > 12 else 0
     if plain:
         window = text[start:end]
         return window[len(window.rstrip(_ASCII_WORD_OR_DOT)):]
@@ -2409,7 +2414,8 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
     return out
@@ -2446,7 +2452,7 @@ def _claims(text: str, doc, rules: _Rules, hits: tuple[list[tuple[int, int]], li
     for fig, ss, se, counted, head, counted_end, verb in rows:
         verb_text, verb_pos = verb if verb else (None, None)
         modality = _modality(scanner, fig.start, fig.end, verb_text, ss, se, verb_pos, context)
-        end = max(fig.end, counted_end)
+        end = counted_end if counted_end > fig.end else fig.end
         value = fig.value
         if fig.unit is None:
             rounded = round(value)
