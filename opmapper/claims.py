@@ -762,7 +762,7 @@ def _narrower_tail(tail: tuple[str, str, bool, str] | None, cut: int) -> tuple[s
 _TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
             "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
             "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re", "never_figure_without_guid_re",
-            "reference_hint_re", "unit_after_re", "fraction_re", "sentence_break_re")
+            "reference_hint_re", "unit_after_re", "fraction_re", "sentence_break_re", "next_word_re")
 
 
 # the GUID branch of _Rules.never_figure_re: "3f2a1b4c-1234-5678-9abc-def012345678"
@@ -785,6 +785,13 @@ class _Rules:
             rf"(?:(?:\s+|-){nw}|(?<=hundred|thousand|million|billion)\s+and\s+{nw})*\b"
             rf"(?:(?:\s+|-)(?:million|billion))?\b"
         )
+        # The number words number_word_re reads as a whole match alone (_Scanner._lone_number_word): every one of
+        # its number words but "a" (which opens "a dozen"), when all are ASCII letters; and the words that may
+        # go on one after whitespace (another number word, "and" after a multiplier, "million", "billion")
+        lone = frozenset(w.lower() for w in word_numbers)
+        self.lone_number_words = lone - {"a"} if all(w.isascii() and w.isalpha() for w in lone) else frozenset()
+        self.number_word_sequels = tuple(sorted(lone | {"and", "million", "billion"}))
+        self.number_word_sequel_len = max(map(len, self.number_word_sequels))
         denominators = _alt(lx.fractions)
         numerators = _alt(["a", "an", "one", *[w for w in lx.number_units if 1 < lx.number_units[w] < 10]])
         self.fraction_re = regex.compile(
@@ -916,6 +923,7 @@ class _Rules:
             rf"(?:{month_alt})\b\.?")
         self.month_before_re = regex.compile(rf"(?ri)\b(?:{month_alt})\.?\s+(?:the\s+)?$")
         self.year_re = regex.compile(r"(?:1[89]|20)\d\d")
+        self.next_word_re = regex.compile(r"\s*([\w'’-]+)")  # the word after some whitespace (_Scanner._next_word)
         self.denominator_before_re = regex.compile(r"(?ri)(?:\bper|\bfactor\s+of|\bevery|/)\s*$")
         self.out_of_before_re = regex.compile(r"(?ri)\bout\s+of\s+$")
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
@@ -1062,6 +1070,18 @@ def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
     return float(total + current) if seen else None
 
 
+def _article_before(text: str, p: int, rules: _Rules) -> Any:
+    """``article_before_re``'s match ("a ", "An\t") in the four characters before ``p`` (> 0), None if none."""
+    # (the pattern ends in whitespace, every character regex's \s takes in is str.isspace, and "a" or "an"
+    # comes right before that whitespace: an "a" or "n" in either case, the only letters that fold to them)
+    if not text[p - 1].isspace():
+        return None
+    window_start = p - 4 if p > 4 else 0
+    if text[window_start:p].rstrip()[-1:] not in ("a", "A", "n", "N"):
+        return None
+    return rules.article_before_re.search(text, window_start, p)
+
+
 def _in_follows(text: str, end: int) -> bool:
     """Whitespace then "in" (any case) at ``end``: what "1 in 4" needs after its first number."""
     j = end
@@ -1093,8 +1113,16 @@ def _is_year(digits: str) -> bool:
 def _parse_digits(s: str) -> float:
     if s.replace(".", "", 1).isdecimal():  # most numbers: no comma or space to read, at most a point
         return float(s)
-    if _re(r"\d{1,3},\d{1,2}").fullmatch(s):
+    if s.isascii():
+        # (regex's \d is [0-9] in ASCII: the decimal comma's pattern read by str methods, no pattern calls)
+        whole, comma, decimals = s.partition(",")
+        if comma and 0 < len(whole) <= 3 and 0 < len(decimals) <= 2 and whole.isdigit() and decimals.isdigit():
+            return float(s.replace(",", "."))
+    elif _re(r"\d{1,3},\d{1,2}").fullmatch(s):
         return float(s.replace(",", "."))  # "1,5 million": a decimal comma (only matched before a scale word)
+    grouped = s.replace(",", "")
+    if grouped.replace(".", "", 1).isdecimal():  # "1,200", "12,500.5": only commas to take out (no whitespace)
+        return float(grouped)
     return float(_re(r"[,\s\u00a0\u202f\u2009]").sub("", s))
 
 
@@ -1145,6 +1173,7 @@ class _Scanner:
         self.fwd = rules.twins if self.plain else rules  # the forward patterns to use on this text
         self.tails: dict[tuple[int, int], tuple[str, str, bool, str] | None] = {}  # (end, n) -> _tail of the window
         self.words_after: dict[int, str | None] = {}  # end -> the word after one space there (_plain_word_after)
+        self.next_words: dict[int, str] = {}  # position -> _next_word there
 
     def _ends(self, pattern, guard: _EndGuard, end: int, n: int):
         """``pattern.search(text[end - n:end])`` for a reverse ``$``-anchored pattern, skipped where ``guard``
@@ -1276,10 +1305,16 @@ class _Scanner:
         words_to = fraction_to = -1
         for p, hit_end in word_hits:
             # "a dozen", "a third": the article before the word may open the number
-            # (the pattern ends in whitespace, and every character regex's \s takes in is str.isspace)
-            article = r.article_before_re.search(text, p - 4 if p > 4 else 0, p) if p and text[p - 1].isspace() else None
+            article = _article_before(text, p, r) if p else None
             starts = (article.start(), p) if article else (p,)
-            if p >= words_to:
+            # (number_word_re's match read without the pattern where plain tests can tell: see _plain_number_word)
+            told = self._plain_number_word(p, hit_end) if p >= words_to and plain and article is None else None
+            if told:  # the word alone
+                value = _parse_number_words(text[p:hit_end], self.lx)
+                if value is not None:
+                    out.append((p, hit_end, value, True))
+                words_to = hit_end
+            elif p >= words_to and told is None:  # (told == 0: no match there)
                 for q in starts:
                     m = r.number_word_re.match(text, q)
                     if m:
@@ -1306,6 +1341,33 @@ class _Scanner:
         if (word_hits or ratios) and len(out) > 1:
             out.sort(key=lambda c: (c[0], -c[1]))
         return out
+
+    def _plain_number_word(self, start: int, end: int) -> int | None:
+        """``number_word_re``'s match at the number word hit [start, end) of plain ASCII text, where no article
+        opens it, when plain tests can tell: ``end`` when it is the word alone, 0 when there is none, None
+        when only the pattern can tell.
+
+        Its match opens with one of its number words (or "a" and whitespace), which goes on with whitespace,
+        a hyphen or a word boundary: at a hit that is a run of letters between word boundaries but no number
+        word ("half", "million", "tenth") it has none. A number word is the match alone when followed by
+        nothing it can go on with: every way it goes on ("forty-two", "two hundred", "hundred and five",
+        "three million") opens with a hyphen or whitespace, and after whitespace with one of
+        :attr:`_Rules.number_word_sequels` (the pattern puts no word boundary inside them: "ten" goes on in
+        "two tenants", though it fails there and the match falls back to the word alone)."""
+        r = self.r
+        text = self.text
+        word = text[start:end].lower()
+        if word not in r.lone_number_words:
+            return 0 if r.lone_number_words and word != "a" else None  # (an "a" could open "a dozen")
+        nxt = text[end:end + 1]
+        if nxt == "-":
+            return None
+        if not nxt.isspace():
+            return end  # ("" at the end of the text too)
+        j = end + 1
+        while text[j:j + 1].isspace():
+            j += 1
+        return None if text[j:j + r.number_word_sequel_len].lower().startswith(r.number_word_sequels) else end
 
     # ---------------------------------------------------------------- main loop
     def scan(self, digit_hits: list[tuple[int, int]], word_hits: list[tuple[int, int]]) -> list[_Figure]:
@@ -1348,8 +1410,11 @@ class _Scanner:
         return self.text[i - n if i > n else 0:i]
 
     def _next_word(self, i: int) -> str:
-        m = _re(r"\s*([\w'’-]+)").match(self.text[i:i + 40])
-        return m.group(1).lower() if m else ""
+        word = self.next_words.get(i)
+        if word is None:  # (once per position: some tests read it two or three times)
+            m = self.fwd.next_word_re.match(self.text, i, i + 40)
+            word = self.next_words[i] = m.group(1).lower() if m else ""
+        return word
 
     def _prev_word(self, i: int) -> str:
         m = _at_end(_re(r"(?r)([\w'’.-]+)\s*$"), self._before(i, 40))
@@ -1726,8 +1791,8 @@ class _Scanner:
             if second.unit is None:
                 p = self._unit_after(second, p)
             return val, p, second
-        m = self.r.number_word_re.match(text, pos)
-        if m and first.is_words:
+        m = self.r.number_word_re.match(text, pos) if first.is_words else None  # (only read after words)
+        if m:
             val = _parse_number_words(m.group(), self.lx)
             if val is None:
                 return None

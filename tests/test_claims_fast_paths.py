@@ -334,7 +334,8 @@ def _parse_digits_in_general(s: str) -> float:
 
 def test_digits_without_a_comma_or_space_are_read_as_in_general():
     numbers = [m.group() for text in TEXTS for m in RULES.digit_re.finditer(text)]
-    numbers += ["1,5", "1 200", "1\u00a0200.5", ".5", "4.5", "12,000.25", "١٢٣", "١٢.٥"]
+    numbers += ["1,5", "1 200", "1\u00a0200.5", ".5", "4.5", "12,000.25", "١٢٣", "١٢.٥", "12,50", "123,45", "1234,5",
+                ",5", "1,2,3", "1,5.5", "1, 200", "1,234", "١,٥"]
     assert len(numbers) > 300
     for s in numbers:
         assert C._parse_digits(s) == _parse_digits_in_general(s), s
@@ -750,3 +751,39 @@ def test_after_twins_find_where_the_lower_case_twins_start(twin, after):
             found += len(expected)
     assert found > 20
     assert C._after_twin(re.compile(r"(?<=x)\bwill")) is None and C._after_twin(re.compile("will")) is None
+
+
+# number words next to each other, to hyphens, "and", scale words and words that open with a number word
+NUMBER_WORDS = ("two tenants, forty-two, Two Hundred and five, three million, ten-fold, tenth, half, a dozen, "
+                "one\tthousand, nine  and ninety, seventy seven, twelve. Eleven, TWO\n\nthousand, hundred and, "
+                "six- seven, eight -nine, one-third, a third, an eighth, zero, dozens, sixty\tbillion, millions")
+NUMBER_WORD_EDITS = (" two", " Twenty", "-", " hundred", " and ", " million", " ten", "tenth", " a ", " an ", "\t",
+                     "  ", "one", "half", " thousand", "-five", "Dozen", "billion ", ",", ".")
+
+
+def test_number_words_read_without_the_pattern_are_its_matches():
+    rng = random.Random(11)
+    texts = [*PLAIN, NUMBER_WORDS] + [with_random_edits(t, NUMBER_WORD_EDITS, 300, rng) for t in PLAIN[:6]]
+    told = {"alone": 0, "none": 0}
+    for text in texts:
+        assert C._plain_ascii(text)
+        scanner = C._Scanner(text, RULES)
+        for p, end in RULES.core_hit_lists(text)[1]:
+            answer = scanner._plain_number_word(p, end)
+            if answer is None:
+                continue  # (left to the pattern)
+            m = RULES.number_word_re.match(text, p)
+            assert (m and m.span()) == ((p, end) if answer else None), text[max(0, p - 20):end + 20]
+            told["alone" if answer else "none"] += 1
+    assert told["alone"] > 100 and told["none"] > 20, told
+
+
+def test_an_article_before_a_number_word_is_searched_for_only_after_an_a_or_n():
+    found = 0
+    for text in [*TEXTS, NUMBER_WORDS, "AN\ttwo, An  eighth, a\u2009dozen, an\u00a0eighth, A\tthird, a\x1cthird, an"]:
+        for p in range(1, len(text) + 1):
+            general = RULES.article_before_re.search(text, max(0, p - 4), p) if text[p - 1].isspace() else None
+            article = C._article_before(text, p, RULES)
+            assert (article and article.span()) == (general and general.span()), text[max(0, p - 10):p]
+            found += general is not None
+    assert found > 20
