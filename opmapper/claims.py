@@ -1153,7 +1153,7 @@ _NO_NUMBER_AFTER = frozenset(_ASCII_LETTERS + "0123456789_.,/:-")
 # the first digits, and that branch a point to go on past them: when none of these follows a run of
 # digits (and its lookbehind holds), the match is the run itself ("" at the end of the text is none)
 _NUMBER_GOES_ON = frozenset(",. ")
-_HYPHENS = ("-", "–")  # the hyphens that join the words around them (_Phrase._joined)
+_HYPHENS = frozenset(("-", "–"))  # the hyphens that join the words around them (_Phrase._joined)
 _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
 
@@ -1909,6 +1909,7 @@ def _has_letter(token: str) -> bool:
     return token.isalpha() or any(ch.isalpha() for ch in token)  # most tokens are words: str.isalpha first
 
 
+_NOT_PLURAL_BEFORE_S = frozenset("sui'’")  # "-ss", "-us", "-is", "'s", "’s": no plural (_Phrase.is_plural)
 _TOKEN_START = itemgetter(0)  # the start of a token (start, end, text)
 
 
@@ -1950,15 +1951,13 @@ class _Phrase:
     def _is_participle(self, low: str) -> bool:
         if low in self.lx.irregular_participles:
             return True
-        return len(low) > 4 and low.endswith("ed") and low not in self.lx.not_participles
+        return len(low) > 4 and low[-2:] == "ed" and low not in self.lx.not_participles
 
     def _is_verb_form(self, low: str) -> bool:
         if self._is_participle(low) or low in self.lx.verbs:
             return True
-        for suffix in ("s", "es"):
-            if low.endswith(suffix) and low[: -len(suffix)] in self.lx.verbs:
-                return True
-        return False
+        # ("-s", "-es" forms of the verbs: suffixes compared as slices, cheaper than str.endswith calls)
+        return (low[-1:] == "s" and low[:-1] in self.lx.verbs) or (low[-2:] == "es" and low[:-2] in self.lx.verbs)
 
     def _joined(self, i: int) -> bool:
         """Token i is a hyphen glued on both sides: 'wildlife-friendly'."""
@@ -1972,7 +1971,8 @@ class _Phrase:
             return True
         if low in self.lx.plural_premodifiers:
             return False
-        return len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is", "ics", "'s", "’s"))
+        # (not ending in "ss", "us", "is", "ics", "'s" or "’s"; suffixes compared as characters and slices)
+        return len(low) > 3 and low[-1] == "s" and low[-2] not in _NOT_PLURAL_BEFORE_S and low[-3:] != "ics"
 
     def _modifies_next(self, i: int, limit: int) -> bool:
         """Token i is followed by a word that can continue the phrase ('marine protected areas')."""
@@ -2003,7 +2003,7 @@ class _Phrase:
                 i += 1
                 glued = True
                 continue
-            if last is not None and low in ("'", "’", "'s", "’s") and words[i][0] == words[i - 1][1]:
+            if last is not None and low in {"'", "’", "'s", "’s"} and words[i][0] == words[i - 1][1]:
                 i += 1  # possessive: "prosecutors' networks", "women's groups"
                 glued = True
                 continue
@@ -2019,9 +2019,9 @@ class _Phrase:
                             and words[i + 1][2].lower() != "than"):
                         break
                 participle = self._is_participle(low)
-                verbish = low in past_tense or participle or (low.endswith("ing") and low not in ing_nouns)
+                verbish = low in past_tense or participle or (low[-3:] == "ing" and low not in ing_nouns)
                 if last is None:
-                    if verbish and i + 2 < limit and words[i + 1][2].lower() in ("or", "and") and \
+                    if verbish and i + 2 < limit and words[i + 1][2].lower() in {"or", "and"} and \
                             self._is_participle(words[i + 2][2].lower()) and self._modifies_next(i + 2, limit):
                         i += 2  # "176 injured or confiscated animals"
                         n += 1
@@ -2032,9 +2032,9 @@ class _Phrase:
                     if verbish and not self._modifies_next(i, limit):
                         break  # "31 said they ...": a verb, no noun
                 else:
-                    if low in past_tense or (low.endswith("ly") and len(low) > 4):
+                    if low in past_tense or (low[-2:] == "ly" and len(low) > 4):
                         break
-                    if low.endswith("ing") and low not in ing_nouns and not (
+                    if low[-3:] == "ing" and low not in ing_nouns and not (
                             self._modifies_next(i, limit) and self.is_plural(words[i + 1][2].lower())):
                         break  # "coastline using sonar" ends; "turtle nesting beaches" goes on
                     if participle and not self._modifies_next(i, limit):
@@ -2060,10 +2060,10 @@ class _Phrase:
                 continue
             if not _has_letter(t):
                 break
-            if low in ("have", "has", "had", "were", "was", "are", "is", "been", "will", "which", "that", "who",
-                       "including", "in", "with", "by", "to", "for", "from", "through", "since", "at", "on"):
+            if low in {"have", "has", "had", "were", "was", "are", "is", "been", "will", "which", "that", "who",
+                       "including", "in", "with", "by", "to", "for", "from", "through", "since", "at", "on"}:
                 break
-            if n > 0 and (self._is_participle(low) or low.endswith("ly")):
+            if n > 0 and (self._is_participle(low) or low[-2:] == "ly"):
                 break
             j += 1
             n += 1
@@ -2081,8 +2081,8 @@ class _Phrase:
             # measures and fractions count what follows "of": "3,400 ha of degraded forest"
             if nxt == "of":
                 j = i + 1
-                if j < limit and words[j][2].lower() in ("the", "its", "their", "our", "all", "these", "those",
-                                                         "this", "that", "his", "her", "it", "them"):
+                if j < limit and words[j][2].lower() in {"the", "its", "their", "our", "all", "these", "those",
+                                                         "this", "that", "his", "her", "it", "them"}:
                     j += 1
                 run = self.noun_run(j, limit)
                 if run:
@@ -2092,10 +2092,10 @@ class _Phrase:
                     after = run[1] + 1
         elif fig.kind == "count" or fig.ratio:
             j = i
-            if nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in ("them", "which", "whom", "these",
-                                                                               "those", "us", "it"):
+            if nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in {"them", "which", "whom", "these",
+                                                                               "those", "us", "it"}:
                 j = limit  # "9 of them", "210 of which": the noun is the antecedent's
-            elif nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in ("the", "its", "their", "our", "all"):
+            elif nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in {"the", "its", "their", "our", "all"}:
                 j += 2
             elif nxt == "of" and fig.scaled:
                 j += 1
@@ -2103,7 +2103,7 @@ class _Phrase:
                 j += 1  # '12 “judges”': the quotes around the counted noun are no boundary
             run = self.noun_run(j, limit)
             if run and fig.value != 1 and not self.is_plural(words[run[1]][2].lower()) and run[1] + 2 < limit \
-                    and words[run[1] + 1][2].lower() in ("and", "or"):
+                    and words[run[1] + 1][2].lower() in {"and", "or"}:
                 # "60 wildlife and customs officers": coordinated premodifiers share the plural head after them
                 other = self.noun_run(run[1] + 2, limit)
                 if other and self.is_plural(words[other[1]][2].lower()):
@@ -2115,8 +2115,8 @@ class _Phrase:
                 end_idx = last + 1
                 if end_idx < limit:
                     low = words[end_idx][2].lower()
-                    if low.endswith("ing") and low not in self.lx.ing_nouns and low not in self.lx.function_words \
-                            and low not in ("during", "including", "regarding", "concerning", "following"):
+                    if low[-3:] == "ing" and low not in self.lx.ing_nouns and low not in self.lx.function_words \
+                            and low not in {"during", "including", "regarding", "concerning", "following"}:
                         post = self.postmodifier(end_idx, limit)
                         if post > end_idx + 1:  # keep "-ing" only with an object: "posts advertising wildlife"
                             end_idx = post
@@ -2143,7 +2143,7 @@ class _Phrase:
             low = words[j][2].lower()  # (read once: the word after the auxiliaries is the verb tested below)
             if low not in aux or steps >= 6:
                 break
-            if low == "to" and (j == i or words[j - 1][2].lower() not in ("is", "are", "was", "were")):
+            if low == "to" and (j == i or words[j - 1][2].lower() not in {"is", "are", "was", "were"}):
                 return None  # "officers to identify scales": a purpose, not the figure's action
             modal = modal or low in modals
             j += 1
@@ -2156,7 +2156,7 @@ class _Phrase:
         first = j
         last = j
         k = j + 1
-        while k + 1 < limit and words[k][2].lower() in ("or", "and", ",") and self._is_participle(words[k + 1][2].lower()):
+        while k + 1 < limit and words[k][2].lower() in {"or", "and", ","} and self._is_participle(words[k + 1][2].lower()):
             last = k + 1
             k += 2
         return self.s.text[words[first][0]:words[last][1]], words[first][0]
@@ -2168,8 +2168,8 @@ class _Phrase:
         steps = 0
         while j >= 0 and words[j][0] >= sent_start and steps < 6:
             low = words[j][2].lower()
-            if low in ("by", "to", "from") and j > 0 and words[j - 1][0] >= sent_start \
-                    and words[j - 1][2].lower() in self.lx.change_verbs and words[j - 1][2].lower() not in ("up", "down"):
+            if low in {"by", "to", "from"} and j > 0 and words[j - 1][0] >= sent_start \
+                    and words[j - 1][2].lower() in self.lx.change_verbs and words[j - 1][2].lower() not in {"up", "down"}:
                 return words[j - 1][2], words[j - 1][0]  # "Seizures fell by 30 percent", "rose to 41"
             if low in skip or low in self.s.r.currency_forms:
                 j -= 1
@@ -2207,7 +2207,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         first_word = low.split()[0]
         if first_word in lx.planned_participles:
             return "planned"
-        if (low.endswith("ed") or first_word in lx.irregular_participles or first_word in lx.simple_past) \
+        if (low[-2:] == "ed" or first_word in lx.irregular_participles or first_word in lx.simple_past) \
                 and not (verb_pos >= fig_end and _opens_with_plan(sent, r, plain)
                          and not _re(r"(?i)\b(?:has|have|had|was|were|been|is|are)\b").search(text, fig_end, verb_pos)):
             # the figure's own verb is in the past: "trained 300 ... and will train 200"; but after an
@@ -2221,7 +2221,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
                                                            r.planned_res)
         if _opens_with_plan(sent, r, plain):
             planned.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
-    if verb and verb.lower().endswith("ed") and not planned:
+    if verb and verb[-2:].lower() == "ed" and not planned:
         return "achieved"
     # (most sentences hold no marker: an empty list needs no generator)
     before_p = max([p for p in planned if p < rel], default=None) if planned else None
@@ -2497,15 +2497,18 @@ def _claims(text: str, doc, rules: _Rules, hits: tuple[list[tuple[int, int]], li
     sentences = _sentences(doc, text, rules, scanner.plain)
     sent_starts = [s for s, _ in sentences]
     spans = []
+    figure_spans = []  # (figure, its sentence's start, end)
     for fig in figures:
         start, end = fig.start, fig.end
         # (the sentence holding the figure's last character; conditions, not min() and max() calls)
         k = bisect.bisect_right(sent_starts, end - 1 if end - 1 > start else start) - 1
         ss, se = sentences[k if k > 0 else 0]
-        spans.append((ss if ss < start else start, se if se > end else end))
+        span = (ss if ss < start else start, se if se > end else end)
+        spans.append(span)
+        figure_spans.append((fig, *span))
     phrase = _Phrase(scanner, _words_in(_merge(spans), text, doc, tokenizer))
     rows = []
-    for fig, (ss, se) in zip(figures, spans, strict=True):
+    for fig, ss, se in figure_spans:
         counted, head, counted_end, verb = phrase.analyse(fig, ss, se)
         rows.append([fig, ss, se, counted, head, counted_end, verb])
     _inherit_heads(rows, phrase, text)

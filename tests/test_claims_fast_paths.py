@@ -787,3 +787,20 @@ def test_an_article_before_a_number_word_is_searched_for_only_after_an_a_or_n():
             assert (article and article.span()) == (general and general.span()), text[max(0, p - 10):p]
             found += general is not None
     assert found > 20
+
+
+def test_suffix_tests_by_slices_read_as_the_endswith_tests():
+    phrase = C._Phrase(C._Scanner("", RULES), [])
+    lx = C.DEFAULT_LEXICON
+    words = {w.lower() for text in TEXTS for w in re.findall(r"\S+", text)}
+    words |= {"bus", "buses", "analysis", "physics", "ics", "ethics", "statistics", "cats", "boss", "it's", "dog’s", "aus", "s", "es", "",
+              "includes", "trains", "reaches", "used", "need", "red", "ed", "seized", "lying", "ring", "rapidly"}
+    assert len(words) > 2000
+    for low in sorted(words):
+        assert phrase.is_plural(low) == (low in lx.plural_nouns or (
+            low not in lx.plural_premodifiers and len(low) > 3 and low.endswith("s")
+            and not low.endswith(("ss", "us", "is", "ics", "'s", "’s")))), low
+        assert phrase._is_participle(low) == (low in lx.irregular_participles or (
+            len(low) > 4 and low.endswith("ed") and low not in lx.not_participles)), low
+        assert phrase._is_verb_form(low) == (phrase._is_participle(low) or low in lx.verbs or any(
+            low.endswith(suffix) and low[:-len(suffix)] in lx.verbs for suffix in ("s", "es"))), low
