@@ -742,6 +742,7 @@ def _tail(s: str) -> tuple[str, str, bool, str] | None:
 
 
 _WIDEST_WINDOW = 50  # the widest window read before a figure (_Scanner._context_trap, _reference_trap)
+_LEFT_WINDOW = 40  # the window the growth to the left reads (_Scanner._grow_left)
 
 
 def _narrower_tail(tail: tuple[str, str, bool, str] | None, cut: int) -> tuple[str, str, bool, str] | None:
@@ -848,6 +849,9 @@ class _Rules:
         self.context_end = _EndGuard.union(self.month_end, self.denominator_end, self.out_of_end)
         self.left_end = _EndGuard.union(self.label_end, self.currency_end, self.between_end, self.bound_end,
                                         self.filler_end)
+        # and what every test before a digit figure reads (the context traps, the reference trap, the growth
+        # to the left): see _Scanner._quiet_before
+        self.before_end = _EndGuard.union(self.context_end, self.reference_end, self.left_end)
         self.label_unit_re = regex.compile(
             rf"(?ri)\((?P<u>{_alt(list(lx.currencies) + list(lx.units))})\)\s*:\s*$")
         self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
@@ -1510,11 +1514,33 @@ class _Scanner:
         return fig.unit is None and bool(
             self._ends(self.r.reference_before_re, self.r.reference_end, fig.start, 50))
 
-    def _context_trap(self, start: int, end: int, is_words: bool) -> bool:
-        """Traps that depend on the words around: dates, denominators, multipliers, score scales."""
+    def _quiet_before(self, start: int) -> bool:
+        """No end guard of the tests before a figure at ``start`` (:attr:`_Rules.before_end`: the context
+        traps', the reference trap's, the growth to the left's) may end the windows they read there (plain
+        ASCII text only): then none of those tests need be tried.
+
+        Read once from the tail of the widest window, in what every guard reads alike whatever the window:
+        its last character is no mark of theirs, and either no full stop after no word, or a word of none of
+        theirs (nor a suffix of theirs glued to a number) that the narrower window still holds whole (its cut
+        could leave another word: "...xabout" cut to "about")."""
+        tail = self._tail_at(start, _WIDEST_WINDOW)
+        if tail is None:  # (nothing but whitespace: nor in the narrower window)
+            return True
+        last, word, glued, s = tail
+        guard = self.r.before_end
+        if last in guard.marks:
+            return False
+        if not word:
+            return last != "."  # (after a full stop the letters before it are read, cut or not)
+        cut = (_WIDEST_WINDOW if start > _WIDEST_WINDOW else start) - (_LEFT_WINDOW if start > _LEFT_WINDOW else start)
+        return word not in guard.words and not (glued and word.endswith(guard.suffixes)) and len(word) < len(s) - cut
+
+    def _context_trap(self, start: int, end: int, is_words: bool, quiet_before: bool = False) -> bool:
+        """Traps that depend on the words around: dates, denominators, multipliers, score scales.
+        ``quiet_before``: :meth:`_quiet_before` holds at ``start`` (no test before the figure can match)."""
         # dates: "30 September 2022", "September 30, 2022", "May 2021"
         r = self.r
-        if self.plain and not r.context_end.may_end_tail(self._tail_at(start, 50)):
+        if self.plain and (quiet_before or not r.context_end.may_end_tail(self._tail_at(start, 50))):
             # no month, denominator or "out of" can end the text before: only the tests after remain
             if self._plain_word_after(end, r.context_after_words, r.context_after_prefixes):
                 return False  # and the word after is none they can read
@@ -1554,7 +1580,9 @@ class _Scanner:
         text = self.text
         if self._digit_trap(start, end):
             return None
-        if self._context_trap(start, end, False):
+        # (plain text: most figures follow a word that no test before them reads, found once for them all)
+        quiet_before = self.plain and self._quiet_before(start)
+        if self._context_trap(start, end, False, quiet_before):
             return None
         fig = _Figure(start, end, value)
         core = text[start:end]
@@ -1571,9 +1599,10 @@ class _Scanner:
             return None  # "2021-2024"
         if fig.unit is None and fig.is_year_like and not fig.scaled and not self._year_like_count(fig):
             return None  # "in 2021"
-        if self._reference_trap(fig):
-            return None
-        self._grow_left(fig)
+        if not quiet_before:  # (the figure's start is still the core's)
+            if self._reference_trap(fig):
+                return None
+            self._grow_left(fig)
         if self._alone_on_line(fig):
             return None
         return fig
@@ -1862,7 +1891,7 @@ class _Scanner:
     # ---------------------------------------------------------------- growing to the left
     def _grow_left(self, fig: _Figure) -> None:
         text = self.text
-        if self.plain and not self.r.left_end.may_end_tail(self._tail_at(fig.start, 40)):
+        if self.plain and not self.r.left_end.may_end_tail(self._tail_at(fig.start, _LEFT_WINDOW)):
             return  # no label, currency, bound or filler can end the text before: nothing to take in
         if fig.unit is None:
             # a form label that names the unit: "Budget (EUR): 12,000", "Area restored (ha): 350"

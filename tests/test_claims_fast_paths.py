@@ -804,3 +804,26 @@ def test_suffix_tests_by_slices_read_as_the_endswith_tests():
             len(low) > 4 and low.endswith("ed") and low not in lx.not_participles)), low
         assert phrase._is_verb_form(low) == (phrase._is_participle(low) or low in lx.verbs or any(
             low.endswith(suffix) and low[:-len(suffix)] in lx.verbs for suffix in ("s", "es"))), low
+
+
+# a window whose narrower cut leaves another word: "...xabout" read whole, "about" after the cut
+CUT_WORDS = ("Some text " + "x" * 10 + "about" + " " * 35 + "5 rangers; " + "y" * 44 + "per 7 sites, "
+             + "z" * 30 + "No." + " " * 30 + "8 plots")
+
+
+def test_a_quiet_start_is_one_no_guard_before_a_figure_may_end():
+    # every guard the context traps, the reference trap and the growth to the left try there rules its window out
+    quiet = 0
+    # (plain ASCII text only: the forms' "n°" and "€" made "?")
+    for text in [*PLAIN, FORM_LINES, MULTIWORD_FORMS.encode("ascii", "replace").decode(), CUT_WORDS]:
+        assert C._plain_ascii(text)
+        scanner = C._Scanner(text, RULES)
+        for start in range(len(text) + 1):
+            if not scanner._quiet_before(start):
+                continue
+            quiet += 1
+            wide, narrow = text[max(0, start - 50):start], text[max(0, start - 40):start]
+            for guard in (RULES.context_end, RULES.reference_end):
+                assert not guard.may_end(wide), text[max(0, start - 50):start + 5]
+            assert not RULES.left_end.may_end(narrow), text[max(0, start - 50):start + 5]
+    assert quiet > 1000
