@@ -827,3 +827,16 @@ def test_a_quiet_start_is_one_no_guard_before_a_figure_may_end():
                 assert not guard.may_end(wide), text[max(0, start - 50):start + 5]
             assert not RULES.left_end.may_end(narrow), text[max(0, start - 50):start + 5]
     assert quiet > 1000
+
+
+def test_number_words_are_found_next_to_every_ascii_character():
+    # an ASCII text is read for number words only when a run of its word characters is one: each number word
+    # here is kept apart from the rest by one character only, which must split the runs where the pattern does
+    found = 0
+    for ch in map(chr, range(128)):
+        for text in (f"forty{ch}two", f"x{ch}Three{ch}y", f"{ch}ten", f"HALF{ch}", f"dozen{ch}1", f"2{ch}nine"):
+            digits, words = RULES.core_hit_lists(text)
+            hits = [m.span() for m in RULES.core_re.finditer(text)]
+            assert words == [h for h in hits if not text[h[0]].isdigit()], repr(text)
+            found += bool(words)
+    assert found > 300
