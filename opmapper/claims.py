@@ -1165,9 +1165,11 @@ _QUOTES = frozenset("\"'“”‘’«»")
 # ASCII characters after which digit_re's lookbehind fails: word characters (for regex and plain re alike), ".,/:-"
 _NO_NUMBER_AFTER = frozenset(_ASCII_LETTERS + "0123456789_.,/:-")
 # In plain ASCII text digit_re's branches other than "\d+(?:\.\d+)?" need a comma or a space right after
-# the first digits, and that branch a point to go on past them: when none of these follows a run of
-# digits (and its lookbehind holds), the match is the run itself ("" at the end of the text is none)
+# the first digits, and that branch a point to go on past them, each followed by a digit: when none of these
+# follows a run of digits (and its lookbehind holds), or one does but no digit after it ("35 rangers", "12.",
+# "3, 4"), the match is the run itself ("" at the end of the text is none)
 _NUMBER_GOES_ON = frozenset(",. ")
+_ASCII_DIGIT_SET = frozenset("0123456789")
 _HYPHENS = frozenset(("-", "–"))  # the hyphens that join the words around them (_Phrase._joined)
 _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
@@ -1291,7 +1293,8 @@ class _Scanner:
                         continue
                 # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
                 ruled_out = p and text[p - 1] in _NO_NUMBER_AFTER
-                if not ruled_out and plain and nxt not in _NUMBER_GOES_ON:
+                if not ruled_out and plain and (nxt not in _NUMBER_GOES_ON
+                                                or text[hit_end + 1:hit_end + 2] not in _ASCII_DIGIT_SET):
                     span = (p, hit_end)  # digit_re's match: the run of digits itself (see _NUMBER_GOES_ON)
                 else:
                     m = None if ruled_out else fwd.digit_re.match(text, p)

@@ -656,14 +656,14 @@ def test_patterns_opening_with_one_class_find_what_they_were_written_as(written,
 
 
 def test_a_run_of_digits_that_no_comma_point_or_space_follows_is_digit_res_match():
-    odd = "1,5 million 1,500 1 500 1.5 12 x7 9) 3-4 5% 6\n7,8 9.x 10 000.5 11.2.3 (12) 13, 14. 15"
+    odd = "1,5 million 1,500 1 500 1.5 12 x7 9) 3-4 5% 6\n7,8 9.x 10 000.5 11.2.3 (12) 13, 14. 15 16,a 17 b 18.c 19"
     fast = 0
     for text in [*PLAIN, odd]:
         for p, hit_end in _core_hits(text):
             if not text[p].isdigit() or (p and text[p - 1] in C._NO_NUMBER_AFTER):
                 continue
             m = RULES.twins.digit_re.match(text, p)
-            if text[hit_end:hit_end + 1] not in C._NUMBER_GOES_ON:
+            if text[hit_end:hit_end + 1] not in C._NUMBER_GOES_ON or text[hit_end + 1:hit_end + 2] not in "0123456789":
                 assert m and m.span() == (p, hit_end), text[p:hit_end + 10]
                 fast += 1
             else:  # (the others go to the pattern: some of them are longer)
@@ -840,3 +840,19 @@ def test_number_words_are_found_next_to_every_ascii_character():
             assert words == [h for h in hits if not text[h[0]].isdigit()], repr(text)
             found += bool(words)
     assert found > 300
+
+
+def test_cores_of_plain_text_are_the_cores_read_without_the_plain_shortcuts():
+    # the same scanner with its text taken for not plain reads every digit run and number word by the patterns
+    odd = ("1,5 million 1,500 1 500 1.5 12 x7 9) 3-4 5% 6\n7,8 9.x 10 000.5 11.2.3 (12) 13, 14. 15 16,a 17 b 18.c 19 "
+           "1 in 4, one in ten, 3/4 of them, two hundred, forty-two, a dozen, 12, 345 and 6. 7 2 999, 3,9 million, "
+           "4.9, 5,999 8 9")
+    cores = 0
+    for text in [*PLAIN, odd, NUMBER_WORDS]:
+        fast, general = C._Scanner(text, RULES), C._Scanner(text, RULES)
+        general.plain = 0  # (its patterns stay the plain-re twins, which read plain text as regex does)
+        hits = RULES.core_hit_lists(text)
+        found = fast.cores(*hits)
+        assert found == general.cores(*hits), text[:80]
+        cores += len(found)
+    assert cores > 200
