@@ -1991,6 +1991,15 @@ class _Phrase:
         # (the tokens' starts read where the search looks, not listed for every token: a few per figure)
         return bisect.bisect_left(self.words, char, key=_TOKEN_START)
 
+    def _index_from(self, i: int, char: int) -> int:
+        """``_index_at(char)``, found by stepping on from ``i``, an index at or before it: a figure's end is a
+        token or two after its start (cheaper than a second search)."""
+        words = self.words
+        n = len(words)
+        while i < n and words[i][0] < char:
+            i += 1
+        return i
+
     def _is_participle(self, low: str) -> bool:
         if low in self.lx.irregular_participles:
             return True
@@ -2114,7 +2123,8 @@ class _Phrase:
 
     def analyse(self, fig: _Figure, sent_start: int, sent_end: int):
         words = self.words
-        i = self._index_at(fig.end)
+        first_at = self._index_at(fig.start)
+        i = self._index_from(first_at, fig.end)
         limit = self._index_at(sent_end)
         counted = head = None
         counted_end = fig.end
@@ -2173,7 +2183,7 @@ class _Phrase:
                     counted_end = words[end_idx][1]  # the figure's text keeps the closing quote
                     end_idx += 1
                 after = end_idx
-        verb = self.verb_after(after, limit) or self.verb_before(self._index_at(fig.start), sent_start)
+        verb = self.verb_after(after, limit) or self.verb_before(first_at, sent_start)
         return counted, head, counted_end, verb
 
     def verb_after(self, i: int, limit: int) -> tuple[str, int] | None:

@@ -856,3 +856,15 @@ def test_cores_of_plain_text_are_the_cores_read_without_the_plain_shortcuts():
         assert found == general.cores(*hits), text[:80]
         cores += len(found)
     assert cores > 200
+
+
+def test_a_tokens_index_stepped_on_to_is_the_one_searched_for():
+    tokenizer = C._default_chunk_tokenizer()
+    for text in TEXTS[:6]:
+        words = C._words_in([(0, len(text))], text, None, tokenizer)
+        phrase = C._Phrase(C._Scanner(text, RULES), words)
+        assert len(words) > 100
+        for start in range(0, len(text) + 1, 7):
+            i = phrase._index_at(start)
+            for char in range(start, min(len(text) + 2, start + 30)):
+                assert phrase._index_from(i, char) == phrase._index_at(char), (start, char)
