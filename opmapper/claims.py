@@ -910,6 +910,11 @@ class _Rules:
         # "fold", "times", or a word opening with a range word ("to", "and", "till", "until": "to5")
         self.context_after_words = frozenset([*map(_leading_letters, lx.months), "of", "fold", "times"]) - {""}
         self.context_after_prefixes = ("to", "and", "till", "until")
+        # and the characters either can open with in plain ASCII text (both read case-blind): whitespace, a hyphen
+        # or dash, an ordinal's "st", "nd", "rd", "th", a range word's "to", "and", "till", "until", "fold", "x"
+        # (the months, "of" and "times" come after whitespace): after a number followed by none ("12,", "3)")
+        # neither matches
+        self.context_after_openers = frozenset(_ASCII_SPACE + "-–" + "sSnNrRtTaAuUfFxX")
         # "\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)", written to open with one character class
         # (plain re then skips every other character in a tight loop) and to pick its branch by that letter
         self.reference_hint_re = regex.compile(
@@ -1556,10 +1561,11 @@ class _Scanner:
         r = self.r
         if self.plain and (quiet_before or not r.context_end.may_end_tail(self._tail_at(start, 50))):
             # no month, denominator or "out of" can end the text before: only the tests after remain
-            if self._plain_word_after(end, r.context_after_words, r.context_after_prefixes):
-                return False  # and the word after is none they can read
-            return bool(self.fwd.month_after_re.match(self.text, end) or self.fwd.multiplier_after_re.match(
-                self.text, end))
+            if self.text[end:end + 1] not in r.context_after_openers or self._plain_word_after(
+                    end, r.context_after_words, r.context_after_prefixes):
+                return False  # and what follows is nothing they can read
+            return self.fwd.month_after_re.match(self.text, end) is not None \
+                or self.fwd.multiplier_after_re.match(self.text, end) is not None
         if self.fwd.month_after_re.match(self.text, end) or self._ends(r.month_before_re, r.month_end, start, 50):
             return True
         # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"

@@ -868,3 +868,19 @@ def test_a_tokens_index_stepped_on_to_is_the_one_searched_for():
             i = phrase._index_at(start)
             for char in range(start, min(len(text) + 2, start + 30)):
                 assert phrase._index_from(i, char) == phrase._index_at(char), (start, char)
+
+
+def test_no_context_trap_after_a_number_opens_with_a_character_outside_its_openers():
+    openers = RULES.context_after_openers
+    odd = ("12. 3) 4, 5th 6-7 8 to 9 10x 11fold 12 times as 13 of May 14 June 15\t16\n17: 18/ 19' 20\" 21? 22] "
+           "23 ( 24 ST 25Nd 26 AND 27 till 28 until 29 X 30 FOLD 31 Of June 32and6 May 33St June 34TH July "
+           "35to9 May 36nd of May 37Rd May 38X 39Fold 40-fold 41And 5 May 42Till 3 June 43Until 4 May 44 Times as 45rd May")
+    skipped = matched = 0
+    for text in [*PLAIN, odd]:
+        for pos in range(len(text) + 1):
+            hits = [getattr(RULES.twins, name).match(text, pos) for name in ("month_after_re", "multiplier_after_re")]
+            if text[pos:pos + 1] not in openers:
+                assert hits == [None, None], text[pos:pos + 20]
+                skipped += 1
+            matched += any(hits)
+    assert skipped > 1000 and matched > 20
