@@ -1452,9 +1452,10 @@ class _Scanner:
         if prev == " " and nxt == " ":
             # most numbers: a space on either side, where of the tests of _trap_between only a section
             # number opening a heading and the digits after a phone number's "+" can hold (tested alike)
+            # (the "+" _after_phone_plus looks for first, tested here: most numbers follow none)
             return not after_separator and (
                 ("." in text[start:end] and self._section_number(text[text.rfind("\n", 0, start) + 1:start], end))
-                or self._after_phone_plus(start, end))
+                or ("+" in text[start - 4 if start > 4 else 0:start] and self._after_phone_plus(start, end)))
         return self._trap_between(start, end, prev, nxt, after_separator)
 
     def _trap_between(self, start: int, end: int, prev: str, nxt: str, after_separator: bool) -> bool:
