@@ -1440,7 +1440,13 @@ class _Scanner:
         return word
 
     def _prev_word(self, i: int) -> str:
-        m = _at_end(_re(r"(?r)([\w'’.-]+)\s*$"), self._before(i, 40))
+        before = self._before(i, 40)
+        if self.plain:
+            # (plain ASCII: the pattern's match read by two rstrip calls, the whitespace at the end and then the
+            # run of [\w'.-] before it, as _word_before reads its word)
+            before = before.rstrip(_ASCII_SPACE)
+            return before[len(before.rstrip(_PREV_WORD_CHARS)):].lower()
+        m = _at_end(_re(r"(?r)([\w'’.-]+)\s*$"), before)
         return m.group(1).lower() if m else ""
 
     # ---------------------------------------------------------------- trap tests on a digit core
@@ -2384,6 +2390,7 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
 
 
 _ASCII_WORD_OR_DOT = _ASCII_LETTERS + "0123456789_."  # regex's [\w.] in plain ASCII text
+_PREV_WORD_CHARS = _ASCII_WORD_OR_DOT + "'-"  # regex's [\w'’.-] in plain ASCII text (_Scanner._prev_word)
 
 
 def _word_before(text: str, end: int, rules: _Rules, plain: int = 0) -> str:
@@ -2622,6 +2629,13 @@ def _is_duration(row: list, text: str, lexicon: ClaimLexicon) -> bool:
     return not _re(r"(?i)\s+of\s+(?!the\b|a\b|an\b|its\b|their\b)\w").match(text[counted_end:counted_end + 30])
 
 
+def _of_which_before(text: str, start: int, end: int) -> bool:
+    """'..., of which ' ends ``text[start:end]`` (any case): a share of what was counted before."""
+    window = text[start:end]
+    # (every match holds an "o" and an "f" in either case, next to each other: most windows hold none)
+    return "of" in window.lower() and _re(r"(?i)\bof\s+(?:which|them|these|those|whom)\s+$").search(window) is not None
+
+
 def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
     """Counts with no noun of their own ('38 new cases, of which 9 ...', 'rose to 36') borrow one.
 
@@ -2642,8 +2656,8 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
             # "nine of the 13 range States", "half of the 86 member states", "5 or 6 villages"
             row[3], row[4] = nxt[3], nxt[4]
             continue
-        if fig.unit is not None and not fig.ratio and not _re(
-                r"(?i)\bof\s+(?:which|them|these|those|whom)\s+$").search(text[max(ss, fig.start - 30):fig.start]):
+        if fig.unit is not None and not fig.ratio and not _of_which_before(text, fig.start - 30 if fig.start - 30 > ss
+                                                                           else ss, fig.start):
             continue  # "dropped by 34%": a share of nothing counted
         prev = rows[n - 1] if n > 0 and rows[n - 1][1] == ss else None
         if prev is not None and prev[4] and (prev[0].unit is None or prev[0].unit in ("%", "fraction")):

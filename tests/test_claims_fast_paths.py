@@ -884,3 +884,29 @@ def test_no_context_trap_after_a_number_opens_with_a_character_outside_its_opene
                 skipped += 1
             matched += any(hits)
     assert skipped > 1000 and matched > 20
+
+
+def test_the_word_before_in_plain_text_is_the_patterns_match():
+    odd = "x (3 a-b.c' 4 e.g. 5 it's\t6 end\n7 ?8 _9 \v10 3.5 11"
+    read = 0
+    for text in [*PLAIN, odd]:
+        fast, general = C._Scanner(text, RULES), C._Scanner(text, RULES)
+        general.plain = 0
+        for i in range(len(text) + 1):
+            word = fast._prev_word(i)
+            assert word == general._prev_word(i), text[max(0, i - 40):i]
+            read += bool(word)
+    assert read > 1000
+
+
+def test_a_share_of_which_is_searched_for_only_after_an_of():
+    odd = ["12 of which 3", "3 of Them\t4", "4 OF WHOM\n5", "5 of\u00a0these 6", "6, oF those  7", "7 of which8",
+           "proof which 9", "ofwhich 10", "Of whom 11"]
+    found = 0
+    for text in [*TEXTS, *odd]:
+        for end in range(len(text) + 1):
+            start = max(0, end - 30)
+            general = regex.search(r"(?i)\bof\s+(?:which|them|these|those|whom)\s+$", text[start:end]) is not None
+            assert C._of_which_before(text, start, end) == general, text[start:end]
+            found += general
+    assert found >= 5
