@@ -788,7 +788,7 @@ class _Rules:
             rf"(?:(?:\s+|-){nw}|(?<=hundred|thousand|million|billion)\s+and\s+{nw})*\b"
             rf"(?:(?:\s+|-)(?:million|billion))?\b"
         )
-        # The number words number_word_re reads as a whole match alone (_Scanner._lone_number_word): every one of
+        # The number words number_word_re reads as a whole match alone (_Scanner._plain_number_word): every one of
         # its number words but "a" (which opens "a dozen"), when all are ASCII letters; and the words that may
         # go on one after whitespace (another number word, "and" after a multiplier, "million", "billion")
         lone = frozenset(w.lower() for w in word_numbers)
