@@ -628,8 +628,9 @@ class _EndGuard:
     letters (``dotted``); ``dot_after_words``: the pattern takes a "." after any of its words ("EUR.").
     """
 
-    def __init__(self, forms, suffixes=(), marks: str = "", after_numbers=(), dot_after_words: bool = False) -> None:
-        words, last_marks, dotted = set(), set(marks), set()
+    def __init__(self, forms, suffixes=(), marks: str = "", after_numbers=(), dot_after_words: bool = False,
+                 marks_after_numbers: str = "") -> None:
+        words, last_marks, dotted = set(), set(marks) | set(marks_after_numbers), set()
         if dot_after_words:
             last_marks.discard(".")
         after: dict[str, set[str] | None] = {}  # None: the word ends a form of one word (or is not sure)
@@ -659,6 +660,9 @@ class _EndGuard:
         self.marks = frozenset(last_marks)
         self.dotted = frozenset(dotted) if "." not in last_marks else frozenset()
         self.after = {word: frozenset(runs) for word, runs in after.items() if runs is not None}
+        # marks that end a match only right after a number and up to five word characters or points, whitespace
+        # aside ("paragraphs 3, ", "Sites 1a & "): unless a form ends with one too
+        self.number_marks = frozenset(marks_after_numbers) - {form[-1:] for form in forms}
 
     @classmethod
     def union(cls, *guards: _EndGuard) -> _EndGuard:
@@ -669,6 +673,9 @@ class _EndGuard:
         union.marks = frozenset().union(*(g.marks for g in guards))
         union.dotted = frozenset().union(*(g.dotted for g in guards)) if "." not in union.marks else frozenset()
         union.after = {}
+        # (a mark ends the union's matches only after a number when so in every guard it may end)
+        union.number_marks = frozenset(mark for mark in union.marks
+                                       if all(mark in g.number_marks for g in guards if mark in g.marks))
         for word in union.words:
             if all(word in g.after for g in guards if word in g.words):  # else a form of one word ends with it
                 union.after[word] = frozenset().union(*(g.after[word] for g in guards if word in g.words))
@@ -684,7 +691,10 @@ class _EndGuard:
             return False
         last, word, glued, s = tail
         if last in self.marks:
-            return True
+            if last not in self.number_marks:
+                return True
+            before = s[:-1].rstrip(_ASCII_SPACE)  # the number, then [\w.]{0,5}: a digit in the last six
+            return not _ASCII_DIGIT_SET.isdisjoint(before[len(before.rstrip(_ASCII_WORD_OR_DOT)):][-6:])
         if not word:
             if last == "." and self.dotted:  # the letters glued before it must end a dotted form
                 k = len(s[:-1].rstrip(_ASCII_LETTERS))
@@ -841,7 +851,7 @@ class _Rules:
         # "Target 12", "paragraphs 3, 4 and", "No. 5": a reference word, or a separator after its numbers
         # (glued to them: "12aand"), or the marks of "No.", "n°", "section:"
         self.reference_end = _EndGuard(list(lx.reference_words) + ["no"], after_numbers=("and", "to", "or", "of"),
-                                       suffixes=("and", "to", "or", "of"), marks=",&-–:#°")
+                                       suffixes=("and", "to", "or", "of"), marks=":#°", marks_after_numbers=",&-–")
         self.month_end = _EndGuard(list(lx.months) + ["the"], marks=".", dot_after_words=True)
         self.denominator_end = _EndGuard(["per", "factor of", "every", "/"])
         self.out_of_end = _EndGuard(["out of"])

@@ -71,11 +71,17 @@ MULTIWORD_FORMS = ("in excess of 5, a total of 6, Total\tof 7, xtotal of 8, remo
                    "logged. 16 ART. 17 May. the 18 c. 19 Dollars.  20 NOS. 21")
 
 
+# separators after a reference's numbers, with up to five word characters or points after the number
+NUMBER_MARKS = ("paragraphs 3, 4 Sites 1abcde, 5 Sites 1abcdef, 6 items 3 ,7 items 3\t&\t8 para 4.b.c- 9 para 12 \u2013 13 "
+                "OP 3_x , 14 section 4.5.6, 7 Target 2a&3 goal 9 -1 fig 12345, 6 fig x, 7 art. 5-7, para 8.-9 "
+                "Target 12aand 13, sdg 1 & 2 & 3, op 4,5,6 -")
+
+
 @pytest.mark.parametrize(("pattern", "guard"), GUARDED)
 def test_end_guards_never_skip_a_match(pattern, guard):
     compiled, end_guard = getattr(RULES, pattern), getattr(RULES, guard)
     matched = 0
-    for text in [*PLAIN, FORM_LINES, MULTIWORD_FORMS]:
+    for text in [*PLAIN, FORM_LINES, MULTIWORD_FORMS, NUMBER_MARKS]:
         for pos in range(1, len(text)):
             before = text[max(0, pos - 50):pos]
             if C._at_end(compiled, before) is not None:
