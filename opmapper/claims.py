@@ -398,6 +398,8 @@ def _trie_rest(rests: list[str]) -> str:
 
 
 _ASCII_WORD = re.compile("[A-Za-z]+")
+# a bytes.translate table keeping the word characters of lower-cased ASCII text ([a-z0-9_]), every other byte a space
+_WORD_BYTES_ONLY = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for c in range(256))
 # regex's \d+ in plain ASCII text, written to open with one character class: plain re then skips every other
 # character in its search loop ("[0-9]+" opens with a repeat, which plain re enters at every position)
 _ASCII_DIGITS = re.compile("[0-9][0-9]*")
@@ -626,8 +628,9 @@ class _EndGuard:
     letters (``dotted``); ``dot_after_words``: the pattern takes a "." after any of its words ("EUR.").
     """
 
-    def __init__(self, forms, suffixes=(), marks: str = "", after_numbers=(), dot_after_words: bool = False) -> None:
-        words, last_marks, dotted = set(), set(marks), set()
+    def __init__(self, forms, suffixes=(), marks: str = "", after_numbers=(), dot_after_words: bool = False,
+                 marks_after_numbers: str = "") -> None:
+        words, last_marks, dotted = set(), set(marks) | set(marks_after_numbers), set()
         if dot_after_words:
             last_marks.discard(".")
         after: dict[str, set[str] | None] = {}  # None: the word ends a form of one word (or is not sure)
@@ -657,6 +660,9 @@ class _EndGuard:
         self.marks = frozenset(last_marks)
         self.dotted = frozenset(dotted) if "." not in last_marks else frozenset()
         self.after = {word: frozenset(runs) for word, runs in after.items() if runs is not None}
+        # marks that end a match only right after a number and up to five word characters or points, whitespace
+        # aside ("paragraphs 3, ", "Sites 1a & "): unless a form ends with one too
+        self.number_marks = frozenset(marks_after_numbers) - {form[-1:] for form in forms}
 
     @classmethod
     def union(cls, *guards: _EndGuard) -> _EndGuard:
@@ -667,6 +673,9 @@ class _EndGuard:
         union.marks = frozenset().union(*(g.marks for g in guards))
         union.dotted = frozenset().union(*(g.dotted for g in guards)) if "." not in union.marks else frozenset()
         union.after = {}
+        # (a mark ends the union's matches only after a number when so in every guard it may end)
+        union.number_marks = frozenset(mark for mark in union.marks
+                                       if all(mark in g.number_marks for g in guards if mark in g.marks))
         for word in union.words:
             if all(word in g.after for g in guards if word in g.words):  # else a form of one word ends with it
                 union.after[word] = frozenset().union(*(g.after[word] for g in guards if word in g.words))
@@ -682,7 +691,10 @@ class _EndGuard:
             return False
         last, word, glued, s = tail
         if last in self.marks:
-            return True
+            if last not in self.number_marks:
+                return True
+            before = s[:-1].rstrip(_ASCII_SPACE)  # the number, then [\w.]{0,5}: a digit in the last six
+            return not _ASCII_DIGIT_SET.isdisjoint(before[len(before.rstrip(_ASCII_WORD_OR_DOT)):][-6:])
         if not word:
             if last == "." and self.dotted:  # the letters glued before it must end a dotted form
                 k = len(s[:-1].rstrip(_ASCII_LETTERS))
@@ -742,6 +754,7 @@ def _tail(s: str) -> tuple[str, str, bool, str] | None:
 
 
 _WIDEST_WINDOW = 50  # the widest window read before a figure (_Scanner._context_trap, _reference_trap)
+_LEFT_WINDOW = 40  # the window the growth to the left reads (_Scanner._grow_left)
 
 
 def _narrower_tail(tail: tuple[str, str, bool, str] | None, cut: int) -> tuple[str, str, bool, str] | None:
@@ -762,7 +775,7 @@ def _narrower_tail(tail: tuple[str, str, bool, str] | None, cut: int) -> tuple[s
 _TWINNED = ("digit_re", "second_digit_re", "slash_fraction_re", "ratio_re", "scale_after_re", "glued_scale_re",
             "currency_after_re", "bound_after_re", "range_sep_re", "month_after_re", "multiplier_after_re", "year_re",
             "never_figure_hint_re", "one_of_figure_re", "sentence_end_re", "never_figure_re", "never_figure_without_guid_re",
-            "reference_hint_re", "unit_after_re", "fraction_re", "sentence_break_re")
+            "reference_hint_re", "unit_after_re", "fraction_re", "sentence_break_re", "next_word_re")
 
 
 # the GUID branch of _Rules.never_figure_re: "3f2a1b4c-1234-5678-9abc-def012345678"
@@ -785,6 +798,13 @@ class _Rules:
             rf"(?:(?:\s+|-){nw}|(?<=hundred|thousand|million|billion)\s+and\s+{nw})*\b"
             rf"(?:(?:\s+|-)(?:million|billion))?\b"
         )
+        # The number words number_word_re reads as a whole match alone (_Scanner._plain_number_word): every one of
+        # its number words but "a" (which opens "a dozen"), when all are ASCII letters; and the words that may
+        # go on one after whitespace (another number word, "and" after a multiplier, "million", "billion")
+        lone = frozenset(w.lower() for w in word_numbers)
+        self.lone_number_words = lone - {"a"} if all(w.isascii() and w.isalpha() for w in lone) else frozenset()
+        self.number_word_sequels = tuple(sorted(lone | {"and", "million", "billion"}))
+        self.number_word_sequel_len = max(map(len, self.number_word_sequels))
         denominators = _alt(lx.fractions)
         numerators = _alt(["a", "an", "one", *[w for w in lx.number_units if 1 < lx.number_units[w] < 10]])
         self.fraction_re = regex.compile(
@@ -823,6 +843,7 @@ class _Rules:
         # opens the text is read after a space put before the text
         self.ascii_core_words_after_re = re.compile(rf"[^a-z0-9_]({_trie_alt(self.core_words)})\b", re.ASCII) \
             if self.core_words else None
+        self.core_word_bytes = frozenset(w.encode("ascii") for w in self.core_words) if self.core_words else None
         # the guards of the costlier reverse patterns below (see _Scanner._ends)
         self.currency_end = _EndGuard(lx.currencies, marks=".", dot_after_words=True)
         self.bound_end = _EndGuard(list(lx.bounds) + list(lx.fillers))
@@ -830,7 +851,7 @@ class _Rules:
         # "Target 12", "paragraphs 3, 4 and", "No. 5": a reference word, or a separator after its numbers
         # (glued to them: "12aand"), or the marks of "No.", "n°", "section:"
         self.reference_end = _EndGuard(list(lx.reference_words) + ["no"], after_numbers=("and", "to", "or", "of"),
-                                       suffixes=("and", "to", "or", "of"), marks=",&-–:#°")
+                                       suffixes=("and", "to", "or", "of"), marks=":#°", marks_after_numbers=",&-–")
         self.month_end = _EndGuard(list(lx.months) + ["the"], marks=".", dot_after_words=True)
         self.denominator_end = _EndGuard(["per", "factor of", "every", "/"])
         self.out_of_end = _EndGuard(["out of"])
@@ -841,6 +862,9 @@ class _Rules:
         self.context_end = _EndGuard.union(self.month_end, self.denominator_end, self.out_of_end)
         self.left_end = _EndGuard.union(self.label_end, self.currency_end, self.between_end, self.bound_end,
                                         self.filler_end)
+        # and what every test before a digit figure reads (the context traps, the reference trap, the growth
+        # to the left): see _Scanner._quiet_before
+        self.before_end = _EndGuard.union(self.context_end, self.reference_end, self.left_end)
         self.label_unit_re = regex.compile(
             rf"(?ri)\((?P<u>{_alt(list(lx.currencies) + list(lx.units))})\)\s*:\s*$")
         self.slash_fraction_re = regex.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/])(?=\s+of\s)")
@@ -896,6 +920,11 @@ class _Rules:
         # "fold", "times", or a word opening with a range word ("to", "and", "till", "until": "to5")
         self.context_after_words = frozenset([*map(_leading_letters, lx.months), "of", "fold", "times"]) - {""}
         self.context_after_prefixes = ("to", "and", "till", "until")
+        # and the characters either can open with in plain ASCII text (both read case-blind): whitespace, a hyphen
+        # or dash, an ordinal's "st", "nd", "rd", "th", a range word's "to", "and", "till", "until", "fold", "x"
+        # (the months, "of" and "times" come after whitespace): after a number followed by none ("12,", "3)")
+        # neither matches
+        self.context_after_openers = frozenset(_ASCII_SPACE + "-–" + "sSnNrRtTaAuUfFxX")
         # "\b(?:[Oo][Pp]|PP)\s?\d|(?i:\bparagraph|\bpara\.?\s*\d)", written to open with one character class
         # (plain re then skips every other character in a tight loop) and to pick its branch by that letter
         self.reference_hint_re = regex.compile(
@@ -916,6 +945,7 @@ class _Rules:
             rf"(?:{month_alt})\b\.?")
         self.month_before_re = regex.compile(rf"(?ri)\b(?:{month_alt})\.?\s+(?:the\s+)?$")
         self.year_re = regex.compile(r"(?:1[89]|20)\d\d")
+        self.next_word_re = regex.compile(r"\s*([\w'’-]+)")  # the word after some whitespace (_Scanner._next_word)
         self.denominator_before_re = regex.compile(r"(?ri)(?:\bper|\bfactor\s+of|\bevery|/)\s*$")
         self.out_of_before_re = regex.compile(r"(?ri)\bout\s+of\s+$")
         self.multiplier_after_re = regex.compile(r"(?i)(?:\s*|-)fold\b|x\b|\s+times\s+(?:as|more|less|larger|higher|bigger|greater|smaller|the)\b")
@@ -996,10 +1026,18 @@ class _Rules:
         each in text order: the runs of digits, and the number words (each match of ``core_re`` opens with
         a digit or a letter: it is one or the other)."""
         if self.ascii_core_words_re is not None and text.isascii():
+            digits = [m.span() for m in _ASCII_DIGITS.finditer(text)]
+            lowered = text.lower()
+            # The words the pattern reads are the runs of [a-z0-9_] of the lower-cased text (the word characters of
+            # ASCII) that are number words: with every other character made a space (bytes.translate, a table
+            # lookup per character) the runs are split out, and when none is a number word, as in most texts,
+            # the pattern finds none (a set test, far cheaper than its scan)
+            if self.core_word_bytes.isdisjoint(lowered.encode("ascii").translate(_WORD_BYTES_ONLY).split()):
+                return digits, []
             # (ASCII: the same offsets in the lower-cased text, one on with the space read as the character before
             # a word that opens the text)
-            return ([m.span() for m in _ASCII_DIGITS.finditer(text)],
-                    [(m.start(1) - 1, m.end(1) - 1) for m in self.ascii_core_words_after_re.finditer(" " + text.lower())])
+            return digits, [(m.start(1) - 1, m.end(1) - 1)
+                            for m in self.ascii_core_words_after_re.finditer(" " + lowered)]
         hits = [m.span() for m in self.core_re.finditer(text)]
         digits = [hit for hit in hits if text[hit[0]].isdigit()]
         return digits, [hit for hit in hits if not text[hit[0]].isdigit()] if len(digits) < len(hits) else []
@@ -1062,6 +1100,18 @@ def _parse_number_words(words: str, lx: ClaimLexicon) -> float | None:
     return float(total + current) if seen else None
 
 
+def _article_before(text: str, p: int, rules: _Rules) -> Any:
+    """``article_before_re``'s match ("a ", "An\t") in the four characters before ``p`` (> 0), None if none."""
+    # (the pattern ends in whitespace, every character regex's \s takes in is str.isspace, and "a" or "an"
+    # comes right before that whitespace: an "a" or "n" in either case, the only letters that fold to them)
+    if not text[p - 1].isspace():
+        return None
+    window_start = p - 4 if p > 4 else 0
+    if text[window_start:p].rstrip()[-1:] not in ("a", "A", "n", "N"):
+        return None
+    return rules.article_before_re.search(text, window_start, p)
+
+
 def _in_follows(text: str, end: int) -> bool:
     """Whitespace then "in" (any case) at ``end``: what "1 in 4" needs after its first number."""
     j = end
@@ -1093,8 +1143,16 @@ def _is_year(digits: str) -> bool:
 def _parse_digits(s: str) -> float:
     if s.replace(".", "", 1).isdecimal():  # most numbers: no comma or space to read, at most a point
         return float(s)
-    if _re(r"\d{1,3},\d{1,2}").fullmatch(s):
+    if s.isascii():
+        # (regex's \d is [0-9] in ASCII: the decimal comma's pattern read by str methods, no pattern calls)
+        whole, comma, decimals = s.partition(",")
+        if comma and 0 < len(whole) <= 3 and 0 < len(decimals) <= 2 and whole.isdigit() and decimals.isdigit():
+            return float(s.replace(",", "."))
+    elif _re(r"\d{1,3},\d{1,2}").fullmatch(s):
         return float(s.replace(",", "."))  # "1,5 million": a decimal comma (only matched before a scale word)
+    grouped = s.replace(",", "")
+    if grouped.replace(".", "", 1).isdecimal():  # "1,200", "12,500.5": only commas to take out (no whitespace)
+        return float(grouped)
     return float(_re(r"[,\s\u00a0\u202f\u2009]").sub("", s))
 
 
@@ -1122,10 +1180,12 @@ _QUOTES = frozenset("\"'“”‘’«»")
 # ASCII characters after which digit_re's lookbehind fails: word characters (for regex and plain re alike), ".,/:-"
 _NO_NUMBER_AFTER = frozenset(_ASCII_LETTERS + "0123456789_.,/:-")
 # In plain ASCII text digit_re's branches other than "\d+(?:\.\d+)?" need a comma or a space right after
-# the first digits, and that branch a point to go on past them: when none of these follows a run of
-# digits (and its lookbehind holds), the match is the run itself ("" at the end of the text is none)
+# the first digits, and that branch a point to go on past them, each followed by a digit: when none of these
+# follows a run of digits (and its lookbehind holds), or one does but no digit after it ("35 rangers", "12.",
+# "3, 4"), the match is the run itself ("" at the end of the text is none)
 _NUMBER_GOES_ON = frozenset(",. ")
-_HYPHENS = ("-", "–")  # the hyphens that join the words around them (_Phrase._joined)
+_ASCII_DIGIT_SET = frozenset("0123456789")
+_HYPHENS = frozenset(("-", "–"))  # the hyphens that join the words around them (_Phrase._joined)
 _PUNCT_STOP = set(",;:.!?()[]{}\"“”‘’'/|")
 
 
@@ -1145,6 +1205,7 @@ class _Scanner:
         self.fwd = rules.twins if self.plain else rules  # the forward patterns to use on this text
         self.tails: dict[tuple[int, int], tuple[str, str, bool, str] | None] = {}  # (end, n) -> _tail of the window
         self.words_after: dict[int, str | None] = {}  # end -> the word after one space there (_plain_word_after)
+        self.next_words: dict[int, str] = {}  # position -> _next_word there
 
     def _ends(self, pattern, guard: _EndGuard, end: int, n: int):
         """``pattern.search(text[end - n:end])`` for a reverse ``$``-anchored pattern, skipped where ``guard``
@@ -1166,7 +1227,8 @@ class _Scanner:
             # (the traps read the widest window first: in plain text the narrower ones are cut from its tail)
             wider = self.tails.get((end, _WIDEST_WINDOW), _NOT_YET) if self.plain and n < _WIDEST_WINDOW else _NOT_YET
             if wider is not _NOT_YET:
-                tail = _narrower_tail(wider, min(end, _WIDEST_WINDOW) - min(end, n))
+                # (the windows are cut at the text's start: the wider is min(end, 50) long, this one min(end, n))
+                tail = _narrower_tail(wider, (_WIDEST_WINDOW if end > _WIDEST_WINDOW else end) - (n if end > n else end))
             else:
                 window = self.text[end - n if end > n else 0:end]
                 tail = _tail(window) if self.plain or _plain_ascii(window) else _UNGUARDED
@@ -1200,9 +1262,11 @@ class _Scanner:
 
         Searched in a window around each candidate rather than over the whole text: figures are sparse.
         """
-        if not self.fwd.never_figure_hint_re.search(self.text, max(0, start - 3), min(len(self.text), end + 5)):
+        # (an end past the text's is read as its end by either module; a start before it must be 0 for regex,
+        # which reads a negative one from the end: conditions, not max() and min() calls)
+        if not self.fwd.never_figure_hint_re.search(self.text, start - 3 if start > 3 else 0, end + 5):
             return False  # no separator or time mark next to the digits: nothing to look for
-        lo, hi = max(0, start - 48), min(len(self.text), end + 48)
+        lo, hi = start - 48 if start > 48 else 0, end + 48
         pattern = self.fwd.never_figure_re if "-" in self.text[lo:hi] else self.fwd.never_figure_without_guid_re
         for m in pattern.finditer(self.text, lo, hi):
             if m.start() >= end:
@@ -1215,7 +1279,7 @@ class _Scanner:
         if self.excluded:
             # spans are sorted and short: only those starting shortly before ``end`` can overlap
             k = bisect.bisect_left(self._excluded_starts, end)
-            for _, e in self.excluded[max(0, k - 8):k]:  # (a loop: no generator for one or two spans)
+            for _, e in self.excluded[k - 8 if k > 8 else 0:k]:  # (a loop: no generator for one or two spans)
                 if start < e:
                     return True
         return False
@@ -1244,13 +1308,14 @@ class _Scanner:
                         continue
                 # (digit_re opens with "(?<![\w.,/:\-])": after such a character it cannot match)
                 ruled_out = p and text[p - 1] in _NO_NUMBER_AFTER
-                if not ruled_out and plain and nxt not in _NUMBER_GOES_ON:
+                if not ruled_out and plain and (nxt not in _NUMBER_GOES_ON
+                                                or text[hit_end + 1:hit_end + 2] not in _ASCII_DIGIT_SET):
                     span = (p, hit_end)  # digit_re's match: the run of digits itself (see _NUMBER_GOES_ON)
                 else:
                     m = None if ruled_out else fwd.digit_re.match(text, p)
                     if m is None and p and text[p - 1].isalpha() and (
-                            not plain or r.currency_end.may_end(text[max(0, p - 5):p])) and _at_end(
-                            r.currency_before_re, text, max(0, p - 5), p):
+                            not plain or r.currency_end.may_end(text[p - 5 if p > 5 else 0:p])) and _at_end(
+                            r.currency_before_re, text, p - 5 if p > 5 else 0, p):
                         m = fwd.second_digit_re.match(text, p)  # "EUR1.2m": a currency code glued to the number
                     span = m.span() if m else None
                 if span:
@@ -1273,10 +1338,16 @@ class _Scanner:
         words_to = fraction_to = -1
         for p, hit_end in word_hits:
             # "a dozen", "a third": the article before the word may open the number
-            # (the pattern ends in whitespace, and every character regex's \s takes in is str.isspace)
-            article = r.article_before_re.search(text, max(0, p - 4), p) if p and text[p - 1].isspace() else None
+            article = _article_before(text, p, r) if p else None
             starts = (article.start(), p) if article else (p,)
-            if p >= words_to:
+            # (number_word_re's match read without the pattern where plain tests can tell: see _plain_number_word)
+            told = self._plain_number_word(p, hit_end) if p >= words_to and plain and article is None else None
+            if told:  # the word alone
+                value = _parse_number_words(text[p:hit_end], self.lx)
+                if value is not None:
+                    out.append((p, hit_end, value, True))
+                words_to = hit_end
+            elif p >= words_to and told is None:  # (told == 0: no match there)
                 for q in starts:
                     m = r.number_word_re.match(text, q)
                     if m:
@@ -1303,6 +1374,33 @@ class _Scanner:
         if (word_hits or ratios) and len(out) > 1:
             out.sort(key=lambda c: (c[0], -c[1]))
         return out
+
+    def _plain_number_word(self, start: int, end: int) -> int | None:
+        """``number_word_re``'s match at the number word hit [start, end) of plain ASCII text, where no article
+        opens it, when plain tests can tell: ``end`` when it is the word alone, 0 when there is none, None
+        when only the pattern can tell.
+
+        Its match opens with one of its number words (or "a" and whitespace), which goes on with whitespace,
+        a hyphen or a word boundary: at a hit that is a run of letters between word boundaries but no number
+        word ("half", "million", "tenth") it has none. A number word is the match alone when followed by
+        nothing it can go on with: every way it goes on ("forty-two", "two hundred", "hundred and five",
+        "three million") opens with a hyphen or whitespace, and after whitespace with one of
+        :attr:`_Rules.number_word_sequels` (the pattern puts no word boundary inside them: "ten" goes on in
+        "two tenants", though it fails there and the match falls back to the word alone)."""
+        r = self.r
+        text = self.text
+        word = text[start:end].lower()
+        if word not in r.lone_number_words:
+            return 0 if r.lone_number_words and word != "a" else None  # (an "a" could open "a dozen")
+        nxt = text[end:end + 1]
+        if nxt == "-":
+            return None
+        if not nxt.isspace():
+            return end  # ("" at the end of the text too)
+        j = end + 1
+        while text[j:j + 1].isspace():
+            j += 1
+        return None if text[j:j + r.number_word_sequel_len].lower().startswith(r.number_word_sequels) else end
 
     # ---------------------------------------------------------------- main loop
     def scan(self, digit_hits: list[tuple[int, int]], word_hits: list[tuple[int, int]]) -> list[_Figure]:
@@ -1342,14 +1440,23 @@ class _Scanner:
         return self.text[i] if i < len(self.text) else " "
 
     def _before(self, i: int, n: int = 60) -> str:
-        return self.text[max(0, i - n):i]
+        return self.text[i - n if i > n else 0:i]
 
     def _next_word(self, i: int) -> str:
-        m = _re(r"\s*([\w'’-]+)").match(self.text[i:i + 40])
-        return m.group(1).lower() if m else ""
+        word = self.next_words.get(i)
+        if word is None:  # (once per position: some tests read it two or three times)
+            m = self.fwd.next_word_re.match(self.text, i, i + 40)
+            word = self.next_words[i] = m.group(1).lower() if m else ""
+        return word
 
     def _prev_word(self, i: int) -> str:
-        m = _at_end(_re(r"(?r)([\w'’.-]+)\s*$"), self._before(i, 40))
+        before = self._before(i, 40)
+        if self.plain:
+            # (plain ASCII: the pattern's match read by two rstrip calls, the whitespace at the end and then the
+            # run of [\w'.-] before it, as _word_before reads its word)
+            before = before.rstrip(_ASCII_SPACE)
+            return before[len(before.rstrip(_PREV_WORD_CHARS)):].lower()
+        m = _at_end(_re(r"(?r)([\w'’.-]+)\s*$"), before)
         return m.group(1).lower() if m else ""
 
     # ---------------------------------------------------------------- trap tests on a digit core
@@ -1361,9 +1468,10 @@ class _Scanner:
         if prev == " " and nxt == " ":
             # most numbers: a space on either side, where of the tests of _trap_between only a section
             # number opening a heading and the digits after a phone number's "+" can hold (tested alike)
+            # (the "+" _after_phone_plus looks for first, tested here: most numbers follow none)
             return not after_separator and (
                 ("." in text[start:end] and self._section_number(text[text.rfind("\n", 0, start) + 1:start], end))
-                or self._after_phone_plus(start, end))
+                or ("+" in text[start - 4 if start > 4 else 0:start] and self._after_phone_plus(start, end)))
         return self._trap_between(start, end, prev, nxt, after_separator)
 
     def _trap_between(self, start: int, end: int, prev: str, nxt: str, after_separator: bool) -> bool:
@@ -1432,8 +1540,9 @@ class _Scanner:
     def _after_phone_plus(self, start: int, end: int) -> bool:
         """Phone numbers: "+41 22 ...": the digits at [start, end) follow a "+" and go on."""
         text = self.text
-        return "+" in text[max(0, start - 4):start] and _re(r"\+\s?\d*\s?$").search(text[max(0, start - 4):start]) \
-            is not None and _re(r"[\s\-]\d").match(text[end:end + 2]) is not None
+        before = text[start - 4 if start > 4 else 0:start]
+        return "+" in before and _re(r"\+\s?\d*\s?$").search(before) is not None \
+            and _re(r"[\s\-]\d").match(text[end:end + 2]) is not None
 
     def _reference_trap(self, fig: _Figure) -> bool:
         """'Target 12', 'section 4.2', 'Sites 1 to 4': a number after a reference word, unless it has a
@@ -1441,16 +1550,39 @@ class _Scanner:
         return fig.unit is None and bool(
             self._ends(self.r.reference_before_re, self.r.reference_end, fig.start, 50))
 
-    def _context_trap(self, start: int, end: int, is_words: bool) -> bool:
-        """Traps that depend on the words around: dates, denominators, multipliers, score scales."""
+    def _quiet_before(self, start: int) -> bool:
+        """No end guard of the tests before a figure at ``start`` (:attr:`_Rules.before_end`: the context
+        traps', the reference trap's, the growth to the left's) may end the windows they read there (plain
+        ASCII text only): then none of those tests need be tried.
+
+        Read once from the tail of the widest window, in what every guard reads alike whatever the window:
+        its last character is no mark of theirs, and either no full stop after no word, or a word of none of
+        theirs (nor a suffix of theirs glued to a number) that the narrower window still holds whole (its cut
+        could leave another word: "...xabout" cut to "about")."""
+        tail = self._tail_at(start, _WIDEST_WINDOW)
+        if tail is None:  # (nothing but whitespace: nor in the narrower window)
+            return True
+        last, word, glued, s = tail
+        guard = self.r.before_end
+        if last in guard.marks:
+            return False
+        if not word:
+            return last != "."  # (after a full stop the letters before it are read, cut or not)
+        cut = (_WIDEST_WINDOW if start > _WIDEST_WINDOW else start) - (_LEFT_WINDOW if start > _LEFT_WINDOW else start)
+        return word not in guard.words and not (glued and word.endswith(guard.suffixes)) and len(word) < len(s) - cut
+
+    def _context_trap(self, start: int, end: int, is_words: bool, quiet_before: bool = False) -> bool:
+        """Traps that depend on the words around: dates, denominators, multipliers, score scales.
+        ``quiet_before``: :meth:`_quiet_before` holds at ``start`` (no test before the figure can match)."""
         # dates: "30 September 2022", "September 30, 2022", "May 2021"
         r = self.r
-        if self.plain and not r.context_end.may_end_tail(self._tail_at(start, 50)):
+        if self.plain and (quiet_before or not r.context_end.may_end_tail(self._tail_at(start, 50))):
             # no month, denominator or "out of" can end the text before: only the tests after remain
-            if self._plain_word_after(end, r.context_after_words, r.context_after_prefixes):
-                return False  # and the word after is none they can read
-            return bool(self.fwd.month_after_re.match(self.text, end) or self.fwd.multiplier_after_re.match(
-                self.text, end))
+            if self.text[end:end + 1] not in r.context_after_openers or self._plain_word_after(
+                    end, r.context_after_words, r.context_after_prefixes):
+                return False  # and what follows is nothing they can read
+            return self.fwd.month_after_re.match(self.text, end) is not None \
+                or self.fwd.multiplier_after_re.match(self.text, end) is not None
         if self.fwd.month_after_re.match(self.text, end) or self._ends(r.month_before_re, r.month_end, start, 50):
             return True
         # denominators and multipliers: "per 100 km²", "out of 100", "by a factor of 3", "3 times"
@@ -1485,7 +1617,9 @@ class _Scanner:
         text = self.text
         if self._digit_trap(start, end):
             return None
-        if self._context_trap(start, end, False):
+        # (plain text: most figures follow a word that no test before them reads, found once for them all)
+        quiet_before = self.plain and self._quiet_before(start)
+        if self._context_trap(start, end, False, quiet_before):
             return None
         fig = _Figure(start, end, value)
         core = text[start:end]
@@ -1502,9 +1636,10 @@ class _Scanner:
             return None  # "2021-2024"
         if fig.unit is None and fig.is_year_like and not fig.scaled and not self._year_like_count(fig):
             return None  # "in 2021"
-        if self._reference_trap(fig):
-            return None
-        self._grow_left(fig)
+        if not quiet_before:  # (the figure's start is still the core's)
+            if self._reference_trap(fig):
+                return None
+            self._grow_left(fig)
         if self._alone_on_line(fig):
             return None
         return fig
@@ -1692,7 +1827,8 @@ class _Scanner:
             pos = self._unit_after(fig, pos)
         if fig.unit is None and not fig.glued_m and pos != no_currency_at:
             pos = self._currency_after(fig, pos)
-        fig.end = max(fig.end, pos)
+        if pos > fig.end:
+            fig.end = pos
         # "500+ members", "200 or more"
         m = self.fwd.bound_after_re.match(text, fig.end)
         if m and fig.bound == "=":
@@ -1721,8 +1857,8 @@ class _Scanner:
             if second.unit is None:
                 p = self._unit_after(second, p)
             return val, p, second
-        m = self.r.number_word_re.match(text, pos)
-        if m and first.is_words:
+        m = self.r.number_word_re.match(text, pos) if first.is_words else None  # (only read after words)
+        if m:
             val = _parse_number_words(m.group(), self.lx)
             if val is None:
                 return None
@@ -1792,7 +1928,7 @@ class _Scanner:
     # ---------------------------------------------------------------- growing to the left
     def _grow_left(self, fig: _Figure) -> None:
         text = self.text
-        if self.plain and not self.r.left_end.may_end_tail(self._tail_at(fig.start, 40)):
+        if self.plain and not self.r.left_end.may_end_tail(self._tail_at(fig.start, _LEFT_WINDOW)):
             return  # no label, currency, bound or filler can end the text before: nothing to take in
         if fig.unit is None:
             # a form label that names the unit: "Budget (EUR): 12,000", "Area restored (ha): 350"
@@ -1839,6 +1975,7 @@ def _has_letter(token: str) -> bool:
     return token.isalpha() or any(ch.isalpha() for ch in token)  # most tokens are words: str.isalpha first
 
 
+_NOT_PLURAL_BEFORE_S = frozenset("sui'’")  # "-ss", "-us", "-is", "'s", "’s": no plural (_Phrase.is_plural)
 _TOKEN_START = itemgetter(0)  # the start of a token (start, end, text)
 
 
@@ -1877,18 +2014,25 @@ class _Phrase:
         # (the tokens' starts read where the search looks, not listed for every token: a few per figure)
         return bisect.bisect_left(self.words, char, key=_TOKEN_START)
 
+    def _index_from(self, i: int, char: int) -> int:
+        """``_index_at(char)``, found by stepping on from ``i``, an index at or before it: a figure's end is a
+        token or two after its start (cheaper than a second search)."""
+        words = self.words
+        n = len(words)
+        while i < n and words[i][0] < char:
+            i += 1
+        return i
+
     def _is_participle(self, low: str) -> bool:
         if low in self.lx.irregular_participles:
             return True
-        return len(low) > 4 and low.endswith("ed") and low not in self.lx.not_participles
+        return len(low) > 4 and low[-2:] == "ed" and low not in self.lx.not_participles
 
     def _is_verb_form(self, low: str) -> bool:
         if self._is_participle(low) or low in self.lx.verbs:
             return True
-        for suffix in ("s", "es"):
-            if low.endswith(suffix) and low[: -len(suffix)] in self.lx.verbs:
-                return True
-        return False
+        # ("-s", "-es" forms of the verbs: suffixes compared as slices, cheaper than str.endswith calls)
+        return (low[-1:] == "s" and low[:-1] in self.lx.verbs) or (low[-2:] == "es" and low[:-2] in self.lx.verbs)
 
     def _joined(self, i: int) -> bool:
         """Token i is a hyphen glued on both sides: 'wildlife-friendly'."""
@@ -1902,7 +2046,8 @@ class _Phrase:
             return True
         if low in self.lx.plural_premodifiers:
             return False
-        return len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is", "ics", "'s", "’s"))
+        # (not ending in "ss", "us", "is", "ics", "'s" or "’s"; suffixes compared as characters and slices)
+        return len(low) > 3 and low[-1] == "s" and low[-2] not in _NOT_PLURAL_BEFORE_S and low[-3:] != "ics"
 
     def _modifies_next(self, i: int, limit: int) -> bool:
         """Token i is followed by a word that can continue the phrase ('marine protected areas')."""
@@ -1933,7 +2078,7 @@ class _Phrase:
                 i += 1
                 glued = True
                 continue
-            if last is not None and low in ("'", "’", "'s", "’s") and words[i][0] == words[i - 1][1]:
+            if last is not None and low in {"'", "’", "'s", "’s"} and words[i][0] == words[i - 1][1]:
                 i += 1  # possessive: "prosecutors' networks", "women's groups"
                 glued = True
                 continue
@@ -1949,9 +2094,9 @@ class _Phrase:
                             and words[i + 1][2].lower() != "than"):
                         break
                 participle = self._is_participle(low)
-                verbish = low in past_tense or participle or (low.endswith("ing") and low not in ing_nouns)
+                verbish = low in past_tense or participle or (low[-3:] == "ing" and low not in ing_nouns)
                 if last is None:
-                    if verbish and i + 2 < limit and words[i + 1][2].lower() in ("or", "and") and \
+                    if verbish and i + 2 < limit and words[i + 1][2].lower() in {"or", "and"} and \
                             self._is_participle(words[i + 2][2].lower()) and self._modifies_next(i + 2, limit):
                         i += 2  # "176 injured or confiscated animals"
                         n += 1
@@ -1962,9 +2107,9 @@ class _Phrase:
                     if verbish and not self._modifies_next(i, limit):
                         break  # "31 said they ...": a verb, no noun
                 else:
-                    if low in past_tense or (low.endswith("ly") and len(low) > 4):
+                    if low in past_tense or (low[-2:] == "ly" and len(low) > 4):
                         break
-                    if low.endswith("ing") and low not in ing_nouns and not (
+                    if low[-3:] == "ing" and low not in ing_nouns and not (
                             self._modifies_next(i, limit) and self.is_plural(words[i + 1][2].lower())):
                         break  # "coastline using sonar" ends; "turtle nesting beaches" goes on
                     if participle and not self._modifies_next(i, limit):
@@ -1990,10 +2135,10 @@ class _Phrase:
                 continue
             if not _has_letter(t):
                 break
-            if low in ("have", "has", "had", "were", "was", "are", "is", "been", "will", "which", "that", "who",
-                       "including", "in", "with", "by", "to", "for", "from", "through", "since", "at", "on"):
+            if low in {"have", "has", "had", "were", "was", "are", "is", "been", "will", "which", "that", "who",
+                       "including", "in", "with", "by", "to", "for", "from", "through", "since", "at", "on"}:
                 break
-            if n > 0 and (self._is_participle(low) or low.endswith("ly")):
+            if n > 0 and (self._is_participle(low) or low[-2:] == "ly"):
                 break
             j += 1
             n += 1
@@ -2001,7 +2146,8 @@ class _Phrase:
 
     def analyse(self, fig: _Figure, sent_start: int, sent_end: int):
         words = self.words
-        i = self._index_at(fig.end)
+        first_at = self._index_at(fig.start)
+        i = self._index_from(first_at, fig.end)
         limit = self._index_at(sent_end)
         counted = head = None
         counted_end = fig.end
@@ -2011,8 +2157,8 @@ class _Phrase:
             # measures and fractions count what follows "of": "3,400 ha of degraded forest"
             if nxt == "of":
                 j = i + 1
-                if j < limit and words[j][2].lower() in ("the", "its", "their", "our", "all", "these", "those",
-                                                         "this", "that", "his", "her", "it", "them"):
+                if j < limit and words[j][2].lower() in {"the", "its", "their", "our", "all", "these", "those",
+                                                         "this", "that", "his", "her", "it", "them"}:
                     j += 1
                 run = self.noun_run(j, limit)
                 if run:
@@ -2022,10 +2168,10 @@ class _Phrase:
                     after = run[1] + 1
         elif fig.kind == "count" or fig.ratio:
             j = i
-            if nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in ("them", "which", "whom", "these",
-                                                                               "those", "us", "it"):
+            if nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in {"them", "which", "whom", "these",
+                                                                               "those", "us", "it"}:
                 j = limit  # "9 of them", "210 of which": the noun is the antecedent's
-            elif nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in ("the", "its", "their", "our", "all"):
+            elif nxt == "of" and j + 1 < limit and words[j + 1][2].lower() in {"the", "its", "their", "our", "all"}:
                 j += 2
             elif nxt == "of" and fig.scaled:
                 j += 1
@@ -2033,7 +2179,7 @@ class _Phrase:
                 j += 1  # '12 “judges”': the quotes around the counted noun are no boundary
             run = self.noun_run(j, limit)
             if run and fig.value != 1 and not self.is_plural(words[run[1]][2].lower()) and run[1] + 2 < limit \
-                    and words[run[1] + 1][2].lower() in ("and", "or"):
+                    and words[run[1] + 1][2].lower() in {"and", "or"}:
                 # "60 wildlife and customs officers": coordinated premodifiers share the plural head after them
                 other = self.noun_run(run[1] + 2, limit)
                 if other and self.is_plural(words[other[1]][2].lower()):
@@ -2045,8 +2191,8 @@ class _Phrase:
                 end_idx = last + 1
                 if end_idx < limit:
                     low = words[end_idx][2].lower()
-                    if low.endswith("ing") and low not in self.lx.ing_nouns and low not in self.lx.function_words \
-                            and low not in ("during", "including", "regarding", "concerning", "following"):
+                    if low[-3:] == "ing" and low not in self.lx.ing_nouns and low not in self.lx.function_words \
+                            and low not in {"during", "including", "regarding", "concerning", "following"}:
                         post = self.postmodifier(end_idx, limit)
                         if post > end_idx + 1:  # keep "-ing" only with an object: "posts advertising wildlife"
                             end_idx = post
@@ -2060,7 +2206,7 @@ class _Phrase:
                     counted_end = words[end_idx][1]  # the figure's text keeps the closing quote
                     end_idx += 1
                 after = end_idx
-        verb = self.verb_after(after, limit) or self.verb_before(self._index_at(fig.start), sent_start)
+        verb = self.verb_after(after, limit) or self.verb_before(first_at, sent_start)
         return counted, head, counted_end, verb
 
     def verb_after(self, i: int, limit: int) -> tuple[str, int] | None:
@@ -2073,7 +2219,7 @@ class _Phrase:
             low = words[j][2].lower()  # (read once: the word after the auxiliaries is the verb tested below)
             if low not in aux or steps >= 6:
                 break
-            if low == "to" and (j == i or words[j - 1][2].lower() not in ("is", "are", "was", "were")):
+            if low == "to" and (j == i or words[j - 1][2].lower() not in {"is", "are", "was", "were"}):
                 return None  # "officers to identify scales": a purpose, not the figure's action
             modal = modal or low in modals
             j += 1
@@ -2086,7 +2232,7 @@ class _Phrase:
         first = j
         last = j
         k = j + 1
-        while k + 1 < limit and words[k][2].lower() in ("or", "and", ",") and self._is_participle(words[k + 1][2].lower()):
+        while k + 1 < limit and words[k][2].lower() in {"or", "and", ","} and self._is_participle(words[k + 1][2].lower()):
             last = k + 1
             k += 2
         return self.s.text[words[first][0]:words[last][1]], words[first][0]
@@ -2098,8 +2244,8 @@ class _Phrase:
         steps = 0
         while j >= 0 and words[j][0] >= sent_start and steps < 6:
             low = words[j][2].lower()
-            if low in ("by", "to", "from") and j > 0 and words[j - 1][0] >= sent_start \
-                    and words[j - 1][2].lower() in self.lx.change_verbs and words[j - 1][2].lower() not in ("up", "down"):
+            if low in {"by", "to", "from"} and j > 0 and words[j - 1][0] >= sent_start \
+                    and words[j - 1][2].lower() in self.lx.change_verbs and words[j - 1][2].lower() not in {"up", "down"}:
                 return words[j - 1][2], words[j - 1][0]  # "Seizures fell by 30 percent", "rose to 41"
             if low in skip or low in self.s.r.currency_forms:
                 j -= 1
@@ -2128,7 +2274,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
     rel = fig_start - sent_start
     plain = scanner.plain or _plain_ascii(sent)  # which of each (regex, plain re) pair to use
     if verb is not None and verb_pos is not None:
-        lo = max(sent_start, verb_pos - 30)
+        lo = verb_pos - 30 if verb_pos - 30 > sent_start else sent_start
         window = text[lo:verb_pos].lower()
         m = _at_end(r.modal_before_re, window) if _may_hold_modal(window) else None
         if m and not fig_start <= lo + m.start() < fig_end:  # not the bound's "to": "Up to 40 volunteers helped"
@@ -2137,7 +2283,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
         first_word = low.split()[0]
         if first_word in lx.planned_participles:
             return "planned"
-        if (low.endswith("ed") or first_word in lx.irregular_participles or first_word in lx.simple_past) \
+        if (low[-2:] == "ed" or first_word in lx.irregular_participles or first_word in lx.simple_past) \
                 and not (verb_pos >= fig_end and _opens_with_plan(sent, r, plain)
                          and not _re(r"(?i)\b(?:has|have|had|was|were|been|is|are)\b").search(text, fig_end, verb_pos)):
             # the figure's own verb is in the past: "trained 300 ... and will train 200"; but after an
@@ -2151,7 +2297,7 @@ def _modality(scanner: _Scanner, fig_start: int, fig_end: int, verb: str | None,
                                                            r.planned_res)
         if _opens_with_plan(sent, r, plain):
             planned.insert(0, 0)  # "Seek EUR 1.2 million ...": an imperative plans the whole sentence
-    if verb and verb.lower().endswith("ed") and not planned:
+    if verb and verb[-2:].lower() == "ed" and not planned:
         return "achieved"
     # (most sentences hold no marker: an empty list needs no generator)
     before_p = max([p for p in planned if p < rel], default=None) if planned else None
@@ -2254,12 +2400,13 @@ def _sentences(doc, text: str, rules: _Rules, plain: int = 0) -> list[tuple[int,
 
 
 _ASCII_WORD_OR_DOT = _ASCII_LETTERS + "0123456789_."  # regex's [\w.] in plain ASCII text
+_PREV_WORD_CHARS = _ASCII_WORD_OR_DOT + "'-"  # regex's [\w'’.-] in plain ASCII text (_Scanner._prev_word)
 
 
 def _word_before(text: str, end: int, rules: _Rules, plain: int = 0) -> str:
     """The run of word characters and dots that ends at ``end`` (at most 12 long): ``word_before_re``'s
     match; in plain ASCII text (``plain``) one ``str.rstrip`` finds it without a pattern call."""
-    start = max(0, end - 12)
+    start = end - 12 if end > 12 else 0
     if plain:
         window = text[start:end]
         return window[len(window.rstrip(_ASCII_WORD_OR_DOT)):]
@@ -2409,7 +2556,8 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
     return out
@@ -2426,15 +2574,18 @@ def _claims(text: str, doc, rules: _Rules, hits: tuple[list[tuple[int, int]], li
     sentences = _sentences(doc, text, rules, scanner.plain)
     sent_starts = [s for s, _ in sentences]
     spans = []
+    figure_spans = []  # (figure, its sentence's start, end)
     for fig in figures:
         start, end = fig.start, fig.end
         # (the sentence holding the figure's last character; conditions, not min() and max() calls)
         k = bisect.bisect_right(sent_starts, end - 1 if end - 1 > start else start) - 1
         ss, se = sentences[k if k > 0 else 0]
-        spans.append((ss if ss < start else start, se if se > end else end))
+        span = (ss if ss < start else start, se if se > end else end)
+        spans.append(span)
+        figure_spans.append((fig, *span))
     phrase = _Phrase(scanner, _words_in(_merge(spans), text, doc, tokenizer))
     rows = []
-    for fig, (ss, se) in zip(figures, spans, strict=True):
+    for fig, ss, se in figure_spans:
         counted, head, counted_end, verb = phrase.analyse(fig, ss, se)
         rows.append([fig, ss, se, counted, head, counted_end, verb])
     _inherit_heads(rows, phrase, text)
@@ -2446,7 +2597,7 @@ def _claims(text: str, doc, rules: _Rules, hits: tuple[list[tuple[int, int]], li
     for fig, ss, se, counted, head, counted_end, verb in rows:
         verb_text, verb_pos = verb if verb else (None, None)
         modality = _modality(scanner, fig.start, fig.end, verb_text, ss, se, verb_pos, context)
-        end = max(fig.end, counted_end)
+        end = counted_end if counted_end > fig.end else fig.end
         value = fig.value
         if fig.unit is None:
             rounded = round(value)
@@ -2488,6 +2639,13 @@ def _is_duration(row: list, text: str, lexicon: ClaimLexicon) -> bool:
     return not _re(r"(?i)\s+of\s+(?!the\b|a\b|an\b|its\b|their\b)\w").match(text[counted_end:counted_end + 30])
 
 
+def _of_which_before(text: str, start: int, end: int) -> bool:
+    """'..., of which ' ends ``text[start:end]`` (any case): a share of what was counted before."""
+    window = text[start:end]
+    # (every match holds an "o" and an "f" in either case, next to each other: most windows hold none)
+    return "of" in window.lower() and _re(r"(?i)\bof\s+(?:which|them|these|those|whom)\s+$").search(window) is not None
+
+
 def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
     """Counts with no noun of their own ('38 new cases, of which 9 ...', 'rose to 36') borrow one.
 
@@ -2508,8 +2666,8 @@ def _inherit_heads(rows: list[list], phrase: _Phrase, text: str) -> None:
             # "nine of the 13 range States", "half of the 86 member states", "5 or 6 villages"
             row[3], row[4] = nxt[3], nxt[4]
             continue
-        if fig.unit is not None and not fig.ratio and not _re(
-                r"(?i)\bof\s+(?:which|them|these|those|whom)\s+$").search(text[max(ss, fig.start - 30):fig.start]):
+        if fig.unit is not None and not fig.ratio and not _of_which_before(text, fig.start - 30 if fig.start - 30 > ss
+                                                                           else ss, fig.start):
             continue  # "dropped by 34%": a share of nothing counted
         prev = rows[n - 1] if n > 0 and rows[n - 1][1] == ss else None
         if prev is not None and prev[4] and (prev[0].unit is None or prev[0].unit in ("%", "fraction")):
