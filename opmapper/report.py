@@ -1304,15 +1304,10 @@ class _Parser:
             number = len(self.f[block.section]) + 1
             for ln in block.status_lines[1:]:
                 self.warn(f"line {ln[_NO]}: unexpected text after the status of {what} {number}: {ln[_TEXT][:60]!r}")
-        # fields made from the lines themselves (as field_line does: no slice of the text for a one-line value)
         status_lines = block.status_lines
-        type_line = type_lines[0] if type_lines else None
-        status_line = status_lines[0] if status_lines else None
-        act = self.activity(
-            block.section, block.start, block.end,
-            None if type_line is None else _new_field(type_line[_TEXT], type_line[_START], type_line[_END]),
-            self.field_lines(desc_lines),
-            None if status_line is None else _new_field(status_line[_TEXT], status_line[_START], status_line[_END]))
+        act = self.activity(block.section, block.start, block.end,
+                            self.field_line(type_lines[0]) if type_lines else None, self.field_lines(desc_lines),
+                            self.field_line(status_lines[0]) if status_lines else None)
         missing = []  # in the order type, description, status (future actions have no status)
         if not type_lines:
             missing.append("no type")
@@ -1578,19 +1573,17 @@ class _Parser:
             self.warn(f"text ends right after the {self.ends_in.replace('_', ' ')} label, with no value")
         warnings = tuple(self.warnings) + ((f"and {self.warnings_dropped} more warnings",)
                                            if self.warnings_dropped else ())
-        # By position, in Report's field order (named on the right): matching 27 keyword arguments to the
-        # parameters cost as much again as making the record.
         return _new_report(
-            self.source, self.text, layout, f.get("title"), code,              # source, text, layout, title, resolution_code
-            f.get("page_id"), f.get("submitted_by"), f.get("submitted_on"),    # page_id, submitted_by, submitted_on
-            f.get("constituent"), f.get("constituent_type"), f.get("period"),  # constituent, constituent_type, period
-            tuple(f["geographic_scope"]), tuple(f["members"]),                 # geographic_scope, members
-            f.get("secretariat"), tuple(f["other_organisations"]),             # secretariat, other_organisations
-            tuple(f["activities"]), tuple(f["future_actions"]),                # activities, future_actions
-            f.get("results"), f.get("challenges"), f.get("future"),            # results, challenges, future
-            f.get("implementation_status"), f.get("report_status"),            # implementation_status, report_status
-            warnings, tuple(f["commissions"]), f.get("additional"),            # warnings, commissions, additional
-            f.get("actions_planned"), language,                                # actions_planned, language
+            source=self.source, text=self.text, layout=layout, title=f.get("title"), resolution_code=code,
+            page_id=f.get("page_id"), submitted_by=f.get("submitted_by"), submitted_on=f.get("submitted_on"),
+            constituent=f.get("constituent"), constituent_type=f.get("constituent_type"), period=f.get("period"),
+            geographic_scope=tuple(f["geographic_scope"]), members=tuple(f["members"]),
+            secretariat=f.get("secretariat"), other_organisations=tuple(f["other_organisations"]),
+            activities=tuple(f["activities"]), future_actions=tuple(f["future_actions"]),
+            results=f.get("results"), challenges=f.get("challenges"), future=f.get("future"),
+            implementation_status=f.get("implementation_status"), report_status=f.get("report_status"),
+            warnings=warnings, commissions=tuple(f["commissions"]), additional=f.get("additional"),
+            actions_planned=f.get("actions_planned"), language=language,
         )
 
     def resolution_code(self) -> str | None:
