@@ -638,13 +638,9 @@ def _split_narrative(start: int, text: str) -> tuple[list[_Piece], list[_Piece]]
             paragraphs.append((start + line_start, start + line_end, line))
             breaks = _breaks_of(line)
             if breaks is None:
-                # the line is one sentence (most are): the line trimmed, the very string ``_add_sentence``
-                # would make of the same text sliced again
-                if "[" not in line or not _ONLY_TAGS.match(line):
-                    at = start + line_start
-                    if len(body) != len(line):
-                        at += len(line) - len(line.lstrip())
-                    sentences.append((at, at + len(body), body))
+                # the line is one sentence (most are): the line itself, already trimmed, instead of a slice
+                # of the text trimmed again
+                _add_sentence(sentences, start + line_start, line, body)
             else:
                 pos = line_start
                 # pos/endpos: the breaks of this line, searched as if it were the whole string
@@ -668,8 +664,10 @@ def _breaks_of(line: str) -> re.Pattern | None:
     return _FULL_STOP_BREAK if line.find(".", 0, last) >= 0 else None
 
 
-def _add_sentence(out: list[_Piece], start: int, piece: str) -> None:
-    body = piece.strip()
+def _add_sentence(out: list[_Piece], start: int, piece: str, body: str | None = None) -> None:
+    """The sentence ``piece`` found at ``start``, trimmed (``body``: ``piece.strip()`` when the caller has it)."""
+    if body is None:
+        body = piece.strip()
     if not body or ("[" in piece and _ONLY_TAGS.match(piece)):   # a tag list after the last full stop is
         return                                                   # not a sentence of its own
     if len(body) != len(piece):   # else nothing was trimmed
